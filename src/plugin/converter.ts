@@ -1,0 +1,26 @@
+import type { ConfigDef } from './config-def.js';
+import type { Header } from './sink-record.js';
+import type { SchemaAndValue } from './schema.js';
+
+/**
+ * Kafka's Converter: turns the bytes of a record key or value into Connect data.
+ * Sinks only need the deserialising half.
+ */
+export interface Converter {
+  /** `props` are the converter's own keys, prefix stripped (e.g. `schemas.enable`). */
+  configure(props: Readonly<Record<string, string>>, isKey: boolean): void;
+  /** Throws DataError when the bytes cannot be converted; a null input is a null value. */
+  toConnectData(topic: string, headers: readonly Header[], value: Uint8Array | null): SchemaAndValue;
+  /** The converter's own ConfigDef, validated against `<key|value>.converter.`-prefixed keys. */
+  config(): ConfigDef;
+}
+
+export interface ConverterPlugin {
+  /** Kafka's fully qualified class name, e.g. `org.apache.kafka.connect.json.JsonConverter`. */
+  readonly className: string;
+  readonly aliases: readonly string[];
+  readonly version: string;
+  /** also usable as a header converter (JsonConverter and StringConverter are in Kafka) */
+  readonly isHeaderConverter: boolean;
+  create(): Converter;
+}

@@ -1,0 +1,37 @@
+import type { Schema } from './schema.js';
+
+export interface Header {
+  readonly key: string;
+  /** raw header bytes as they were on the Kafka record (null for a null header value) */
+  readonly value: Uint8Array | null;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/**
+ * One Kafka record after the key and value converters ran.
+ * `rawKey`/`rawValue` keep the original bytes so that the dead-letter queue can forward them untouched.
+ */
+export interface SinkRecord {
+  readonly topic: string;
+  readonly kafkaPartition: number;
+  /** int64 in Kafka; offsets beyond 2^53 do not occur in practice, so a number is used */
+  readonly kafkaOffset: number;
+  /** milliseconds since the epoch, null when the record has none */
+  readonly timestamp: number | null;
+  readonly keySchema: Schema | null;
+  readonly key: unknown;
+  readonly valueSchema: Schema | null;
+  readonly value: unknown;
+  readonly headers: readonly Header[];
+  readonly rawKey: Uint8Array | null;
+  readonly rawValue: Uint8Array | null;
+}
+
+/** `${topic}-${partition}`, the key used in offset maps (same form as Kafka's TopicPartition.toString()). */
+export function topicPartitionKey(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}

@@ -1,0 +1,21 @@
+/**
+ * Domain errors with stable meanings and no HTTP: `api/errors.ts` maps each class to a status
+ * (NotFound 404, AlreadyExists 409, BadRequest 400, Conflict 409, Forbidden 403, anything else 500).
+ * Messages are Kafka's texts (see spec/kafka-connect-rest.md §8).
+ */
+export class DomainError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {}
+export class AlreadyExistsError extends DomainError {}
+export class BadRequestError extends DomainError {}
+export class ConflictError extends DomainError {}
+export class ForbiddenError extends DomainError {}
+/** A 500 whose message is part of Kafka's contract (e.g. failed offset operations). */
+export class ServerError extends DomainError {}
+/** A herder operation that did not finish in time; the message names what the worker was doing. */
+export class RequestTimeoutError extends DomainError {}

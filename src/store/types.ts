@@ -1,0 +1,59 @@
+/**
+ * The persisted vocabulary and the store interfaces. Implementations: SQLite for desired state
+ * (configs, target states, task configs), memory for observed status.
+ * Everything a mutating request changes is written in one transaction: nothing half-written.
+ */
+
+/** Desired state, persisted (Kafka's TargetState). Shown to users as RUNNING / PAUSED / STOPPED. */
+export const TargetState = { STARTED: 'STARTED', PAUSED: 'PAUSED', STOPPED: 'STOPPED' } as const;
+export type TargetState = (typeof TargetState)[keyof typeof TargetState];
+
+/** A connector config: string values, keys in the order the user gave them. */
+export type ConnectorConfig = Readonly<Record<string, string>>;
+
+export interface ConnectorRecord {
+  readonly name: string;
+  readonly config: ConnectorConfig;
+  readonly targetState: TargetState;
+  /** Task configs as last generated; empty for STOPPED connectors or ones never started. */
+  readonly taskConfigs: readonly ConnectorConfig[];
+}
+
+export interface ConfigStore {
+  /** Connector names, sorted. */
+  names(): string[];
+  get(name: string): ConnectorRecord | undefined;
+  /** Every connector, sorted by name (what the herder reconciles at start-up). */
+  all(): ConnectorRecord[];
+  /**
+   * Creates or replaces a connector config. On creation the target state is `initialState`
+   * (default STARTED) and there are no task configs; on replacement both are kept.
+   */
+  putConnectorConfig(name: string, config: ConnectorConfig, initialState?: TargetState): { created: boolean };
+  putTargetState(name: string, state: TargetState): void;
+  putTaskConfigs(name: string, taskConfigs: readonly ConnectorConfig[]): void;
+  /** Removes config, target state and task configs; false when there was no such connector. */
+  remove(name: string): boolean;
+  /** Runs `fn` in one transaction: every write inside commits together or not at all. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+/** Observed status of a connector or task, as last reported by the worker. */
+export interface StatusRecord {
+  readonly state: string;
+  readonly trace: string | null;
+  readonly workerId: string;
+}
+
+export interface StatusStore {
+  getConnector(name: string): StatusRecord | undefined;
+  putConnector(name: string, status: StatusRecord): void;
+  getTask(connector: string, task: number): StatusRecord | undefined;
+  putTask(connector: string, task: number, status: StatusRecord): void;
+  /** Task statuses of one connector, by ascending task id. */
+  tasks(connector: string): Array<{ task: number; status: StatusRecord }>;
+  removeTask(connector: string, task: number): void;
+  /** Removes the connector's status and all its task statuses. */
+  removeConnector(name: string): void;
+}
