@@ -1,0 +1,149 @@
+import { Batch, sharesPk, type SinkOp } from './batch.js';
+
+export interface BatcherOptions {
+  /** rows per request (after primary-key de-duplication) */
+  readonly maxRows: number;
+  /** estimated bytes per request; a single larger row still goes alone */
+  readonly maxBytes: number;
+  /** how long a partial batch waits for more records before it is sent */
+  readonly lingerMs: number;
+  /** requests in flight at once */
+  readonly maxInFlight: number;
+  /** upsert mode (see Batch.mixedKinds) */
+  readonly mixedKinds: boolean;
+}
+
+/** Sends one batch to Milvus: resolves when every record of it is durable, rejects when the task must fail. */
+export type BatchExecutor = (batch: Batch) => Promise<void>;
+
+/**
+ * Groups operations into batches bounded by rows and bytes, sends a partial batch after the linger
+ * time, and keeps up to `maxInFlight` batches in flight.
+ *
+ * Ordering invariant: batches are dispatched in the order they were sealed, and a batch that shares a
+ * primary key with one in flight waits until that one finished, so a key's later write never overtakes
+ * an earlier one (records of one partition arrive in offset order, so this keeps per-partition order
+ * for every key). Batches with disjoint keys may finish in any order; the offset tracker copes.
+ */
+export class Batcher {
+  readonly #options: BatcherOptions;
+  readonly #execute: BatchExecutor;
+  readonly #onFatal: (error: unknown) => void;
+  #open: Batch | undefined;
+  #linger: NodeJS.Timeout | undefined;
+  readonly #queue: Batch[] = [];
+  readonly #inFlight = new Set<Batch>();
+  #nextId = 1;
+  #records = 0;
+  #failed = false;
+  #waiters: { test: () => boolean; resolve: () => void }[] = [];
+
+  constructor(options: BatcherOptions, execute: BatchExecutor, onFatal: (error: unknown) => void) {
+    this.#options = options;
+    this.#execute = execute;
+    this.#onFatal = onFatal;
+  }
+
+  /** Records held: in the open batch, queued, or in flight. */
+  get bufferedRecords(): number {
+    return this.#records;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  add(op: SinkOp): void {
+    let open = this.#open;
+    if (open && !open.accepts(op)) open = this.#seal();
+    if (open) {
+      const growth = open.growthIf(op);
+      const full = open.rows + growth.rows > this.#options.maxRows || open.bytes + growth.bytes > this.#options.maxBytes;
+      if (full && open.rows > 0) open = this.#seal();
+    }
+    if (!open) {
+      open = new Batch(this.#nextId++, this.#options.mixedKinds);
+      this.#open = open;
+      this.#linger = setTimeout(() => this.flush(), this.#options.lingerMs);
+    }
+    open.add(op);
+    this.#records += 1;
+    if (open.rows >= this.#options.maxRows || open.bytes >= this.#options.maxBytes) this.#seal();
+  }
+
+  /** Sends the open batch now instead of waiting for the linger time. */
+  flush(): void {
+    if (this.#open) this.#seal();
+  }
+
+  /** Resolves once nothing is buffered or in flight (or the batcher failed). */
+  whenIdle(): Promise<void> {
+    return this.#when(() => this.#records === 0);
+  }
+
+  /** Resolves once at most `records` are buffered (or the batcher failed). */
+  whenAtMost(records: number): Promise<void> {
+    return this.#when(() => this.#records <= records);
+  }
+
+  /** Stops the linger timer and dispatching; in-flight batches finish on their own. */
+  close(): void {
+    clearTimeout(this.#linger);
+    this.#linger = undefined;
+    this.#failed = true;
+    this.#notify();
+  }
+
+  #seal(): undefined {
+    clearTimeout(this.#linger);
+    this.#linger = undefined;
+    const batch = this.#open;
+    this.#open = undefined;
+    if (batch && batch.rows > 0) {
+      this.#queue.push(batch);
+      this.#dispatch();
+    }
+    return undefined;
+  }
+
+  #dispatch(): void {
+    while (!this.#failed && this.#queue.length > 0 && this.#inFlight.size < this.#options.maxInFlight) {
+      const next = this.#queue[0];
+      for (const running of this.#inFlight) if (sharesPk(next, running)) return;
+      this.#queue.shift();
+      this.#start(next);
+    }
+  }
+
+  #start(batch: Batch): void {
+    this.#inFlight.add(batch);
+    this.#execute(batch).then(
+      () => {
+        this.#inFlight.delete(batch);
+        this.#records -= batch.records;
+        this.#dispatch();
+        this.#notify();
+      },
+      (error: unknown) => {
+        this.#inFlight.delete(batch);
+        this.#failed = true;
+        this.#onFatal(error);
+        this.#notify();
+      },
+    );
+  }
+
+  #when(test: () => boolean): Promise<void> {
+    if (this.#failed || test()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ test, resolve }));
+  }
+
+  #notify(): void {
+    const waiting = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiting) {
+      if (this.#failed || waiter.test()) waiter.resolve();
+      else this.#waiters.push(waiter);
+    }
+  }
+}

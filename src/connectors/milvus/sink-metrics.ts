@@ -1,0 +1,86 @@
+/**
+ * Per-connector counters of the Milvus sink. Every task of a connector adds to the same instance, so a
+ * metrics endpoint can later read one object per connector without knowing about tasks.
+ * Counters only grow; a reader computes rates from two snapshots.
+ */
+export interface MilvusSinkMetricsSnapshot {
+  /** rows Milvus acknowledged through insert or upsert */
+  readonly recordsWritten: number;
+  /** primary keys Milvus acknowledged through delete (tombstones with `delete.enabled=true`) */
+  readonly recordsDeleted: number;
+  /** tombstones ignored because `delete.enabled=false` */
+  readonly recordsSkipped: number;
+  /** records whose row was replaced by a later record with the same primary key in the same batch */
+  readonly recordsSuperseded: number;
+  /** records handed to the errant-record reporter (mapping failures and rows Milvus rejected) */
+  readonly recordsDeadLettered: number;
+  /** requests re-sent after a retriable failure */
+  readonly retries: number;
+  /** insert/upsert/delete requests Milvus acknowledged */
+  readonly requests: number;
+  /** requests that failed for good (not counting retried attempts that later succeeded) */
+  readonly failedRequests: number;
+  readonly batchLatencyMs: { readonly count: number; readonly sum: number; readonly max: number };
+  /** Milvus status codes (or gRPC status names) seen in failures, with how often */
+  readonly errorCodes: Readonly<Record<string, number>>;
+}
+
+export class MilvusSinkMetrics {
+  recordsWritten = 0;
+  recordsDeleted = 0;
+  recordsSkipped = 0;
+  recordsSuperseded = 0;
+  recordsDeadLettered = 0;
+  retries = 0;
+  requests = 0;
+  failedRequests = 0;
+  readonly #latency = { count: 0, sum: 0, max: 0 };
+  readonly #errorCodes = new Map<string, number>();
+
+  recordBatchLatency(ms: number): void {
+    this.#latency.count += 1;
+    this.#latency.sum += ms;
+    if (ms > this.#latency.max) this.#latency.max = ms;
+  }
+
+  recordErrorCode(code: string): void {
+    this.#errorCodes.set(code, (this.#errorCodes.get(code) ?? 0) + 1);
+  }
+
+  snapshot(): MilvusSinkMetricsSnapshot {
+    return {
+      recordsWritten: this.recordsWritten,
+      recordsDeleted: this.recordsDeleted,
+      recordsSkipped: this.recordsSkipped,
+      recordsSuperseded: this.recordsSuperseded,
+      recordsDeadLettered: this.recordsDeadLettered,
+      retries: this.retries,
+      requests: this.requests,
+      failedRequests: this.failedRequests,
+      batchLatencyMs: { ...this.#latency },
+      errorCodes: Object.fromEntries(this.#errorCodes),
+    };
+  }
+}
+
+const registry = new Map<string, MilvusSinkMetrics>();
+
+/** The counters of one connector, created on first use. */
+export function milvusSinkMetrics(connector: string): MilvusSinkMetrics {
+  let metrics = registry.get(connector);
+  if (!metrics) {
+    metrics = new MilvusSinkMetrics();
+    registry.set(connector, metrics);
+  }
+  return metrics;
+}
+
+/** Snapshots of every connector that has counters, by connector name. */
+export function allMilvusSinkMetrics(): Record<string, MilvusSinkMetricsSnapshot> {
+  return Object.fromEntries([...registry].map(([name, m]) => [name, m.snapshot()]));
+}
+
+/** Forgets a connector's counters (when the connector is deleted). */
+export function dropMilvusSinkMetrics(connector: string): void {
+  registry.delete(connector);
+}

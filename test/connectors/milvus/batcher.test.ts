@@ -1,0 +1,167 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Batcher, type BatcherOptions } from '../../../src/connectors/milvus/batcher.js';
+import type { Batch } from '../../../src/connectors/milvus/batch.js';
+import { deleteOp, writeOp } from './fixtures.js';
+
+const LONG_LINGER = 60_000;
+const noFailure = (error: unknown) => assert.fail(`unexpected batch failure: ${String(error)}`);
+
+/** An executor whose batches finish only when the test says so. */
+function controlledExecutor() {
+  const started: Batch[] = [];
+  const finishers = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+  const execute = (batch: Batch) =>
+    new Promise<void>((resolve, reject) => {
+      started.push(batch);
+      finishers.set(batch.id, { resolve, reject });
+    });
+  const finish = async (id: number) => {
+    finishers.get(id)!.resolve();
+    await new Promise((r) => setImmediate(r));
+  };
+  const fail = async (id: number, error: unknown) => {
+    finishers.get(id)!.reject(error);
+    await new Promise((r) => setImmediate(r));
+  };
+  return { started, execute, finish, fail };
+}
+
+function options(overrides: Partial<BatcherOptions> = {}): BatcherOptions {
+  return { maxRows: 3, maxBytes: 1_000_000, lingerMs: LONG_LINGER, maxInFlight: 4, mixedKinds: true, ...overrides };
+}
+
+function rowsOf(batch: Batch): unknown[] {
+  return batch.entries.map((e) => e.pk);
+}
+
+test('a batch is sent as soon as it holds batch.max.rows rows', (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options(), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  for (let i = 0; i < 7; i++) batcher.add(writeOp(i, `k${i}`));
+  assert.deepEqual(ex.started.map(rowsOf), [['k0', 'k1', 'k2'], ['k3', 'k4', 'k5']]);
+  batcher.flush();
+  assert.deepEqual(rowsOf(ex.started[2]), ['k6']);
+});
+
+test('a batch never grows past batch.max.bytes, but a single larger row still goes alone', (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ maxRows: 100, maxBytes: 100 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  batcher.add(writeOp(0, 'a', {}, 0, 60));
+  batcher.add(writeOp(1, 'b', {}, 0, 60)); // 120 > 100: 'a' is sealed first
+  batcher.add(writeOp(2, 'c', {}, 0, 500)); // alone, over the limit
+  batcher.add(writeOp(3, 'd', {}, 0, 10));
+  batcher.flush();
+  assert.deepEqual(ex.started.map(rowsOf), [['a'], ['b'], ['c'], ['d']]);
+});
+
+test('a partial batch is sent after the linger time', async (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ lingerMs: 30 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  batcher.add(writeOp(0, 'a'));
+  assert.equal(ex.started.length, 0);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(ex.started.map(rowsOf), [['a']]);
+});
+
+test('with linger 0 the records of one put() still travel together', async (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ lingerMs: 0, maxRows: 100 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  for (let i = 0; i < 5; i++) batcher.add(writeOp(i, `k${i}`));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(ex.started.length, 1);
+  assert.equal(ex.started[0].rows, 5);
+});
+
+test('records with the same primary key in one batch become one row, the last one wins', (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ maxRows: 10 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  batcher.add(writeOp(0, 'a', { v: 1 }));
+  batcher.add(writeOp(1, 'b', { v: 1 }));
+  batcher.add(writeOp(2, 'a', { v: 2 }));
+  batcher.flush();
+  const [batch] = ex.started;
+  assert.equal(batch.rows, 2);
+  assert.equal(batch.records, 3);
+  const a = batch.entries.find((e) => e.pk === 'a')!;
+  assert.deepEqual(a.ops.map((op) => op.record.kafkaOffset), [0, 2]);
+});
+
+test('no more than max.in.flight.requests batches run at once', async (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ maxRows: 1, maxInFlight: 2 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  for (let i = 0; i < 4; i++) batcher.add(writeOp(i, `k${i}`));
+  assert.equal(ex.started.length, 2);
+  await ex.finish(ex.started[0].id);
+  assert.equal(ex.started.length, 3);
+  assert.equal(batcher.inFlight, 2);
+});
+
+test('a batch sharing a key with one in flight waits for it, and later batches keep their order', async (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ maxRows: 1, maxInFlight: 8 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  batcher.add(writeOp(0, 'a', { v: 1 }));
+  batcher.add(writeOp(1, 'a', { v: 2 }));
+  batcher.add(writeOp(2, 'b'));
+  assert.deepEqual(ex.started.map(rowsOf), [['a']]);
+  await ex.finish(ex.started[0].id);
+  assert.deepEqual(ex.started.map(rowsOf), [['a'], ['a'], ['b']]);
+  assert.equal((ex.started[1].entries[0].ops[0].record.kafkaOffset), 1);
+});
+
+test('in insert mode a delete and a write of the same key are split into ordered batches', (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ maxRows: 10, mixedKinds: false }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  batcher.add(writeOp(0, 'a'));
+  batcher.add(deleteOp(1, 'a'));
+  batcher.flush();
+  assert.deepEqual(ex.started.map((b) => b.entries.map((e) => e.ops.map((o) => o.kind))), [[['write']]]);
+});
+
+test('in upsert mode a delete after a write of the same key replaces it within the batch', (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ maxRows: 10, mixedKinds: true }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  batcher.add(writeOp(0, 'a'));
+  batcher.add(deleteOp(1, 'a'));
+  batcher.flush();
+  assert.equal(ex.started.length, 1);
+  assert.deepEqual(ex.started[0].entries[0].ops.map((o) => o.kind), ['write', 'delete']);
+});
+
+test('whenIdle waits for every buffered and in-flight record', async (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ maxRows: 2 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  for (let i = 0; i < 3; i++) batcher.add(writeOp(i, `k${i}`));
+  let idle = false;
+  void batcher.whenIdle().then(() => (idle = true));
+  batcher.flush();
+  assert.equal(batcher.bufferedRecords, 3);
+  await ex.finish(ex.started[0].id);
+  assert.equal(idle, false);
+  await ex.finish(ex.started[1].id);
+  assert.equal(idle, true);
+  assert.equal(batcher.bufferedRecords, 0);
+});
+
+test('a failed batch is reported once and stops further dispatching', async (t) => {
+  const ex = controlledExecutor();
+  const failures: unknown[] = [];
+  const batcher = new Batcher(options({ maxRows: 1, maxInFlight: 1 }), ex.execute, (e) => failures.push(e));
+  t.after(() => batcher.close());
+  batcher.add(writeOp(0, 'a'));
+  batcher.add(writeOp(1, 'b'));
+  await ex.fail(ex.started[0].id, new Error('boom'));
+  assert.equal(failures.length, 1);
+  assert.equal(ex.started.length, 1);
+  await batcher.whenIdle(); // does not hang after a failure
+});

@@ -1,0 +1,68 @@
+import type { SinkRecord, SinkTaskContext, TopicPartition, PluginLogger } from '../../../src/plugin/index.js';
+import type { Row, SinkOp } from '../../../src/connectors/milvus/batch.js';
+
+export function sinkRecord(fields: Partial<SinkRecord> & { offset?: number; partition?: number } = {}): SinkRecord {
+  return {
+    topic: fields.topic ?? 't',
+    kafkaPartition: fields.partition ?? fields.kafkaPartition ?? 0,
+    kafkaOffset: fields.offset ?? fields.kafkaOffset ?? 0,
+    timestamp: fields.timestamp ?? null,
+    keySchema: fields.keySchema ?? null,
+    key: fields.key ?? null,
+    valueSchema: fields.valueSchema ?? null,
+    value: 'value' in fields ? fields.value : null,
+    headers: fields.headers ?? [],
+    rawKey: fields.rawKey ?? null,
+    rawValue: fields.rawValue ?? null,
+  };
+}
+
+export function writeOp(offset: number, pk: string | undefined, row: Row = {}, partition = 0, bytes = 10): SinkOp {
+  return { kind: 'write', record: sinkRecord({ offset, partition, value: row }), row: { ...row, ...(pk === undefined ? {} : { id: pk }) }, pk, bytes };
+}
+
+export function deleteOp(offset: number, pk: string, partition = 0): SinkOp {
+  return { kind: 'delete', record: sinkRecord({ offset, partition, key: pk }), pk, pkValue: pk, bytes: 8 };
+}
+
+export const silentLogger: PluginLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export interface RecordingLogger extends PluginLogger {
+  readonly lines: { level: string; obj: unknown; msg: string | undefined }[];
+}
+
+export function recordingLogger(): RecordingLogger {
+  const lines: RecordingLogger['lines'] = [];
+  const log = (level: string) => (obj: object | string, msg?: string) => lines.push({ level, obj, msg });
+  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+export interface TestContext extends SinkTaskContext {
+  readonly errant: { record: SinkRecord; error: Error }[];
+  readonly paused: TopicPartition[][];
+  readonly resumed: TopicPartition[][];
+  readonly logger: RecordingLogger;
+  /** make the reporter reject, as errors.tolerance=none does */
+  tolerateNone: boolean;
+}
+
+export function testContext(assignment: TopicPartition[] = [{ topic: 't', partition: 0 }]): TestContext {
+  const ctx: TestContext = {
+    connector: 'milvus-test',
+    taskId: 0,
+    errant: [],
+    paused: [],
+    resumed: [],
+    tolerateNone: false,
+    logger: recordingLogger(),
+    errantRecordReporter: async (record, error) => {
+      if (ctx.tolerateNone) throw new Error('Tolerance exceeded in error handler', { cause: error });
+      ctx.errant.push({ record, error });
+    },
+    pause: (partitions) => void ctx.paused.push([...partitions]),
+    resume: (partitions) => void ctx.resumed.push([...partitions]),
+    assignment: () => assignment,
+    requestCommit: () => {},
+  };
+  return ctx;
+}
