@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StackError } from './errors.js';
+import { withLock } from './lock.js';
+import { CACHE_DIR } from './paths.js';
+import { downloadError, requireMaven, requirePip } from './toolchain.js';
+import { KAFKA_POM, isKafka3, type StackVersions } from './versions.js';
+
+const DOWNLOAD_LOCK_TIMEOUT_MS = 15 * 60_000;
+
+export interface Provisioned {
+  /** Folder of jars for `java -cp '<dir>/*'`. */
+  kafkaLibs: string;
+  /** `milvus_lite/lib` inside the pip target: the `milvus` binary and its shared libraries. */
+  milvusLib: string;
+}
+
+/**
+ * Makes sure Kafka's jars and the Milvus Lite wheel for `versions` are in the cache, downloading
+ * only what is missing. A folder counts as present only once its `.complete` marker matches the
+ * pinned versions: downloads go to a temporary folder that is renamed into place at the end, so an
+ * interrupted download is never mistaken for a finished one.
+ */
+export async function provision(versions: StackVersions, log: (line: string) => void): Promise<Provisioned> {
+  const [kafkaLibs, milvusLib] = await Promise.all([ensureKafkaLibs(versions, log), ensureMilvusLite(versions, log)]);
+  return { kafkaLibs, milvusLib };
+}
+
+async function ensureKafkaLibs(versions: StackVersions, log: (line: string) => void): Promise<string> {
+  const profile = isKafka3(versions) ? 'kafka3' : 'kafka4';
+  const stamp = JSON.stringify({ kafka: versions.kafka, slf4j: versions.slf4j, log4j2: versions.log4j2, reload4j: versions.reload4j, profile });
+  const home = join(CACHE_DIR, `kafka-${versions.kafka}`);
+  const libs = join(home, 'libs');
+  return cached(home, libs, stamp, `kafka-${versions.kafka}`, async (tmp) => {
+    requireMaven();
+    log(`downloading Kafka ${versions.kafka} jars with Maven (first run only)…`);
+    const plugin = `org.apache.maven.plugins:maven-dependency-plugin:${versions.mavenDependencyPlugin}`;
+    const result = await run('mvn', [
+      '-B', '-ntp', '-q', '-f', KAFKA_POM, `-P${profile}`,
+      `-Dkafka.version=${versions.kafka}`, `-Dslf4j.version=${versions.slf4j}`,
+      `-Dlog4j2.version=${versions.log4j2}`, `-Dreload4j.version=${versions.reload4j}`,
+      `${plugin}:copy-dependencies`, '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`,
+    ]);
+    if (result.code !== 0) {
+      throw downloadError(`the Kafka ${versions.kafka} jars`, 'Maven Central', result.output, '~/.m2/settings.xml, HTTPS_PROXY');
+    }
+    if (!existsSync(join(tmp, `kafka_2.13-${versions.kafka}.jar`))) {
+      throw new StackError(`Maven finished but kafka_2.13-${versions.kafka}.jar is missing from ${tmp}.`);
+    }
+  });
+}
+
+async function ensureMilvusLite(versions: StackVersions, log: (line: string) => void): Promise<string> {
+  const home = join(CACHE_DIR, `milvus-lite-${versions.milvusLite}`);
+  const target = join(home, 'site-packages');
+  const stamp = JSON.stringify({ milvusLite: versions.milvusLite });
+  await cached(home, target, stamp, `milvus-lite-${versions.milvusLite}`, async (tmp) => {
+    requirePip();
+    log(`downloading milvus-lite ${versions.milvusLite} with pip (first run only)…`);
+    // --target sidesteps PEP 668 ("externally managed" system Python) and keeps it in our cache;
+    // --no-deps: the binary needs none of the wheel's Python dependencies.
+    const result = await run('python3', [
+      '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--no-input',
+      '--target', tmp, `milvus-lite==${versions.milvusLite}`,
+    ], { PIP_NO_INPUT: '1' });
+    if (result.code !== 0) {
+      throw downloadError(`milvus-lite ${versions.milvusLite}`, 'PyPI', result.output, 'pip.conf, PIP_INDEX_URL, HTTPS_PROXY');
+    }
+    const binary = join(tmp, 'milvus_lite', 'lib', 'milvus');
+    if (!existsSync(binary)) throw new StackError(`pip installed milvus-lite but ${binary} is missing.`);
+    chmodSync(binary, 0o755);
+  });
+  return join(target, 'milvus_lite', 'lib');
+}
+
+async function cached(home: string, dir: string, stamp: string, lockName: string, fill: (tmp: string) => Promise<void>): Promise<string> {
+  const marker = join(home, '.complete');
+  const ready = () => existsSync(dir) && existsSync(marker) && readFileSync(marker, 'utf8') === stamp;
+  if (ready()) return dir;
+  return withLock(lockName, DOWNLOAD_LOCK_TIMEOUT_MS, async () => {
+    if (ready()) return dir; // someone else finished it while we waited
+    mkdirSync(home, { recursive: true });
+    const tmp = `${dir}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    try {
+      await fill(tmp);
+      rmSync(marker, { force: true });
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+      writeFileSync(marker, stamp);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    return dir;
+  });
+}
+
+interface RunResult {
+  code: number;
+  output: string;
+}
+
+function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(command, args, { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', (error) => resolve({ code: -1, output: `${output}${error.message}` }));
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}

@@ -1,0 +1,111 @@
+import { CONNECT_STATUS, MilvusClient } from '@zilliz/milvus2-sdk-node';
+
+/** Where the SDK should dial, and whether over TLS. */
+export interface MilvusEndpoint {
+  /** `host:port`, no scheme, no trailing slash. */
+  address: string;
+  ssl: boolean;
+}
+
+export interface ConnectMilvusOptions {
+  /** `http://host:port` (plain), `https://host:port` (TLS) or a bare `host[:port]` (plain). */
+  endpoint: string;
+  /** An API key or `user:password`; never logged. */
+  token?: string;
+  database?: string;
+  /** Bounds the Connect handshake and each later RPC. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_MILVUS_PORT = 19530;
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * Turns a user-facing endpoint (the connector's `public.endpoint`) into what the SDK dials.
+ * The scheme decides TLS: `https://` is TLS, `http://` and no scheme are plain, so a self-hosted
+ * `http://` endpoint never gets a TLS handshake it cannot answer. A missing port means Milvus' 19530.
+ */
+export function normaliseEndpoint(endpoint: string): MilvusEndpoint {
+  const trimmed = endpoint.trim();
+  if (trimmed === '') throw new Error('Milvus endpoint is empty');
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(trimmed);
+  const scheme = match ? match[1].toLowerCase() : undefined;
+  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') {
+    throw new Error(`Milvus endpoint ${trimmed} has scheme ${scheme}://; use http:// or https://`);
+  }
+  let url: URL;
+  try {
+    url = new URL(scheme ? trimmed : `http://${trimmed}`);
+  } catch {
+    throw new Error(`Milvus endpoint ${trimmed} is not a valid host[:port] or URL`);
+  }
+  if (url.hostname === '') throw new Error(`Milvus endpoint ${trimmed} has no host`);
+  if (url.pathname.replace(/\/+$/, '') !== '' || url.search !== '' || url.hash !== '') {
+    throw new Error(`Milvus endpoint ${trimmed} must not have a path or query: gRPC dials host:port only`);
+  }
+  // URL drops a port equal to the scheme's default (80/443); keep what the user actually wrote.
+  const written = /:(\d+)\/*$/.exec(trimmed)?.[1];
+  const port = url.port !== '' ? url.port : (written ?? String(DEFAULT_MILVUS_PORT));
+  return { address: `${url.hostname}:${port}`, ssl: scheme === 'https' };
+}
+
+/**
+ * Opens a MilvusClient and waits for the Connect handshake, so the first real call never races it.
+ * Throws (and releases the channel) if the server cannot be reached within `timeoutMs`.
+ */
+export async function connectMilvus(options: ConnectMilvusOptions): Promise<MilvusClient> {
+  const { address, ssl } = normaliseEndpoint(options.endpoint);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const client = new MilvusClient({
+    address,
+    ssl,
+    timeout: timeoutMs,
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.database ? { database: options.database } : {}),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let connectResponse: unknown;
+  try {
+    connectResponse = await Promise.race([
+      // Typed Promise<void>, but in SDK 3.x it resolves to the Connect response.
+      client.connectPromise as Promise<unknown>,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Milvus at ${address} did not answer Connect within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } catch (error) {
+    await client.closeConnection().catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Cannot connect to Milvus at ${address}${ssl ? ' (TLS)' : ''}: ${reason}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+  acceptConnectWithoutIdentifier(client, connectResponse);
+  return client;
+}
+
+/**
+ * The Milvus Lite fix. Milvus Lite (the C++ core in the `milvus-lite` wheel) implements Connect but
+ * returns no server identifier (0). The SDK decides compatibility from that identifier alone
+ * (`GrpcClient.applyServerInfo`: identifier ? CONNECTED : UNIMPLEMENTED); UNIMPLEMENTED makes
+ * `checkCompatibility` refuse dynamic fields, JSON fields and partition keys on the client side,
+ * although Lite supports them. With SDK 3.0.6's default proto options the int64 identifier is
+ * decoded as the string "0", which is truthy, so this does not trigger; it does whenever the
+ * identifier decodes as a number (`loaderOptions.longs: Number`, or an SDK that compares it as one).
+ *
+ * Only that case is changed: the server answered Connect with a success status, so it implements
+ * the 2.2+ API. A server without the Connect RPC makes the SDK's interceptor yield an empty message
+ * (no status): that really is a pre-2.2 server, and the SDK's refusal stays.
+ * Returns whether the status was changed.
+ */
+export function acceptConnectWithoutIdentifier(client: MilvusClient, connectResponse: unknown): boolean {
+  if (client.connectStatus !== CONNECT_STATUS.UNIMPLEMENTED) return false;
+  const status = (connectResponse as { status?: { error_code?: unknown; code?: unknown } } | undefined)?.status;
+  const answered = status !== undefined && status !== null && (status.error_code === 'Success' || status.error_code === 0) && !status.code;
+  if (!answered) return false;
+  client.connectStatus = CONNECT_STATUS.CONNECTED;
+  return true;
+}
