@@ -1,0 +1,366 @@
+import { hostname } from 'node:os';
+import {
+  ConfigDef,
+  ConfigError,
+  ConfigType,
+  Importance,
+  ParsedConfig,
+  Validators,
+  invalidValue,
+  type ConfigKey,
+  type Validator,
+} from '../plugin/index.js';
+import { LogLevel, parseLogLevel } from './loggers.js';
+import { propertiesFromEnv, readPropertiesFile, type ConfigSources } from './worker-config-sources.js';
+
+/** A REST listener: `http://host:port`; an empty host means every interface. */
+export interface Listener {
+  readonly protocol: 'http';
+  readonly host: string;
+  readonly port: number;
+  /** as configured */
+  readonly url: string;
+}
+
+// Kafka's RestServer listener pattern: a scheme, an optional (bracketed IPv6) host, a mandatory port
+const LISTENER = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:\[([0-9A-Za-z%.:]*)\]|([0-9A-Za-z\-%._]*)):(\d{1,5})\/?$/;
+
+/** Parses one listener URL; throws a plain Error saying what is wrong. */
+export function parseListener(url: string): Listener {
+  const match = LISTENER.exec(url.trim());
+  if (!match) throw new Error(`Could not parse listener '${url}': expected <protocol>://<host>:<port>, e.g. http://:8083`);
+  const protocol = match[1].toLowerCase();
+  if (protocol === 'https') throw new Error(`Listener '${url}' uses https, which this worker does not serve: terminate TLS in front of it`);
+  if (protocol !== 'http') throw new Error(`Listener '${url}' has the unknown protocol '${match[1]}'; use http`);
+  const port = Number(match[4]);
+  if (port > 65535) throw new Error(`Listener '${url}' has the port ${port}, above 65535`);
+  return { protocol: 'http', host: match[2] ?? match[3], port, url: url.trim() };
+}
+
+function listenerList(options: { allowEmpty: boolean }): Validator {
+  return (name, value) => {
+    if (value === null) {
+      if (options.allowEmpty) return;
+      throw invalidValue(name, null, 'at least one URL is expected, e.g. http://:8083');
+    }
+    const urls = value as string[];
+    if (urls.length === 0 && !options.allowEmpty) throw invalidValue(name, urls, 'at least one URL is expected, e.g. http://:8083');
+    for (const url of urls) {
+      try {
+        parseListener(url);
+      } catch (e) {
+        throw invalidValue(name, urls, (e as Error).message);
+      }
+    }
+  };
+}
+
+function nonEmptyList(what: string): Validator {
+  return (name, value) => {
+    if (value === null || (value as string[]).length === 0) throw invalidValue(name, value, `at least one ${what} is required`);
+  };
+}
+
+function optionalPort(name: string, value: unknown): void {
+  if (value !== null) Validators.between(0, 65535)(name, value);
+}
+
+function logLevelName(name: string, value: unknown): void {
+  if (parseLogLevel(String(value)) === null) {
+    throw invalidValue(name, value, `String must be one of (case insensitive): ${Object.keys(LogLevel).join(', ')}`);
+  }
+}
+
+function loggerLevelList(name: string, value: unknown): void {
+  if (value === null) return;
+  for (const item of value as string[]) {
+    const [logger, level, extra] = item.split('=');
+    if (extra !== undefined || !logger?.trim() || level === undefined || parseLogLevel(level.trim()) === null) {
+      throw invalidValue(name, value, `Expected <logger>=<level> items with a level among ${Object.keys(LogLevel).join(', ')}; got '${item}'`);
+    }
+  }
+}
+
+const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+const LEVELS = Object.keys(LogLevel).join(', ');
+
+/** Numbers each key within its group, in the order listed (what `orderInGroup` means to Kafka). */
+function grouped(group: string, keys: ReadonlyArray<Omit<ConfigKey, 'group' | 'orderInGroup'>>): ConfigKey[] {
+  return keys.map((k, i) => ({ ...k, group, orderInGroup: i + 1 }));
+}
+
+/**
+ * The worker's keys, declared once. Kafka's names (WorkerConfig, StandaloneConfig, RestServerConfig)
+ * wherever Kafka has the setting; `sqlite.*` and `log4j.*` are this worker's own.
+ */
+export const WORKER_CONFIG_DEF = new ConfigDef([
+  ...grouped('Kafka', [
+    {
+      name: 'bootstrap.servers',
+      type: ConfigType.LIST,
+      defaultValue: 'localhost:9092',
+      validator: nonEmptyList('host:port'),
+      importance: Importance.HIGH,
+      documentation: 'Kafka brokers to connect to, as a list of host:port pairs. Sink task consumers and the offsets admin client use them; consumer.* and admin.* keys configure those clients further.',
+    },
+    {
+      name: 'key.converter',
+      type: ConfigType.CLASS,
+      defaultValue: JSON_CONVERTER,
+      importance: Importance.HIGH,
+      documentation: 'Converter for record keys when a connector does not set its own. Its settings are the keys prefixed with key.converter., e.g. key.converter.schemas.enable.',
+    },
+    {
+      name: 'value.converter',
+      type: ConfigType.CLASS,
+      defaultValue: JSON_CONVERTER,
+      importance: Importance.HIGH,
+      documentation: 'Converter for record values when a connector does not set its own. Its settings are the keys prefixed with value.converter., e.g. value.converter.schemas.enable.',
+    },
+    {
+      name: 'header.converter',
+      type: ConfigType.CLASS,
+      defaultValue: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+      importance: Importance.LOW,
+      documentation: 'Converter for record headers when a connector does not set its own; settings prefixed with header.converter.',
+    },
+  ]),
+  ...grouped('Tasks', [
+    {
+      name: 'offset.flush.interval.ms',
+      type: ConfigType.LONG,
+      defaultValue: 1000,
+      validator: Validators.atLeast(0),
+      importance: Importance.LOW,
+      documentation: 'How often sink tasks commit the offsets of records Milvus has acknowledged. Kafka defaults to 60000; this worker defaults to 1000 because a commit is one cheap consumer-group request and a short interval means fewer records delivered again after a crash.',
+    },
+    {
+      name: 'offset.flush.timeout.ms',
+      type: ConfigType.LONG,
+      defaultValue: 5000,
+      validator: Validators.atLeast(1),
+      importance: Importance.LOW,
+      documentation: 'How long an offset commit may take before it is given up and retried at the next interval.',
+    },
+    {
+      name: 'task.shutdown.graceful.timeout.ms',
+      type: ConfigType.LONG,
+      defaultValue: 5000,
+      validator: Validators.atLeast(0),
+      importance: Importance.LOW,
+      documentation: 'How long a stopping task may take to finish its in-flight batch and commit before it is abandoned (its records are then delivered again).',
+    },
+    {
+      name: 'topic.tracking.enable',
+      type: ConfigType.BOOLEAN,
+      defaultValue: true,
+      importance: Importance.LOW,
+      documentation: 'Record the topics each connector consumes (GET /connectors/{name}/topics).',
+    },
+    {
+      name: 'topic.tracking.allow.reset',
+      type: ConfigType.BOOLEAN,
+      defaultValue: true,
+      importance: Importance.LOW,
+      documentation: 'Allow PUT /connectors/{name}/topics/reset.',
+    },
+    {
+      name: 'connector.client.config.override.policy',
+      type: ConfigType.STRING,
+      defaultValue: 'All',
+      validator: Validators.oneOf('All', 'None', 'Principal'),
+      importance: Importance.MEDIUM,
+      documentation: 'Which consumer.override.* keys connector configs may set: All, None, or Principal (only sasl.jaas.config, sasl.mechanism and security.protocol).',
+    },
+  ]),
+  ...grouped('REST', [
+    {
+      name: 'listeners',
+      type: ConfigType.LIST,
+      defaultValue: 'http://:8083',
+      validator: listenerList({ allowEmpty: false }),
+      importance: Importance.LOW,
+      documentation: 'URLs the REST API listens on, comma-separated: http://:8083 is every interface, http://127.0.0.1:8083 loopback only, port 0 a free port. Only http; terminate TLS in front of the worker.',
+    },
+    {
+      name: 'admin.listeners',
+      type: ConfigType.LIST,
+      defaultValue: null,
+      validator: listenerList({ allowEmpty: true }),
+      importance: Importance.LOW,
+      documentation: 'Where the /admin endpoints are served: unset means on the regular listeners, an empty value disables them, a list of URLs serves them there only.',
+    },
+    {
+      name: 'rest.advertised.host.name',
+      type: ConfigType.STRING,
+      defaultValue: null,
+      importance: Importance.LOW,
+      documentation: 'Host name this worker is known by (worker_id in statuses). Defaults to the first listener\'s host, or the machine\'s host name when that host is empty.',
+    },
+    {
+      name: 'rest.advertised.port',
+      type: ConfigType.INT,
+      defaultValue: null,
+      validator: optionalPort,
+      importance: Importance.LOW,
+      documentation: 'Port this worker is known by (worker_id in statuses). Defaults to the first listener\'s port.',
+    },
+    {
+      name: 'access.control.allow.origin',
+      type: ConfigType.STRING,
+      defaultValue: '',
+      importance: Importance.LOW,
+      documentation: 'Access-Control-Allow-Origin for REST requests: empty disables CORS, * allows any origin, or a list of origins.',
+    },
+    {
+      name: 'access.control.allow.methods',
+      type: ConfigType.STRING,
+      defaultValue: '',
+      importance: Importance.LOW,
+      documentation: 'Methods allowed in cross-origin requests (Access-Control-Allow-Methods); empty means GET, POST, HEAD.',
+    },
+  ]),
+  ...grouped('Storage', [
+    {
+      name: 'sqlite.path',
+      type: ConfigType.STRING,
+      defaultValue: 'data/connect.db',
+      validator: Validators.nonEmptyString(),
+      importance: Importance.HIGH,
+      documentation: 'SQLite database holding connector configs, target states and task configs; its directory is created if missing. Relative to the working directory.',
+    },
+    {
+      name: 'plugin.path',
+      type: ConfigType.LIST,
+      defaultValue: null,
+      importance: Importance.LOW,
+      documentation: 'Accepted so that stock connect-standalone.properties files work, and ignored: connectors and converters are built in.',
+    },
+  ]),
+  ...grouped('Logging', [
+    {
+      name: 'log4j.root.loglevel',
+      type: ConfigType.STRING,
+      defaultValue: 'INFO',
+      validator: logLevelName,
+      importance: Importance.LOW,
+      documentation: `Initial root log level, one of ${LEVELS} (the Confluent images' CONNECT_LOG4J_ROOT_LOGLEVEL). Change it at runtime with PUT /admin/loggers/root.`,
+    },
+    {
+      name: 'log4j.loggers',
+      type: ConfigType.LIST,
+      defaultValue: '',
+      validator: loggerLevelList,
+      importance: Importance.LOW,
+      documentation: 'Initial levels of named loggers as <logger>=<level> items, e.g. org.apache.kafka.connect.runtime.WorkerSinkTask=DEBUG (the Confluent images\' CONNECT_LOG4J_LOGGERS).',
+    },
+  ]),
+]);
+
+/** Keys handed on to a client or converter under a prefix (Kafka's originalsWithPrefix); never "unknown". */
+export const PASSTHROUGH_PREFIXES: readonly string[] = ['key.converter.', 'value.converter.', 'header.converter.', 'consumer.', 'producer.', 'admin.'];
+
+const DISTRIBUTED_ONLY = 'a distributed-mode setting: this worker is standalone and keeps its state in SQLite (sqlite.path)';
+
+/** Kafka worker keys that mean nothing here, with the reason given in the start-up warning. */
+export const IGNORED_KEYS: Readonly<Record<string, string>> = {
+  'offset.storage.file.filename': 'sink connectors commit their offsets to Kafka consumer groups (connect-<connector name>)',
+  'plugin.path': 'connectors and converters are built in',
+  'config.providers': 'config providers (${provider:path:key} placeholders) are not supported',
+  'rest.advertised.listener': 'only http listeners are served',
+  'group.id': DISTRIBUTED_ONLY,
+  'config.storage.topic': DISTRIBUTED_ONLY,
+  'offset.storage.topic': DISTRIBUTED_ONLY,
+  'status.storage.topic': DISTRIBUTED_ONLY,
+  'config.storage.replication.factor': DISTRIBUTED_ONLY,
+  'offset.storage.replication.factor': DISTRIBUTED_ONLY,
+  'status.storage.replication.factor': DISTRIBUTED_ONLY,
+  'offset.storage.partitions': DISTRIBUTED_ONLY,
+  'status.storage.partitions': DISTRIBUTED_ONLY,
+};
+
+/** Kafka's wording for start-up warnings about keys that are set but do nothing. */
+function unusedKeyWarnings(props: Readonly<Record<string, string>>, sources: ConfigSources): string[] {
+  const warnings: string[] = [];
+  for (const key of Object.keys(props)) {
+    const where = sources[key] ? ` (${sources[key]})` : '';
+    if (Object.hasOwn(IGNORED_KEYS, key)) warnings.push(`The configuration '${key}' is ignored by this worker: ${IGNORED_KEYS[key]}.${where}`);
+    else if (WORKER_CONFIG_DEF.keys.has(key) || PASSTHROUGH_PREFIXES.some((p) => key.startsWith(p))) continue;
+    else if (key.startsWith('log4j.')) warnings.push(`The configuration '${key}' is ignored by this worker: log lines are JSON; only log4j.root.loglevel and log4j.loggers are used.${where}`);
+    else warnings.push(`The configuration '${key}' was supplied but isn't a known config.${where}`);
+  }
+  return warnings;
+}
+
+/** The worker configuration (Kafka's StandaloneConfig): typed getters by key name plus a few derived values. */
+export class WorkerConfig extends ParsedConfig {
+  /** Start-up warnings about keys that are set but unused; main logs them once loggers exist. */
+  readonly warnings: readonly string[];
+
+  /** Throws ConfigError (`Invalid value … for configuration …`) for the first invalid key. */
+  constructor(props: Readonly<Record<string, string>> = {}, sources: ConfigSources = {}) {
+    const parsed = WORKER_CONFIG_DEF.parse(props);
+    super(parsed.values, parsed.originals);
+    this.warnings = unusedKeyWarnings(props, sources);
+  }
+
+  get listeners(): Listener[] {
+    return this.getList('listeners').map(parseListener);
+  }
+
+  /** null: served on the regular listeners; []: disabled. */
+  get adminListeners(): Listener[] | null {
+    const urls = this.get('admin.listeners') as string[] | null;
+    return urls === null ? null : urls.map(parseListener);
+  }
+
+  /** `<advertised host>:<advertised port>` as Kafka's standalone worker id. */
+  get workerId(): string {
+    const first = this.listeners[0];
+    const host = this.getString('rest.advertised.host.name') || first.host || hostname();
+    const port = (this.get('rest.advertised.port') as number | null) ?? first.port;
+    return `${host}:${port}`;
+  }
+
+  get sqlitePath(): string {
+    return this.getString('sqlite.path')!;
+  }
+
+  /** Start-up log levels for `Loggers`: `root` plus each `log4j.loggers` entry. */
+  get logLevels(): Record<string, LogLevel> {
+    const levels: Record<string, LogLevel> = { root: parseLogLevel(this.getString('log4j.root.loglevel')!)! };
+    for (const item of this.getList('log4j.loggers')) {
+      const [logger, level] = item.split('=');
+      levels[logger.trim()] = parseLogLevel(level.trim())!;
+    }
+    return levels;
+  }
+}
+
+/**
+ * Reads the worker config the way connect-standalone does, plus the environment: the properties
+ * `file` (if any), overridden by `CONNECT_<KEY>` variables of `env`. Every invalid key is reported
+ * in one ConfigError that says where the value came from.
+ */
+export function loadWorkerConfig(options: { file?: string; env?: Readonly<Record<string, string | undefined>> } = {}): WorkerConfig {
+  const props: Record<string, string> = {};
+  const sources: ConfigSources = {};
+  if (options.file !== undefined) {
+    for (const [k, v] of Object.entries(readPropertiesFile(options.file))) {
+      props[k] = v;
+      sources[k] = `in ${options.file}`;
+    }
+  }
+  const fromEnv = propertiesFromEnv(options.env ?? {}, [...WORKER_CONFIG_DEF.keys.keys(), ...Object.keys(IGNORED_KEYS)]);
+  Object.assign(props, fromEnv.props);
+  Object.assign(sources, fromEnv.sources);
+
+  const errors: string[] = [];
+  for (const [k, result] of WORKER_CONFIG_DEF.validateAll(props)) {
+    // the first error says it; Kafka's validators may add a second one about the null left behind
+    if (result.errors.length > 0) errors.push(sources[k] ? `${result.errors[0]} (${sources[k]})` : result.errors[0]);
+  }
+  if (errors.length === 1) throw new ConfigError(errors[0]);
+  if (errors.length > 1) throw new ConfigError(`The worker configuration has ${errors.length} errors:\n${errors.map((e) => `  ${e}`).join('\n')}`);
+  return new WorkerConfig(props, sources);
+}
