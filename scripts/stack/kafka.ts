@@ -96,11 +96,12 @@ function clusterId(): string {
 /** Writes the config, formats fresh KRaft storage and starts the broker; returns its pid. */
 export function startKafka(versions: StackVersions, kafkaLibs: string, paths: RunPaths, ports: KafkaPorts): number {
   const log4j = log4jConfig(versions);
+  const log4jFile = paths.log4jConfig(isKafka3(versions));
   writeFileSync(paths.serverProperties, serverProperties(paths, ports));
-  writeFileSync(paths.log4jConfig, log4j.text);
+  writeFileSync(log4jFile, log4j.text);
   const classpath = join(kafkaLibs, '*'); // expanded by the JVM, not the shell
   const format = spawnSync('java', [
-    '-Xmx256m', log4j.jvmFlag(paths.log4jConfig), '-cp', classpath,
+    '-Xmx256m', log4j.jvmFlag(log4jFile), '-cp', classpath,
     'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', paths.serverProperties,
   ], { encoding: 'utf8', timeout: 120_000 });
   writeFileSync(paths.kafkaFormatLog, `${format.stdout ?? ''}${format.stderr ?? ''}${format.error ? format.error.message : ''}`);
@@ -108,7 +109,7 @@ export function startKafka(versions: StackVersions, kafkaLibs: string, paths: Ru
     throw new StackError(`Formatting Kafka storage failed (exit ${format.status ?? format.signal}). ${paths.kafkaFormatLog}:\n${logTail(paths.kafkaFormatLog)}`);
   }
   return spawnDetached('java', [
-    ...JVM_OPTS, log4j.jvmFlag(paths.log4jConfig), `-Dkafka.logs.dir=${paths.logs}`,
+    ...JVM_OPTS, log4j.jvmFlag(log4jFile), `-Dkafka.logs.dir=${paths.logs}`,
     '-cp', classpath, 'kafka.Kafka', paths.serverProperties,
   ], { cwd: paths.root, env: process.env, logFile: paths.kafkaLog });
 }

@@ -29,7 +29,8 @@ export interface RunPaths {
   kafkaLog: string;
   kafkaFormatLog: string;
   serverProperties: string;
-  log4jConfig: string;
+  /** log4j2.properties (Kafka 4.x) or log4j.properties (3.x, reload4j): the JVM flag differs too. */
+  log4jConfig: (kafka3: boolean) => string;
   milvusData: string;
   milvusDb: string;
   milvusLog: string;
@@ -50,7 +51,7 @@ export function runPaths(name: string): RunPaths {
     kafkaLog: join(logs, 'kafka.log'),
     kafkaFormatLog: join(logs, 'kafka-format.log'),
     serverProperties: join(root, 'server.properties'),
-    log4jConfig: join(root, 'log4j.properties'),
+    log4jConfig: (kafka3) => join(root, kafka3 ? 'log4j.properties' : 'log4j2.properties'),
     milvusData,
     // Milvus Lite wants a short plain file name (<= 36 characters).
     milvusDb: join(milvusData, 'milvus.db'),

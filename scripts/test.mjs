@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: the one test command, here and in CI.
+ *
+ *   npm test                          install deps if needed, start a stack, run every test/**\/*.test.ts
+ *   npm test -- --unit                no stack, skip test/integration (also: npm run test:unit)
+ *   npm test -- test/x.test.ts dir/   only these files / folders (the stack still starts unless --unit)
+ *   npm test -- --test-name-pattern=… other --options (in --opt=value form) go to `node --test`
+ *
+ * Plain JavaScript on purpose: it must run before node_modules exists. The stack is started and
+ * stopped through scripts/stack.ts (the same code as `npm run stack:up|down`), under its own
+ * instance name, so it never touches a developer's `dev` stack. It is stopped on success, on test
+ * failure and on SIGINT/SIGTERM/SIGHUP; if this process is killed outright, the stack's watchdog
+ * stops it. Exit code: non-zero on any failure.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const TEST_DIR = join(ROOT, 'test');
+const INTEGRATION_DIR = join(TEST_DIR, 'integration');
+const STACK_NAME = `test-${process.pid}`;
+const CACHE_DIR = resolve(process.env.STACK_CACHE_DIR ?? join(ROOT, '.cache', 'stack'));
+const RUN_DIR = join(CACHE_DIR, 'run', STACK_NAME);
+const TEST_TIMEOUT_MS = process.env.TEST_TIMEOUT_MS ?? '180000';
+
+const say = (line) => process.stderr.write(`test: ${line}\n`);
+
+/** The child currently running (npm ci, stack up, the test runner), to forward signals to. */
+let current;
+let interrupted;
+let stackStarted = false;
+
+function parseArgs(argv) {
+  const options = { unit: false, paths: [], passthrough: [] };
+  for (const arg of argv) {
+    if (arg === '--unit') options.unit = true;
+    else if (arg.startsWith('-')) options.passthrough.push(arg);
+    else options.paths.push(resolve(arg));
+  }
+  return options;
+}
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  if (statSync(dir).isFile()) return [dir];
+  return readdirSync(dir, { recursive: true })
+    .map((entry) => join(dir, entry))
+    .filter((file) => file.endsWith('.test.ts') && !file.includes(`${sep}node_modules${sep}`))
+    .sort();
+}
+
+function selectTests(options) {
+  if (options.paths.length > 0) {
+    const missing = options.paths.filter((path) => !existsSync(path));
+    if (missing.length > 0) throw new Error(`no such test file or folder: ${missing.map((p) => relative(ROOT, p)).join(', ')}`);
+    return [...new Set(options.paths.flatMap(findTests))];
+  }
+  const all = findTests(TEST_DIR);
+  return options.unit ? all.filter((file) => !file.startsWith(INTEGRATION_DIR + sep)) : all;
+}
+
+/** `npm ci` when node_modules is missing or older than package-lock.json. */
+async function ensureDependencies() {
+  const installed = join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = join(ROOT, 'package-lock.json');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
+  say(existsSync(installed) ? 'package-lock.json is newer than node_modules: running npm ci' : 'node_modules is missing: running npm ci');
+  // better-sqlite3 builds against the Node headers of the system install when no prebuilt fits.
+  const env = { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' };
+  const code = await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], { env });
+  if (code !== 0) throw new Error(`npm ci failed with exit code ${code}`);
+}
+
+function run(command, args, { env = process.env, detached = false } = {}) {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: 'inherit', detached });
+    current = { child, detached };
+    child.on('error', (error) => {
+      say(`${command}: ${error.message}`);
+      resolveRun(127);
+    });
+    child.on('exit', (code, signal) => {
+      current = undefined;
+      resolveRun(code ?? (signal ? 128 + (signalNumbers[signal] ?? 1) : 1));
+    });
+  });
+}
+
+const signalNumbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+function stackCommand(command, extra = []) {
+  return run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'stack.ts'), command, ...extra], {
+    env: { ...process.env, STACK_NAME },
+  });
+}
+
+function readStackEnv() {
+  const text = readFileSync(join(RUN_DIR, 'env'), 'utf8');
+  const values = {};
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) values[line.slice(0, eq)] = line.slice(eq + 1).trim();
+  }
+  if (!values.KAFKA_BOOTSTRAP || !values.MILVUS_ADDRESS) throw new Error(`${RUN_DIR}/env lacks the stack addresses`);
+  return { KAFKA_BOOTSTRAP: values.KAFKA_BOOTSTRAP, MILVUS_ADDRESS: values.MILVUS_ADDRESS };
+}
+
+async function stopStack(keepLogs) {
+  if (!stackStarted) return;
+  stackStarted = false;
+  const code = await stackCommand('down');
+  if (code !== 0) say(`stopping stack ${STACK_NAME} failed (exit ${code}); see npm run stack:status`);
+  if (keepLogs) say(`stack logs kept in ${relative(ROOT, join(RUN_DIR, 'logs'))}`);
+  else rmSync(RUN_DIR, { recursive: true, force: true });
+}
+
+/** Ends the test runner's whole process group, so no test subprocess outlives the run. */
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function onSignal(signal) {
+  if (interrupted) return;
+  interrupted = signal;
+  say(`${signal} received: stopping tests and the stack`);
+  if (!current) return;
+  if (current.detached) {
+    killGroup(current.child, 'SIGTERM');
+    const { child } = current;
+    setTimeout(() => killGroup(child, 'SIGKILL'), 5_000).unref();
+  } else {
+    current.child.kill(signal);
+  }
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onSignal);
+  await ensureDependencies();
+  if (interrupted) return 1;
+  const files = selectTests(options);
+  if (files.length === 0) {
+    say('no test files found');
+    return 1;
+  }
+
+  let stackEnv = {};
+  if (!options.unit) {
+    stackStarted = true; // from here on, stopStack must run: `up` may have started something
+    const code = await stackCommand('up', ['--owner-pid', String(process.pid)]);
+    if (code !== 0 || interrupted) {
+      await stopStack(true);
+      if (!interrupted) say(`could not start the Kafka/Milvus stack (exit ${code})`);
+      return code || 1;
+    }
+    stackEnv = readStackEnv();
+  }
+
+  say(`running ${files.length} test file(s)${options.unit ? ' (unit only, no stack)' : ''}`);
+  const args = ['--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, ...options.passthrough, ...files.map((f) => relative(ROOT, f))];
+  const env = { ...process.env, ...stackEnv, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  let code;
+  try {
+    code = await new Promise((resolveRun) => {
+      const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit', detached: true });
+      current = { child, detached: true };
+      child.on('error', (error) => {
+        say(error.message);
+        resolveRun(1);
+      });
+      child.on('exit', (exitCode, signal) => {
+        current = undefined;
+        killGroup(child, 'SIGKILL'); // a test that leaked a subprocess must not keep it alive
+        resolveRun(exitCode ?? (signal ? 128 + (signalNumbers[signal] ?? 1) : 1));
+      });
+    });
+  } finally {
+    await stopStack(code !== 0 || Boolean(interrupted));
+  }
+  return code;
+}
+
+main()
+  .catch(async (error) => {
+    say(error instanceof Error ? error.message : String(error));
+    await stopStack(true);
+    return 1;
+  })
+  .then((code) => {
+    const exitCode = interrupted ? 128 + signalNumbers[interrupted] : code;
+    say(exitCode === 0 ? 'all tests passed' : `failed (exit ${exitCode})`);
+    process.exit(exitCode);
+  });
