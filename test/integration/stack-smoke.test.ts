@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { CONNECT_STATUS, DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { connectMilvus } from '../../src/connectors/milvus/milvus-client.js';
+import { acceptConnectWithoutIdentifier, connectMilvus } from '../../src/connectors/milvus/milvus-client.js';
 import { stackAddresses, uniqueName } from '../helpers/stack.js';
 
 const { kafkaBootstrap, milvusAddress } = stackAddresses();
@@ -126,5 +126,37 @@ describe('the local stack runs a real Milvus (Lite), reached through connectMilv
     const nearest = await client.search({ collection_name: collection, data: [0.5, 0.6, 0.7, 0.8], limit: 1, output_fields: ['id'] });
     assert.equal(nearest.status.error_code, 'Success', nearest.status.reason);
     assert.equal(String(nearest.results[0].id), '2');
+  });
+});
+
+describe('Milvus Lite answers Connect without a server identifier', () => {
+  test('the SDK refuses JSON and dynamic fields when it reads that as an old server, and the fix lifts only that', async (t) => {
+    // SDK 3.0.6 decodes the int64 identifier as the string "0" (truthy), so the refusal only shows
+    // when it is decoded as a number: that is the case the wrapper's fix exists for.
+    const client = new MilvusClient({ address: milvusAddress, loaderOptions: { longs: Number } });
+    t.after(() => client.closeConnection());
+    const connect = (await (client.connectPromise as Promise<unknown>)) as { identifier?: unknown; status?: { error_code?: string } };
+    assert.equal(Number(connect.identifier ?? 0), 0, 'Milvus Lite sends no identifier');
+    assert.equal(connect.status?.error_code, 'Success');
+    assert.equal(client.connectStatus, CONNECT_STATUS.UNIMPLEMENTED);
+
+    const collection = uniqueName('lite_fix');
+    const request = {
+      collection_name: collection,
+      enable_dynamic_field: true,
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'meta', data_type: DataType.JSON },
+        { name: 'vector', data_type: DataType.FloatVector, dim: 2 },
+      ],
+    };
+    await assert.rejects(client.createCollection(request), /doesn't support dynamic schema/);
+
+    assert.equal(acceptConnectWithoutIdentifier(client, connect), true);
+    const created = await client.createCollection(request);
+    assert.equal(created.error_code, 'Success', created.reason);
+    const described = await client.describeCollection({ collection_name: collection });
+    assert.equal(described.schema.enable_dynamic_field, true);
+    await client.dropCollection({ collection_name: collection });
   });
 });
