@@ -188,7 +188,7 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       defaultValue: null,
       validator: listenerList({ allowEmpty: true }),
       importance: Importance.LOW,
-      documentation: 'Where the /admin endpoints are served: unset means on the regular listeners, an empty value disables them, a list of URLs serves them there only.',
+      documentation: 'The /admin endpoints: unset serves them on the regular listeners, an empty value disables them. A list of URLs is accepted, but no separate admin listener is opened: the endpoints stay on the regular listeners (a warning says so).',
     },
     {
       name: 'rest.advertised.host.name',
@@ -301,7 +301,11 @@ export class WorkerConfig extends ParsedConfig {
   constructor(props: Readonly<Record<string, string>> = {}, sources: ConfigSources = {}) {
     const parsed = WORKER_CONFIG_DEF.parse(props);
     super(parsed.values, parsed.originals);
-    this.warnings = unusedKeyWarnings(props, sources);
+    const warnings = unusedKeyWarnings(props, sources);
+    if (this.adminListeners?.length) {
+      warnings.push('admin.listeners lists URLs, but no separate admin listener is opened: the /admin endpoints are served on the regular listeners.');
+    }
+    this.warnings = warnings;
   }
 
   get listeners(): Listener[] {

@@ -186,10 +186,13 @@ test('listeners are parsed Kafka’s way: scheme in any case, empty host = every
   assert.throws(() => new WorkerConfig({ listeners: '' }), /Invalid value \[\] for configuration listeners: at least one URL/);
 });
 
-test('admin.listeners: unset serves admin on the regular listeners, empty disables, URLs move it', () => {
+test('admin.listeners: unset serves admin on the regular listeners, empty disables, URLs are accepted with a warning', () => {
   assert.equal(new WorkerConfig().adminListeners, null);
   assert.deepEqual(new WorkerConfig({ 'admin.listeners': '' }).adminListeners, []);
-  assert.deepEqual(new WorkerConfig({ 'admin.listeners': 'http://127.0.0.1:9093' }).adminListeners?.map((l) => l.port), [9093]);
+  const separate = new WorkerConfig({ 'admin.listeners': 'http://127.0.0.1:9093' });
+  assert.deepEqual(separate.adminListeners?.map((l) => l.port), [9093]);
+  assert.match(separate.warnings.join('\n'), /no separate admin listener is opened/);
+  assert.throws(() => new WorkerConfig({ 'admin.listeners': 'http://nowhere' }), /configuration admin\.listeners: Could not parse listener/);
 });
 
 test('workerId is the advertised host and port, falling back to the first listener, then the host name', () => {
