@@ -7,7 +7,6 @@ import { RUNS_DIR, runPaths, type RunPaths } from './paths.js';
 import { HOST, allocatePorts, envPort } from './ports.js';
 import { ownedAlive, stopProcess } from './processes.js';
 import { provision } from './provision.js';
-import { requireJava } from './toolchain.js';
 import { loadVersions } from './versions.js';
 
 /** What `state.json` in an instance's run directory records. */
@@ -74,7 +73,6 @@ export async function up(name: string, options: UpOptions = {}): Promise<StackSt
   }
 
   const versions = loadVersions();
-  requireJava();
   const { kafkaLibs, milvusLib } = await provision(versions, log);
 
   // Fresh data per run: Kafka refuses to format a directory that already holds a cluster.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { StackError } from './errors.js';
 import { withLock } from './lock.js';
 import { CACHE_DIR } from './paths.js';
-import { downloadError, requireMaven, requirePip } from './toolchain.js';
+import { downloadError, requireToolchain } from './toolchain.js';
 import { KAFKA_POM, isKafka3, type StackVersions } from './versions.js';
 
 const DOWNLOAD_LOCK_TIMEOUT_MS = 15 * 60_000;
@@ -23,17 +23,51 @@ export interface Provisioned {
  * interrupted download is never mistaken for a finished one.
  */
 export async function provision(versions: StackVersions, log: (line: string) => void): Promise<Provisioned> {
-  const [kafkaLibs, milvusLib] = await Promise.all([ensureKafkaLibs(versions, log), ensureMilvusLite(versions, log)]);
-  return { kafkaLibs, milvusLib };
+  requireToolchain({ java: true, maven: !isCached(kafkaCache(versions)), pip: !isCached(milvusCache(versions)) });
+  // Wait for both even if one fails: no download is left running, and both problems are reported.
+  const [kafka, milvus] = await Promise.allSettled([ensureKafkaLibs(versions, log), ensureMilvusLite(versions, log)]);
+  if (kafka.status === 'fulfilled' && milvus.status === 'fulfilled') return { kafkaLibs: kafka.value, milvusLib: milvus.value };
+  const failures = [kafka, milvus].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  if (failures.length === 1) throw failures[0];
+  throw new StackError(failures.map((error) => (error instanceof Error ? error.message : String(error))).join('\n'));
+}
+
+interface CacheEntry {
+  home: string;
+  dir: string;
+  stamp: string;
+  lockName: string;
+}
+
+function kafkaCache(versions: StackVersions): CacheEntry {
+  const profile = isKafka3(versions) ? 'kafka3' : 'kafka4';
+  const home = join(CACHE_DIR, `kafka-${versions.kafka}`);
+  return {
+    home,
+    dir: join(home, 'libs'),
+    stamp: JSON.stringify({ kafka: versions.kafka, slf4j: versions.slf4j, log4j2: versions.log4j2, reload4j: versions.reload4j, profile }),
+    lockName: `kafka-${versions.kafka}`,
+  };
+}
+
+function milvusCache(versions: StackVersions): CacheEntry {
+  const home = join(CACHE_DIR, `milvus-lite-${versions.milvusLite}`);
+  return {
+    home,
+    dir: join(home, 'site-packages'),
+    stamp: JSON.stringify({ milvusLite: versions.milvusLite }),
+    lockName: `milvus-lite-${versions.milvusLite}`,
+  };
+}
+
+function isCached(entry: CacheEntry): boolean {
+  const marker = join(entry.home, '.complete');
+  return existsSync(entry.dir) && existsSync(marker) && readFileSync(marker, 'utf8') === entry.stamp;
 }
 
 async function ensureKafkaLibs(versions: StackVersions, log: (line: string) => void): Promise<string> {
   const profile = isKafka3(versions) ? 'kafka3' : 'kafka4';
-  const stamp = JSON.stringify({ kafka: versions.kafka, slf4j: versions.slf4j, log4j2: versions.log4j2, reload4j: versions.reload4j, profile });
-  const home = join(CACHE_DIR, `kafka-${versions.kafka}`);
-  const libs = join(home, 'libs');
-  return cached(home, libs, stamp, `kafka-${versions.kafka}`, async (tmp) => {
-    requireMaven();
+  return cached(kafkaCache(versions), async (tmp) => {
     log(`downloading Kafka ${versions.kafka} jars with Maven (first run only)…`);
     const plugin = `org.apache.maven.plugins:maven-dependency-plugin:${versions.mavenDependencyPlugin}`;
     const result = await run('mvn', [
@@ -52,11 +86,7 @@ async function ensureKafkaLibs(versions: StackVersions, log: (line: string) => v
 }
 
 async function ensureMilvusLite(versions: StackVersions, log: (line: string) => void): Promise<string> {
-  const home = join(CACHE_DIR, `milvus-lite-${versions.milvusLite}`);
-  const target = join(home, 'site-packages');
-  const stamp = JSON.stringify({ milvusLite: versions.milvusLite });
-  await cached(home, target, stamp, `milvus-lite-${versions.milvusLite}`, async (tmp) => {
-    requirePip();
+  const target = await cached(milvusCache(versions), async (tmp) => {
     log(`downloading milvus-lite ${versions.milvusLite} with pip (first run only)…`);
     // --target sidesteps PEP 668 ("externally managed" system Python) and keeps it in our cache;
     // --no-deps: the binary needs none of the wheel's Python dependencies.
@@ -74,12 +104,12 @@ async function ensureMilvusLite(versions: StackVersions, log: (line: string) => 
   return join(target, 'milvus_lite', 'lib');
 }
 
-async function cached(home: string, dir: string, stamp: string, lockName: string, fill: (tmp: string) => Promise<void>): Promise<string> {
+async function cached(entry: CacheEntry, fill: (tmp: string) => Promise<void>): Promise<string> {
+  const { home, dir, stamp, lockName } = entry;
   const marker = join(home, '.complete');
-  const ready = () => existsSync(dir) && existsSync(marker) && readFileSync(marker, 'utf8') === stamp;
-  if (ready()) return dir;
+  if (isCached(entry)) return dir;
   return withLock(lockName, DOWNLOAD_LOCK_TIMEOUT_MS, async () => {
-    if (ready()) return dir; // someone else finished it while we waited
+    if (isCached(entry)) return dir; // someone else finished it while we waited
     mkdirSync(home, { recursive: true });
     const tmp = `${dir}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
