@@ -1,0 +1,113 @@
+/**
+ * Builds the Fastify application that serves Connect's REST API. Not listening: `main.ts` decides where.
+ * Every route is registered here, explicitly, so the whole surface reads in one place.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Herder } from '../runtime/herder.js';
+import { negotiate } from './content-negotiation.js';
+import { corsHook } from './cors.js';
+import { badUrlHandler, errorHandler, notFoundHandler } from './errors.js';
+import { herderRequest } from './herder-request.js';
+import { parseJsonBody } from './json-body.js';
+import { registerOpenApi } from './openapi.js';
+import { apiOptionsFrom, resolveApiOptions, type ApiOptions, type WorkerConfigView } from './options.js';
+import { bindConnectorLogger, RequestLog } from './request-log.js';
+import { RouteTable } from './route-table.js';
+import { connectorLifecycleRoutes } from './routes/connector-lifecycle.js';
+import { connectorPluginRoutes } from './routes/connector-plugins.js';
+import { connectorRoutes } from './routes/connectors.js';
+import { loggerRoutes } from './routes/loggers.js';
+import { offsetRoutes } from './routes/offsets.js';
+import type { RouteDeps } from './routes/route-deps.js';
+import { rootRoutes } from './routes/root.js';
+import { adminSchemas } from './schemas/admin.js';
+import { commonSchemas } from './schemas/common.js';
+import { connectorSchemas } from './schemas/connectors.js';
+import { offsetSchemas } from './schemas/offsets.js';
+import { pluginSchemas } from './schemas/plugins.js';
+
+export type { ApiOptions } from './options.js';
+
+export interface BuildAppOptions {
+  herder: Herder;
+  /** The worker config; CORS and admin settings are read from it by Kafka key name. */
+  workerConfig?: WorkerConfigView;
+  /** Overrides what `workerConfig` says (tests, tools). */
+  api?: ApiOptions;
+  /** The root pino logger; no logging when absent. */
+  logger?: FastifyBaseLogger;
+}
+
+// longest accepted path segment: connector names have no length limit in Connect
+const MAX_PARAM_LENGTH = 16 * 1024;
+
+/** The one multi-valued query param (`expand`) stays a list; others bind to their first value, as in JAX-RS. */
+function parseQuery(query: string): Record<string, string | string[]> {
+  const params = new URLSearchParams(query);
+  const result: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    Object.defineProperty(result, key, {
+      value: key === 'expand' ? params.getAll(key) : params.get(key),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return result;
+}
+
+async function jsonWithoutCharset(_request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  // Kafka sends a bare `application/json`; Fastify always appends a charset
+  if (String(reply.getHeader('content-type')).startsWith('application/json;')) reply.header('content-type', 'application/json');
+  return payload;
+}
+
+export function buildApp({ herder, workerConfig, api = {}, logger }: BuildAppOptions): FastifyInstance {
+  const options = resolveApiOptions({ ...(workerConfig ? apiOptionsFrom(workerConfig) : {}), ...api });
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    logController: new RequestLog(),
+    bodyLimit: options.bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQuery },
+    frameworkErrors: badUrlHandler,
+    ajv: {
+      // Jackson-style binding is done explicitly in compat.ts; ajv must neither strip nor invent fields
+      customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: false, allowUnionTypes: true, verbose: true },
+    },
+  }) as unknown as FastifyInstance;
+
+  const routes = new RouteTable();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  for (const schema of [...commonSchemas, ...connectorSchemas, ...pluginSchemas, ...offsetSchemas, ...adminSchemas]) {
+    app.addSchema(schema);
+  }
+  app.setErrorHandler(errorHandler(options.bodyLimit));
+  app.setNotFoundHandler(notFoundHandler(routes));
+  if (options.corsAllowOrigin) {
+    app.addHook('onRequest', corsHook({ allowOrigin: options.corsAllowOrigin, allowMethods: options.corsAllowMethods }));
+  }
+  app.addHook('onSend', jsonWithoutCharset);
+
+  registerOpenApi(app, { ui: options.docs });
+  void app.register(async (connect) => {
+    connect.removeAllContentTypeParsers();
+    connect.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
+    connect.addHook('onRequest', negotiate);
+    connect.addHook('onRequest', bindConnectorLogger);
+
+    const deps: RouteDeps = { herder, ask: herderRequest(herder, options.requestTimeoutMs), options };
+    rootRoutes(connect, deps);
+    connectorRoutes(connect, deps);
+    connectorLifecycleRoutes(connect, deps);
+    offsetRoutes(connect, deps);
+    connectorPluginRoutes(connect, deps);
+    if (options.adminEnabled) loggerRoutes(connect, deps);
+  });
+  return app;
+}
