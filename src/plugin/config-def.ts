@@ -94,19 +94,46 @@ export function missingRequired(name: string): ConfigError {
 
 const NO_DEFAULT = undefined;
 const COMMA_WITH_WHITESPACE = /\s*,\s*/;
+const JAVA_INTEGER = /^[+-]?\d+$/;
+// Double.parseDouble: decimal or exponent notation, NaN/Infinity, an optional f/d suffix (no hex floats)
+const JAVA_DOUBLE = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)$/;
+const JAVA_LONG_MIN = -(2n ** 63n);
+const JAVA_LONG_MAX = 2n ** 63n - 1n;
+
+/**
+ * Java's String.trim(): strips every char <= U+0020 from both ends (control chars included), but not the
+ * Unicode spaces JS trim() also removes. Config values and connector names are trimmed this way in Kafka.
+ */
+export function javaTrim(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s.charCodeAt(start) <= 0x20) start++;
+  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+/**
+ * How CLASS values are resolved. Kafka loads the class (through the plugin class loader, which also
+ * accepts aliases) and shows its full name; here the runtime passes its plugin registry's lookup.
+ * Without a resolver a CLASS value is kept as the trimmed string.
+ */
+export interface ParseOptions {
+  /** The full class name for a class name or alias, or undefined when no such class exists. */
+  resolveClass?(classOrAlias: string): string | undefined;
+}
 
 function isRequired(key: ConfigKey): boolean {
   return key.defaultValue === NO_DEFAULT;
 }
 
-function parseInteger(name: string, value: unknown, type: ConfigType, min: number, max: number): number {
+function parseInteger(name: string, value: unknown, type: ConfigType, min: bigint, max: bigint): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+  // Integer.parseInt / Short.parseShort / Long.parseLong: optional sign, decimal digits, within range
   if (typeof value === 'string') {
-    const trimmed = value.trim();
-    // Java's Integer.parseInt/Long.parseLong: optional sign, decimal digits only
-    if (/^[+-]?\d+$/.test(trimmed)) {
-      const n = Number(trimmed);
-      if (n >= min && n <= max) return n;
+    const trimmed = javaTrim(value);
+    if (JAVA_INTEGER.test(trimmed)) {
+      const n = BigInt(trimmed);
+      if (n >= min && n <= max) return Number(n);
     }
   }
   throw invalidValue(name, value, `Not a number of type ${type}`);
@@ -114,47 +141,64 @@ function parseInteger(name: string, value: unknown, type: ConfigType, min: numbe
 
 /**
  * Kafka's ConfigDef.parseType: strings (as they come from REST and properties files) or already-typed
- * values to the key's type. `null` stays null. Throws ConfigError with Kafka's wording.
+ * values to the key's type. `null` stays null. Strings are trimmed the Java way first.
+ * Throws ConfigError with Kafka's wording, showing the value as given (untrimmed).
  */
-export function parseType(name: string, value: unknown, type: ConfigType): unknown {
+export function parseType(name: string, value: unknown, type: ConfigType, options: ParseOptions = {}): unknown {
   if (value === null || value === undefined) return null;
+  const trimmed = typeof value === 'string' ? javaTrim(value) : undefined;
   switch (type) {
     case ConfigType.BOOLEAN:
       if (typeof value === 'boolean') return value;
-      if (typeof value === 'string') {
-        const t = value.trim().toLowerCase();
+      if (trimmed !== undefined) {
+        const t = trimmed.toLowerCase();
         if (t === 'true') return true;
         if (t === 'false') return false;
       }
       throw invalidValue(name, value, 'Expected value to be either true or false');
     case ConfigType.STRING:
-    case ConfigType.CLASS:
-      if (typeof value === 'string') return value.trim();
+      if (trimmed !== undefined) return trimmed;
       throw invalidValue(name, value, `Expected value to be a string, but it was a ${typeof value}`);
     case ConfigType.PASSWORD:
       if (value instanceof Password) return value;
-      if (typeof value === 'string') return new Password(value);
+      if (trimmed !== undefined) return new Password(trimmed);
       throw invalidValue(name, value, `Expected value to be a string, but it was a ${typeof value}`);
     case ConfigType.SHORT:
-      return parseInteger(name, value, type, -32768, 32767);
+      return parseInteger(name, value, type, -(2n ** 15n), 2n ** 15n - 1n);
     case ConfigType.INT:
-      return parseInteger(name, value, type, -2147483648, 2147483647);
+      return parseInteger(name, value, type, -(2n ** 31n), 2n ** 31n - 1n);
     case ConfigType.LONG:
-      return parseInteger(name, value, type, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    case ConfigType.DOUBLE: {
+      // Java longs beyond 2^53 lose precision as JS numbers; they are accepted like Kafka does
+      return parseInteger(name, value, type, JAVA_LONG_MIN, JAVA_LONG_MAX);
+    case ConfigType.DOUBLE:
       if (typeof value === 'number') return value;
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
-      if (!Number.isNaN(n)) return n;
+      if (trimmed !== undefined && JAVA_DOUBLE.test(trimmed)) return Number(trimmed.replace(/[fFdD]$/, ''));
       throw invalidValue(name, value, 'Not a number of type DOUBLE');
-    }
     case ConfigType.LIST:
       if (Array.isArray(value)) return value.map(String);
-      if (typeof value === 'string') {
-        const trimmed = value.trim();
-        return trimmed === '' ? [] : trimmed.split(COMMA_WITH_WHITESPACE);
-      }
+      if (trimmed !== undefined) return trimmed === '' ? [] : trimmed.split(COMMA_WITH_WHITESPACE);
       throw invalidValue(name, value, 'Expected a comma separated list.');
+    case ConfigType.CLASS: {
+      if (trimmed === undefined) throw invalidValue(name, value, 'Expected a Class instance or class name.');
+      if (!options.resolveClass) return trimmed;
+      const resolved = options.resolveClass(trimmed);
+      if (resolved === undefined) throw invalidValue(name, value, `Class ${String(value)} could not be found.`);
+      return resolved;
+    }
   }
+}
+
+/** Java's Double.toString: `1.0`, `0.5`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`. */
+function javaDoubleToString(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(n);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(n);
+    return s.includes('.') ? s : `${s}.0`;
+  }
+  const [mantissa, exponent] = n.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${exponent.replace('+', '')}`;
 }
 
 /** Kafka's ConfigDef.convertToString: how a parsed value is shown in `default_value` and `value.value`. */
@@ -162,6 +206,7 @@ export function renderValue(value: unknown, type: ConfigType): string | null {
   if (value === null || value === undefined) return null;
   if (type === ConfigType.PASSWORD) return Password.HIDDEN;
   if (type === ConfigType.LIST && Array.isArray(value)) return value.join(',');
+  if (type === ConfigType.DOUBLE && typeof value === 'number') return javaDoubleToString(value);
   return String(value);
 }
 
@@ -214,8 +259,8 @@ export class ConfigDef {
   #define(key: ConfigKey): void {
     if (this.#keys.has(key.name)) throw new ConfigError(`Configuration ${key.name} is defined twice.`);
     if (!isRequired(key) && key.defaultValue !== null) {
-      // fail at definition time, like Kafka, rather than on the first request
-      parseType(key.name, key.defaultValue, key.type);
+      // fail at definition time, like Kafka's ConfigKey constructor, rather than on the first request
+      key.validator?.(key.name, parseType(key.name, key.defaultValue, key.type));
     }
     this.#keys.set(key.name, key);
   }
@@ -238,18 +283,19 @@ export class ConfigDef {
     return [...groups];
   }
 
-  defaultValue(key: ConfigKey): unknown {
-    return isRequired(key) ? null : parseType(key.name, key.defaultValue, key.type);
+  /** The parsed default; null for required keys (check `defaultValue === undefined` to tell them apart). */
+  defaultValue(key: ConfigKey, options?: ParseOptions): unknown {
+    return isRequired(key) ? null : parseType(key.name, key.defaultValue, key.type, options);
   }
 
   /** Parses and validates every key; throws the first ConfigError (Kafka's ConfigDef.parse). */
-  parse(props: Readonly<Record<string, string | null>>): ParsedConfig {
+  parse(props: Readonly<Record<string, string | null>>, options?: ParseOptions): ParsedConfig {
     const values = new Map<string, unknown>();
     for (const key of this.#keys.values()) {
       let value: unknown;
-      if (Object.hasOwn(props, key.name)) value = parseType(key.name, props[key.name], key.type);
+      if (Object.hasOwn(props, key.name)) value = parseType(key.name, props[key.name], key.type, options);
       else if (isRequired(key)) throw missingRequired(key.name);
-      else value = this.defaultValue(key);
+      else value = this.defaultValue(key, options);
       key.validator?.(key.name, value);
       values.set(key.name, value);
     }
@@ -258,29 +304,32 @@ export class ConfigDef {
     return new ParsedConfig(values, originals);
   }
 
-  /** Every defined key gets a ConfigValue with all its errors (Kafka's ConfigDef.validateAll). */
-  validateAll(props: Readonly<Record<string, string | null>>): Map<string, ConfigValue> {
+  /**
+   * Every defined key gets a ConfigValue with all its errors (Kafka's ConfigDef.validateAll), in definition
+   * order. A parse failure or a missing required key leaves the value null and the validator still runs on
+   * that null, so a validator that rejects null adds a second error (as Kafka does for `tasks.max`).
+   */
+  validateAll(props: Readonly<Record<string, string | null>>, options?: ParseOptions): Map<string, ConfigValue> {
     const results = new Map<string, ConfigValue>();
     for (const key of this.#keys.values()) {
       const result = newConfigValue(key.name);
       let value: unknown = null;
       if (Object.hasOwn(props, key.name)) {
         try {
-          value = parseType(key.name, props[key.name], key.type);
+          value = parseType(key.name, props[key.name], key.type, options);
         } catch (e) {
-          result.errors.push((e as Error).message);
+          result.errors.push(errorMessage(e));
         }
       } else if (isRequired(key)) {
         result.errors.push(missingRequired(key.name).message);
       } else {
-        value = this.defaultValue(key);
+        value = this.defaultValue(key, options);
       }
       if (key.validator) {
-        // Kafka runs the validator even after a parse failure (value null), which can add a second error
         try {
           key.validator(key.name, value);
         } catch (e) {
-          result.errors.push((e as Error).message);
+          result.errors.push(errorMessage(e));
         }
       }
       if (key.recommendedValues) result.recommendedValues = [...key.recommendedValues];
@@ -289,4 +338,9 @@ export class ConfigDef {
     }
     return results;
   }
+}
+
+/** Validators signal with ConfigError; anything else they throw is a bug worth showing, not a crash. */
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
