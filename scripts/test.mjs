@@ -140,8 +140,33 @@ function onSignal(signal) {
   }
 }
 
+/**
+ * Run directories of earlier test runs are kept when they failed, for their logs; drop those whose
+ * run is over (no state file, owner gone) so they do not pile up.
+ */
+function pruneOldTestRuns() {
+  const runs = join(CACHE_DIR, 'run');
+  if (!existsSync(runs)) return;
+  for (const entry of readdirSync(runs)) {
+    const match = /^test-(\d+)$/.exec(entry);
+    if (!match || existsSync(join(runs, entry, 'state.json'))) continue;
+    if (Number(match[1]) === process.pid || pidExists(Number(match[1]))) continue;
+    rmSync(join(runs, entry), { recursive: true, force: true });
+  }
+}
+
+function pidExists(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  pruneOldTestRuns();
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onSignal);
   await ensureDependencies();
   if (interrupted) return 1;
@@ -164,7 +189,8 @@ async function main() {
   }
 
   say(`running ${files.length} test file(s)${options.unit ? ' (unit only, no stack)' : ''}`);
-  const args = ['--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, ...options.passthrough, ...files.map((f) => relative(ROOT, f))];
+  const guard = join(ROOT, 'scripts', 'stack', 'orphan-guard.cjs');
+  const args = ['--require', guard, '--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, ...options.passthrough, ...files.map((f) => relative(ROOT, f))];
   const env = { ...process.env, ...stackEnv, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
   let code;
   try {
