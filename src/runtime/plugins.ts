@@ -1,0 +1,175 @@
+import type { ConverterPlugin, SinkConnectorPlugin } from '../plugin/index.js';
+import { convertConfigKey } from './config-infos.js';
+import { SINK_CONNECTOR_CONFIG_DEF } from './connector-config.js';
+import { BadRequestError, NotFoundError } from './errors.js';
+import type { ConfigKeyInfo, ConnectorType, PluginInfo } from './types.js';
+
+export interface PluginsOptions {
+  connectors: readonly SinkConnectorPlugin[];
+  converters: readonly ConverterPlugin[];
+}
+
+type Registered =
+  | { readonly kind: 'connector'; readonly plugin: SinkConnectorPlugin }
+  | { readonly kind: 'converter'; readonly plugin: ConverterPlugin };
+
+/** Kafka reports "no version" as this string internally and omits it from PluginInfo. */
+const UNDEFINED_VERSION = 'undefined';
+
+function simpleName(className: string): string {
+  return className.slice(className.lastIndexOf('.') + 1);
+}
+
+/** Kafka's PluginUtils.prunedName: the simple name without its type suffix (`MilvusSinkConnector` → `MilvusSink`). */
+function prunedName(className: string, suffix: string): string {
+  const simple = simpleName(className);
+  const pos = simple.lastIndexOf(suffix);
+  return pos > 0 ? simple.slice(0, pos) : simple;
+}
+
+function byClassName<T extends { className: string }>(a: T, b: T): number {
+  return a.className < b.className ? -1 : a.className > b.className ? 1 : 0;
+}
+
+/** Kafka's PluginDesc.toString, as listed in "available connectors are: …". */
+function describe(plugin: SinkConnectorPlugin | ConverterPlugin, type: string): string {
+  const version = plugin.version ?? UNDEFINED_VERSION;
+  return (
+    `PluginDesc{klass=class ${plugin.className}, name='${plugin.className}', version='${version}', ` +
+    `encodedVersion=${version}, type=${type}, typeName='${type}', location='classpath'}`
+  );
+}
+
+/**
+ * The plugin registry (Kafka's Plugins + DelegatingClassLoader aliases). Plugins are handed in by main.ts;
+ * a class is found by its full name or by an alias: its simple name, its simple name without the type
+ * suffix (`Connector`, `Converter`, `HeaderConverter`), or an alias the plugin declares (`MilvusSink`).
+ * An alias shared by two plugins is dropped, as in Kafka, so it can never pick the wrong one.
+ */
+export class Plugins {
+  readonly #connectors: readonly SinkConnectorPlugin[];
+  readonly #converters: readonly ConverterPlugin[];
+  readonly #byClass = new Map<string, Registered>();
+  readonly #aliases = new Map<string, string>();
+
+  constructor(options: PluginsOptions) {
+    this.#connectors = [...options.connectors].sort(byClassName);
+    this.#converters = [...options.converters].sort(byClassName);
+    for (const plugin of this.#connectors) this.#register({ kind: 'connector', plugin });
+    for (const plugin of this.#converters) this.#register({ kind: 'converter', plugin });
+
+    const candidates = new Map<string, Set<string>>();
+    const add = (alias: string, className: string): void => {
+      if (alias === className) return;
+      const set = candidates.get(alias) ?? new Set<string>();
+      candidates.set(alias, set.add(className));
+    };
+    for (const p of this.#connectors) {
+      for (const alias of [simpleName(p.className), prunedName(p.className, 'Connector'), ...p.aliases]) add(alias, p.className);
+    }
+    for (const p of this.#converters) {
+      const suffixes = p.isHeaderConverter ? ['Converter', 'HeaderConverter'] : ['Converter'];
+      const names = [simpleName(p.className), ...suffixes.map((s) => prunedName(p.className, s)), ...p.aliases];
+      for (const alias of names) add(alias, p.className);
+    }
+    for (const [alias, classes] of candidates) if (classes.size === 1) this.#aliases.set(alias, [...classes][0]);
+  }
+
+  #register(entry: Registered): void {
+    if (this.#byClass.has(entry.plugin.className)) throw new Error(`Plugin class ${entry.plugin.className} is registered twice`);
+    this.#byClass.set(entry.plugin.className, entry);
+  }
+
+  #lookup(classOrAlias: string): Registered | undefined {
+    return this.#byClass.get(classOrAlias) ?? this.#byClass.get(this.#aliases.get(classOrAlias) ?? '');
+  }
+
+  /** The full class name of any installed plugin, by class name or alias (how CLASS config values load). */
+  resolveClass(classOrAlias: string): string | undefined {
+    return this.#lookup(classOrAlias)?.plugin.className;
+  }
+
+  /** The connector plugin, or undefined when none matches (see `connector` for the rules). */
+  findConnector(classOrAlias: string): SinkConnectorPlugin | undefined {
+    try {
+      return this.connector(classOrAlias);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The connector plugin for a `connector.class` value (Kafka's Plugins.connectorClass): the class or an
+   * alias, else any connector whose simple name is the value or the value + `Connector`.
+   * Unknown or ambiguous: BadRequestError with Kafka's text (Kafka answers 500; 400 is our deviation).
+   */
+  connector(classOrAlias: string): SinkConnectorPlugin {
+    const found = this.#lookup(classOrAlias);
+    if (found?.kind === 'connector') return found.plugin;
+    const matches = this.#connectors.filter((p) => {
+      const simple = simpleName(p.className);
+      return simple === classOrAlias || simple === `${classOrAlias}Connector`;
+    });
+    const available = this.#connectors.map((p) => describe(p, p.type)).join(', ');
+    if (matches.length === 0) {
+      throw new BadRequestError(
+        `Failed to find any class that implements Connector and which name matches ${classOrAlias}, available connectors are: ${available}`,
+      );
+    }
+    if (matches.length > 1) {
+      throw new BadRequestError(
+        `More than one connector matches alias ${classOrAlias}. Please use full package and class name instead. Classes found: ${available}`,
+      );
+    }
+    return matches[0];
+  }
+
+  /** `sink` for an installed connector class, `unknown` otherwise (ConnectorInfo.type). */
+  connectorType(connectorClass: string | null | undefined): ConnectorType {
+    return connectorClass != null && this.findConnector(connectorClass) ? 'sink' : 'unknown';
+  }
+
+  findConverter(classOrAlias: string): ConverterPlugin | undefined {
+    const found = this.#lookup(classOrAlias);
+    return found?.kind === 'converter' ? found.plugin : undefined;
+  }
+
+  /** The converter plugin for a `*.converter` value; BadRequestError with Kafka's text when none. */
+  converter(classOrAlias: string): ConverterPlugin {
+    const found = this.findConverter(classOrAlias);
+    if (found) return found;
+    const available = this.#converters.map((p) => describe(p, 'converter')).join(', ');
+    throw new BadRequestError(
+      `Failed to find any class that implements Converter and which name matches ${classOrAlias}, available converters are: ${available}`,
+    );
+  }
+
+  /**
+   * `GET /connector-plugins`: sink connectors (sorted by class), then — unless `connectorsOnly` — converters
+   * and header converters; a converter usable for headers is listed under both types, as in Kafka.
+   */
+  connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
+    const info = (plugin: SinkConnectorPlugin | ConverterPlugin, type: PluginInfo['type']): PluginInfo =>
+      plugin.version === undefined || plugin.version === UNDEFINED_VERSION
+        ? { class: plugin.className, type }
+        : { class: plugin.className, type, version: plugin.version };
+    const result = this.#connectors.map((p) => info(p, 'sink'));
+    if (connectorsOnly) return result;
+    result.push(...this.#converters.map((p) => info(p, 'converter')));
+    result.push(...this.#converters.filter((p) => p.isHeaderConverter).map((p) => info(p, 'header_converter')));
+    return result;
+  }
+
+  /**
+   * `GET /connector-plugins/{p}/config`: a connector's own keys, then the framework's sink keys it does not
+   * define itself; a converter's own keys. `Unknown plugin <p>.` (404) when no class or alias matches.
+   */
+  pluginConfig(name: string): ConfigKeyInfo[] {
+    const found = this.#lookup(name);
+    if (!found) throw new NotFoundError(`Unknown plugin ${name}.`);
+    if (found.kind === 'converter') return [...found.plugin.create().config().keys.values()].map((k) => convertConfigKey(k));
+    const own = found.plugin.createConnector().config();
+    const merged = own.withKeys([...SINK_CONNECTOR_CONFIG_DEF.keys.values()]);
+    return [...merged.keys.values()].map((k) => convertConfigKey(k));
+  }
+}

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { builtinConverters } from '../../src/converters/index.js';
+import { ConfigDef, ConfigType, Importance } from '../../src/plugin/index.js';
+import { SINK_CONNECTOR_CONFIG_DEF } from '../../src/runtime/connector-config.js';
+import { BadRequestError, NotFoundError } from '../../src/runtime/errors.js';
+import { Plugins } from '../../src/runtime/plugins.js';
+import { TEST_SINK_CLASS, createTestConnector, testSinkPlugin } from '../helpers/test-sink-plugin.js';
+
+const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+
+describe('Plugins: connector resolution (connector.class)', () => {
+  const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
+
+  test('by full class name, simple name, simple name minus Connector, or a declared alias', () => {
+    for (const name of [TEST_SINK_CLASS, 'TestSinkConnector', 'TestSink', 'TestSinkAlias']) {
+      assert.equal(plugins.connector(name).className, TEST_SINK_CLASS, name);
+    }
+    assert.equal(plugins.connectorType('TestSink'), 'sink');
+    assert.equal(plugins.connectorType('Nope'), 'unknown');
+    assert.equal(plugins.connectorType(undefined), 'unknown');
+  });
+
+  test('an unknown class is a BadRequestError with Kafka text listing every installed connector', () => {
+    assert.throws(
+      () => plugins.connector(JSON_CONVERTER),
+      new BadRequestError(
+        `Failed to find any class that implements Connector and which name matches ${JSON_CONVERTER}, available connectors are: ` +
+          `PluginDesc{klass=class ${TEST_SINK_CLASS}, name='${TEST_SINK_CLASS}', version='1.2.3', encodedVersion=1.2.3, type=sink, typeName='sink', location='classpath'}`,
+      ),
+    );
+    assert.equal(plugins.findConnector('Nope'), undefined);
+  });
+
+  test('an alias shared by two plugins is dropped; the full class names still work', () => {
+    const twins = new Plugins({
+      connectors: [
+        testSinkPlugin({ className: 'org.a.FooSinkConnector', aliases: ['Foo'] }),
+        testSinkPlugin({ className: 'org.b.FooSinkConnector', aliases: ['Foo'] }),
+      ],
+      converters: [],
+    });
+    assert.equal(twins.connector('org.b.FooSinkConnector').className, 'org.b.FooSinkConnector');
+    assert.throws(() => twins.connector('Foo'), /^BadRequestError: Failed to find any class that implements Connector and which name matches Foo,/);
+    assert.throws(
+      () => twins.connector('FooSink'),
+      /^BadRequestError: More than one connector matches alias FooSink\. Please use full package and class name instead\. Classes found: PluginDesc\{klass=class org\.a\.FooSinkConnector/,
+    );
+  });
+
+  test('a class registered twice is a programming error', () => {
+    assert.throws(() => new Plugins({ connectors: [testSinkPlugin(), testSinkPlugin()], converters: [] }), /registered twice/);
+  });
+});
+
+describe('Plugins: converters', () => {
+  const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
+
+  test('resolve by class or alias; resolveClass knows every plugin class', () => {
+    assert.equal(plugins.converter('Json').className, JSON_CONVERTER);
+    assert.equal(plugins.findConverter('JsonConverter')?.className, JSON_CONVERTER);
+    assert.equal(plugins.findConverter('TestSink'), undefined);
+    assert.equal(plugins.resolveClass('StringConverter'), 'org.apache.kafka.connect.storage.StringConverter');
+    assert.equal(plugins.resolveClass('TestSink'), TEST_SINK_CLASS);
+    assert.equal(plugins.resolveClass('com.example.Nope'), undefined);
+    assert.throws(() => plugins.converter('Nope'), /^BadRequestError: Failed to find any class that implements Converter and which name matches Nope, available converters are: /);
+  });
+});
+
+describe('Plugins: listing (GET /connector-plugins)', () => {
+  test('connectors only: sinks sorted by class; version omitted when unknown', () => {
+    const plugins = new Plugins({
+      connectors: [testSinkPlugin(), testSinkPlugin({ className: 'org.a.UnversionedSinkConnector', version: undefined })],
+      converters: builtinConverters,
+    });
+    assert.deepEqual(plugins.connectorPlugins(true), [
+      { class: 'org.a.UnversionedSinkConnector', type: 'sink' },
+      { class: TEST_SINK_CLASS, type: 'sink', version: '1.2.3' },
+    ]);
+  });
+
+  test('all plugins: then converters, then header converters (a converter usable for headers appears twice)', () => {
+    const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
+    assert.deepEqual(plugins.connectorPlugins(false), [
+      { class: TEST_SINK_CLASS, type: 'sink', version: '1.2.3' },
+      { class: 'org.apache.kafka.connect.converters.ByteArrayConverter', type: 'converter', version: '3.9.0' },
+      { class: JSON_CONVERTER, type: 'converter', version: '3.9.0' },
+      { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'converter', version: '3.9.0' },
+      { class: 'org.apache.kafka.connect.converters.ByteArrayConverter', type: 'header_converter', version: '3.9.0' },
+      { class: JSON_CONVERTER, type: 'header_converter', version: '3.9.0' },
+      { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'header_converter', version: '3.9.0' },
+    ]);
+  });
+});
+
+describe('Plugins: plugin config (GET /connector-plugins/{p}/config)', () => {
+  test('a connector: its own keys first, then the framework sink keys it does not define', () => {
+    const ownTasksMax = testSinkPlugin({
+      createConnector: () => ({
+        ...createTestConnector(),
+        config: () =>
+          new ConfigDef([
+            { name: 'own.key', type: ConfigType.STRING, defaultValue: 'x', importance: Importance.HIGH, documentation: 'Own.' },
+            { name: 'tasks.max', type: ConfigType.INT, defaultValue: 1, importance: Importance.LOW, documentation: 'Only one.' },
+          ]),
+      }),
+    });
+    const plugins = new Plugins({ connectors: [ownTasksMax], converters: [] });
+    const keys = plugins.pluginConfig('TestSink');
+    const framework = [...SINK_CONNECTOR_CONFIG_DEF.keys.keys()].filter((k) => k !== 'tasks.max');
+    assert.deepEqual(
+      keys.map((k) => k.name),
+      ['own.key', 'tasks.max', ...framework],
+    );
+    assert.deepEqual(keys[1], {
+      name: 'tasks.max',
+      type: 'INT',
+      required: false,
+      default_value: '1',
+      importance: 'LOW',
+      documentation: 'Only one.',
+      group: null,
+      width: 'NONE',
+      display_name: 'tasks.max',
+      dependents: [],
+      order: -1,
+    });
+  });
+
+  test('a converter: only its own keys; unknown plugins are 404', () => {
+    const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
+    const json = plugins.pluginConfig('Json');
+    assert.deepEqual(
+      json.map((k) => k.name),
+      [...builtinConverters.find((c) => c.className === JSON_CONVERTER)!.create().config().keys.keys()],
+    );
+    assert.ok(json.some((k) => k.name === 'schemas.enable'));
+    assert.throws(() => plugins.pluginConfig('Nope'), new NotFoundError('Unknown plugin Nope.'));
+  });
+});
