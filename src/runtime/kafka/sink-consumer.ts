@@ -1,0 +1,198 @@
+/**
+ * One sink task's kafkajs consumer: manual commits only, one batch at a time, and the group's
+ * lifecycle (assignment, rebalance, crash) turned into calls on a handler. Hands out plain records.
+ */
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { TopicPartition } from '../../plugin/index.js';
+
+/** A fetched record as kafkajs decodes it; only the fields the worker reads (no copy is made). */
+export interface RawMessage {
+  /** int64 as a decimal string */
+  readonly offset: string;
+  /** epoch millis as a decimal string; negative when the record has none */
+  readonly timestamp: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: RawHeaders;
+}
+export type RawHeaders = Readonly<Record<string, Buffer | string | ReadonlyArray<Buffer | string> | undefined | null>>;
+
+export interface RawBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** in offset order, never empty */
+  readonly messages: readonly RawMessage[];
+}
+
+export interface BatchControl {
+  /** Everything up to `offset` (inclusive) is consumed: the next fetch of this partition starts after it. */
+  resolveOffset(offset: string): void;
+  /** Keeps the membership alive during long work; false once the group is rebalancing (the generation ends). */
+  heartbeat(): Promise<boolean>;
+}
+
+export interface SinkConsumerHandler {
+  /** One partition's batch; never called concurrently. Unresolved records are fetched again. */
+  onBatch(batch: RawBatch, control: BatchControl): Promise<void>;
+  /** The full assignment of a new generation, called synchronously before any of its batches. */
+  onAssigned(partitions: readonly TopicPartition[]): void;
+  /** The group started rebalancing: the current assignment is about to be revoked. */
+  onRebalancing(): void;
+  /** kafkajs crashed; when `restarting` it rejoins by itself, otherwise the consumer is gone. */
+  onCrash(error: Error, restarting: boolean): void;
+}
+
+/** What the task loop needs from a consumer (a fake implements it in unit tests). */
+export interface SinkConsumer {
+  start(handler: SinkConsumerHandler): Promise<void>;
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  /** The next fetch of the partition starts at `offset`. */
+  seek(partition: TopicPartition, offset: number): void;
+  /** Commits with the current generation; rejects when the offsets did not reach the broker. */
+  commit(offsets: Iterable<{ topic: string; partition: number; offset: number }>): Promise<void>;
+  /** Leaves the group and disconnects; waits for the batch in flight to return. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface KafkaSinkConsumerOptions {
+  readonly kafka: Kafka;
+  readonly consumer: Parameters<Kafka['consumer']>[0];
+  readonly topics: readonly string[] | RegExp;
+  readonly fromBeginning: boolean;
+}
+
+function groupByTopic(partitions: readonly TopicPartition[]): Array<{ topic: string; partitions: number[] }> {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) {
+    const list = byTopic.get(topic);
+    if (list) list.push(partition);
+    else byTopic.set(topic, [partition]);
+  }
+  return [...byTopic].map(([topic, list]) => ({ topic, partitions: list }));
+}
+
+/**
+ * kafkajs's own rule for restarting after a crash: retries ran out, or the root cause is retriable
+ * (broker unreachable, leader moved, coordinator loading…). Anything else will not heal by waiting.
+ */
+export function isTransientKafkaError(error: unknown): boolean {
+  if ((error as Error | null)?.name === 'KafkaJSNumberOfRetriesExceeded') return true;
+  let root = error as { cause?: unknown; retriable?: unknown } | null;
+  while (root?.cause) root = root.cause as typeof root;
+  return root?.retriable === true;
+}
+
+function isRebalancing(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return type === 'REBALANCE_IN_PROGRESS' || type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'ILLEGAL_GENERATION';
+}
+
+export class KafkaSinkConsumer implements SinkConsumer {
+  readonly #options: KafkaSinkConsumerOptions;
+  readonly #consumer: Consumer;
+  /** kafkajs silently skips a commit while its runner is not running; its COMMIT_OFFSETS event tells */
+  #commitsAcknowledged = 0;
+  /** a new generation's runner flags itself running only after the join resolves */
+  #generationReady: Promise<void> = Promise.resolve();
+  #handler: SinkConsumerHandler | null = null;
+  #subscribed = false;
+  #stopRequested = false;
+  #stopped: Promise<void> | null = null;
+
+  constructor(options: KafkaSinkConsumerOptions) {
+    this.#options = options;
+    const consumer = options.kafka.consumer(options.consumer);
+    this.#consumer = consumer;
+    const { events } = consumer;
+    consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      this.#generationReady = nextMacrotask();
+      const assigned: TopicPartition[] = [];
+      for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+        for (const partition of partitions) assigned.push({ topic, partition });
+      }
+      this.#handler?.onAssigned(assigned);
+    });
+    consumer.on(events.REBALANCING, () => this.#handler?.onRebalancing());
+    consumer.on(events.CRASH, ({ payload }) => this.#handler?.onCrash(payload.error, payload.restart));
+    consumer.on(events.COMMIT_OFFSETS, () => {
+      this.#commitsAcknowledged++;
+    });
+  }
+
+  /** May be called again after it failed (broker unreachable); a stop() in between wins. */
+  async start(handler: SinkConsumerHandler): Promise<void> {
+    if (this.#stopRequested) return;
+    this.#handler = handler;
+    const consumer = this.#consumer;
+    await consumer.connect();
+    if (!this.#subscribed) {
+      const { topics, fromBeginning } = this.#options;
+      await consumer.subscribe({ topics: topics instanceof RegExp ? [topics] : [...topics], fromBeginning });
+      this.#subscribed = true;
+    }
+    if (this.#stopRequested) return;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.#eachBatch(payload, handler),
+    });
+    // a stop() that raced with the join must not leave a member behind
+    if (this.#stopRequested) await consumer.disconnect();
+  }
+
+  #eachBatch(payload: EachBatchPayload, handler: SinkConsumerHandler): Promise<void> {
+    const { batch } = payload;
+    const control: BatchControl = {
+      resolveOffset: payload.resolveOffset,
+      heartbeat: async () => {
+        try {
+          await payload.heartbeat();
+          return true;
+        } catch (error) {
+          // anything else is the fetch loop's to handle on its own next heartbeat
+          return !isRebalancing(error);
+        }
+      },
+    };
+    return handler.onBatch({ topic: batch.topic, partition: batch.partition, messages: batch.messages }, control);
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.#ifRunning(() => this.#consumer.pause(groupByTopic(partitions)));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.#ifRunning(() => this.#consumer.resume(groupByTopic(partitions)));
+  }
+
+  seek(partition: TopicPartition, offset: number): void {
+    this.#ifRunning(() => this.#consumer.seek({ topic: partition.topic, partition: partition.partition, offset: String(offset) }));
+  }
+
+  /** Between a crash and kafkajs's restart there is no consumer group; the next assignment re-applies state. */
+  #ifRunning(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      if ((error as Error).name !== 'KafkaJSNonRetriableError') throw error;
+    }
+  }
+
+  async commit(offsets: Iterable<{ topic: string; partition: number; offset: number }>): Promise<void> {
+    const entries = [...offsets].map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) }));
+    if (entries.length === 0) return;
+    await this.#generationReady;
+    const before = this.#commitsAcknowledged;
+    await this.#consumer.commitOffsets(entries);
+    if (this.#commitsAcknowledged === before) throw new Error('The consumer is not a member of its group right now; offsets were not committed');
+  }
+
+  stop(): Promise<void> {
+    this.#stopRequested = true;
+    this.#stopped ??= this.#consumer.disconnect();
+    return this.#stopped;
+  }
+}
