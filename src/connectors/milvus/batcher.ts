@@ -9,8 +9,8 @@ export interface BatcherOptions {
   readonly lingerMs: number;
   /** requests in flight at once */
   readonly maxInFlight: number;
-  /** upsert mode (see Batch.mixedKinds) */
-  readonly mixedKinds: boolean;
+  /** upsert mode (see Batch.mixedKinds); a function when the mode is only known later (auto.create) */
+  readonly mixedKinds: boolean | (() => boolean);
 }
 
 /** Sends one batch to Milvus: resolves when every record of it is durable, rejects when the task must fail. */
@@ -62,7 +62,8 @@ export class Batcher {
       if (full && open.rows > 0) open = this.#seal();
     }
     if (!open) {
-      open = new Batch(this.#nextId++, this.#options.mixedKinds);
+      const { mixedKinds } = this.#options;
+      open = new Batch(this.#nextId++, typeof mixedKinds === 'function' ? mixedKinds() : mixedKinds);
       this.#open = open;
       this.#linger = setTimeout(() => this.flush(), this.#options.lingerMs);
     }

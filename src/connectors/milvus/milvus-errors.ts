@@ -46,6 +46,10 @@ export class MilvusRequestError extends ConnectError {
 const RETRIABLE_CODES = new Set([1, 2, 4, 8, 12, 103, 106, 1002, 1807]);
 // 3 memory limit, 7 disk limit, 9 quota exceeded: protection that clears when the server catches up.
 const SLOW_RETRIABLE_CODES = new Set([3, 7, 9]);
+// 100 collection not found, 800 database not found, 1400/1401 not authenticated / not permitted: a retry or
+// a smaller request changes nothing, even when the server lists every row in err_index.
+const FATAL_CODES = new Set([100, 101, 800, 1400, 1401]);
+const FATAL_LEGACY = new Set(['CollectionNotExists', 'PermissionDenied', 'ConnectFailed']);
 // 1100 invalid / 1101 missing parameter, 1700 field not found, 1701 bad field name, 1804 bad insert data,
 // 1806 bad primary key, 2000 segcore rejected the data.
 const DATA_CODES = new Set([1100, 1101, 1700, 1701, 1804, 1806, 2000]);
@@ -84,13 +88,18 @@ function statusCodeLabel(status: MilvusStatus): string {
   return String(status.error_code ?? 'unknown');
 }
 
-/** Classifies a non-success status returned (not thrown) by the SDK. */
-export function statusError(operation: string, status: MilvusStatus): MilvusRequestError {
+/**
+ * Classifies a non-success status returned (not thrown) by the SDK. `rowsFailed`: the response listed
+ * rows in `err_index`, which Milvus Lite does with generic codes (65535 "the length(3) of float data
+ * should divide the dim(4)", 5 "internal error") for rows it cannot take; that makes it a data error.
+ */
+export function statusError(operation: string, status: MilvusStatus, rowsFailed = false): MilvusRequestError {
   const code = status.code ?? 0;
   const legacy = String(status.error_code ?? '');
   const reason = status.reason || status.detail || 'no reason given';
   const label = statusCodeLabel(status);
   const message = `Milvus ${operation} failed (code ${label}): ${reason}`;
+  if (FATAL_CODES.has(code) || FATAL_LEGACY.has(legacy)) return new MilvusRequestError(message, FailureKind.FATAL, label);
   if (legacy === 'SchemaMismatch' || /schema mismatch/i.test(reason)) {
     return new MilvusRequestError(message, FailureKind.SCHEMA, label);
   }
@@ -101,7 +110,7 @@ export function statusError(operation: string, status: MilvusStatus): MilvusRequ
     return new MilvusRequestError(message, FailureKind.RETRIABLE, label);
   }
   if (TOO_LARGE_CODES.has(code)) return new MilvusRequestError(message, FailureKind.TOO_LARGE, label);
-  if (DATA_CODES.has(code) || DATA_LEGACY.has(legacy)) return new MilvusRequestError(message, FailureKind.DATA, label);
+  if (DATA_CODES.has(code) || DATA_LEGACY.has(legacy) || rowsFailed) return new MilvusRequestError(message, FailureKind.DATA, label);
   return new MilvusRequestError(message, FailureKind.FATAL, label);
 }
 
@@ -119,13 +128,18 @@ function isGrpcError(error: unknown): error is GrpcLikeError {
 
 /**
  * Classifies what an SDK call threw: a gRPC transport error (has a numeric `code` and `details`), a
- * response object the SDK throws as-is (has a `status`), or a plain Error from the SDK's client-side
- * checks on the rows (unknown field, wrong binary-vector length), which is about the data.
+ * response or status object the SDK throws as-is, a TypeError from inside the SDK (it formats some
+ * failed responses as if they had succeeded: describeCollection of a missing collection on Milvus Lite),
+ * or a plain Error from the SDK's client-side checks on the rows (unknown field, wrong binary-vector
+ * length), which is about the data.
  */
 export function thrownError(operation: string, error: unknown): MilvusRequestError {
   if (error instanceof MilvusRequestError) return error;
   if (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'object') {
     return statusError(operation, error.status as MilvusStatus);
+  }
+  if (typeof error === 'object' && error !== null && !(error instanceof Error) && 'error_code' in error) {
+    return statusError(operation, error as MilvusStatus);
   }
   if (isGrpcError(error)) {
     const name = GRPC_NAMES.get(error.code) ?? `gRPC ${error.code}`;
@@ -145,6 +159,9 @@ export function thrownError(operation: string, error: unknown): MilvusRequestErr
     }
   }
   const text = error instanceof Error ? error.message : String(error);
+  if (error instanceof TypeError || error instanceof ReferenceError) {
+    return new MilvusRequestError(`Milvus ${operation} failed inside the SDK: ${text}`, FailureKind.FATAL, 'sdk', false, { cause: error });
+  }
   return new MilvusRequestError(`Milvus ${operation} rejected on the client: ${text}`, FailureKind.DATA, 'client', false, {
     cause: error,
   });

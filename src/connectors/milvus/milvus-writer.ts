@@ -2,13 +2,13 @@ import type { DescribeCollectionResponse, FieldSchema, MilvusClient, MutationRes
 import type { PkValue, Row } from './batch.js';
 import type { RowSink } from './batch-writer.js';
 import { isSuccess, statusError, thrownError, type MilvusStatus } from './milvus-errors.js';
-
-export type WriteMode = 'insert' | 'upsert';
+import type { WriteOperation } from './record-to-row.js';
 
 export interface MilvusWriterOptions {
   readonly client: MilvusClient;
   readonly collection: string;
-  readonly mode: WriteMode;
+  /** initial write mode; the task sets `mode` again whenever the schema is (re)read */
+  readonly mode: WriteOperation;
   /** per request */
   readonly timeoutMs: number;
   /** called with every fresh describe result (start-up and after a SchemaMismatch) */
@@ -23,13 +23,11 @@ export interface MilvusWriterOptions {
 export class MilvusWriter implements RowSink {
   readonly #options: MilvusWriterOptions;
   #described: DescribeCollectionResponse | undefined;
+  mode: WriteOperation;
 
   constructor(options: MilvusWriterOptions) {
     this.#options = options;
-  }
-
-  get mode(): WriteMode {
-    return this.#options.mode;
+    this.mode = options.mode;
   }
 
   /** The schema read by the last describe(); throws before the first one. */
@@ -60,7 +58,8 @@ export class MilvusWriter implements RowSink {
   }
 
   async write(rows: Row[]): Promise<number[]> {
-    const { client, collection, mode, timeoutMs } = this.#options;
+    const { client, collection, timeoutMs } = this.#options;
+    const mode = this.mode;
     // a fresh request object per call: the SDK writes into it (fields_data)
     const request = { collection_name: collection, data: rows as RowData[], timeout: timeoutMs };
     const result: MutationResult = await call(mode, () =>
@@ -84,19 +83,35 @@ export async function call<T extends { status: MilvusStatus }>(operation: string
   } catch (error) {
     throw thrownError(operation, error);
   }
-  if (!isSuccess(response.status)) throw statusError(operation, response.status);
+  if (!isSuccess(response.status)) {
+    const errIndex = (response as { err_index?: unknown[] }).err_index;
+    throw statusError(operation, response.status, Array.isArray(errIndex) && errIndex.length > 0);
+  }
   return response;
+}
+
+/** Like call(), for the calls that answer with a bare status (create, index, load, release). */
+export async function callStatus(operation: string, fn: () => Promise<MilvusStatus>): Promise<void> {
+  let status: MilvusStatus;
+  try {
+    status = await fn();
+  } catch (error) {
+    throw thrownError(operation, error);
+  }
+  if (!isSuccess(status)) throw statusError(operation, status);
 }
 
 /**
  * `pk in [...]` for a delete. The SDK's own `ids` form quotes VarChar keys without escaping them, so a
- * key holding a quote or a backslash would break (or change) the expression; JSON string syntax is
- * what Milvus' expression parser reads for string literals.
+ * key holding a quote or a backslash would break (or change) the expression. Only `\\`, `"` and line
+ * breaks are escaped: Milvus Lite's parser reads other characters (tabs, control characters, any
+ * Unicode) literally and does not decode JSON-style `\t` or `\u0001` escapes; expression templates
+ * (`exprValues`) would avoid quoting but Lite fails them with UNKNOWN.
  */
 export function pkInFilter(pk: Pick<FieldSchema, 'name' | 'data_type'>, pks: readonly PkValue[]): string {
   const values =
     pk.data_type === 'VarChar'
-      ? pks.map((v) => JSON.stringify(String(v)))
+      ? pks.map((v) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`)
       : pks.map((v) => {
           const text = String(v);
           if (!/^-?\d+$/.test(text)) throw new Error(`Primary key ${text} is not an integer`);

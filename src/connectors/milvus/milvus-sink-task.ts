@@ -1,0 +1,332 @@
+import type { DescribeCollectionResponse, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import {
+  ConnectError,
+  DataError,
+  type OffsetMap,
+  type PluginLogger,
+  type SinkRecord,
+  type SinkTask,
+  type SinkTaskContext,
+  type TopicPartition,
+} from '../../plugin/index.js';
+import { deriveCollectionFields } from './auto-create-schema.js';
+import { Batcher } from './batcher.js';
+import { BatchWriter } from './batch-writer.js';
+import { collectionSchemaFromDescribe, type CollectionSchemaView } from './collection-schema.js';
+import { createCollection, prepareCollection, type CollectionTarget } from './collection-setup.js';
+import { FlowControl } from './flow-control.js';
+import { connectMilvus, normaliseEndpoint } from './milvus-client.js';
+import { parseMilvusSinkConfig, type MilvusSinkConfig } from './milvus-sink-config.js';
+import { MilvusWriter } from './milvus-writer.js';
+import { OffsetTracker } from './offset-tracker.js';
+import {
+  prepareRowMapping,
+  primaryKeyFromRecordKey,
+  recordCoordinates,
+  recordToRow,
+  resolveWriteOperation,
+  type RecordToRowOptions,
+} from './record-to-row.js';
+import type { RetryOptions } from './retry-policy.js';
+import { estimateRowBytes } from './row-size.js';
+import { milvusSinkMetrics, type MilvusSinkMetrics } from './sink-metrics.js';
+import { CONNECTOR_VERSION } from './version.js';
+
+/** preCommit sends what lingers and waits this long for acknowledgements, so commits cover recent records. */
+const PRECOMMIT_WAIT_MS = 2_000;
+/** stop() and close() let in-flight requests finish for this long (Kafka's task.shutdown.graceful.timeout.ms). */
+const DRAIN_WAIT_MS = 5_000;
+/** put() waits at most this long for room when far over the buffer limit (partitions are paused meanwhile). */
+const PUT_WAIT_MS = 1_000;
+
+/**
+ * The Milvus sink task. put() maps records to rows and hands them to the batcher, which writes them
+ * asynchronously (bounded batches, several requests in flight, retries, bisecting bad batches).
+ * Failures of that background work surface from the next put() or preCommit().
+ *
+ * Invariant: preCommit() returns, per partition, no offset past a record that is not yet durable in
+ * Milvus (written, deleted, deliberately skipped, or reported errant with the report resolved).
+ */
+export class MilvusSinkTask implements SinkTask {
+  #context!: SinkTaskContext;
+  #log!: PluginLogger;
+  #config!: MilvusSinkConfig;
+  #client: MilvusClient | undefined;
+  #writer!: MilvusWriter;
+  #schema: CollectionSchemaView | undefined;
+  #rowOptions!: RecordToRowOptions;
+  #batcher: Batcher | undefined;
+  #flow!: FlowControl;
+  #metrics!: MilvusSinkMetrics;
+  readonly #tracker = new OffsetTracker();
+  #failure: Error | undefined;
+  #backlogged = false;
+  #highWater = 0;
+  #signalStop!: () => void;
+  readonly #stopped = new Promise<void>((resolve) => (this.#signalStop = resolve));
+
+  version(): string {
+    return CONNECTOR_VERSION;
+  }
+
+  async start(props: Readonly<Record<string, string>>, context: SinkTaskContext): Promise<void> {
+    this.#context = context;
+    this.#log = context.logger;
+    const config = parseMilvusSinkConfig(props);
+    if (config.endpoint.trim() === '') throw new ConnectError('public.endpoint is empty: set it to the Milvus address, e.g. http://localhost:19530');
+    if (config.collectionName.trim() === '') throw new ConnectError('collection.name is empty: set it to the collection the records go to');
+    this.#config = config;
+    this.#metrics = milvusSinkMetrics(context.connector);
+    this.#flow = new FlowControl(context);
+    const { address, ssl } = normaliseEndpoint(config.endpoint);
+    this.#log.info({ address, tls: ssl, database: config.databaseName, collection: config.collectionName }, 'Starting Milvus sink task');
+
+    this.#client = await connectMilvus({
+      endpoint: config.endpoint,
+      token: config.token?.value,
+      // Milvus Lite has no database API; the default database needs none
+      database: config.databaseName === 'default' ? undefined : config.databaseName,
+      timeoutMs: config.timeoutMs,
+    });
+    try {
+      this.#writer = new MilvusWriter({
+        client: this.#client,
+        collection: config.collectionName,
+        mode: 'upsert',
+        timeoutMs: config.timeoutMs,
+        onSchema: (described) => this.#useSchema(described),
+      });
+      const state = await prepareCollection(this.#target(), config);
+      if (state === 'ready') await this.#writer.describe();
+    } catch (error) {
+      await this.#client.closeConnection().catch(() => undefined);
+      throw error;
+    }
+    this.#startBatcher(props);
+    this.#log.info(
+      { collection: config.collectionName, mode: this.#schema ? this.#rowOptions.operation : 'pending auto.create' },
+      'Milvus sink task started',
+    );
+  }
+
+  async open(partitions: readonly TopicPartition[]): Promise<void> {
+    this.#flow.opened(partitions);
+  }
+
+  async put(records: readonly SinkRecord[]): Promise<void> {
+    this.#throwIfFailed();
+    for (const record of records) {
+      this.#tracker.track(record.topic, record.kafkaPartition, record.kafkaOffset);
+      await this.#accept(record);
+    }
+    await this.#applyBackpressure();
+    this.#throwIfFailed();
+  }
+
+  async preCommit(currentOffsets: OffsetMap): Promise<OffsetMap> {
+    this.#throwIfFailed();
+    const batcher = this.#batcher!;
+    batcher.flush();
+    await waitAtMost(batcher.whenIdle(), PRECOMMIT_WAIT_MS);
+    this.#throwIfFailed();
+    return this.#tracker.committable(currentOffsets);
+  }
+
+  async close(partitions: readonly TopicPartition[]): Promise<void> {
+    if (this.#batcher) {
+      this.#batcher.flush();
+      await waitAtMost(this.#batcher.whenIdle(), DRAIN_WAIT_MS);
+    }
+    this.#tracker.forget(partitions);
+  }
+
+  async stop(): Promise<void> {
+    this.#log?.info({ collection: this.#config?.collectionName }, 'Stopping Milvus sink task');
+    if (this.#batcher) {
+      this.#batcher.flush();
+      await waitAtMost(this.#batcher.whenIdle(), DRAIN_WAIT_MS);
+      this.#batcher.close();
+    }
+    this.#signalStop();
+    await this.#client?.closeConnection().catch(() => undefined);
+    this.#client = undefined;
+    this.#log?.info({ collection: this.#config?.collectionName }, 'Milvus sink task stopped');
+  }
+
+  #target(): CollectionTarget {
+    const config = this.#config;
+    return { client: this.#client!, collection: config.collectionName, database: config.databaseName, timeoutMs: config.timeoutMs, logger: this.#log };
+  }
+
+  /** Every describe result (start, auto.create, SchemaMismatch) re-derives how rows are built and sent. */
+  #useSchema(described: DescribeCollectionResponse): void {
+    const schema = collectionSchemaFromDescribe(described);
+    const config = this.#config;
+    const options: RecordToRowOptions = {
+      operation: resolveWriteOperation(config.writeMode, schema),
+      dynamicFields: config.dynamicFields,
+      pkMode: config.pkMode,
+      jsonParseStrings: config.jsonParseStrings,
+    };
+    prepareRowMapping(schema, options);
+    this.#schema = schema;
+    this.#rowOptions = options;
+    this.#writer.mode = options.operation;
+  }
+
+  #startBatcher(props: Readonly<Record<string, string>>): void {
+    const config = this.#config;
+    const batchWriter = new BatchWriter({
+      sink: this.#writer,
+      retry: retryOptions(config, props),
+      hooks: {
+        onRetryStart: () => this.#flow.retryStarted(),
+        onRetryEnd: () => this.#flow.retryEnded(),
+        onRetry: (error, attempt, delayMs) => {
+          this.#metrics.retries += 1;
+          this.#metrics.recordErrorCode(error.code);
+          this.#log.warn({ code: error.code, attempt, delayMs }, `${error.message}; retrying`);
+        },
+        stopped: this.#stopped,
+      },
+      report: (record, error) => this.#context.errantRecordReporter(record, error),
+      finished: (op) => this.#tracker.done(op.record.topic, op.record.kafkaPartition, op.record.kafkaOffset),
+      metrics: this.#metrics,
+      logger: this.#log,
+    });
+    // enough to keep every in-flight slot busy with one batch waiting behind them
+    this.#highWater = config.batchMaxRows * (config.maxInFlightRequests + 1);
+    this.#batcher = new Batcher(
+      {
+        maxRows: config.batchMaxRows,
+        maxBytes: config.batchMaxBytes,
+        lingerMs: config.batchLingerMs,
+        maxInFlight: config.maxInFlightRequests,
+        // insert does not replace, so a write and a delete of one key must not merge
+        mixedKinds: () => this.#rowOptions?.operation !== 'insert',
+      },
+      (batch) => batchWriter.execute(batch),
+      (error) => this.#fail(error),
+    );
+  }
+
+  async #accept(record: SinkRecord): Promise<void> {
+    if (record.value === null || record.value === undefined) return this.#tombstone(record);
+    if (!this.#schema && !(await this.#createCollectionFrom(record))) return;
+    const schema = this.#schema!;
+    let row: Record<string, unknown>;
+    try {
+      row = recordToRow(record, schema, this.#rowOptions);
+    } catch (error) {
+      if (error instanceof DataError) return this.#reportErrant(record, error);
+      throw error;
+    }
+    const pk = row[schema.primaryField.name];
+    this.#batcher!.add({ kind: 'write', record, row, pk: pk === undefined ? undefined : String(pk), bytes: estimateRowBytes(row, schema) });
+  }
+
+  async #tombstone(record: SinkRecord): Promise<void> {
+    if (!this.#config.deleteEnabled || !this.#schema) {
+      // with no collection yet (auto.create pending) there is nothing to delete either
+      this.#metrics.recordsSkipped += 1;
+      this.#log.debug({ record: recordCoordinates(record) }, this.#schema ? 'Skipping tombstone (delete.enabled=false)' : 'Skipping tombstone: no collection yet');
+      this.#tracker.done(record.topic, record.kafkaPartition, record.kafkaOffset);
+      return;
+    }
+    let pk: number | string;
+    try {
+      pk = primaryKeyFromRecordKey(record, this.#schema);
+    } catch (error) {
+      if (error instanceof DataError) return this.#reportErrant(record, error);
+      throw error;
+    }
+    this.#batcher!.add({ kind: 'delete', record, pk: String(pk), pkValue: pk, bytes: 16 + String(pk).length });
+  }
+
+  /** auto.create: the first record that can define the collection creates it; unusable ones are errant. */
+  async #createCollectionFrom(record: SinkRecord): Promise<boolean> {
+    const config = this.#config;
+    let derived;
+    try {
+      derived = deriveCollectionFields(record, { pkField: config.autoCreatePkField, vectorField: config.autoCreateVectorField, pkMode: config.pkMode });
+    } catch (error) {
+      if (error instanceof DataError) {
+        await this.#reportErrant(record, error);
+        return false;
+      }
+      throw error;
+    }
+    try {
+      await createCollection(this.#target(), {
+        fields: derived.fields,
+        vectorField: config.autoCreateVectorField,
+        indexType: config.autoCreateIndex,
+        metric: config.autoCreateMetric,
+      });
+      await this.#writer.describe();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConnectError(`auto.create of collection ${config.collectionName} failed: ${reason}`, { cause: error });
+    }
+    if (derived.skipped.length > 0) {
+      this.#log.info({ fields: derived.skipped }, 'Fields of the first record without a column in the created collection (dynamic.fields decides what happens to them)');
+    }
+    return true;
+  }
+
+  async #reportErrant(record: SinkRecord, error: DataError): Promise<void> {
+    try {
+      await this.#context.errantRecordReporter(record, error);
+    } catch (rejection) {
+      throw new ConnectError(error.message, { cause: rejection });
+    }
+    this.#metrics.recordsDeadLettered += 1;
+    this.#log.debug({ record: recordCoordinates(record) }, 'Record reported as errant');
+    this.#tracker.done(record.topic, record.kafkaPartition, record.kafkaOffset);
+  }
+
+  /** Pause consumption while too much is buffered; resume at half of it. */
+  async #applyBackpressure(): Promise<void> {
+    const batcher = this.#batcher!;
+    const buffered = batcher.bufferedRecords;
+    if (!this.#backlogged && buffered > this.#highWater) {
+      this.#backlogged = true;
+      this.#flow.backlogged(true);
+      void batcher.whenAtMost(Math.floor(this.#highWater / 2)).then(() => {
+        this.#backlogged = false;
+        this.#flow.backlogged(false);
+      });
+    }
+    if (buffered > 2 * this.#highWater) await waitAtMost(batcher.whenAtMost(this.#highWater), PUT_WAIT_MS);
+  }
+
+  #fail(error: unknown): void {
+    this.#failure ??= error instanceof Error ? error : new ConnectError(String(error));
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure) throw this.#failure;
+  }
+}
+
+/**
+ * Transient Milvus failures are retried up to max.retries times; errors.retry.timeout, when set (> 0, or
+ * -1 for no limit), bounds the total time, and errors.retry.delay.max.ms caps each wait. Kafka's default
+ * errors.retry.timeout=0 ("no retries" for converters and transforms) does not switch these retries off.
+ */
+export function retryOptions(config: MilvusSinkConfig, props: Readonly<Record<string, string>>): RetryOptions {
+  const timeout = Number(props['errors.retry.timeout'] ?? 0);
+  const delayMax = Number(props['errors.retry.delay.max.ms']);
+  return {
+    initialDelayMs: config.retryBackoffMs,
+    maxDelayMs: Number.isFinite(delayMax) && delayMax >= 0 ? Math.min(config.retryBackoffMaxMs, delayMax) : config.retryBackoffMaxMs,
+    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : -1,
+    maxRetries: config.maxRetries,
+  };
+}
+
+async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
