@@ -9,6 +9,9 @@ import type { FastifyInstance } from 'fastify';
 
 export const DOCS_PREFIX = '/docs';
 
+/** Where the generated document is committed, relative to the repository root. */
+export const OPENAPI_PATH = 'openapi/openapi.json';
+
 const DESCRIPTION = [
   'The Kafka Connect REST API (Kafka 3.9 surface) as served by milvus-connect, a TypeScript worker that runs',
   'the Milvus sink. Status codes, bodies and error texts follow Kafka Connect; the deliberate differences',

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { herderRequest } from '../../src/api/herder-request.js';
+import { RequestTimeoutError } from '../../src/runtime/errors.js';
+import { buildTestApp, envelope } from '../helpers/build-app.js';
+import { FakeHerder } from '../helpers/fake-herder.js';
+
+describe('herderRequest', () => {
+  test('resolves with the operation\'s value within the budget', async () => {
+    const ask = herderRequest(new FakeHerder(), 1000);
+    assert.equal(await ask(async () => 'done'), 'done');
+  });
+
+  test('passes the operation\'s own failure through', async () => {
+    const ask = herderRequest(new FakeHerder(), 1000);
+    await assert.rejects(ask(async () => {
+      throw new Error('boom');
+    }), /boom/);
+  });
+
+  test('times out with "Request timed out" when the herder names no stage', async () => {
+    const ask = herderRequest(new FakeHerder(), 10);
+    await assert.rejects(ask(() => new Promise(() => {})), (err: unknown) =>
+      err instanceof RequestTimeoutError && err.message === 'Request timed out');
+  });
+
+  test('a late failure of a timed-out operation is not left unhandled', async () => {
+    const ask = herderRequest(new FakeHerder(), 5);
+    const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('late')), 20));
+    await assert.rejects(ask(() => late), RequestTimeoutError);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+  });
+});
+
+describe('the REST request timeout', () => {
+  test('answers 500 "Request timed out." with what the worker is busy with', async (t) => {
+    const { app, herder } = await buildTestApp(t, { api: { requestTimeoutMs: 20 } });
+    herder.stub('createConnector', () => new Promise(() => {}));
+    herder.stage = { description: 'starting connector c', startedAt: Date.UTC(2024, 4, 1, 10, 0, 0) };
+    const res = await app.inject({ method: 'POST', url: '/connectors', headers: { 'content-type': 'application/json' }, payload: '{"name":"c","config":{}}' });
+    assert.deepEqual(envelope(res.body), {
+      error_code: 500,
+      message: 'Request timed out. The worker is currently starting connector c, which began at 2024-05-01T10:00:00Z.',
+    });
+  });
+});
