@@ -67,3 +67,13 @@ export function unhealthyStatus(reason: string): WorkerStatus {
 export function stageSummary(stage: { description: string; startedAt: number } | null): string | null {
   return stage ? `The worker is currently ${stage.description}, which began at ${new Date(stage.startedAt).toISOString()}.` : null;
 }
+
+/** `promise`, or `fallback` once `ms` have passed (the timer never keeps the process alive). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
