@@ -1,4 +1,4 @@
-import { ConfigType, Importance, Validators, type ConfigKey } from '../plugin/index.js';
+import { ConfigType, Importance, Validators, Width, type ConfigKey } from '../plugin/index.js';
 
 /** Kafka's ConverterConfig.TYPE_CONFIG: set by the framework, never by users. */
 export const CONVERTER_TYPE_CONFIG = 'converter.type';
@@ -17,6 +17,10 @@ export const CONVERTER_TYPE_KEY: ConfigKey = {
   validator: Validators.oneOf(ConverterType.KEY, ConverterType.VALUE, ConverterType.HEADER),
   importance: Importance.LOW,
   documentation: 'How this converter will be used.',
+  group: null,
+  orderInGroup: -1,
+  width: Width.NONE,
+  displayName: CONVERTER_TYPE_CONFIG,
 };
 
 /** The converter's props with `converter.type` filled in from `isKey`, as Kafka's configure(props, isKey). */

@@ -30,6 +30,8 @@ interface FieldPlan {
   /** neither nullable nor with a default value: a null or missing value is an error */
   readonly required: boolean;
   readonly isPk: boolean;
+  /** the field's default value in row form, written for a null or missing value */
+  readonly defaultValue: unknown;
 }
 
 export interface RowPlan {
@@ -40,6 +42,20 @@ export interface RowPlan {
 }
 
 const plans = new WeakMap<CollectionSchemaView, Map<string, RowPlan>>();
+
+/**
+ * Milvus fills a default for a value marked absent in the request's valid_data; writing the default
+ * ourselves stores the same thing and also works where valid_data is ignored (Milvus Lite 2.5 reads the
+ * column positionally, shifting later rows' values up). undefined: leave the field out.
+ */
+function rowDefault(field: MilvusFieldView, convert: FieldConverter): unknown {
+  if (field.defaultValue === undefined || field.defaultValue === null) return undefined;
+  try {
+    return convert(field.defaultValue);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Checks that the options fit the collection and prepares the per-field converters (cached per schema
@@ -62,11 +78,13 @@ export function prepareRowMapping(schema: CollectionSchemaView, options: RecordT
   const fields: FieldPlan[] = [];
   for (const field of schema.fields) {
     if (field.isFunctionOutput || (field.isPrimaryKey && pkLeftToMilvus)) continue;
+    const convert = fieldConverter(field, options);
     fields.push({
       field,
-      convert: fieldConverter(field, options),
+      convert,
       required: field.isPrimaryKey || (!field.nullable && field.defaultValue === undefined),
       isPk: field.isPrimaryKey,
+      defaultValue: rowDefault(field, convert),
     });
   }
   const plan: RowPlan = { schema, options, fields };
@@ -144,7 +162,8 @@ function unknownFields(plan: RowPlan, source: Record<string, unknown>): string[]
 
 /**
  * Maps one record's value (a struct or a JSON object/map) onto the collection's fields, ready for the
- * Node SDK: values converted per Milvus type, nulls of nullable/default fields left out, function outputs
+ * Node SDK: values converted per Milvus type, null or missing values of nullable fields left out and of
+ * fields with a default value replaced by it, function outputs
  * and an autoID key on insert left out, unknown fields handled by `dynamic.fields`.
  * Throws DataError naming the record and the field for anything that cannot be written exactly.
  * Tombstones (null values) are the caller's business: a null value is an error here.
@@ -162,12 +181,13 @@ export function recordToRow(record: SinkRecord, schema: CollectionSchemaView, op
   }
   const source = asObject(value);
   const row: MilvusRow = {};
-  for (const { field, convert, required, isPk } of plan.fields) {
+  for (const { field, convert, required, isPk, defaultValue } of plan.fields) {
     const v = isPk ? pkValue(record, source, field, options.pkMode) : own(source, field.name);
     if (v === null || v === undefined) {
       if (required) {
         throw missing(record, field, isPk ? missingPkReason(options.pkMode, options.operation) : 'the field is not nullable and has no default value');
       }
+      if (defaultValue !== undefined) row[field.name] = defaultValue;
       continue;
     }
     try {

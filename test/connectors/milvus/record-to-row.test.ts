@@ -439,8 +439,15 @@ describe('nulls and default values', () => {
     { name: 'required', data_type: 'Int32' },
   ]);
 
-  it('leaves out null or missing values of nullable fields and fields with a default (PR #33 semantics)', () => {
-    assert.deepEqual(recordToRow(record({ id: 1, nullable: null, required: 3 }), schema, UPSERT), { id: 1, required: 3 });
+  it('leaves out null or missing values of nullable fields (PR #33 semantics)', () => {
+    assert.deepEqual(recordToRow(record({ id: 1, nullable: null, defaulted: 1, required: 3 }), schema, UPSERT), { id: 1, defaulted: 1, required: 3 });
+  });
+
+  it('writes the default value for a null or missing value of a field that has one, as Milvus would', () => {
+    assert.deepEqual(recordToRow(record({ id: 1, required: 3 }), schema, UPSERT), { id: 1, defaulted: 7, required: 3 });
+    assert.deepEqual(recordToRow(record({ id: 1, defaulted: null, required: 3 }), schema, UPSERT), { id: 1, defaulted: 7, required: 3 });
+    const both = collection([{ name: 'n', data_type: 'Int64', nullable: true, default_value: '9007199254740993' }]);
+    assert.deepEqual(recordToRow(record({ id: 1, n: null }), both, UPSERT), { id: 1, n: '9007199254740993' });
   });
 
   it('fails on a null or missing value of a field that is neither nullable nor defaulted', () => {
