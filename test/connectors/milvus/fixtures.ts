@@ -46,9 +46,9 @@ export interface TestContext extends SinkTaskContext {
   tolerateNone: boolean;
 }
 
-export function testContext(assignment: TopicPartition[] = [{ topic: 't', partition: 0 }]): TestContext {
+export function testContext(assignment: TopicPartition[] = [{ topic: 't', partition: 0 }], connector = 'milvus-test'): TestContext {
   const ctx: TestContext = {
-    connector: 'milvus-test',
+    connector,
     taskId: 0,
     errant: [],
     paused: [],
