@@ -55,7 +55,10 @@ export interface StandaloneHerderOptions {
   loggers: Loggers;
   /** `commit` of `GET /`; default: buildCommitId() */
   commit?: string;
-  /** how long `health()` waits for start-up and for the broker check (Kafka: 10 s) */
+  /**
+   * How long `health()` waits for start-up to finish before answering `starting` (default 5 s); the broker
+   * check gets at most 3 s. Both stay inside the REST layer's 10 s health budget, so the herder answers first.
+   */
   healthTimeoutMs?: number;
   clock?: () => number;
 }
@@ -99,7 +102,7 @@ export class StandaloneHerder implements Herder, StatusListener {
     this.#loggers = options.loggers;
     this.#log = options.loggers.logger(LOGGER_NAME);
     this.#commit = options.commit ?? buildCommitId();
-    this.#healthTimeoutMs = options.healthTimeoutMs ?? 10_000;
+    this.#healthTimeoutMs = options.healthTimeoutMs ?? 5_000;
     this.#stages = new Stages(options.clock);
     this.#converge = new HerderConverger({
       worker: this.#worker,
@@ -434,7 +437,7 @@ export class StandaloneHerder implements Herder, StatusListener {
   async #kafkaClusterId(): Promise<string | null> {
     return withTimeout(
       this.#worker.kafkaClusterId().catch(() => null),
-      Math.min(this.#healthTimeoutMs / 2, 5_000),
+      Math.min(this.#healthTimeoutMs, 3_000),
       null,
     );
   }

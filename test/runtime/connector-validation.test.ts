@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { builtinConverters } from '../../src/converters/index.js';
 import { ConfigDef, ConfigType, Importance, type SinkConnector } from '../../src/plugin/index.js';
 import { configErrorsMessage } from '../../src/runtime/config-infos.js';
 import { validateConnectorConfig } from '../../src/runtime/connector-validation.js';
@@ -283,5 +284,24 @@ describe('validateConnectorConfig', () => {
     await assert.rejects(validate({ name: 'a', topics: 't' }), new BadRequestError('Connector config {name=a, topics=t} contains no connector type'));
     await assert.rejects(validate({ 'connector.class': null }), /contains no connector type/);
     await assert.rejects(validate({ 'connector.class': 'Nope' }), /^BadRequestError: Failed to find any class that implements Connector and which name matches Nope, available connectors are: PluginDesc/);
+  });
+
+  test('with the shipped JsonConverter: the Milvus quick-start converter settings validate cleanly', async () => {
+    const shipped = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
+    const infos = await validateConnectorConfig(
+      {
+        'connector.class': TEST_SINK_CLASS,
+        name: 'a',
+        topics: 't',
+        'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+        'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+        'value.converter.schemas.enable': 'false',
+      },
+      { plugins: shipped },
+    );
+    assert.equal(infos.error_count, 0);
+    assert.equal(entry(infos, 'value.converter.schemas.enable').value!.value, 'false');
+    assert.equal(entry(infos, 'value.converter.converter.type').value!.value, 'value');
+    assert.equal(entry(infos, 'key.converter.converter.type').value!.value, 'key');
   });
 });

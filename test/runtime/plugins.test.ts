@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { builtinConnectors } from '../../src/connectors/index.js';
 import { builtinConverters } from '../../src/converters/index.js';
 import { ConfigDef, ConfigType, Importance } from '../../src/plugin/index.js';
 import { SINK_CONNECTOR_CONFIG_DEF } from '../../src/runtime/connector-config.js';
@@ -136,5 +137,27 @@ describe('Plugins: plugin config (GET /connector-plugins/{p}/config)', () => {
     );
     assert.ok(json.some((k) => k.name === 'schemas.enable'));
     assert.throws(() => plugins.pluginConfig('Nope'), new NotFoundError('Unknown plugin Nope.'));
+  });
+});
+
+describe('Plugins: with the shipped Milvus sink and converters', () => {
+  const plugins = new Plugins({ connectors: builtinConnectors, converters: builtinConverters });
+  const MILVUS = 'com.milvus.io.kafka.MilvusSinkConnector';
+
+  test('the original class name and its aliases resolve; it is listed as a sink', () => {
+    for (const name of [MILVUS, 'MilvusSinkConnector', 'MilvusSink']) assert.equal(plugins.connector(name).className, MILVUS);
+    assert.deepEqual(plugins.connectorPlugins(true).map((p) => [p.class, p.type]), [[MILVUS, 'sink']]);
+  });
+
+  test('its plugin config starts with the original keys and renders the token default as [hidden]', () => {
+    const keys = plugins.pluginConfig('MilvusSink');
+    assert.deepEqual(keys.slice(0, 4).map((k) => k.name).sort(), ['collection.name', 'database.name', 'public.endpoint', 'token']);
+    const token = keys.find((k) => k.name === 'token')!;
+    assert.equal(token.type, 'PASSWORD');
+    assert.equal(token.default_value, '[hidden]');
+    // framework keys follow, each once
+    const names = keys.map((k) => k.name);
+    assert.equal(new Set(names).size, names.length);
+    assert.ok(names.includes('tasks.max') && names.includes('errors.deadletterqueue.topic.name'));
   });
 });
