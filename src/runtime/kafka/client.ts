@@ -29,12 +29,22 @@ const LEVEL_METHOD: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs logs every error response at ERROR before its retry logic handles it (a coordinator still
+ * loading, a rebalance in progress); the Java client logs those at INFO. Real failures surface again
+ * where they end (a crash, a failed commit), at ERROR.
+ */
+function levelOf({ namespace, level, log }: LogEntry): number {
+  return level === logLevel.ERROR && namespace === 'Connection' && log.message.startsWith('Response ') ? logLevel.INFO : level;
+}
+
 /** Routes kafkajs log entries to pino; the pino logger's level decides what is written. */
 export function pinoLogCreator(loggers: LoggerSource, bindings: Record<string, unknown> = {}): logCreator {
   const byNamespace = new Map<string, Logger>();
   return () =>
-    ({ namespace, level, log }: LogEntry) => {
-      const method = LEVEL_METHOD[level];
+    (entry: LogEntry) => {
+      const { namespace, log } = entry;
+      const method = LEVEL_METHOD[levelOf(entry)];
       if (method === undefined) return;
       let logger = byNamespace.get(namespace);
       if (logger === undefined) {

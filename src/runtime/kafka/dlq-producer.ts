@@ -55,7 +55,7 @@ async function ensureTopic({ kafka, topic, replicationFactor, logger }: DlqProdu
       logger.warn(`Dead letter queue topic ${topic}: replication factor ${factor} lowered to the ${brokers.length} broker(s) of the cluster`);
       factor = brokers.length;
     }
-    logger.error(`Topic ${topic} doesn't exist. Will attempt to create topic.`);
+    logger.warn(`Topic ${topic} doesn't exist. Will attempt to create topic.`);
     try {
       await admin.createTopics({ topics: [{ topic, numPartitions: DLQ_PARTITIONS, replicationFactor: factor }], waitForLeaders: true });
     } catch (error) {

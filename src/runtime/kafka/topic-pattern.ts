@@ -18,9 +18,9 @@ export function javaRegexToRegExp(javaRegex: string): RegExp {
     source = source.slice(inline[0].length);
   }
   source = source.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_, literal: string) => literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
-  if (/(?<!\\)(?:\\\\)*[*+?}][+]/.test(source)) throw unsupported(javaRegex, 'possessive quantifiers');
-  if (/(?<!\\)(?:\\\\)*\(\?>/.test(source)) throw unsupported(javaRegex, 'atomic groups');
   if (/(?<!\\)(?:\\\\)*\\[pP]\{/.test(source)) throw unsupported(javaRegex, 'character class names \\p{…}');
+  if (/(?<!\\)(?:\\\\)*\(\?>/.test(source)) throw unsupported(javaRegex, 'atomic groups');
+  if (/(?<!\\)(?:\\\\)*[*+?}][+]/.test(source)) throw unsupported(javaRegex, 'possessive quantifiers');
   source = source.replace(/(?<!\\)((?:\\\\)*)\\A/g, '$1^').replace(/(?<!\\)((?:\\\\)*)\\[zZ]/g, '$1$');
   try {
     return new RegExp(`^(?:${source})$`, flags);
@@ -30,5 +30,5 @@ export function javaRegexToRegExp(javaRegex: string): RegExp {
 }
 
 function unsupported(regex: string, what: string): ConfigError {
-  return new ConfigError(`Invalid value ${regex} for configuration topics.regex: ${what} are not supported by this worker`);
+  return new ConfigError(`Invalid value ${regex} for configuration topics.regex: it uses ${what}, which this worker's regex engine does not support`);
 }

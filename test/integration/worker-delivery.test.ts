@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createFixture, groupMembers, recorder, uniqueName, waitFor } from './worker-fixture.js';
+
+test('records reach put() in offset order, converted, with key, headers and raw bytes; the offsets are committed', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const topic = uniqueName('it-flow');
+  await f.createTopic(topic);
+  await f.produce(topic, [{ id: 1 }, { id: 2 }, { id: 3 }]);
+  const name = uniqueName('flow');
+  await f.startConnector(name, { topics: topic });
+
+  await waitFor('three records', () => recorder(name).puts.flat().length >= 3);
+  const records = recorder(name).puts.flat();
+  assert.deepEqual(records.map((r) => r.value), [{ id: 1 }, { id: 2 }, { id: 3 }]);
+  assert.deepEqual(records.map((r) => r.kafkaOffset), [0, 1, 2]);
+  assert.equal(records[0].key, 'k0');
+  assert.equal(Buffer.from(records[0].rawValue!).toString(), '{"id":1}');
+  assert.deepEqual(records[0].headers.map((h) => [h.key, Buffer.from(h.value!).toString()]), [['origin', 'it']]);
+  assert.equal(typeof records[0].timestamp, 'number');
+  assert.deepEqual(f.listener.taskState(name), { state: 'RUNNING' });
+  assert.deepEqual([...(f.listener.topics.get(name) ?? [])], [topic]);
+  await waitFor('the offset after the last record committed', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 3);
+});
+
+test('offsets are committed only once preCommit says the records are written', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const topic = uniqueName('it-hold');
+  await f.createTopic(topic);
+  const name = uniqueName('hold');
+  recorder(name).hold = true;
+  await f.startConnector(name, { topics: topic });
+  await f.produce(topic, [{ id: 1 }, { id: 2 }]);
+  await waitFor('both records put', () => recorder(name).puts.flat().length === 2);
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // several offset.flush.interval.ms
+  assert.deepEqual(await f.committed(`connect-${name}`), {}, 'nothing is committed while the task holds its offsets back');
+  recorder(name).hold = false;
+  await waitFor('the commit once released', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 2);
+});
+
+test('stopTask commits, closes and stops the task and leaves the consumer group empty', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const topic = uniqueName('it-stop');
+  await f.createTopic(topic);
+  const name = uniqueName('stop');
+  recorder(name).hold = false;
+  await f.startConnector(name, { topics: topic, 'consumer.override.group.id': `${name}-group` });
+  await f.produce(topic, [{ id: 1 }]);
+  await waitFor('the record put', () => recorder(name).puts.flat().length === 1);
+  assert.deepEqual(await groupMembers(f.admin, `${name}-group`), { state: 'Stable', members: 1 }, 'consumer.override.group.id names the group');
+
+  await f.worker.stopTask({ connector: name, task: 0 });
+  assert.deepEqual(await groupMembers(f.admin, `${name}-group`), { state: 'Empty', members: 0 });
+  assert.deepEqual(await f.committed(`${name}-group`), { [`${topic}-0`]: 1 });
+  assert.deepEqual(recorder(name).calls.slice(-2), [`close ${topic}-0`, 'stop']);
+  assert.equal(f.listener.taskState(name)?.state, 'UNASSIGNED');
+});
+
+test('tasks.max tasks share the partitions of the group; every record is delivered and committed', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const topic = uniqueName('it-share');
+  await f.createTopic(topic, 2);
+  const name = uniqueName('share');
+  await f.produce(topic, [{ id: 1 }, { id: 2 }], 0);
+  await f.produce(topic, [{ id: 3 }, { id: 4 }], 1);
+  await f.startConnector(name, { topics: topic }, 2);
+  await waitFor('two members', async () => (await groupMembers(f.admin, `connect-${name}`)).members === 2);
+  await f.produce(topic, [{ id: 5 }], 0);
+  await f.produce(topic, [{ id: 6 }], 1);
+  await waitFor('all six records', () => new Set(recorder(name).puts.flat().map((r) => (r.value as { id: number }).id)).size === 6);
+  await waitFor('both partitions committed', async () => {
+    const committed = await f.committed(`connect-${name}`);
+    return committed[`${topic}-0`] === 3 && committed[`${topic}-1`] === 3;
+  });
+  const owners = [...recorder(name).contexts.values()].map((c) => c.assignment().length);
+  assert.deepEqual(owners.sort(), [1, 1], 'each task owns one partition');
+});

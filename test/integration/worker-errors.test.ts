@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KafkaMessage } from 'kafkajs';
+import { createFixture, groupMembers, recorder, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
+
+async function readTopic(f: Fixture, topic: string, count: number): Promise<KafkaMessage[]> {
+  const consumer = f.kafka.consumer({ groupId: uniqueName('it-reader'), maxWaitTimeInMs: 100 });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+  try {
+    await waitFor(`${count} message(s) on ${topic}`, () => messages.length >= count);
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+test('a task whose put() throws goes FAILED with a Java-like trace and leaves no consumer behind', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const topic = uniqueName('it-fail');
+  await f.createTopic(topic);
+  const name = uniqueName('fail');
+  await f.produce(topic, [{ id: 1 }, { id: 2 }]);
+  await f.startConnector(name, { topics: topic, 'test.fail.value': '2' });
+
+  const failed = await waitFor('FAILED', () => (f.listener.taskState(name)?.state === 'FAILED' ? f.listener.taskState(name) : null));
+  assert.match(failed.trace!, /^ConnectError: Exiting WorkerSinkTask due to unrecoverable exception\.\n {4}at /);
+  assert.match(failed.trace!, /\nCaused by: Error: Milvus rejected the row with id 2: dimension mismatch\n {4}at /);
+  await waitFor('the group to be left', async () => (await groupMembers(f.admin, `connect-${name}`)).members === 0);
+  assert.deepEqual(await f.committed(`connect-${name}`), {}, 'the failed batch is not committed');
+  assert.deepEqual(recorder(name).calls.slice(-2), [`close ${topic}-0`, 'stop']);
+});
+
+test('a task whose start() throws is FAILED with that trace and never joins the group', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const topic = uniqueName('it-start');
+  const name = uniqueName('start');
+  const config = { name, 'connector.class': 'org.example.it.RecordingSinkConnector', topics: topic, 'test.start.error': `Collection not exist${name}` };
+  assert.equal(await f.worker.startTask({ connector: name, task: 0 }, config, config, 'STARTED', f.listener), false);
+  assert.match(f.listener.taskState(name)!.trace!, new RegExp(`^Error: Collection not exist${name}\\n {4}at `));
+  assert.deepEqual(await groupMembers(f.admin, `connect-${name}`), { state: 'Dead', members: 0 });
+});
+
+test('RetriableError from put(): the task backs off, the same records are delivered again, and it recovers', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const topic = uniqueName('it-retry');
+  await f.createTopic(topic);
+  const name = uniqueName('retry');
+  await f.produce(topic, [{ id: 1 }, { id: 2 }]);
+  await f.startConnector(name, { topics: topic, 'test.retriable.failures': '2', 'errors.retry.timeout': '30000', 'errors.retry.delay.max.ms': '1000' });
+
+  await waitFor('both records accepted', () => recorder(name).puts.flat().length === 2);
+  assert.deepEqual(recorder(name).calls.filter((c) => c === 'put retriable').length, 2);
+  assert.deepEqual(recorder(name).puts.flat().map((r) => r.kafkaOffset), [0, 1], 'delivered once accepted, in order');
+  assert.deepEqual(f.listener.tasks.get(`${name}-0`), [{ state: 'RUNNING' }]);
+  await waitFor('the commit', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 2);
+});
+
+test('errors.tolerance=all: a record the converter rejects goes to the DLQ with context headers and the task keeps RUNNING', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const topic = uniqueName('it-dlq');
+  const dlq = uniqueName('it-dlq-topic');
+  await f.createTopic(topic);
+  const name = uniqueName('dlq');
+  await f.produce(topic, [{ id: 1 }, 'not json{', { id: 3 }]);
+  await f.startConnector(name, {
+    topics: topic,
+    'errors.tolerance': 'all',
+    'errors.log.enable': 'true',
+    'errors.deadletterqueue.topic.name': dlq,
+    'errors.deadletterqueue.context.headers.enable': 'true',
+  });
+
+  await waitFor('the good records', () => recorder(name).puts.flat().length === 2);
+  assert.deepEqual(recorder(name).puts.flat().map((r) => r.value), [{ id: 1 }, { id: 3 }]);
+  const [message] = await readTopic(f, dlq, 1);
+  assert.equal(message.value!.toString(), 'not json{', 'the original value bytes');
+  assert.equal(message.key!.toString(), 'k1', 'the original key bytes');
+  const headers = Object.fromEntries(Object.entries(message.headers!).map(([k, v]) => [k, String(v)]));
+  assert.equal(headers.origin, 'it', 'the original headers');
+  assert.equal(headers['__connect.errors.topic'], topic);
+  assert.equal(headers['__connect.errors.partition'], '0');
+  assert.equal(headers['__connect.errors.offset'], '1');
+  assert.equal(headers['__connect.errors.connector.name'], name);
+  assert.equal(headers['__connect.errors.task.id'], '0');
+  assert.equal(headers['__connect.errors.stage'], 'VALUE_CONVERTER');
+  assert.equal(headers['__connect.errors.class.name'], 'org.apache.kafka.connect.json.JsonConverter');
+  assert.ok(headers['__connect.errors.exception.class.name']);
+  assert.ok(headers['__connect.errors.exception.message']);
+  assert.match(headers['__connect.errors.exception.stacktrace'], /\n {4}at /);
+
+  const [metadata] = (await f.admin.fetchTopicMetadata({ topics: [dlq] })).topics;
+  assert.equal(metadata.partitions.length, 1, 'Kafka creates the DLQ topic with one partition');
+  assert.equal(metadata.partitions[0].replicas.length, 1, 'replication factor 3 lowered to the one broker');
+  assert.deepEqual(f.listener.tasks.get(`${name}-0`), [{ state: 'RUNNING' }]);
+  await waitFor('the commit past the bad record', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 3);
+});

@@ -1,0 +1,233 @@
+/**
+ * A StandaloneWorker on the real Kafka broker of the test stack, driven the way the herder drives it,
+ * with a recording sink plugin whose behaviour follows its config keys (the Milvus task is tested on
+ * its own). Every test gets fresh topic and connector names.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { builtinConverters } from '../../src/converters/index.js';
+import {
+  ConfigDef,
+  RetriableError,
+  type OffsetMap,
+  type SinkConnectorPlugin,
+  type SinkRecord,
+  type SinkTask,
+  type SinkTaskContext,
+  type TopicPartition,
+} from '../../src/plugin/index.js';
+import { createRootLogger, Loggers, LogLevel } from '../../src/runtime/loggers.js';
+import { Plugins } from '../../src/runtime/plugins.js';
+import { StandaloneWorker } from '../../src/runtime/standalone-worker.js';
+import type { ConnectorTaskId, StatusListener } from '../../src/runtime/status.js';
+import { WorkerConfig } from '../../src/runtime/worker-config.js';
+import { stackAddresses } from '../helpers/stack.js';
+
+export const RECORDING_SINK = 'org.example.it.RecordingSinkConnector';
+export const RECORDING_TASK = 'org.example.it.RecordingSinkTask';
+
+/** What the recording tasks of one connector saw, shared so that a test can look. */
+export interface Recorder {
+  readonly puts: SinkRecord[][];
+  readonly calls: string[];
+  /** the offsets the task reports as written; by default everything put() received */
+  hold: boolean;
+  /** contexts of the running tasks, by task id */
+  readonly contexts: Map<number, SinkTaskContext>;
+}
+
+const recorders = new Map<string, Recorder>();
+
+export function recorder(connector: string): Recorder {
+  let r = recorders.get(connector);
+  if (!r) recorders.set(connector, (r = { puts: [], calls: [], hold: false, contexts: new Map() }));
+  return r;
+}
+
+/**
+ * Config keys steer the task: `test.fail.value` (put() throws a plain Error when a record's value has
+ * this `id`), `test.retriable.failures` (the first N put() calls throw RetriableError),
+ * `test.start.error` (start() throws this message).
+ */
+function recordingTask(): SinkTask {
+  let r: Recorder;
+  let props: Readonly<Record<string, string>> = {};
+  let retriableLeft = 0;
+  return {
+    version: () => '1.0.0',
+    async start(p, context) {
+      props = p;
+      r = recorder(context.connector);
+      r.contexts.set(context.taskId, context);
+      r.calls.push('start');
+      if (p['test.start.error']) throw new Error(p['test.start.error']);
+      retriableLeft = Number(p['test.retriable.failures'] ?? 0);
+    },
+    async open(partitions: readonly TopicPartition[]) {
+      r.calls.push(`open ${partitions.map((p) => `${p.topic}-${p.partition}`).join(',')}`);
+    },
+    async put(records) {
+      if (records.length === 0) return;
+      if (retriableLeft > 0) {
+        retriableLeft--;
+        r.calls.push('put retriable');
+        throw new RetriableError('Milvus rate limit exceeded, retry later');
+      }
+      const failOn = props['test.fail.value'];
+      if (failOn && records.some((rec) => (rec.value as { id?: unknown } | null)?.id === Number(failOn))) {
+        throw new Error(`Milvus rejected the row with id ${failOn}: dimension mismatch`);
+      }
+      r.puts.push([...records]);
+    },
+    async preCommit(offsets: OffsetMap) {
+      return r.hold ? new Map() : offsets;
+    },
+    async close(partitions) {
+      r.calls.push(`close ${partitions.map((p) => `${p.topic}-${p.partition}`).join(',')}`);
+    },
+    async stop() {
+      r?.calls.push('stop');
+    },
+  };
+}
+
+export const recordingPlugin: SinkConnectorPlugin = {
+  className: RECORDING_SINK,
+  aliases: [],
+  type: 'sink',
+  version: '1.0.0',
+  taskClassName: RECORDING_TASK,
+  createConnector: () => {
+    let props: Readonly<Record<string, string>> = {};
+    return {
+      version: () => '1.0.0',
+      config: () => new ConfigDef([]),
+      async start(p) {
+        props = p;
+      },
+      taskConfigs: (max) => Array.from({ length: max }, () => ({ ...props })),
+      async stop() {},
+    };
+  },
+  createTask: recordingTask,
+};
+
+/** Every state each task and connector reported, in order. */
+export class RecordingListener implements StatusListener {
+  readonly tasks = new Map<string, Array<{ state: string; trace?: string }>>();
+  readonly connectors = new Map<string, string[]>();
+  readonly topics = new Map<string, Set<string>>();
+
+  onConnectorState(connector: string, state: string): void {
+    this.connectors.set(connector, [...(this.connectors.get(connector) ?? []), state]);
+  }
+  onTaskState(id: ConnectorTaskId, state: string, trace?: string): void {
+    const key = `${id.connector}-${id.task}`;
+    this.tasks.set(key, [...(this.tasks.get(key) ?? []), { state, ...(trace ? { trace } : {}) }]);
+  }
+  onTopicActive(connector: string, topic: string): void {
+    if (!this.topics.has(connector)) this.topics.set(connector, new Set());
+    this.topics.get(connector)!.add(topic);
+  }
+  onTaskReconfigurationRequested(): void {}
+
+  taskState(connector: string, task = 0): { state: string; trace?: string } | undefined {
+    return this.tasks.get(`${connector}-${task}`)?.at(-1);
+  }
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export interface Fixture {
+  readonly worker: StandaloneWorker;
+  readonly listener: RecordingListener;
+  readonly admin: Admin;
+  readonly producer: Producer;
+  readonly kafka: Kafka;
+  createTopic(topic: string, partitions?: number): Promise<void>;
+  produce(topic: string, values: Array<string | object>, partition?: number): Promise<void>;
+  /** Starts connector `name` and its tasks the way the herder does. */
+  startConnector(name: string, config: Record<string, string>, tasks?: number): Promise<Record<string, string>>;
+  committed(groupId: string): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export async function createFixture(workerProps: Record<string, string> = {}): Promise<Fixture> {
+  const { kafkaBootstrap } = stackAddresses();
+  const workerConfig = new WorkerConfig({
+    'bootstrap.servers': kafkaBootstrap,
+    'offset.flush.interval.ms': '200',
+    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'value.converter.schemas.enable': 'false',
+    'consumer.session.timeout.ms': '10000',
+    'consumer.heartbeat.interval.ms': '1000',
+    'consumer.fetch.max.wait.ms': '100',
+    ...workerProps,
+  });
+  const loggers = new Loggers(createRootLogger({ level: process.env.TEST_LOG_LEVEL === 'debug' ? LogLevel.DEBUG : LogLevel.ERROR }));
+  const plugins = new Plugins({ connectors: [recordingPlugin], converters: builtinConverters });
+  const worker = new StandaloneWorker({ workerConfig, plugins, loggers });
+  const listener = new RecordingListener();
+  const kafka = new Kafka({ clientId: 'worker-it', brokers: [kafkaBootstrap], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await admin.connect();
+  await producer.connect();
+  return {
+    worker,
+    listener,
+    admin,
+    producer,
+    kafka,
+    async createTopic(topic, partitions = 1) {
+      await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    },
+    async produce(topic, values, partition = 0) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: values.map((v, i) => ({ key: `k${i}`, value: typeof v === 'string' ? v : JSON.stringify(v), partition, headers: { origin: 'it' } })),
+      });
+    },
+    async startConnector(name, config, tasks = 1) {
+      const full = { name, 'connector.class': RECORDING_SINK, 'tasks.max': String(tasks), ...config };
+      if (!(await worker.startConnector(name, full, 'STARTED', listener))) throw new Error(`connector ${name} failed to start`);
+      const taskConfigs = await worker.connectorTaskConfigs(name, tasks);
+      for (const [task, taskConfig] of taskConfigs.entries()) {
+        await worker.startTask({ connector: name, task }, full, { ...taskConfig, 'task.class': RECORDING_TASK }, 'STARTED', listener);
+      }
+      return full;
+    },
+    async committed(groupId) {
+      const out: Record<string, number> = {};
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        for (const { partition, offset } of partitions) if (Number(offset) >= 0) out[`${topic}-${partition}`] = Number(offset);
+      }
+      return out;
+    },
+    async close() {
+      await worker.stop();
+      await producer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}
+
+/** Members currently in the consumer group (describeGroups). */
+export async function groupMembers(admin: Admin, groupId: string): Promise<{ state: string; members: number }> {
+  const { groups } = await admin.describeGroups([groupId]);
+  return { state: groups[0]?.state ?? 'Dead', members: groups[0]?.members.length ?? 0 };
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createFixture, groupMembers, recorder, uniqueName, waitFor } from './worker-fixture.js';
+
+const ids = (name: string) => recorder(name).puts.flat().map((r) => (r.value as { id: number }).id);
+
+test('PAUSED stops delivery while the consumer stays in its group; resuming delivers everything, once', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const topic = uniqueName('it-pause');
+  await f.createTopic(topic);
+  const name = uniqueName('pause');
+  await f.startConnector(name, { topics: topic });
+  await f.produce(topic, [{ id: 1 }]);
+  await waitFor('the first record', () => ids(name).length === 1);
+
+  await f.worker.setTargetState(name, 'PAUSED');
+  assert.equal(f.listener.taskState(name)?.state, 'PAUSED');
+  assert.equal(f.listener.connectors.get(name)?.at(-1), 'PAUSED');
+  await f.produce(topic, [{ id: 2 }, { id: 3 }]);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.deepEqual(ids(name), [1], 'nothing is delivered while paused');
+  assert.deepEqual(await groupMembers(f.admin, `connect-${name}`), { state: 'Stable', members: 1 }, 'the paused task keeps its partitions');
+
+  await f.worker.setTargetState(name, 'STARTED');
+  assert.equal(f.listener.taskState(name)?.state, 'RUNNING');
+  await waitFor('the records produced while paused', () => ids(name).length === 3);
+  assert.deepEqual(ids(name), [1, 2, 3]);
+  await waitFor('the commit', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 3);
+});
+
+test('stopping a paused task commits and leaves the group', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const topic = uniqueName('it-pause-stop');
+  await f.createTopic(topic);
+  const name = uniqueName('pause-stop');
+  await f.startConnector(name, { topics: topic });
+  await f.produce(topic, [{ id: 1 }, { id: 2 }]);
+  await waitFor('the records', () => ids(name).length === 2);
+  await f.worker.setTargetState(name, 'PAUSED');
+  await f.worker.stopTask({ connector: name, task: 0 });
+  assert.deepEqual(await f.committed(`connect-${name}`), { [`${topic}-0`]: 2 });
+  assert.deepEqual(await groupMembers(f.admin, `connect-${name}`), { state: 'Empty', members: 0 });
+});
