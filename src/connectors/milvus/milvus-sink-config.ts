@@ -116,7 +116,7 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     { validator: Validators.atLeast(0), displayName: 'Max retry backoff (ms)' }),
 
   key(CREATE_GROUP, 0, 'auto.create', ConfigType.BOOLEAN, false, Importance.MEDIUM,
-    'Create the collection when it does not exist, from the first record (or its Connect schema): a primary key field, a vector field, every other field as a dynamic field; then index and load it. false (the original behaviour): the task fails with "Collection not exist".',
+    'Create the collection when it does not exist, from the first record: the primary key field (an autoID Int64 when records carry none), a FloatVector as long as the first record\'s vector field, and a nullable column for every other top-level field (typed from the Connect schema when there is one; objects, maps and arrays as JSON), with the dynamic field on; then index and load it. false (the original behaviour): the task fails with "Collection not exist".',
     { displayName: 'Create collection' }),
   key(CREATE_GROUP, 1, 'auto.create.pk.field', ConfigType.STRING, 'id', Importance.LOW,
     'Primary key field of a created collection. When records carry no such field, the collection assigns IDs (autoID).',
