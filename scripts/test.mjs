@@ -7,6 +7,8 @@
  *   npm test -- test/x.test.ts dir/   only these files / folders (the stack still starts unless --unit)
  *   npm test -- --test-name-pattern=… other --options (in --opt=value form) go to `node --test`
  *
+ * Env: TEST_TIMEOUT_MS (default 300000) bounds each test and each file; STACK_CACHE_DIR as for the stack.
+ *
  * Plain JavaScript on purpose: it must run before node_modules exists. The stack is started and
  * stopped through scripts/stack.ts (the same code as `npm run stack:up|down`), under its own
  * instance name, so it never touches a developer's `dev` stack. It is stopped on success, on test
@@ -24,7 +26,8 @@ const INTEGRATION_DIR = join(TEST_DIR, 'integration');
 const STACK_NAME = `test-${process.pid}`;
 const CACHE_DIR = resolve(process.env.STACK_CACHE_DIR ?? join(ROOT, '.cache', 'stack'));
 const RUN_DIR = join(CACHE_DIR, 'run', STACK_NAME);
-const TEST_TIMEOUT_MS = process.env.TEST_TIMEOUT_MS ?? '180000';
+// Per test and per file: bounds a hung test so CI fails instead of running into its own limit.
+const TEST_TIMEOUT_MS = process.env.TEST_TIMEOUT_MS ?? '300000';
 
 const say = (line) => process.stderr.write(`test: ${line}\n`);
 
