@@ -31,11 +31,15 @@ export interface Herder {
   connectorInfo(name: string): Promise<ConnectorInfo>;
   /** The raw stored config (placeholders unresolved, `name` included). */
   connectorConfig(name: string): Promise<Record<string, string>>;
-  /** POST /connectors: validates first, then 409 `Connector <c> already exists`. */
+  /**
+   * POST /connectors: trims the name (Java `String.trim`), rejects a config `name` that differs from it
+   * and names the REST API could not address (400), sets `name` in the config, validates, then 409
+   * `Connector <c> already exists`. The API passes the request body as bound, untrimmed.
+   */
   createConnector(request: CreateConnectorRequest): Promise<ConnectorInfo>;
-  /** PUT …/config: creates (created=true) or replaces, keeping the target state. */
+  /** PUT …/config: creates (created=true) or replaces, keeping the target state. A config `name` must equal `name` (400). */
   putConnectorConfig(name: string, config: Record<string, string | null>): Promise<Created<ConnectorInfo>>;
-  /** PATCH …/config: null values remove keys; never creates. */
+  /** PATCH …/config: null values remove keys; never creates; a `name` in the patch must equal `name` (400). */
   patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo>;
   /** Removes config, tasks and statuses; offsets are kept. */
   deleteConnector(name: string): Promise<void>;
