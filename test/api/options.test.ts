@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { apiOptionsFrom, resolveApiOptions } from '../../src/api/options.js';
+import { loadWorkerConfig } from '../../src/runtime/worker-config.js';
 
 const config = (values: Record<string, unknown>) => ({
   get(name: string) {
@@ -31,5 +32,15 @@ describe('apiOptionsFrom', () => {
       corsAllowOrigin: null, corsAllowMethods: null, adminEnabled: true, bodyLimit: 1048576,
       requestTimeoutMs: 90000, healthCheckTimeoutMs: 10000, docs: true,
     });
+  });
+});
+
+describe('apiOptionsFrom the worker\'s own WorkerConfig', () => {
+  test('follows the Kafka keys as loaded from the environment', () => {
+    const config = loadWorkerConfig({
+      env: { CONNECT_ADMIN_LISTENERS: '', CONNECT_ACCESS_CONTROL_ALLOW_ORIGIN: 'http://ui', CONNECT_ACCESS_CONTROL_ALLOW_METHODS: 'GET,PUT' },
+    });
+    assert.deepEqual(apiOptionsFrom(config), { corsAllowOrigin: 'http://ui', corsAllowMethods: 'GET,PUT', adminEnabled: false });
+    assert.deepEqual(apiOptionsFrom(loadWorkerConfig({ env: {} })), { corsAllowOrigin: null, corsAllowMethods: null, adminEnabled: true });
   });
 });

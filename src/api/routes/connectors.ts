@@ -15,22 +15,6 @@ type ConfigBody = Record<string, unknown>;
 
 const INITIAL_STATES = ['RUNNING', 'PAUSED', 'STOPPED'] as const;
 
-/** Kafka's name check on POST and PUT: a `name` in the config must equal the name the request is about. */
-function withConnectorName(name: string, config: Record<string, string | null>): Record<string, string | null> {
-  if (!('name' in config)) return { ...config, name };
-  if (config.name !== name) {
-    throw new HttpError(400, `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
-  }
-  return config;
-}
-
-/** Our deviation: Kafka accepts such names, but no path could address the connector afterwards. */
-function rejectSlash(name: string): void {
-  if (name.includes('/')) {
-    throw new HttpError(400, `Connector name "${name}" may not contain '/': the connector could not be addressed at /connectors/{name}`);
-  }
-}
-
 function initialState(value: string | null | undefined): CreateConnectorRequest['initial_state'] {
   if (value === undefined || value === null) return null;
   const state = INITIAL_STATES.find((s) => s === value.toUpperCase());
@@ -100,11 +84,10 @@ export function connectorRoutes(app: FastifyInstance, { herder, ask }: RouteDeps
     },
   }, async (request, reply) => {
     const body = request.body;
-    const name = (body.name ?? '').trim();
-    rejectSlash(name);
+    // the herder trims the name, checks config.name against it and refuses names it could not address
     const createRequest: CreateConnectorRequest = {
-      name,
-      config: withConnectorName(name, toStringMap(body.config)),
+      name: body.name ?? '',
+      config: toStringMap(body.config),
       initial_state: initialState(body.initial_state),
     };
     const info = await ask(() => herder.createConnector(createRequest));
@@ -146,10 +129,8 @@ export function connectorRoutes(app: FastifyInstance, { herder, ask }: RouteDeps
       },
     },
   }, async (request, reply) => {
-    const name = request.params.connector;
-    rejectSlash(name);
-    const config = withConnectorName(name, toStringMap(request.body));
-    const { created: isNew, result } = await ask(() => herder.putConnectorConfig(name, config));
+    const config = toStringMap(request.body);
+    const { created: isNew, result } = await ask(() => herder.putConnectorConfig(request.params.connector, config));
     return isNew ? created(request, reply, result) : reply.code(200).send(result);
   });
 
@@ -163,10 +144,7 @@ export function connectorRoutes(app: FastifyInstance, { herder, ask }: RouteDeps
       response: { 200: ref('ConnectorInfo'), ...errorResponses(400, 404, 409) },
     },
   }, async (request) => {
-    const name = request.params.connector;
     const patch = toStringMap(request.body);
-    // our deviation: Kafka lets a patch rename or un-name the connector's config
-    if ('name' in patch) withConnectorName(name, patch);
-    return ask(() => herder.patchConnectorConfig(name, patch));
+    return ask(() => herder.patchConnectorConfig(request.params.connector, patch));
   });
 }
