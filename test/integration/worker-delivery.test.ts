@@ -79,3 +79,23 @@ test('tasks.max tasks share the partitions of the group; every record is deliver
   const owners = [...recorder(name).contexts.values()].map((c) => c.assignment().length);
   assert.deepEqual(owners.sort(), [1, 1], 'each task owns one partition');
 });
+
+test('topics.regex (a Java regex) subscribes to the matching topics, and to matching topics created later', async (t) => {
+  const f = await createFixture();
+  t.after(() => f.close());
+  const prefix = uniqueName('it-re');
+  await f.createTopic(`${prefix}-a`);
+  await f.createTopic(`other-${prefix}-a`);
+  await f.produce(`${prefix}-a`, [{ id: 1 }]);
+  await f.produce(`other-${prefix}-a`, [{ id: 99 }]);
+  const name = uniqueName('regex');
+  await f.startConnector(name, { 'topics.regex': `\\Q${prefix}\\E-.*`, 'consumer.override.metadata.max.age.ms': '1000' });
+  await waitFor('the record of the matching topic', () => recorder(name).puts.flat().length === 1);
+
+  await f.createTopic(`${prefix}-b`);
+  await f.produce(`${prefix}-b`, [{ id: 2 }]);
+  await waitFor('the record of the topic created later', () => recorder(name).puts.flat().length === 2);
+  assert.deepEqual(recorder(name).puts.flat().map((r) => `${r.topic}:${(r.value as { id: number }).id}`), [`${prefix}-a:1`, `${prefix}-b:2`]);
+  assert.deepEqual([...(f.listener.topics.get(name) ?? [])].sort(), [`${prefix}-a`, `${prefix}-b`]);
+  assert.deepEqual(f.listener.tasks.get(`${name}-0`), [{ state: 'RUNNING' }]);
+});

@@ -59,6 +59,7 @@ export interface SinkConsumer {
 export interface KafkaSinkConsumerOptions {
   readonly kafka: Kafka;
   readonly consumer: Parameters<Kafka['consumer']>[0];
+  /** a RegExp (topics.regex) is matched again every `metadata.max.age.ms`, like a Java pattern subscription */
   readonly topics: readonly string[] | RegExp;
   readonly fromBeginning: boolean;
 }
@@ -97,7 +98,11 @@ export class KafkaSinkConsumer implements SinkConsumer {
   /** a new generation's runner flags itself running only after the join resolves */
   #generationReady: Promise<void> = Promise.resolve();
   #handler: SinkConsumerHandler | null = null;
-  #subscribed = false;
+  /** topics subscribed to; for a pattern, the topics it matched when last looked at */
+  #subscribed: ReadonlySet<string> | null = null;
+  /** while a pattern subscription is renewed the group is left and joined again */
+  #resubscribing: Promise<void> | null = null;
+  #stopPatternRefresh: () => void = () => {};
   #stopRequested = false;
   #stopped: Promise<void> | null = null;
 
@@ -125,22 +130,69 @@ export class KafkaSinkConsumer implements SinkConsumer {
   async start(handler: SinkConsumerHandler): Promise<void> {
     if (this.#stopRequested) return;
     this.#handler = handler;
-    const consumer = this.#consumer;
-    await consumer.connect();
-    if (!this.#subscribed) {
-      const { topics, fromBeginning } = this.#options;
-      await consumer.subscribe({ topics: topics instanceof RegExp ? [topics] : [...topics], fromBeginning });
-      this.#subscribed = true;
+    await this.#consumer.connect();
+    if (this.#subscribed === null) {
+      const { topics } = this.#options;
+      await this.#subscribe(topics instanceof RegExp ? await this.#matching(topics) : topics);
     }
+    await this.#run(handler);
+    const { topics, consumer } = this.#options;
+    if (topics instanceof RegExp && !this.#stopRequested) {
+      const every = consumer.metadataMaxAge ?? 300000;
+      const timer = setInterval(() => void this.#refreshPattern(topics, handler), every);
+      timer.unref();
+      this.#stopPatternRefresh = () => clearInterval(timer);
+    }
+  }
+
+  async #subscribe(topics: readonly string[]): Promise<void> {
+    await this.#consumer.subscribe({ topics: [...topics], fromBeginning: this.#options.fromBeginning });
+    this.#subscribed = new Set(topics);
+  }
+
+  async #run(handler: SinkConsumerHandler): Promise<void> {
     if (this.#stopRequested) return;
-    await consumer.run({
+    await this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.#eachBatch(payload, handler),
     });
     // a stop() that raced with the join must not leave a member behind
-    if (this.#stopRequested) await consumer.disconnect();
+    if (this.#stopRequested) await this.#consumer.disconnect();
+  }
+
+  async #matching(pattern: RegExp): Promise<string[]> {
+    const admin = this.#options.kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.listTopics()).filter((topic) => pattern.test(topic)).sort();
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * kafkajs resolves a pattern once, at subscribe time. Topics created later are picked up here: the
+   * consumer leaves, subscribes to the new list and joins again; the task loop sees one more assignment.
+   */
+  async #refreshPattern(pattern: RegExp, handler: SinkConsumerHandler): Promise<void> {
+    if (this.#resubscribing || this.#stopRequested) return;
+    let done!: () => void;
+    this.#resubscribing = new Promise((resolve) => (done = resolve));
+    try {
+      const topics = await this.#matching(pattern);
+      if (topics.every((topic) => this.#subscribed?.has(topic)) || this.#stopRequested) return;
+      this.#consumer.logger().info('Topics matching the subscription pattern changed, joining the group again', { pattern: pattern.source, topics });
+      await this.#consumer.stop();
+      await this.#subscribe(topics);
+      await this.#run(handler);
+    } catch (error) {
+      this.#consumer.logger().error('Could not renew the pattern subscription; trying again later', { error: (error as Error).message });
+    } finally {
+      this.#resubscribing = null;
+      done();
+    }
   }
 
   #eachBatch(payload: EachBatchPayload, handler: SinkConsumerHandler): Promise<void> {
@@ -184,6 +236,7 @@ export class KafkaSinkConsumer implements SinkConsumer {
   async commit(offsets: Iterable<{ topic: string; partition: number; offset: number }>): Promise<void> {
     const entries = [...offsets].map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) }));
     if (entries.length === 0) return;
+    await this.#resubscribing;
     await this.#generationReady;
     const before = this.#commitsAcknowledged;
     await this.#consumer.commitOffsets(entries);
@@ -192,7 +245,11 @@ export class KafkaSinkConsumer implements SinkConsumer {
 
   stop(): Promise<void> {
     this.#stopRequested = true;
-    this.#stopped ??= this.#consumer.disconnect();
+    this.#stopPatternRefresh();
+    this.#stopped ??= (async () => {
+      await this.#resubscribing;
+      await this.#consumer.disconnect();
+    })();
     return this.#stopped;
   }
 }
