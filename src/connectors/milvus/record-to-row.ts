@@ -182,7 +182,16 @@ export function recordToRow(record: SinkRecord, schema: CollectionSchemaView, op
   const source = asObject(value);
   const row: MilvusRow = {};
   for (const { field, convert, required, isPk, defaultValue } of plan.fields) {
-    const v = isPk ? pkValue(record, source, field, options.pkMode) : own(source, field.name);
+    let v = isPk ? pkValue(record, source, field, options.pkMode) : own(source, field.name);
+    if (v !== null && v !== undefined) {
+      try {
+        v = convert(v);
+      } catch (e) {
+        if (e instanceof FieldValueError) throw invalid(record, field, e.message);
+        throw e;
+      }
+    }
+    // checked after converting: a JSON string "null" parsed with json.parse.strings is a null too
     if (v === null || v === undefined) {
       if (required) {
         throw missing(record, field, isPk ? missingPkReason(options.pkMode, options.operation) : 'the field is not nullable and has no default value');
@@ -190,12 +199,7 @@ export function recordToRow(record: SinkRecord, schema: CollectionSchemaView, op
       if (defaultValue !== undefined) row[field.name] = defaultValue;
       continue;
     }
-    try {
-      row[field.name] = convert(v);
-    } catch (e) {
-      if (e instanceof FieldValueError) throw invalid(record, field, e.message);
-      throw e;
-    }
+    row[field.name] = v;
   }
   if (options.dynamicFields !== 'drop') addUnknownFields(plan, record, source, row);
   return row;

@@ -244,6 +244,14 @@ describe('JSON', () => {
     rejects(field, '{"a": ', /the string is not valid JSON/, { jsonParseStrings: true });
   });
 
+  it('treats a JSON null (also the string "null" with json.parse.strings) as a missing value', () => {
+    const schema = collection([field]);
+    const options = { ...UPSERT, jsonParseStrings: true };
+    assert.throws(() => recordToRow(record({ id: 1, meta: 'null' }), schema, options), /Missing value for field "meta" \(JSON\)/);
+    const nullable = collection([{ ...field, nullable: true }]);
+    assert.deepEqual(recordToRow(record({ id: 1, meta: 'null' }), nullable, options), { id: 1 });
+  });
+
   it('makes converter values JSON data: bytes as base64, dates as ISO-8601, small bigints as numbers', () => {
     assert.deepEqual(convert(field, { b: new Uint8Array([255]), d: new Date(0), n: 5n }), { b: '/w==', d: '1970-01-01T00:00:00.000Z', n: 5 });
   });
