@@ -1,0 +1,71 @@
+/**
+ * The API over the real StandaloneHerder (real stores, fake worker): every read answers exactly what the
+ * herder returned — same fields, same order, nothing stripped by a response schema, nothing added.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { herderFixture, sinkConfig } from '../helpers/herder-fixture.js';
+import { TEST_SINK_CLASS } from '../helpers/test-sink-plugin.js';
+
+async function setUp(t: Parameters<typeof herderFixture>[0]) {
+  const fixture = await herderFixture(t);
+  const app = buildApp({ herder: fixture.herder });
+  t.after(() => app.close());
+  await app.ready();
+  return { ...fixture, app };
+}
+
+async function sameAsHerder(app: FastifyInstance, url: string, direct: unknown): Promise<void> {
+  const res = await app.inject({ url });
+  assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+  assert.equal(res.body, JSON.stringify(direct), url);
+}
+
+test('reads serialise the herder\'s values unchanged', async (t) => {
+  const { app, herder, worker } = await setUp(t);
+  const created = await app.inject({
+    method: 'POST',
+    url: '/connectors',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ name: 'c', config: sinkConfig('c', { 'tasks.max': '2' }) }),
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  assert.equal(created.body, JSON.stringify(await herder.connectorInfo('c')));
+  worker.failTask({ connector: 'c', task: 1 });
+
+  await sameAsHerder(app, '/', await herder.serverInfo());
+  await sameAsHerder(app, '/connectors', await herder.connectors());
+  await sameAsHerder(app, '/connectors/c', await herder.connectorInfo('c'));
+  await sameAsHerder(app, '/connectors/c/config', await herder.connectorConfig('c'));
+  await sameAsHerder(app, '/connectors/c/status', await herder.connectorStatus('c'));
+  await sameAsHerder(app, '/connectors/c/tasks', await herder.taskConfigs('c'));
+  await sameAsHerder(app, '/connectors/c/tasks-config', await herder.tasksConfig('c'));
+  await sameAsHerder(app, '/connectors/c/tasks/1/status', await herder.taskStatus('c', 1));
+  await sameAsHerder(app, '/connectors/c/topics', await herder.connectorActiveTopics('c'));
+  await sameAsHerder(app, '/connectors/c/offsets', await herder.connectorOffsets('c'));
+  await sameAsHerder(app, '/connectors?expand=status&expand=info', {
+    c: { status: await herder.connectorStatus('c'), info: await herder.connectorInfo('c') },
+  });
+  await sameAsHerder(app, '/connector-plugins?connectorsOnly=false', await herder.connectorPlugins(false));
+  await sameAsHerder(app, `/connector-plugins/${TEST_SINK_CLASS}/config`, await herder.connectorPluginConfig(TEST_SINK_CLASS));
+  await sameAsHerder(app, '/admin/loggers', await herder.loggers());
+  await sameAsHerder(app, '/admin/loggers/root', await herder.loggerLevel('root'));
+  await sameAsHerder(app, '/health', await herder.health());
+});
+
+test('validation output keeps null definitions and values', async (t) => {
+  const { app, herder } = await setUp(t);
+  const config = { 'connector.class': TEST_SINK_CLASS, 'tasks.max': '0', 'not.defined': null };
+  const res = await app.inject({
+    method: 'PUT',
+    url: `/connector-plugins/${TEST_SINK_CLASS}/config/validate`,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(config),
+  });
+  assert.equal(res.statusCode, 200);
+  const direct = await herder.validateConnectorConfig(config, TEST_SINK_CLASS);
+  assert.ok(direct.configs.some((c) => c.definition === null), 'the herder reports the undefined null key with a null definition');
+  assert.equal(res.body, JSON.stringify(direct));
+});
