@@ -98,11 +98,8 @@ export function recordCoordinates(record: SinkRecord): string {
   return `${record.topic}[${record.kafkaPartition}]@${record.kafkaOffset}`;
 }
 
-function invalid(record: SinkRecord, field: MilvusFieldView, reason: string, cause?: unknown): DataError {
-  return new DataError(
-    `Invalid value for field "${field.name}" (${describeFieldType(field)}) in ${recordCoordinates(record)}: ${reason}`,
-    cause === undefined ? undefined : { cause },
-  );
+function invalid(record: SinkRecord, field: MilvusFieldView, reason: string): DataError {
+  return new DataError(`Invalid value for field "${field.name}" (${describeFieldType(field)}) in ${recordCoordinates(record)}: ${reason}`);
 }
 
 function missing(record: SinkRecord, field: MilvusFieldView, why: string): DataError {
@@ -154,17 +151,11 @@ function missingPkReason(mode: PkMode, operation: WriteOperation): string {
     : 'the primary key is required (the collection does not assign IDs; set pk.mode=key to take it from the record key)';
 }
 
-function unknownFields(plan: RowPlan, source: Record<string, unknown>): string[] {
-  const names: string[] = [];
-  for (const name of Object.keys(source)) if (!plan.schema.byName.has(name)) names.push(name);
-  return names;
-}
-
 /**
  * Maps one record's value (a struct or a JSON object/map) onto the collection's fields, ready for the
- * Node SDK: values converted per Milvus type, null or missing values of nullable fields left out and of
- * fields with a default value replaced by it, function outputs
- * and an autoID key on insert left out, unknown fields handled by `dynamic.fields`.
+ * Node SDK: values converted per Milvus type; a null or missing value left out for a nullable field and
+ * replaced by the default for a field that has one; function outputs and an autoID key on insert left
+ * out; unknown fields handled by `dynamic.fields`.
  * Throws DataError naming the record and the field for anything that cannot be written exactly.
  * Tombstones (null values) are the caller's business: a null value is an error here.
  */
@@ -206,24 +197,25 @@ export function recordToRow(record: SinkRecord, schema: CollectionSchemaView, op
 }
 
 function addUnknownFields(plan: RowPlan, record: SinkRecord, source: Record<string, unknown>, row: MilvusRow): void {
-  const unknown = unknownFields(plan, source);
+  const unknown = Object.keys(source).filter((name) => !plan.schema.byName.has(name));
   if (unknown.length === 0) return;
-  if (plan.options.dynamicFields === 'error' || unknown.includes(DYNAMIC_FIELD_NAME)) {
+  const where = recordCoordinates(record);
+  const collection = plan.schema.name;
+  if (plan.options.dynamicFields === 'error') {
     const list = unknown.map((n) => `"${n}"`).join(', ');
     throw new DataError(
-      unknown.includes(DYNAMIC_FIELD_NAME)
-        ? `The value of ${recordCoordinates(record)} has a field named "${DYNAMIC_FIELD_NAME}", which is reserved for the dynamic field of collection ${plan.schema.name}`
-        : `The value of ${recordCoordinates(record)} has fields that collection ${plan.schema.name} does not have: ${list} (dynamic.fields=error; use drop to ignore them or meta to keep them in the dynamic field)`,
+      `The value of ${where} has fields that collection ${collection} does not have: ${list} (dynamic.fields=error; use drop to ignore them or meta to keep them in the dynamic field)`,
     );
+  }
+  if (unknown.includes(DYNAMIC_FIELD_NAME)) {
+    throw new DataError(`The value of ${where} has a field named "${DYNAMIC_FIELD_NAME}", which is reserved for the dynamic field of collection ${collection}`);
   }
   // the SDK moves keys that are not schema fields into $meta
   for (const name of unknown) {
     try {
       row[name] = toJsonData(source[name]);
     } catch (e) {
-      if (e instanceof FieldValueError) {
-        throw new DataError(`Invalid value for dynamic field "${name}" in ${recordCoordinates(record)}: ${e.message}`);
-      }
+      if (e instanceof FieldValueError) throw new DataError(`Invalid value for dynamic field "${name}" in ${where}: ${e.message}`);
       throw e;
     }
   }
