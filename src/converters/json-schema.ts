@@ -91,6 +91,15 @@ export function typeName(schema: Schema): string {
   return schema.type.toUpperCase();
 }
 
+/** The schema's JSON text; the replacer (slower) only for the rare schema with a bigint default. */
+function cacheKey(json: unknown): string {
+  try {
+    return JSON.stringify(json);
+  } catch {
+    return JSON.stringify(json, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  }
+}
+
 /**
  * An LRU cache of converted schemas keyed by their JSON text (`schemas.cache.size`), which also gives
  * records with the same schema the same Schema object.
@@ -101,7 +110,7 @@ export class SchemaCache {
 
   get(json: unknown, build: () => Schema | null): Schema | null {
     if (json === null || json === undefined) return null;
-    const key = JSON.stringify(json, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    const key = cacheKey(json);
     const hit = this.#entries.get(key);
     if (hit !== undefined) {
       // re-insert: Map iteration order is the recency order

@@ -240,6 +240,13 @@ describe('JsonConverter defaults and replace.null.with.default', () => {
     assert.equal(((read(converter(), envelope(schema, {})).schema as Schema).fields![0].schema.defaultValue), 5);
   });
 
+  it('keeps an int64 default beyond 2^53 exact', () => {
+    const big = '{"schema": {"type": "struct", "fields": [{"field": "n", "type": "int64", "optional": true, "default": 9007199254740993}]}, "payload": {}}';
+    const c = converter();
+    assert.deepEqual(read(c, big).value, { n: 9007199254740993n });
+    assert.deepEqual(read(c, big).value, { n: 9007199254740993n }); // served from the schema cache
+  });
+
   it('keeps the null when replace.null.with.default=false', () => {
     assert.deepEqual(read(converter({ 'replace.null.with.default': 'false' }), envelope(schema, { n: null })).value, { n: null });
   });
