@@ -5,12 +5,13 @@
  * rules, null values, the plugin's own keys and validate(), converter sub-configs, client overrides.
  */
 import {
+  ConfigDef,
   ConfigError,
   ConfigType,
   Password,
   invalidValue,
   newConfigValue,
-  type ConfigDef,
+  parseType,
   type ConfigValue,
   type ConverterPlugin,
   type Validator,
@@ -27,6 +28,7 @@ import {
   validateSinkTopics,
   type ClassKindChecks,
 } from './connector-config.js';
+import { CONSUMER_CONFIG_DEF } from './connector-client-config.js';
 import { BadRequestError } from './errors.js';
 import type { Plugins } from './plugins.js';
 import type { ConfigInfos } from './types.js';
@@ -41,6 +43,8 @@ export interface ValidationOptions {
    */
   readonly clientOverridePolicy?: string;
 }
+
+const NO_KEYS = new ConfigDef();
 
 const NULL_VALUE_ERROR = 'Null value can not be supplied as the configuration value.';
 
@@ -118,9 +122,9 @@ export async function validateConnectorConfig(props: ConnectorProps, options: Va
   // sinks use a consumer always, and a producer and an admin client only for the dead letter queue
   const dlq = hasDlqTopic(props);
   const policy = overridePolicy(options.clientOverridePolicy);
-  const producer = dlq ? validateClientOverrides(props, 'producer.override.', policy) : null;
-  const consumer = validateClientOverrides(props, 'consumer.override.', policy);
-  const admin = dlq ? validateClientOverrides(props, 'admin.override.', policy) : null;
+  const producer = dlq ? validateClientOverrides(props, 'producer.override.', NO_KEYS, policy) : null;
+  const consumer = validateClientOverrides(props, 'consumer.override.', CONSUMER_CONFIG_DEF, policy);
+  const admin = dlq ? validateClientOverrides(props, 'admin.override.', NO_KEYS, policy) : null;
 
   return mergeConfigInfos(connectorClass, main, producer, consumer, admin, headerConverter, keyConverter, valueConverter);
 }
@@ -199,21 +203,31 @@ export function overridePolicy(configured: string | undefined): OverridePolicy {
 
 /**
  * Kafka's validateClientOverrides: one entry per `<prefix><key>` the connector config sets, with the
- * policy's verdict. Kafka shows the client ConfigDef's definition of known client keys; we do not carry
- * Kafka's client ConfigDefs, so every entry has `definition: null` and the value as given.
+ * policy's verdict. Keys the client ConfigDef defines are parsed to its type and shown with its definition
+ * (a value that does not parse is an error here; Kafka answers 500); other keys have `definition: null`.
+ * Only the consumer keys this worker honours are defined (CONSUMER_CONFIG_DEF).
  */
-function validateClientOverrides(props: ConnectorProps, prefix: string, policy: OverridePolicy): ConfigInfos {
+function validateClientOverrides(props: ConnectorProps, prefix: string, def: ConfigDef, policy: OverridePolicy): ConfigInfos {
   const values: ConfigValue[] = [];
-  for (const [key, value] of Object.entries(props)) {
+  for (const [key, raw] of Object.entries(props)) {
     if (!key.startsWith(prefix)) continue;
     const name = key.slice(prefix.length);
-    const configValue = newConfigValue(name, value);
+    const configValue = newConfigValue(name, raw);
+    const type = def.keys.get(name)?.type;
+    if (type) {
+      try {
+        configValue.value = parseType(key, raw, type);
+      } catch (e) {
+        configValue.value = null;
+        configValue.errors.push((e as Error).message);
+      }
+    }
     if (!policy.allows(name)) {
       configValue.errors.push(`The '${policy.name}' policy does not allow '${name}' to be overridden in the connector configuration.`);
     }
     values.push(configValue);
   }
-  return prefixedConfigInfos(new Map(), values, prefix);
+  return prefixedConfigInfos(def.keys, values, prefix);
 }
 
 /** Keys whose values are secrets, so that no error message echoes them. */

@@ -258,26 +258,53 @@ describe('validateConnectorConfig', () => {
       'connector.class': TEST_SINK_CLASS,
       name: 'a',
       topics: 't',
-      'consumer.override.max.poll.records': '50',
+      'consumer.override.max.poll.records': ' 50',
+      'consumer.override.some.unknown': 'x',
       'producer.override.acks': 'all',
     };
     const noDlq = await validate(props);
-    assert.deepEqual(names(noDlq).slice(-1), ['(undefined) consumer.override.max.poll.records']);
-    assert.deepEqual(entry(noDlq, 'consumer.override.max.poll.records').value, {
-      name: 'consumer.override.max.poll.records',
-      value: '50',
-      recommended_values: [],
-      errors: [],
-      visible: true,
+    assert.deepEqual(names(noDlq).slice(-2), ['consumer.override.max.poll.records', '(undefined) consumer.override.some.unknown']);
+    assert.deepEqual(entry(noDlq, 'consumer.override.max.poll.records'), {
+      definition: {
+        name: 'consumer.override.max.poll.records',
+        type: 'INT',
+        required: false,
+        default_value: '500',
+        importance: 'MEDIUM',
+        documentation:
+          'The maximum number of records returned in a single call to poll(). Note, that <code>max.poll.records</code> does not impact the underlying fetching behavior. ' +
+          'The consumer will cache the records from each fetch request and returns them incrementally from each poll.',
+        group: null,
+        width: 'NONE',
+        display_name: 'max.poll.records',
+        dependents: [],
+        order: -1,
+      },
+      value: { name: 'consumer.override.max.poll.records', value: '50', recommended_values: [], errors: [], visible: true },
     });
+    assert.equal(entry(noDlq, 'consumer.override.some.unknown').value!.value, 'x');
+    assert.equal(noDlq.error_count, 0);
+
     const withDlq = await validate({ ...props, 'errors.deadletterqueue.topic.name': 'dlq' });
-    assert.deepEqual(names(withDlq).slice(-2), ['(undefined) producer.override.acks', '(undefined) consumer.override.max.poll.records']);
+    assert.deepEqual(names(withDlq).slice(-3), [
+      '(undefined) producer.override.acks',
+      'consumer.override.max.poll.records',
+      '(undefined) consumer.override.some.unknown',
+    ]);
 
     const none = await validate(props, 'org.apache.kafka.connect.connector.policy.NoneConnectorClientConfigOverridePolicy');
     assert.deepEqual(entry(none, 'consumer.override.max.poll.records').value!.errors, [
       "The 'None' policy does not allow 'max.poll.records' to be overridden in the connector configuration.",
     ]);
-    assert.equal(none.error_count, 1);
+    assert.equal(none.error_count, 2);
+  });
+
+  test('a client override that does not parse is an error (Kafka answers 500)', async () => {
+    const infos = await validate({ 'connector.class': TEST_SINK_CLASS, name: 'a', topics: 't', 'consumer.override.max.poll.records': 'many' });
+    assert.deepEqual(entry(infos, 'consumer.override.max.poll.records').value!.errors, [
+      'Invalid value many for configuration consumer.override.max.poll.records: Not a number of type INT',
+    ]);
+    assert.equal(infos.error_count, 1);
   });
 
   test('connector.class absent or unknown is thrown, not returned', async () => {
