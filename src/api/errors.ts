@@ -84,7 +84,7 @@ export function errorHandler(bodyLimit: number) {
     const body = toErrorMessage(err, request, bodyLimit);
     if (body.error_code >= 500) request.log.error({ err }, `Uncaught exception in REST call to ${request.url}`);
     else request.log.debug({ err: { type: err.name, message: err.message } }, 'Request rejected');
-    void reply.code(body.error_code).type('application/json').send(body);
+    void reply.code(body.error_code).send(body);
   };
 }
 
@@ -95,15 +95,11 @@ export function errorHandler(bodyLimit: number) {
 export function notFoundHandler(routes: RouteTable) {
   return function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {
     const allowed = routes.allowedMethods(request.url);
-    if (allowed.length === 0) return handleError404(reply);
+    if (allowed.length === 0) return void reply.code(404).send({ error_code: 404, message: REASON[404] });
     const allow = [...new Set([...allowed, 'OPTIONS'])].sort().join(', ');
     if (request.method === 'OPTIONS') return void reply.code(204).header('allow', allow).send();
-    void reply.code(405).header('allow', allow).type('application/json').send({ error_code: 405, message: REASON[405] });
+    void reply.code(405).header('allow', allow).send({ error_code: 405, message: REASON[405] });
   };
-}
-
-function handleError404(reply: FastifyReply): void {
-  void reply.code(404).type('application/json').send({ error_code: 404, message: REASON[404] });
 }
 
 /** Fastify's `frameworkErrors`: a URL whose percent-encoding cannot be decoded. */

@@ -96,7 +96,7 @@ describe('media types', () => {
     assert.equal(withCharset.statusCode, 200);
     const without = await app.inject({ method: 'PUT', url: '/connectors/c/config', payload: '{"a":"2"}' });
     assert.equal(without.statusCode, 200);
-    assert.deepEqual(herder.argsOf('putConnectorConfig').map(([, config]) => config), [{ a: '1', name: 'c' }, { a: '2', name: 'c' }]);
+    assert.deepEqual(herder.argsOf('putConnectorConfig').map(([, config]) => config), [{ a: '1' }, { a: '2' }]);
   });
 
   test('an Accept header that excludes JSON is 406', async (t) => {
@@ -154,7 +154,7 @@ describe('request bodies', () => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('putConnectorConfig', async (name) => ({ created: false, result: connectorInfo(name) }));
     await app.inject(json('PUT', '/connectors/c/config', '{"tasks.max":"1","tasks.max":"2"}'));
-    assert.deepEqual(herder.argsOf('putConnectorConfig'), [['c', { 'tasks.max': '2', name: 'c' }]]);
+    assert.deepEqual(herder.argsOf('putConnectorConfig'), [['c', { 'tasks.max': '2' }]]);
   });
 });
 
