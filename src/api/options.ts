@@ -15,7 +15,10 @@ export interface ApiOptions {
   bodyLimit?: number;
   /** How long a request waits for the herder (Connect: 90 s). */
   requestTimeoutMs?: number;
-  /** How long `GET /health` waits for the herder (Connect: 10 s). */
+  /**
+   * How long `GET /health` waits for the herder (Connect: 10 s) before answering 500 "unhealthy". A safety
+   * net: the herder's own health budget must be shorter, so that it can still answer 503 "starting".
+   */
   healthCheckTimeoutMs?: number;
   /** Serve Swagger UI at `/docs` and the OpenAPI document at `/docs/json`. */
   docs?: boolean;
