@@ -4,7 +4,7 @@
  * dead-letter-queue reporter, and Java-like stack traces for task statuses.
  */
 import type { Logger } from 'pino';
-import { ConnectError, RetriableError, type Header, type SinkRecord } from '../plugin/index.js';
+import { ConnectError, RetriableError, type ErrantRecordReporter, type Header, type SinkRecord } from '../plugin/index.js';
 import type { ConnectorConfig } from '../store/types.js';
 import type { ConnectorTaskId } from './status.js';
 
@@ -236,5 +236,41 @@ export class ErrorReporter {
         { cause: error },
       );
     }
+  }
+}
+
+/**
+ * The reporter a sink task gets (Kafka's WorkerErrantRecordReporter): each report runs through the
+ * ErrorReporter and is remembered until it settled, so that no offset past an errant record is
+ * committed before its DLQ write was acknowledged.
+ */
+export class ErrantRecordTracker {
+  readonly #pending = new Set<Promise<void>>();
+  #failure: unknown = null;
+
+  constructor(reporter: ErrorReporter, taskClassName: string) {
+    this.report = (record, error) => {
+      const tracked = reporter.report({ record, stage: Stage.TASK_PUT, executingClass: taskClassName, error }).catch((failure: unknown) => {
+        this.#failure ??= failure;
+        throw failure;
+      });
+      this.#pending.add(tracked);
+      const forget = (): void => void this.#pending.delete(tracked);
+      tracked.then(forget, forget);
+      return tracked;
+    };
+  }
+
+  readonly report: ErrantRecordReporter;
+
+  /** The first report that failed (tolerance exceeded, DLQ write failed), even if the task swallowed it. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  /** Waits for every report made so far; resolves with the first failure, or null. */
+  async settled(): Promise<unknown> {
+    await Promise.allSettled([...this.#pending]);
+    return this.#failure;
   }
 }

@@ -14,11 +14,12 @@ import {
   type TopicPartition,
   topicPartitionKey,
 } from '../plugin/index.js';
-import { systemClock, type Clock } from './clock.js';
-import { formatTrace, isRetriable, retryDelay, Stage, type ErrorReporter } from './error-handling.js';
+import { outcomeUnlessAborted, settlesWithin, systemClock, withTimeout, type Clock } from './clock.js';
+import { ErrantRecordTracker, formatTrace, isRetriable, retryDelay, type ErrorReporter } from './error-handling.js';
 import { isTransientKafkaError, type BatchControl, type RawBatch, type RawMessage, type SinkConsumer, type SinkConsumerHandler } from './kafka/sink-consumer.js';
 import { State, TargetState, type ConnectorTaskId, type StatusListener } from './status.js';
 import { ConversionError, consumedRecord, convertRecord, type ConverterHandle } from './worker-sink-task-convert.js';
+import { SinkTaskOffsets } from './worker-sink-task-offsets.js';
 
 export interface WorkerSinkTaskOptions {
   readonly id: ConnectorTaskId;
@@ -52,12 +53,6 @@ export interface WorkerSinkTaskOptions {
   readonly clock?: Clock;
 }
 
-interface Offset {
-  topic: string;
-  partition: number;
-  offset: number;
-}
-
 const EXIT_MESSAGE = 'Exiting WorkerSinkTask due to unrecoverable exception.';
 
 export class WorkerSinkTask implements SinkConsumerHandler {
@@ -72,14 +67,13 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   #assignment = new Map<string, TopicPartition>();
   /** partitions the plugin task has open (open() called, close() not yet) */
   readonly #opened = new Map<string, TopicPartition>();
-  /** next offset after everything handed to put() or skipped as errant: what preCommit receives */
-  readonly #currentOffsets: OffsetMap = new Map();
-  /** last committed offset (or the first fetched one before any commit): where a rewind goes */
-  readonly #committed = new Map<string, number>();
+  readonly #offsets = new SinkTaskOffsets();
   readonly #taskPaused = new Set<string>();
   #kafkaPaused = new Set<string>();
   #targetPaused: boolean;
   #retrying = false;
+  /** ends a retry backoff early when waiting longer is pointless (rebalance, pause) */
+  #backoff: AbortController | null = null;
   /** the group is rebalancing: stop handing records over, commit, let kafkajs rejoin */
   #generationEnding = false;
   #commitRequested = false;
@@ -88,8 +82,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   #stopping = false;
   /** serialises every call into the plugin task, and the commits that follow preCommit */
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #pendingReports = new Set<Promise<void>>();
-  #reportFailure: unknown = null;
+  readonly #errant: ErrantRecordTracker;
   readonly #topicsSeen = new Set<string>();
   #cancelTimer: () => void = () => {};
   #released: Promise<void> | null = null;
@@ -98,6 +91,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger;
+    this.#errant = new ErrantRecordTracker(options.errors, options.taskClassName);
     this.#targetPaused = options.initialState === TargetState.PAUSED;
   }
 
@@ -141,6 +135,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   transitionTo(state: TargetState): void {
     if (this.#failed || this.#stopping || state === TargetState.STOPPED) return;
     this.#targetPaused = state === TargetState.PAUSED;
+    if (this.#targetPaused) this.#backoff?.abort();
     this.#applyPauses();
     this.#report(this.#targetPaused ? State.PAUSED : State.RUNNING);
   }
@@ -163,8 +158,8 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     for (const tp of partitions) next.set(topicPartitionKey(tp.topic, tp.partition), tp);
     // a new generation fetches from the committed offsets; kept partitions go on where put() left off
     for (const [key, tp] of next) {
-      const current = this.#currentOffsets.get(key);
-      if (current !== undefined) this.#o.consumer.seek(tp, current.offset);
+      const position = this.#offsets.position(key);
+      if (position !== undefined) this.#o.consumer.seek(tp, position);
     }
     this.#assignment = next;
     this.#generationEnding = false;
@@ -190,7 +185,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   }
 
   onRebalancing(): void {
-    this.#generationEnding = true;
+    this.#endGeneration();
     // the ending generation may still accept this commit; the assignment that follows commits again
     void this.#commit();
   }
@@ -206,7 +201,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     if (!this.#deliverable(key)) return;
     const stopHeartbeat = this.#clock.every(this.#o.heartbeatIntervalMs, () => {
       void control.heartbeat().then((ok) => {
-        if (!ok) this.#generationEnding = true;
+        if (!ok) this.#endGeneration();
       });
     });
     try {
@@ -220,7 +215,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
 
   async #processBatch(key: string, batch: RawBatch, control: BatchControl): Promise<void> {
     const { messages } = batch;
-    if (!this.#committed.has(key)) this.#committed.set(key, Number(messages[0].offset));
+    this.#offsets.fetched(key, Number(messages[0].offset));
     if (this.#o.topicTracking && !this.#topicsSeen.has(batch.topic)) {
       this.#topicsSeen.add(batch.topic);
       this.#o.listener.onTopicActive(this.#o.id.connector, batch.topic);
@@ -233,7 +228,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
       if (records.length > 0 && !(await this.#deliver(records))) return;
       const last = messages[to - 1];
       control.resolveOffset(last.offset);
-      this.#currentOffsets.set(key, { topic: batch.topic, partition: batch.partition, offset: Number(last.offset) + 1 });
+      this.#offsets.consumed(batch.topic, batch.partition, key, Number(last.offset) + 1);
       if (this.#generationEnding) {
         // commit what is safe while this generation still owns the partitions; the rest is fetched again
         await this.#commit();
@@ -297,10 +292,11 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     const startedAt = this.#clock.now();
     try {
       for (let attempt = 1; ; attempt++) {
-        const error = await this.#unlessAbandoned(this.#exclusive(() => this.#o.task.put(records)));
+        // null: accepted; undefined: abandoned because the graceful stop window is over
+        const error = await outcomeUnlessAborted(this.#exclusive(() => this.#o.task.put(records)), this.#abandon.signal);
         if (error === undefined) return false;
-        if (this.#reportFailure !== null) {
-          this.#fail(this.#reportFailure);
+        if (this.#errant.failure !== null) {
+          this.#fail(this.#errant.failure);
           return false;
         }
         if (error === null) return true;
@@ -316,7 +312,9 @@ export class WorkerSinkTask implements SinkConsumerHandler {
         }
         this.#log.warn({ err: error }, `RetriableException from SinkTask ${this.#o.id.connector}-${this.#o.id.task}: redelivering ${records.length} records in ${delay} ms`);
         this.#setRetrying(true);
-        await this.#clock.sleep(delay, this.#halt.signal);
+        this.#backoff = new AbortController();
+        await this.#clock.sleep(delay, AbortSignal.any([this.#halt.signal, this.#backoff.signal]));
+        this.#backoff = null;
         if (this.#halt.signal.aborted || this.#targetPaused || this.#generationEnding) return false;
       }
     } finally {
@@ -324,25 +322,16 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     }
   }
 
+  /** The group is rebalancing: records still in hand are fetched again by whoever owns them next. */
+  #endGeneration(): void {
+    this.#generationEnding = true;
+    this.#backoff?.abort();
+  }
+
   #setRetrying(retrying: boolean): void {
     if (this.#retrying === retrying) return;
     this.#retrying = retrying;
     this.#applyPauses();
-  }
-
-  /** null when put() resolved, its error when it rejected, undefined when it was abandoned first. */
-  #unlessAbandoned(work: Promise<void>): Promise<unknown> {
-    const signal = this.#abandon.signal;
-    if (signal.aborted) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const onHalt = (): void => resolve(undefined);
-      signal.addEventListener('abort', onHalt, { once: true });
-      const settle = (outcome: unknown): void => {
-        signal.removeEventListener('abort', onHalt);
-        resolve(outcome);
-      };
-      work.then(() => settle(null), (error: unknown) => settle(error ?? new Error('put() rejected')));
-    });
   }
 
   // ---- offsets --------------------------------------------------------------------------------
@@ -370,45 +359,26 @@ export class WorkerSinkTask implements SinkConsumerHandler {
    */
   async #commitLocked(closing: boolean, partitions: ReadonlyMap<string, TopicPartition>): Promise<void> {
     if (this.#failed && !closing) return;
-    await Promise.allSettled([...this.#pendingReports]);
-    if (this.#reportFailure !== null) return this.#fail(this.#reportFailure);
-    const current: OffsetMap = new Map();
-    for (const key of partitions.keys()) {
-      const offset = this.#currentOffsets.get(key);
-      if (offset !== undefined) current.set(key, { ...offset });
-    }
+    const reportFailure = await this.#errant.settled();
+    if (reportFailure !== null) return this.#fail(reportFailure);
+    const current = this.#offsets.snapshot(partitions.keys());
     let safe: OffsetMap;
     try {
       safe = await this.#o.task.preCommit(new Map(current));
     } catch (error) {
       if (closing) return this.#log.warn({ err: error }, 'Offset commit failed during close');
       this.#log.error({ err: error }, 'Offset commit failed, rewinding to last committed offsets');
-      return this.#rewind(partitions);
+      for (const { topic, partition, offset } of this.#offsets.rewind(partitions)) this.#o.consumer.seek({ topic, partition }, offset);
+      return;
     }
-    const toCommit: Offset[] = [];
-    for (const [key, { topic, partition, offset }] of safe) {
-      const limit = current.get(key);
-      if (limit === undefined) {
-        this.#log.warn(`Ignoring invalid task provided offset ${key}/${offset}: the partition is not assigned or nothing was consumed`);
-        continue;
-      }
-      const capped = Math.min(offset, limit.offset);
-      if (closing || this.#committed.get(key) !== capped) toCommit.push({ topic, partition, offset: capped });
-    }
+    const toCommit = this.#offsets.toCommit(safe, current, closing, (key, offset) =>
+      this.#log.warn(`Ignoring invalid task provided offset ${key}/${offset}: the partition is not assigned or nothing was consumed`),
+    );
     if (toCommit.length === 0) return;
-    await this.#withTimeout(this.#o.consumer.commit(toCommit), this.#o.offsetFlushTimeoutMs);
-    for (const { topic, partition, offset } of toCommit) this.#committed.set(topicPartitionKey(topic, partition), offset);
+    const timeout = this.#o.offsetFlushTimeoutMs;
+    await withTimeout(this.#clock, this.#o.consumer.commit(toCommit), timeout, `Timed out after ${timeout} ms (offset.flush.timeout.ms) waiting for the offset commit`);
+    this.#offsets.committed(toCommit);
     this.#log.debug(`Committed offsets ${toCommit.map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(', ')}`);
-  }
-
-  /** Kafka's answer to a failing preCommit: redeliver everything after the last commit. */
-  #rewind(partitions: ReadonlyMap<string, TopicPartition>): void {
-    for (const [key, tp] of partitions) {
-      const committed = this.#committed.get(key);
-      if (committed === undefined) continue;
-      this.#o.consumer.seek(tp, committed);
-      this.#currentOffsets.set(key, { topic: tp.topic, partition: tp.partition, offset: committed });
-    }
   }
 
   /** Runs inside #exclusive: commit what is safe for partitions going away, then close them. */
@@ -422,23 +392,8 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     }
     for (const key of closing.keys()) this.#opened.delete(key);
     await this.#o.task.close([...closing.values()]);
-    for (const key of closing.keys()) {
-      this.#currentOffsets.delete(key);
-      this.#committed.delete(key);
-      this.#taskPaused.delete(key);
-    }
-  }
-
-  async #withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-    const timer = new AbortController();
-    const expired = this.#clock.sleep(ms, timer.signal).then(() => {
-      if (!timer.signal.aborted) throw new ConnectError(`Timed out after ${ms} ms (offset.flush.timeout.ms) waiting for the offset commit`);
-    });
-    try {
-      return await Promise.race([work, expired as Promise<never>]);
-    } finally {
-      timer.abort();
-    }
+    this.#offsets.forget(closing.keys());
+    for (const key of closing.keys()) this.#taskPaused.delete(key);
   }
 
   // ---- pauses, failure, shutdown --------------------------------------------------------------
@@ -479,7 +434,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   #release(): Promise<void> {
     this.#released ??= (async () => {
       this.#cancelTimer();
-      if (await this.#idleWithin(this.#o.shutdownTimeoutMs)) {
+      if (await settlesWithin(this.#clock, this.#queue, this.#o.shutdownTimeoutMs)) {
         await this.#exclusive(() => this.#closePartitions(this.#opened)).catch((e) => this.#log.warn({ err: e }, 'Could not close the partitions'));
         await this.#exclusive(() => this.#o.task.stop()).catch((e) => this.#log.error({ err: e }, 'Error stopping the task'));
       } else {
@@ -494,13 +449,6 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     return this.#released;
   }
 
-  async #idleWithin(ms: number): Promise<boolean> {
-    const timer = new AbortController();
-    const result = await Promise.race([this.#queue.then(() => true), this.#clock.sleep(ms, timer.signal).then(() => false)]);
-    timer.abort();
-    return result;
-  }
-
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(fn, fn);
     this.#queue = run.catch(() => {});
@@ -512,21 +460,12 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   }
 
   #createContext(): SinkTaskContext {
-    const { id, taskClassName, errors } = this.#o;
+    const { id } = this.#o;
     return {
       connector: id.connector,
       taskId: id.task,
       logger: this.#o.taskLogger,
-      errantRecordReporter: (record, error) => {
-        const tracked = errors.report({ record, stage: Stage.TASK_PUT, executingClass: taskClassName, error }).catch((failure: unknown) => {
-          this.#reportFailure ??= failure;
-          throw failure;
-        });
-        this.#pendingReports.add(tracked);
-        const forget = (): void => void this.#pendingReports.delete(tracked);
-        tracked.then(forget, forget);
-        return tracked;
-      },
+      errantRecordReporter: this.#errant.report,
       pause: (partitions) => {
         for (const { topic, partition } of partitions) this.#taskPaused.add(topicPartitionKey(topic, partition));
         this.#applyPauses();

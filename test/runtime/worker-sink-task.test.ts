@@ -347,6 +347,44 @@ test('a RetriableError pauses the partitions, backs off exponentially and redeli
   assert.deepEqual(states, [State.RUNNING]);
 });
 
+test('pausing the connector during a backoff ends the retry; the records are delivered after resume', async () => {
+  const { clock, worker, consumer, task, states } = await running({ errors: { 'errors.retry.timeout': '-1', 'errors.retry.delay.max.ms': '60000' } });
+  consumer.produce('embeddings', 0, 'a');
+  let fail = true;
+  task.onPut = async () => {
+    if (fail) throw new RetriableError('Milvus rate limit');
+  };
+  const polled = consumer.poll();
+  await clock.advance(300);
+  await clock.advance(600); // now in a 1200 ms backoff
+  worker.transitionTo(TargetState.PAUSED);
+  await polled;
+  assert.equal(consumer.positions.get('embeddings-0'), 0, 'the records stay unconsumed');
+  assert.deepEqual([...consumer.paused], ['embeddings-0'], 'still paused: by the target state now');
+  fail = false;
+  worker.transitionTo(TargetState.STARTED);
+  await consumer.poll();
+  assert.equal(task.puts.length, 4);
+  assert.equal(consumer.positions.get('embeddings-0'), 1);
+  assert.deepEqual(states, [State.RUNNING, State.PAUSED, State.RUNNING]);
+});
+
+test('a rebalance noticed during a backoff ends it early and leaves the records to the next generation', async () => {
+  const { clock, consumer, task } = await running({ errors: { 'errors.retry.timeout': '-1', 'errors.retry.delay.max.ms': '60000' } });
+  consumer.produce('embeddings', 0, 'a');
+  task.onPut = async () => {
+    throw new RetriableError('Milvus rate limit');
+  };
+  const polled = consumer.poll();
+  await clock.advance(300 + 600 + 1200 + 2400); // now in a 4800 ms backoff
+  consumer.heartbeatOk = false;
+  await clock.advance(3_000); // the next heartbeat sees the rebalance
+  await polled;
+  assert.equal(task.puts.length, 5);
+  assert.equal(consumer.positions.get('embeddings-0'), 0);
+  assert.deepEqual([...consumer.paused], [], 'the retry pause is lifted');
+});
+
 test('retries end at errors.retry.timeout: the task fails with the last error as cause', async () => {
   const { clock, consumer, task, states, traces } = await running({ errors: { 'errors.retry.timeout': '1000' } });
   consumer.produce('embeddings', 0, 'a');
