@@ -101,3 +101,41 @@ test('errors.tolerance=all: a record the converter rejects goes to the DLQ with 
   assert.deepEqual(f.listener.tasks.get(`${name}-0`), [{ state: 'RUNNING' }]);
   await waitFor('the commit past the bad record', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 3);
 });
+
+test('a broker that cannot be reached when the task starts is retried; consumption begins once it answers', async (t) => {
+  const { createServer, connect } = await import('node:net');
+  const { kafkaBootstrap } = (await import('../helpers/stack.js')).stackAddresses();
+  const [brokerHost, brokerPort] = kafkaBootstrap.split(':');
+  // a bootstrap address that refuses connections at first, then forwards to the real broker
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const proxy = createServer((client) => {
+    const upstream = connect(Number(brokerPort), brokerHost);
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+  t.after(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+
+  const f = await createFixture({ 'bootstrap.servers': `127.0.0.1:${port}` });
+  t.after(() => f.close());
+  const topic = uniqueName('it-late-broker');
+  await f.createTopic(topic);
+  await f.produce(topic, [{ id: 1 }]);
+  const name = uniqueName('late-broker');
+  await f.startConnector(name, { topics: topic });
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  assert.equal(recorder(name).puts.length, 0);
+  assert.deepEqual(f.listener.tasks.get(`${name}-0`), [{ state: 'RUNNING' }], 'like a Java consumer, the task keeps trying');
+
+  await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+  await waitFor('the record once the broker answers', () => recorder(name).puts.flat().length === 1, 60_000);
+  await f.worker.stopTask({ connector: name, task: 0 });
+  assert.deepEqual(await groupMembers(f.admin, `connect-${name}`), { state: 'Empty', members: 0 });
+});

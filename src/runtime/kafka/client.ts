@@ -30,12 +30,14 @@ const LEVEL_METHOD: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
- * kafkajs logs every error response at ERROR before its retry logic handles it (a coordinator still
- * loading, a rebalance in progress); the Java client logs those at INFO. Real failures surface again
- * where they end (a crash, a failed commit), at ERROR.
+ * kafkajs logs at ERROR what its retry logic then handles: error responses (a coordinator still
+ * loading, a rebalance in progress) and unreachable brokers. The Java client logs those at INFO and
+ * WARN. Real failures surface again where they end (a crash, a failed commit), at ERROR.
  */
 function levelOf({ namespace, level, log }: LogEntry): number {
-  return level === logLevel.ERROR && namespace === 'Connection' && log.message.startsWith('Response ') ? logLevel.INFO : level;
+  if (level !== logLevel.ERROR) return level;
+  if (namespace === 'Connection') return log.message.startsWith('Response ') ? logLevel.INFO : logLevel.WARN;
+  return namespace === 'BrokerPool' ? logLevel.WARN : level;
 }
 
 /** Routes kafkajs log entries to pino; the pino logger's level decides what is written. */

@@ -95,6 +95,7 @@ export class KafkaSinkConsumer implements SinkConsumer {
   readonly #consumer: Consumer;
   /** kafkajs silently skips a commit while its runner is not running; its COMMIT_OFFSETS event tells */
   #commitsAcknowledged = 0;
+  #crashes = 0;
   /** a new generation's runner flags itself running only after the join resolves */
   #generationReady: Promise<void> = Promise.resolve();
   #handler: SinkConsumerHandler | null = null;
@@ -120,7 +121,21 @@ export class KafkaSinkConsumer implements SinkConsumer {
       this.#handler?.onAssigned(assigned);
     });
     consumer.on(events.REBALANCING, () => this.#handler?.onRebalancing());
-    consumer.on(events.CRASH, ({ payload }) => this.#handler?.onCrash(payload.error, payload.restart));
+    consumer.on(events.CRASH, ({ payload }) => {
+      this.#crashes++;
+      this.#handler?.onCrash(payload.error, payload.restart);
+    });
+    // kafkajs disconnects before it reports a crash; a disconnect nobody asked for and no crash report
+    // after it means the consumer died quietly (its crash handler itself failed): nothing consumes now
+    consumer.on(events.DISCONNECT, () => {
+      if (this.#stopRequested || this.#resubscribing || this.#handler === null) return;
+      const crashes = this.#crashes;
+      setTimeout(() => {
+        if (this.#crashes === crashes && !this.#stopRequested) {
+          this.#handler?.onCrash(new Error('The Kafka consumer disconnected without reporting why, and does not restart'), false);
+        }
+      }, 1000).unref();
+    });
     consumer.on(events.COMMIT_OFFSETS, () => {
       this.#commitsAcknowledged++;
     });
