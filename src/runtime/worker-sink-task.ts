@@ -430,18 +430,19 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     void this.#release();
   }
 
-  /** Once: wait for the work in flight (bounded), commit and close, stop the task, leave the group. */
+  /**
+   * Once: after the work in flight, commit what is safe, close and stop the plugin task; all of it within
+   * `task.shutdown.graceful.timeout.ms`. Then leave the group, whether or not the task finished: what it
+   * did not commit is delivered again, and it is stopped (never concurrently) when its last call returns.
+   */
   #release(): Promise<void> {
     this.#released ??= (async () => {
       this.#cancelTimer();
-      if (await settlesWithin(this.#clock, this.#queue, this.#o.shutdownTimeoutMs)) {
-        await this.#exclusive(() => this.#closePartitions(this.#opened)).catch((e) => this.#log.warn({ err: e }, 'Could not close the partitions'));
-        await this.#exclusive(() => this.#o.task.stop()).catch((e) => this.#log.error({ err: e }, 'Error stopping the task'));
-      } else {
+      void this.#exclusive(() => this.#closePartitions(this.#opened)).catch((e) => this.#log.warn({ err: e }, 'Could not close the partitions'));
+      const stopped = this.#exclusive(() => this.#o.task.stop()).catch((e) => this.#log.error({ err: e }, 'Error stopping the task'));
+      if (!(await settlesWithin(this.#clock, stopped, this.#o.shutdownTimeoutMs))) {
         this.#abandon.abort();
         this.#log.error(`Graceful stop of task ${this.#o.id.connector}-${this.#o.id.task} failed: still busy after ${this.#o.shutdownTimeoutMs} ms`);
-        // never call the plugin task concurrently: stop it once the call in flight returns
-        void this.#exclusive(() => this.#o.task.stop()).catch((e) => this.#log.error({ err: e }, 'Error stopping the task'));
       }
       await this.#o.consumer.stop().catch((e) => this.#log.warn({ err: e }, 'Error stopping the Kafka consumer'));
       await this.#o.release?.().catch((e) => this.#log.warn({ err: e }, 'Error releasing the task resources'));

@@ -594,6 +594,19 @@ test('stop() gives up waiting after task.shutdown.graceful.timeout.ms and stops 
   assert.deepEqual(consumer.commits, [], 'nothing of the abandoned batch is committed');
 });
 
+test('a flush that hangs while stopping does not hold stop() past the graceful timeout either', async () => {
+  const { clock, worker, consumer, task } = await running({ shutdownTimeoutMs: 1_000 });
+  consumer.produce('embeddings', 0, 'a');
+  await consumer.poll();
+  const hang = new Promise<never>(() => {});
+  task.preCommit = async () => hang;
+  const stopped = worker.stop();
+  await clock.advance(1_000);
+  await stopped;
+  assert.equal(consumer.stopped, true);
+  assert.ok(!task.calls.includes('stop'), 'stop() is never called while preCommit() runs');
+});
+
 // ---- rebalances ----------------------------------------------------------------------------------
 
 test('on a rebalance, revoked partitions are committed and closed, new ones opened, kept ones continue where they were', async () => {
