@@ -164,10 +164,10 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function createFixture(workerProps: Record<string, string> = {}): Promise<Fixture> {
-  const { kafkaBootstrap } = stackAddresses();
-  const workerConfig = new WorkerConfig({
-    'bootstrap.servers': kafkaBootstrap,
+/** A worker config for the stack's broker, tuned for fast tests (short commit interval and fetch wait). */
+export function testWorkerConfig(overrides: Record<string, string> = {}): WorkerConfig {
+  return new WorkerConfig({
+    'bootstrap.servers': stackAddresses().kafkaBootstrap,
     'offset.flush.interval.ms': '200',
     'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
     'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
@@ -175,8 +175,13 @@ export async function createFixture(workerProps: Record<string, string> = {}): P
     'consumer.session.timeout.ms': '10000',
     'consumer.heartbeat.interval.ms': '1000',
     'consumer.fetch.max.wait.ms': '100',
-    ...workerProps,
+    ...overrides,
   });
+}
+
+export async function createFixture(workerProps: Record<string, string> = {}): Promise<Fixture> {
+  const { kafkaBootstrap } = stackAddresses();
+  const workerConfig = testWorkerConfig(workerProps);
   const loggers = new Loggers(createRootLogger({ level: process.env.TEST_LOG_LEVEL === 'debug' ? LogLevel.DEBUG : LogLevel.ERROR }));
   const plugins = new Plugins({ connectors: [recordingPlugin], converters: builtinConverters });
   const worker = new StandaloneWorker({ workerConfig, plugins, loggers });
