@@ -54,6 +54,8 @@ export interface WorkerSinkTaskOptions {
 }
 
 const EXIT_MESSAGE = 'Exiting WorkerSinkTask due to unrecoverable exception.';
+/** The Java consumer's default close timeout. */
+const CONSUMER_CLOSE_TIMEOUT_MS = 30_000;
 
 export class WorkerSinkTask implements SinkConsumerHandler {
   readonly #o: WorkerSinkTaskOptions;
@@ -444,7 +446,11 @@ export class WorkerSinkTask implements SinkConsumerHandler {
         this.#abandon.abort();
         this.#log.error(`Graceful stop of task ${this.#o.id.connector}-${this.#o.id.task} failed: still busy after ${this.#o.shutdownTimeoutMs} ms`);
       }
-      await this.#o.consumer.stop().catch((e) => this.#log.warn({ err: e }, 'Error stopping the Kafka consumer'));
+      const left = this.#o.consumer.stop().catch((e) => this.#log.warn({ err: e }, 'Error stopping the Kafka consumer'));
+      // kafkajs cannot leave in the middle of a join; like the Java client's close(), wait a bounded time
+      if (!(await settlesWithin(this.#clock, left, CONSUMER_CLOSE_TIMEOUT_MS))) {
+        this.#log.warn(`The Kafka consumer is still finishing a group join after ${CONSUMER_CLOSE_TIMEOUT_MS} ms; it leaves the group when the join completes`);
+      }
       await this.#o.release?.().catch((e) => this.#log.warn({ err: e }, 'Error releasing the task resources'));
     })();
     return this.#released;
