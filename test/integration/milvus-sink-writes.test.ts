@@ -5,7 +5,7 @@ import { milvusSinkMetrics } from '../../src/connectors/milvus/sink-metrics.js';
 import { uniqueName } from '../helpers/stack.js';
 import { committedOffset, createCollection, milvus, record, rows, sinkProps, startTask, tombstone } from './milvus-sink-fixture.js';
 
-const int64Collection = (name: string) =>
+const int64Collection = () =>
   [
     { name: 'id', data_type: DataType.Int64, is_primary_key: true, autoID: false },
     { name: 'vector', data_type: DataType.FloatVector, dim: 4 },
@@ -16,7 +16,7 @@ describe('writes into a collection whose primary key comes from the records (ups
   test('rows are upserted and a replay of the same records leaves no duplicates', async (t) => {
     const client = await milvus();
     const name = uniqueName('it_upsert');
-    await createCollection(t, client, name, [...int64Collection(name)]);
+    await createCollection(t, client, name, [...int64Collection()]);
     const { putAndCommit } = await startTask(t, sinkProps(name));
     const batch = [1, 2, 3].map((id) => record({ id, vector: [id, 0, 0, 1], title: `t${id}` }, { offset: 100 + id }));
     const committed = await putAndCommit(batch);
@@ -29,7 +29,7 @@ describe('writes into a collection whose primary key comes from the records (ups
   test('records with the same key keep the last value, also across batches and concurrent requests', async (t) => {
     const client = await milvus();
     const name = uniqueName('it_order');
-    await createCollection(t, client, name, [...int64Collection(name)]);
+    await createCollection(t, client, name, [...int64Collection()]);
     const { putAndCommit } = await startTask(t, sinkProps(name, { 'batch.max.rows': '7', 'max.in.flight.requests': '4' }));
     const records = [];
     for (let i = 0; i < 600; i++) records.push(record({ id: i % 25, vector: [1, 0, 0, i + 1], title: `v${i}` }, { offset: i, partition: i % 3 }));
@@ -46,7 +46,7 @@ describe('writes into a collection whose primary key comes from the records (ups
   test('Int64 keys beyond 2^53 keep every digit', async (t) => {
     const client = await milvus();
     const name = uniqueName('it_int64');
-    await createCollection(t, client, name, [...int64Collection(name)]);
+    await createCollection(t, client, name, [...int64Collection()]);
     const { putAndCommit } = await startTask(t, sinkProps(name));
     await putAndCommit([
       record({ id: 9007199254740993n, vector: [1, 2, 3, 4], title: 'big' }),
@@ -95,7 +95,7 @@ describe('tombstones', () => {
   test('a write, a delete and a write of one key in one batch leave the last write', async (t) => {
     const client = await milvus();
     const name = uniqueName('it_delete_order');
-    await createCollection(t, client, name, [...int64Collection(name)]);
+    await createCollection(t, client, name, [...int64Collection()]);
     const { putAndCommit } = await startTask(t, sinkProps(name, { 'delete.enabled': 'true' }));
     await putAndCommit([
       record({ id: 1, vector: [1, 0, 0, 0], title: 'first' }),
@@ -111,7 +111,7 @@ describe('tombstones', () => {
   test('with delete.enabled=false tombstones are skipped, counted, and their offsets committed', async (t) => {
     const client = await milvus();
     const name = uniqueName('it_skip');
-    await createCollection(t, client, name, [...int64Collection(name)]);
+    await createCollection(t, client, name, [...int64Collection()]);
     const props = sinkProps(name, { name: uniqueName('skip-connector') });
     const { putAndCommit } = await startTask(t, props);
     await putAndCommit([record({ id: 5, vector: [1, 0, 0, 0], title: 'x' }, { offset: 10 })]);

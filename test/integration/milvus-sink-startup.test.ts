@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
+import { describe, test } from 'node:test';
+import { DataType } from '@zilliz/milvus2-sdk-node';
+import { MILVUS_SINK_CONFIG_DEF } from '../../src/connectors/milvus/milvus-sink-config.js';
+import { MilvusSinkConnector } from '../../src/connectors/milvus/milvus-sink-connector.js';
+import { MilvusSinkTask } from '../../src/connectors/milvus/milvus-sink-task.js';
+import { deepValidate } from '../../src/connectors/milvus/milvus-validator.js';
+import { SchemaType, type Schema } from '../../src/plugin/index.js';
+import { uniqueName } from '../helpers/stack.js';
+import { testContext } from '../connectors/milvus/fixtures.js';
+import { createCollection, milvus, record, rows, sinkProps, startTask } from './milvus-sink-fixture.js';
+
+const simpleFields = [
+  { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+  { name: 'vector', data_type: DataType.FloatVector, dim: 2 },
+];
+
+describe('task start-up checks the collection like the original', () => {
+  test('a missing collection fails the start with what to do about it', async () => {
+    const name = uniqueName('it_missing');
+    const task = new MilvusSinkTask();
+    await assert.rejects(task.start(sinkProps(name), testContext()), {
+      message: `Collection ${name} does not exist in database default. Create it (with an index on its vector field, then load it), or set auto.create=true to let the connector create it from the first record.`,
+    });
+    await task.stop();
+  });
+
+  test('a collection that is not loaded fails the start with what to do about it', async (t) => {
+    const client = await milvus();
+    const name = uniqueName('it_unloaded');
+    await createCollection(t, client, name, simpleFields, { load: false });
+    const task = new MilvusSinkTask();
+    await assert.rejects(task.start(sinkProps(name), testContext()), (error: Error) => {
+      assert.match(error.message, new RegExp(`^Collection ${name} in database default is not loaded \\(LoadStateNotLoad\\)`));
+      assert.match(error.message, /set auto\.load=true/);
+      return true;
+    });
+    await task.stop();
+  });
+
+  test('with auto.load=true the task loads the collection and writes to it', async (t) => {
+    const client = await milvus();
+    const name = uniqueName('it_autoload');
+    await createCollection(t, client, name, simpleFields, { load: false });
+    const { putAndCommit } = await startTask(t, sinkProps(name, { 'auto.load': 'true' }));
+    assert.equal((await client.getLoadState({ collection_name: name })).state, 'LoadStateLoaded');
+    await putAndCommit([record({ id: 1, vector: [0.5, 0.5] })]);
+    assert.equal((await rows(client, name, ['id'], 'id > 0')).length, 1);
+  });
+
+  test('an empty public.endpoint fails the start naming the key', async () => {
+    const task = new MilvusSinkTask();
+    await assert.rejects(task.start(sinkProps('c', { 'public.endpoint': '' }), testContext()), /public\.endpoint is empty/);
+    await task.stop();
+  });
+});
+
+describe('auto.create', () => {
+  test('creates the collection from the first schemaless record, indexes and loads it, then writes', async (t) => {
+    const client = await milvus();
+    const name = uniqueName('it_autocreate');
+    t.after(() => client.dropCollection({ collection_name: name }));
+    const { putAndCommit, context } = await startTask(t, sinkProps(name, { 'auto.create': 'true' }));
+    assert.equal((await client.getLoadState({ collection_name: name })).state, 'LoadStateNotExist', 'nothing is created before the first record');
+    await putAndCommit([
+      record({ title: 'no vector here' }),
+      record({ id: 7, vector: [0.1, 0.2, 0.3], title: 'hello', n: 3, score: 0.5, flag: true, meta: { a: [1, 2] }, nothing: null }),
+      record({ id: 8, vector: [0.3, 0.2, 0.1], title: 'world', n: 4, score: 1.5, flag: false, meta: { b: 'x' } }),
+    ]);
+    assert.equal(context.errant.length, 1);
+    assert.match(context.errant[0].error.message, /auto\.create takes the vector dimension from field "vector"/);
+    const described = await client.describeCollection({ collection_name: name, cache: false });
+    const types = Object.fromEntries(described.schema.fields.map((f) => [f.name, f.data_type]));
+    assert.deepEqual(types, { id: 'Int64', vector: 'FloatVector', title: 'VarChar', n: 'Int64', score: 'Double', flag: 'Bool', meta: 'JSON' });
+    assert.equal(described.schema.fields.find((f) => f.name === 'vector')?.dim, '3');
+    assert.equal(described.schema.enable_dynamic_field, true);
+    assert.equal((await client.getLoadState({ collection_name: name })).state, 'LoadStateLoaded');
+    const stored = await rows(client, name, ['id', 'title', 'n', 'score', 'flag', 'meta'], 'id > 0');
+    assert.deepEqual(
+      stored.sort((a, b) => Number(a.id) - Number(b.id)),
+      [
+        { id: '7', title: 'hello', n: '3', score: 0.5, flag: true, meta: { a: [1, 2] } },
+        { id: '8', title: 'world', n: '4', score: 1.5, flag: false, meta: { b: 'x' } },
+      ],
+    );
+  });
+
+  test('takes column types from the Connect schema, and gives Milvus the key when records carry none', async (t) => {
+    const client = await milvus();
+    const name = uniqueName('it_autocreate_schema');
+    t.after(() => client.dropCollection({ collection_name: name }));
+    const f32: Schema = { type: SchemaType.FLOAT32, optional: false };
+    const valueSchema: Schema = {
+      type: SchemaType.STRUCT,
+      optional: false,
+      fields: [
+        { name: 'embedding', index: 0, schema: { type: SchemaType.ARRAY, optional: false, valueSchema: f32 } },
+        { name: 'count', index: 1, schema: { type: SchemaType.INT32, optional: false } },
+        { name: 'ratio', index: 2, schema: f32 },
+      ],
+    };
+    const { putAndCommit } = await startTask(t, sinkProps(name, { 'auto.create': 'true', 'auto.create.vector.field': 'embedding', 'auto.create.pk.field': 'pk' }));
+    await putAndCommit([record({ embedding: [1, 0], count: 2, ratio: 0.25 }, { valueSchema })]);
+    const described = await client.describeCollection({ collection_name: name, cache: false });
+    const pk = described.schema.fields.find((f) => f.is_primary_key)!;
+    assert.deepEqual([pk.name, pk.data_type, pk.autoID], ['pk', 'Int64', true]);
+    const types = Object.fromEntries(described.schema.fields.map((f) => [f.name, f.data_type]));
+    assert.deepEqual(types, { pk: 'Int64', embedding: 'FloatVector', count: 'Int32', ratio: 'Float' });
+    const stored = await rows(client, name, ['count', 'ratio'], 'count > 0');
+    assert.deepEqual(stored.map((r) => [r.count, r.ratio]), [[2, 0.25]]);
+  });
+});
+
+describe('deep validation (PUT /connector-plugins/…/config/validate)', () => {
+  const validate = (props: Record<string, string>, timeoutMs?: number) =>
+    deepValidate(props, MILVUS_SINK_CONFIG_DEF.validateAll(props), timeoutMs);
+  const errors = (values: Awaited<ReturnType<typeof validate>>) =>
+    Object.fromEntries([...values].filter(([, v]) => v.errors.length > 0).map(([k, v]) => [k, v.errors]));
+
+  test('a reachable Milvus with a loaded collection gives no errors', async (t) => {
+    const client = await milvus();
+    const name = uniqueName('it_valid');
+    await createCollection(t, client, name, simpleFields);
+    assert.deepEqual(errors(await new MilvusSinkConnector().validate(sinkProps(name), MILVUS_SINK_CONFIG_DEF.validateAll(sinkProps(name)))), {});
+  });
+
+  test('a missing or unloaded collection is reported on collection.name unless auto.create / auto.load', async (t) => {
+    const client = await milvus();
+    const unloaded = uniqueName('it_valid_unloaded');
+    await createCollection(t, client, unloaded, simpleFields, { load: false });
+    const missing = uniqueName('it_valid_missing');
+    assert.match(errors(await validate(sinkProps(missing)))['collection.name'][0], new RegExp(`Collection ${missing} does not exist in database default`));
+    assert.deepEqual(errors(await validate(sinkProps(missing, { 'auto.create': 'true' }))), {});
+    assert.match(errors(await validate(sinkProps(unloaded)))['collection.name'][0], /is not loaded/);
+    assert.deepEqual(errors(await validate(sinkProps(unloaded, { 'auto.load': 'true' }))), {});
+  });
+
+  test('an endpoint nobody listens on is reported on public.endpoint, without the token', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const props = sinkProps('c', { 'public.endpoint': `http://127.0.0.1:${port}`, token: 'user:s3cret-token' });
+    const found = errors(await validate(props, 2_000));
+    assert.deepEqual(Object.keys(found), ['public.endpoint']);
+    assert.doesNotMatch(JSON.stringify(found), /s3cret/);
+  });
+
+  test('a server that accepts connections but never answers is reported within the timeout', async (t) => {
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const { port } = server.address() as { port: number };
+    const started = Date.now();
+    const found = errors(await validate(sinkProps('c', { 'public.endpoint': `127.0.0.1:${port}` }), 1_500));
+    assert.ok(Date.now() - started < 4_000, `took ${Date.now() - started} ms`);
+    assert.match(found['public.endpoint'][0], /did not answer|Cannot connect/);
+  });
+
+  test('without public.endpoint nothing is checked, like the original', async () => {
+    const props = { 'collection.name': 'whatever' };
+    assert.deepEqual(errors(await validate(props)), {});
+  });
+});
