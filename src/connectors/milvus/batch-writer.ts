@@ -2,6 +2,7 @@ import { ConnectError, DataError, type PluginLogger, type SinkRecord } from '../
 import { lastOp, type Batch, type BatchEntry, type PkValue, type Row, type SinkOp } from './batch.js';
 import { FailureKind, MilvusRequestError } from './milvus-errors.js';
 import { withRetry, type RetryHooks, type RetryOptions } from './retry-policy.js';
+import { recordCoordinates } from './record-to-row.js';
 import type { MilvusSinkMetrics } from './sink-metrics.js';
 
 /** The Milvus calls a batch needs (MilvusWriter in production, a fake in unit tests). */
@@ -29,10 +30,6 @@ export interface BatchWriterDeps {
 }
 
 type Kind = SinkOp['kind'];
-
-export function describeRecord(record: SinkRecord): string {
-  return `topic ${record.topic}, partition ${record.kafkaPartition}, offset ${record.kafkaOffset}`;
-}
 
 /**
  * Sends one batch: deletes and writes (disjoint keys, so their order does not matter), each retried on
@@ -113,7 +110,7 @@ export class BatchWriter {
   async #reject(entry: BatchEntry, cause: MilvusRequestError): Promise<void> {
     const op = entry.ops.pop()!;
     const what = op.kind === 'write' ? 'row' : 'delete';
-    const error = new DataError(`Milvus rejected the ${what} of the record at ${describeRecord(op.record)}: ${cause.message}`, { cause });
+    const error = new DataError(`Milvus rejected the ${what} of the record at ${recordCoordinates(op.record)}: ${cause.message}`, { cause });
     try {
       await this.#deps.report(op.record, error);
     } catch (rejection) {

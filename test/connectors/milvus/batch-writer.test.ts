@@ -93,7 +93,7 @@ test('a bad row is isolated by splitting the request; the other rows are written
   await writer.execute(batchOf(ops));
   assert.deepEqual(errant.map((e) => e.offset), [5]);
   assert.ok(errant[0].error instanceof DataError);
-  assert.match(errant[0].error.message, /topic t, partition 0, offset 5.*invalid parameter/);
+  assert.match(errant[0].error.message, /record at t\[0\]@5: .*invalid parameter/);
   assert.deepEqual(sink.written.map((r) => r.id).sort(), ['k0', 'k1', 'k2', 'k3', 'k4', 'k6', 'k7']);
   assert.equal(finished.length, 8);
   assert.equal(metrics.recordsDeadLettered, 1);
@@ -158,7 +158,7 @@ test('when the errant-record reporter rejects (errors.tolerance=none) the batch 
   });
   await assert.rejects(writer.execute(batchOf([writeOp(0, 'a'), writeOp(7, 'b', { bad: true })])), (e: Error) => {
     assert.ok(e instanceof ConnectError);
-    assert.match(e.message, /topic t, partition 0, offset 7/);
+    assert.match(e.message, /t\[0\]@7/);
     assert.match(String((e.cause as Error).message), /Tolerance exceeded/);
     return true;
   });
