@@ -1,0 +1,102 @@
+/**
+ * Renders docs/configuration.md from the ConfigDefs themselves, so the reference can never drift from
+ * what the worker parses and the validate endpoint reports (each key is declared once, as data).
+ *
+ *   npm run docs:config            rewrite docs/configuration.md
+ *   npm run docs:config -- --check exit 1 when the committed file is stale
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigType, renderValue, type ConfigDef, type ConfigKey } from '../src/plugin/index.js';
+import { WORKER_CONFIG_DEF } from '../src/runtime/worker-config.js';
+import { SINK_CONNECTOR_CONFIG_DEF } from '../src/runtime/connector-config.js';
+import { MILVUS_SINK_CONFIG_DEF } from '../src/connectors/milvus/milvus-sink-config.js';
+import { JSON_CONVERTER_CONFIG_DEF, STRING_CONVERTER_CONFIG_DEF } from '../src/converters/index.js';
+
+export const CONFIGURATION_DOC = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
+
+function cell(text: string | null | undefined): string {
+  return (text ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+function defaultOf(def: ConfigDef, key: ConfigKey): string {
+  if (key.defaultValue === undefined) return '*required*';
+  const rendered = renderValue(def.defaultValue(key), key.type);
+  if (rendered === null) return 'null';
+  if (rendered === '') return '""';
+  return `\`${rendered}\``;
+}
+
+function table(def: ConfigDef): string {
+  const rows = [...def.keys.values()]
+    .filter((key) => !key.internal)
+    .map((key) => {
+      const type = key.type === ConfigType.PASSWORD ? 'PASSWORD (shown as `[hidden]`)' : key.type;
+      return `| \`${key.name}\` | ${type} | ${defaultOf(def, key)} | ${cell(key.documentation)} |`;
+    });
+  return ['| key | type | default | description |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+export function renderConfigurationDoc(): string {
+  return `# Configuration reference
+
+Generated from the ConfigDefs in the source by \`npm run docs:config\`; a test fails when it is stale.
+Every key below is also reported, with the same defaults and texts, by
+\`GET /connector-plugins/{plugin}/config\` and \`PUT /connector-plugins/{plugin}/config/validate\`.
+
+## Worker
+
+Given in a Java properties file (\`milvus-connect worker.properties\`, like \`connect-standalone.sh\`) or as
+environment variables \`CONNECT_<KEY>\` (upper case, dots to underscores: \`CONNECT_BOOTSTRAP_SERVERS\`);
+the environment overrides the file. Keys prefixed \`consumer.\`, \`producer.\`, \`admin.\`,
+\`key.converter.\`, \`value.converter.\` and \`header.converter.\` are passed to those clients and
+converters. Stock \`connect-standalone.properties\` keys this worker does not need (such as
+\`offset.storage.file.filename\`) are accepted with a warning.
+
+${table(WORKER_CONFIG_DEF)}
+
+## Connector: framework keys (every sink connector)
+
+Kafka Connect's own sink keys, with Kafka's defaults and meaning.
+
+${table(SINK_CONNECTOR_CONFIG_DEF)}
+
+## Connector: Milvus sink (\`com.milvus.io.kafka.MilvusSinkConnector\`)
+
+The first four keys are the original connector's, with its types and defaults; the others are ours,
+all optional, with defaults that keep the original's behaviour except where it lost data.
+
+${table(MILVUS_SINK_CONFIG_DEF)}
+
+## Converters
+
+Set per worker (\`key.converter\`, \`value.converter\`) or per connector; their own keys are prefixed
+with \`key.converter.\` / \`value.converter.\`.
+
+### \`org.apache.kafka.connect.json.JsonConverter\`
+
+${table(JSON_CONVERTER_CONFIG_DEF)}
+
+### \`org.apache.kafka.connect.storage.StringConverter\`
+
+${table(STRING_CONVERTER_CONFIG_DEF)}
+
+### \`org.apache.kafka.connect.converters.ByteArrayConverter\`
+
+No keys of its own: the bytes are handed over as they are.
+`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rendered = renderConfigurationDoc();
+  if (process.argv.includes('--check')) {
+    const current = readFileSync(CONFIGURATION_DOC, 'utf8');
+    if (current !== rendered) {
+      process.stderr.write('docs/configuration.md is stale: run `npm run docs:config`\n');
+      process.exit(1);
+    }
+  } else {
+    writeFileSync(CONFIGURATION_DOC, rendered);
+    process.stdout.write(`wrote ${CONFIGURATION_DOC}\n`);
+  }
+}
