@@ -19,6 +19,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDependencies as ensureInstalled } from './ensure-deps.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const TEST_DIR = join(ROOT, 'test');
@@ -65,16 +66,9 @@ function selectTests(options) {
   return options.unit ? all.filter((file) => !file.startsWith(INTEGRATION_DIR + sep)) : all;
 }
 
-/** `npm ci` when node_modules is missing or older than package-lock.json. */
-async function ensureDependencies() {
-  const installed = join(ROOT, 'node_modules', '.package-lock.json');
-  const lock = join(ROOT, 'package-lock.json');
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  say(existsSync(installed) ? 'package-lock.json is newer than node_modules: running npm ci' : 'node_modules is missing: running npm ci');
-  // better-sqlite3 builds against the Node headers of the system install when no prebuilt fits.
-  const env = { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' };
-  const code = await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], { env });
-  if (code !== 0) throw new Error(`npm ci failed with exit code ${code}`);
+/** `npm ci` when node_modules is missing or older than package-lock.json (shared with `npm start`). */
+function ensureDependencies() {
+  return ensureInstalled({ say, onChild: (child) => (current = { child, detached: false }) });
 }
 
 function run(command, args, { env = process.env, detached = false } = {}) {
