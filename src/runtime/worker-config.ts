@@ -10,32 +10,11 @@ import {
   type ConfigKey,
   type Validator,
 } from '../plugin/index.js';
+import { parseListener, type Listener } from './listener.js';
 import { LogLevel, parseLogLevel } from './loggers.js';
 import { propertiesFromEnv, readPropertiesFile, type ConfigSources } from './worker-config-sources.js';
 
-/** A REST listener: `http://host:port`; an empty host means every interface. */
-export interface Listener {
-  readonly protocol: 'http';
-  readonly host: string;
-  readonly port: number;
-  /** as configured */
-  readonly url: string;
-}
-
-// Kafka's RestServer listener pattern: a scheme, an optional (bracketed IPv6) host, a mandatory port
-const LISTENER = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:\[([0-9A-Za-z%.:]*)\]|([0-9A-Za-z\-%._]*)):(\d{1,5})\/?$/;
-
-/** Parses one listener URL; throws a plain Error saying what is wrong. */
-export function parseListener(url: string): Listener {
-  const match = LISTENER.exec(url.trim());
-  if (!match) throw new Error(`Could not parse listener '${url}': expected <protocol>://<host>:<port>, e.g. http://:8083`);
-  const protocol = match[1].toLowerCase();
-  if (protocol === 'https') throw new Error(`Listener '${url}' uses https, which this worker does not serve: terminate TLS in front of it`);
-  if (protocol !== 'http') throw new Error(`Listener '${url}' has the unknown protocol '${match[1]}'; use http`);
-  const port = Number(match[4]);
-  if (port > 65535) throw new Error(`Listener '${url}' has the port ${port}, above 65535`);
-  return { protocol: 'http', host: match[2] ?? match[3], port, url: url.trim() };
-}
+export { parseListener, type Listener } from './listener.js';
 
 function listenerList(options: { allowEmpty: boolean }): Validator {
   return (name, value) => {
@@ -279,17 +258,26 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   'status.storage.partitions': DISTRIBUTED_ONLY,
 };
 
-/** Kafka's wording for start-up warnings about keys that are set but do nothing. */
-function unusedKeyWarnings(props: Readonly<Record<string, string>>, sources: ConfigSources): string[] {
-  const warnings: string[] = [];
-  for (const key of Object.keys(props)) {
-    const where = sources[key] ? ` (${sources[key]})` : '';
-    if (Object.hasOwn(IGNORED_KEYS, key)) warnings.push(`The configuration '${key}' is ignored by this worker: ${IGNORED_KEYS[key]}.${where}`);
-    else if (WORKER_CONFIG_DEF.keys.has(key) || PASSTHROUGH_PREFIXES.some((p) => key.startsWith(p))) continue;
-    else if (key.startsWith('log4j.')) warnings.push(`The configuration '${key}' is ignored by this worker: log lines are JSON; only log4j.root.loglevel and log4j.loggers are used.${where}`);
-    else warnings.push(`The configuration '${key}' was supplied but isn't a known config.${where}`);
+/** Why a supplied key does nothing, in Kafka's wording where Kafka has one; null for keys in use. */
+function unusedKeyWarning(key: string): string | null {
+  if (Object.hasOwn(IGNORED_KEYS, key)) return `The configuration '${key}' is ignored by this worker: ${IGNORED_KEYS[key]}.`;
+  if (WORKER_CONFIG_DEF.keys.has(key) || PASSTHROUGH_PREFIXES.some((p) => key.startsWith(p))) return null;
+  const unknown = `The configuration '${key}' was supplied but isn't a known config.`;
+  if (key === 'connector.class') {
+    return `${unknown.slice(0, -1)}: this looks like a connector config; the worker properties file comes first, connector files after it.`;
   }
-  return warnings;
+  if (key.startsWith('log4j.')) {
+    return `The configuration '${key}' is ignored by this worker: log lines are JSON; only log4j.root.loglevel and log4j.loggers are used.`;
+  }
+  return unknown;
+}
+
+function unusedKeyWarnings(props: Readonly<Record<string, string>>, sources: ConfigSources): string[] {
+  return Object.keys(props).flatMap((key) => {
+    const warning = unusedKeyWarning(key);
+    if (warning === null) return [];
+    return [sources[key] ? `${warning} (${sources[key]})` : warning];
+  });
 }
 
 /** The worker configuration (Kafka's StandaloneConfig): typed getters by key name plus a few derived values. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ConfigError } from '../../src/plugin/index.js';
 import { envNameForKey, keyForEnvName } from '../../src/runtime/worker-config-sources.js';
-import { loadWorkerConfig, parseListener, WORKER_CONFIG_DEF, WorkerConfig } from '../../src/runtime/worker-config.js';
+import { loadWorkerConfig, WORKER_CONFIG_DEF, WorkerConfig } from '../../src/runtime/worker-config.js';
 
 function writeTemp(t: TestContext, name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'worker-config-'));
@@ -132,6 +132,11 @@ test('unknown keys are accepted with Kafka’s warning naming where they came fr
   ]);
 });
 
+test('a connector config given as the worker file draws a hint about the argument order', () => {
+  const config = new WorkerConfig({ name: 'milvus', 'connector.class': 'com.milvus.io.kafka.MilvusSinkConnector' });
+  assert.match(config.warnings.join('\n'), /'connector\.class' .*looks like a connector config; the worker properties file comes first/);
+});
+
 test('plugin.path is accepted but warned about', () => {
   const config = new WorkerConfig({ 'plugin.path': '/usr/share/java' });
   assert.deepEqual(config.getList('plugin.path'), ['/usr/share/java']);
@@ -174,16 +179,11 @@ test('a missing worker file is a clear error naming it', () => {
   assert.throws(() => loadWorkerConfig({ file: '/nonexistent/worker.properties' }), /Cannot read the properties file \/nonexistent\/worker\.properties/);
 });
 
-test('listeners are parsed Kafka’s way: scheme in any case, empty host = every interface, port required', () => {
-  assert.deepEqual(parseListener('HTTP://:8083'), { protocol: 'http', host: '', port: 8083, url: 'HTTP://:8083' });
-  assert.deepEqual(parseListener('http://127.0.0.1:0'), { protocol: 'http', host: '127.0.0.1', port: 0, url: 'http://127.0.0.1:0' });
-  assert.deepEqual(parseListener('http://[::1]:8083/'), { protocol: 'http', host: '::1', port: 8083, url: 'http://[::1]:8083/' });
-  assert.throws(() => parseListener('http://localhost'), /expected <protocol>:\/\/<host>:<port>/);
-  assert.throws(() => parseListener('https://:8443'), /https, which this worker does not serve/);
-  assert.throws(() => parseListener('http://:99999'), /above 65535/);
+test('listeners are read as a list of listener URLs', () => {
   const config = new WorkerConfig({ listeners: 'http://127.0.0.1:8083, http://:9000' });
   assert.deepEqual(config.listeners.map((l) => [l.host, l.port]), [['127.0.0.1', 8083], ['', 9000]]);
   assert.throws(() => new WorkerConfig({ listeners: '' }), /Invalid value \[\] for configuration listeners: at least one URL/);
+  assert.throws(() => new WorkerConfig({ listeners: 'http://:8083,https://:8443' }), /Invalid value \[http:\/\/:8083, https:\/\/:8443\] for configuration listeners: Listener 'https:\/\/:8443' uses https/);
 });
 
 test('admin.listeners: unset serves admin on the regular listeners, empty disables, URLs are accepted with a warning', () => {
