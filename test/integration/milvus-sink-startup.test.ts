@@ -110,6 +110,34 @@ describe('auto.create', () => {
     const stored = await rows(client, name, ['count', 'ratio'], 'count > 0');
     assert.deepEqual(stored.map((r) => [r.count, r.ratio]), [[2, 0.25]]);
   });
+
+  test('an index type the server refuses fails the task with the server\'s reason and leaves no collection behind', async (t) => {
+    const client = await milvus();
+    const name = uniqueName('it_autocreate_hnsw');
+    const { task } = await startTask(t, sinkProps(name, { 'auto.create': 'true', 'auto.create.index': 'HNSW' }));
+    await assert.rejects(task.put([record({ id: 1, vector: [1, 0] })]), (error: Error) => {
+      assert.match(error.message, new RegExp(`^auto\\.create of collection ${name} failed: Milvus createIndex failed \\(code 65535\\): invalid index type: HNSW, local mode only support FLAT IVF_FLAT AUTOINDEX`));
+      return true;
+    });
+    assert.equal((await client.getLoadState({ collection_name: name })).state, 'LoadStateNotExist');
+  });
+});
+
+describe('database.name', () => {
+  test('a database other than default is refused on Milvus Lite, which would silently ignore it', async (t) => {
+    const client = await milvus();
+    const name = uniqueName('it_db');
+    await createCollection(t, client, name, simpleFields);
+    const task = new MilvusSinkTask();
+    await assert.rejects(task.start(sinkProps(name, { 'database.name': 'analytics' }), testContext()), {
+      message: 'database.name is analytics, but this Milvus server has no databases (Milvus Lite keeps every collection in one database and would ignore the name). Set database.name=default.',
+    });
+    await task.stop();
+    const props = sinkProps(name, { 'database.name': 'analytics' });
+    const values = await deepValidate(props, MILVUS_SINK_CONFIG_DEF.validateAll(props));
+    assert.match(values.get('database.name')!.errors[0], /has no databases/);
+    assert.deepEqual(values.get('collection.name')!.errors, []);
+  });
 });
 
 describe('deep validation (PUT /connector-plugins/…/config/validate)', () => {

@@ -37,6 +37,31 @@ export async function loadState(target: CollectionTarget): Promise<LoadState> {
   }
 }
 
+/**
+ * A database other than `default` must exist. Milvus Lite has no database API (ListDatabases answers
+ * with an empty message) and silently writes every collection call to its single database whatever
+ * name the client sends, so a non-default name there is refused rather than ignored.
+ * The default database is never checked: it always exists, and Lite cannot be asked.
+ */
+export async function checkDatabase(target: CollectionTarget): Promise<void> {
+  const { client, database, timeoutMs } = target;
+  if (database === 'default') return;
+  let names: string[] | undefined;
+  try {
+    names = (await call('listDatabases', () => client.listDatabases({ timeout: timeoutMs }))).db_names;
+  } catch (error) {
+    if (!(error instanceof MilvusRequestError) || (error.code !== 'no-status' && error.code !== 'UNIMPLEMENTED')) throw error;
+  }
+  if (names === undefined) {
+    throw new ConnectError(
+      `database.name is ${database}, but this Milvus server has no databases (Milvus Lite keeps every collection in one database and would ignore the name). Set database.name=default.`,
+    );
+  }
+  if (!names.includes(database)) {
+    throw new ConnectError(`Database ${database} does not exist. Create it, or set database.name to one of: ${names.join(', ')}.`);
+  }
+}
+
 export function missingCollectionMessage(target: Pick<CollectionTarget, 'collection' | 'database'>): string {
   return (
     `Collection ${target.collection} does not exist in database ${target.database}. ` +
@@ -150,17 +175,25 @@ export async function createCollection(target: CollectionTarget, spec: NewCollec
     return;
   }
   logger.info({ collection, fields: spec.fields.map((f) => `${f.name}:${f.data_type}`) }, 'Collection created (auto.create=true)');
-  await callStatus('createIndex', () =>
-    client.createIndex({
-      collection_name: collection,
-      field_name: spec.vectorField,
-      index_type: spec.indexType,
-      metric_type: spec.metric,
-      params: indexParams(spec.indexType),
-      timeout: timeoutMs,
-    }),
-  );
-  await loadCollection(target);
+  try {
+    await callStatus('createIndex', () =>
+      client.createIndex({
+        collection_name: collection,
+        field_name: spec.vectorField,
+        index_type: spec.indexType,
+        metric_type: spec.metric,
+        params: indexParams(spec.indexType),
+        timeout: timeoutMs,
+      }),
+    );
+    await loadCollection(target);
+  } catch (error) {
+    // the collection is seconds old and empty: without it the next attempt (after a fix of
+    // auto.create.index, say) starts clean instead of finding a collection that cannot be loaded
+    await client.dropCollection({ collection_name: collection, timeout: timeoutMs }).catch(() => undefined);
+    logger.info({ collection }, 'Dropped the collection just created, as indexing or loading it failed');
+    throw error;
+  }
 }
 
 /** The creating task indexes and loads; others wait for that, loading themselves if it is slow to come. */

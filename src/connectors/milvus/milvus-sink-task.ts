@@ -13,7 +13,7 @@ import { deriveCollectionFields } from './auto-create-schema.js';
 import { Batcher } from './batcher.js';
 import { BatchWriter } from './batch-writer.js';
 import { collectionSchemaFromDescribe, type CollectionSchemaView } from './collection-schema.js';
-import { createCollection, prepareCollection, type CollectionTarget } from './collection-setup.js';
+import { checkDatabase, createCollection, prepareCollection, type CollectionTarget } from './collection-setup.js';
 import { FlowControl } from './flow-control.js';
 import { connectMilvus, normaliseEndpoint } from './milvus-client.js';
 import { parseMilvusSinkConfig, type MilvusSinkConfig } from './milvus-sink-config.js';
@@ -96,6 +96,7 @@ export class MilvusSinkTask implements SinkTask {
         timeoutMs: config.timeoutMs,
         onSchema: (described) => this.#useSchema(described),
       });
+      await checkDatabase(this.#target());
       const state = await prepareCollection(this.#target(), config);
       if (state === 'ready') await this.#writer.describe();
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { ConfigValue } from '../../plugin/index.js';
-import { loadState, missingCollectionMessage, notLoadedMessage } from './collection-setup.js';
+import { checkDatabase, loadState, missingCollectionMessage, notLoadedMessage } from './collection-setup.js';
 import { connectMilvus } from './milvus-client.js';
 import { MilvusRequestError } from './milvus-errors.js';
 import { parseMilvusSinkConfig, type MilvusSinkConfig } from './milvus-sink-config.js';
@@ -97,6 +97,12 @@ async function checkCollection(client: MilvusClient, config: MilvusSinkConfig, v
   const token = config.token?.value;
   if (config.collectionName.trim() === '') {
     addError(values, 'collection.name', 'collection.name is empty: set it to the collection the records go to');
+    return;
+  }
+  try {
+    await checkDatabase(target);
+  } catch (error) {
+    addError(values, isAuthFailure(error) ? 'token' : 'database.name', scrub(error instanceof Error ? error.message : String(error), token));
     return;
   }
   try {

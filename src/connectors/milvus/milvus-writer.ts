@@ -1,7 +1,7 @@
 import type { DescribeCollectionResponse, FieldSchema, MilvusClient, MutationResult, RowData } from '@zilliz/milvus2-sdk-node';
 import type { PkValue, Row } from './batch.js';
 import type { RowSink } from './batch-writer.js';
-import { isSuccess, statusError, thrownError, type MilvusStatus } from './milvus-errors.js';
+import { FailureKind, isSuccess, MilvusRequestError, statusError, thrownError, type MilvusStatus } from './milvus-errors.js';
 import type { WriteOperation } from './record-to-row.js';
 
 export interface MilvusWriterOptions {
@@ -83,6 +83,7 @@ export async function call<T extends { status: MilvusStatus }>(operation: string
   } catch (error) {
     throw thrownError(operation, error);
   }
+  if (!response?.status) throw new MilvusRequestError(`Milvus ${operation} returned no status (the server does not implement it)`, FailureKind.FATAL, 'no-status');
   if (!isSuccess(response.status)) {
     const errIndex = (response as { err_index?: unknown[] }).err_index;
     throw statusError(operation, response.status, Array.isArray(errIndex) && errIndex.length > 0);
@@ -98,6 +99,7 @@ export async function callStatus(operation: string, fn: () => Promise<MilvusStat
   } catch (error) {
     throw thrownError(operation, error);
   }
+  if (!status) throw new MilvusRequestError(`Milvus ${operation} returned no status (the server does not implement it)`, FailureKind.FATAL, 'no-status');
   if (!isSuccess(status)) throw statusError(operation, status);
 }
 
