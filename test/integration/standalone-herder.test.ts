@@ -9,13 +9,11 @@ import { Loggers, createRootLogger, LogLevel } from '../../src/runtime/loggers.j
 import { Plugins } from '../../src/runtime/plugins.js';
 import { StandaloneHerder } from '../../src/runtime/standalone-herder.js';
 import { StandaloneWorker } from '../../src/runtime/standalone-worker.js';
-import { WorkerConfig } from '../../src/runtime/worker-config.js';
 import { openDatabase } from '../../src/store/db.js';
 import { MemoryStatusStore } from '../../src/store/memory-status-store.js';
 import { migrate } from '../../src/store/migrate.js';
 import { SqliteConfigStore } from '../../src/store/sqlite-config-store.js';
-import { stackAddresses } from '../helpers/stack.js';
-import { createFixture, recorder, recordingPlugin, RECORDING_SINK, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
+import { createFixture, recorder, recordingPlugin, RECORDING_SINK, testWorkerConfig, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
 
 describe('StandaloneHerder with the real worker and Kafka', () => {
   let kafka: Fixture;
@@ -25,16 +23,7 @@ describe('StandaloneHerder with the real worker and Kafka', () => {
   before(async () => {
     // the fixture's admin/producer feed and inspect Kafka; the herder gets its own worker
     kafka = await createFixture();
-    const workerConfig = new WorkerConfig({
-      'bootstrap.servers': stackAddresses().kafkaBootstrap,
-      'offset.flush.interval.ms': '200',
-      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'value.converter.schemas.enable': 'false',
-      'consumer.session.timeout.ms': '10000',
-      'consumer.heartbeat.interval.ms': '1000',
-      'consumer.fetch.max.wait.ms': '100',
-    });
+    const workerConfig = testWorkerConfig();
     const loggers = new Loggers(createRootLogger({ level: LogLevel.ERROR }));
     const plugins = new Plugins({ connectors: [recordingPlugin], converters: builtinConverters });
     db = openDatabase(':memory:');
