@@ -97,3 +97,10 @@ export async function countRows(name: string, filter = ''): Promise<number> {
 export function vectorFor(i: number, dim = 8): number[] {
   return Array.from({ length: dim }, (_, j) => Math.round(Math.sin(i * 7 + j + 1) * 1e6) / 1e6);
 }
+
+/** Deletes the rows matching `filter` directly in Milvus (to see what a connector writes again). */
+export async function deleteRows(name: string, filter: string): Promise<void> {
+  const client = await milvus();
+  const res = await client.delete({ collection_name: name, filter });
+  if (res.status.code !== 0) throw new Error(`delete ${name} ${filter}: ${res.status.reason}`);
+}
