@@ -60,10 +60,6 @@ export class Batch {
     return this.entries.length;
   }
 
-  get pks(): ReadonlySet<string> {
-    return new Set(this.#byPk.keys());
-  }
-
   hasPk(pk: string): boolean {
     return this.#byPk.has(pk);
   }

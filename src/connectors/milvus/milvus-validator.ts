@@ -12,8 +12,9 @@ export const DEEP_VALIDATE_TIMEOUT_MS = 5_000;
 const AUTH_CODES = new Set(['UNAUTHENTICATED', 'PERMISSION_DENIED', '1400', '1401', 'PermissionDenied']);
 const AUTH_TEXT = /unauthenticated|authenticat|auth failed|permission denied|invalid token|api key|credential|password/i;
 
-/** Error texts come from the server and the SDK; make sure the token can never be echoed through them. */
-function scrub(message: string, token: string | undefined): string {
+/** An error's text for the validate output. Texts come from the server and the SDK: the token is cut out in case one echoes it. */
+function reason(error: unknown, token: string | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
   return token ? message.split(token).join('[hidden]') : message;
 }
 
@@ -66,14 +67,14 @@ export async function deepValidate(
       });
     } catch (error) {
       const key = isAuthFailure(error) ? 'token' : 'public.endpoint';
-      addError(found, key, scrub(error instanceof Error ? error.message : String(error), token));
+      addError(found, key, reason(error, token));
       return;
     }
     if (settled) return;
     await checkCollection(client, config, found, timeoutMs);
   };
   const running = check().catch((error: unknown) => {
-    addError(found, 'public.endpoint', scrub(`Checking Milvus failed: ${error instanceof Error ? error.message : String(error)}`, token));
+    addError(found, 'public.endpoint', `Checking Milvus failed: ${reason(error, token)}`);
   });
   const timedOut = await Promise.race([
     running.then(() => false),
@@ -102,7 +103,7 @@ async function checkCollection(client: MilvusClient, config: MilvusSinkConfig, v
   try {
     await checkDatabase(target);
   } catch (error) {
-    addError(values, isAuthFailure(error) ? 'token' : 'database.name', scrub(error instanceof Error ? error.message : String(error), token));
+    addError(values, isAuthFailure(error) ? 'token' : 'database.name', reason(error, token));
     return;
   }
   try {
@@ -110,7 +111,7 @@ async function checkCollection(client: MilvusClient, config: MilvusSinkConfig, v
     if (state === 'NotExist' && !config.autoCreate) addError(values, 'collection.name', missingCollectionMessage(target));
     if ((state === 'NotLoad' || state === 'Loading') && !config.autoLoad) addError(values, 'collection.name', notLoadedMessage(target, state));
   } catch (error) {
-    const message = scrub(error instanceof Error ? error.message : String(error), token);
+    const message = reason(error, token);
     if (isAuthFailure(error)) addError(values, 'token', message);
     else if (/database/i.test(message)) addError(values, 'database.name', message);
     else addError(values, 'collection.name', message);

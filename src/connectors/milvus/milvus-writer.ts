@@ -22,24 +22,13 @@ export interface MilvusWriterOptions {
  */
 export class MilvusWriter implements RowSink {
   readonly #options: MilvusWriterOptions;
-  #described: DescribeCollectionResponse | undefined;
+  /** the primary key field as the last describe() read it; delete filters name and quote by it */
+  #primaryKey: FieldSchema | undefined;
   mode: WriteOperation;
 
   constructor(options: MilvusWriterOptions) {
     this.#options = options;
     this.mode = options.mode;
-  }
-
-  /** The schema read by the last describe(); throws before the first one. */
-  get described(): DescribeCollectionResponse {
-    if (!this.#described) throw new Error('describe() has not run yet');
-    return this.#described;
-  }
-
-  get primaryKey(): FieldSchema {
-    const pk = this.described.schema.fields.find((f) => f.is_primary_key);
-    if (!pk) throw new Error(`Collection ${this.#options.collection} has no primary key field`);
-    return pk;
   }
 
   /** Reads the schema from the server (never the SDK cache) and refreshes the SDK's cache with it. */
@@ -48,7 +37,7 @@ export class MilvusWriter implements RowSink {
     const described = await call('describeCollection', () =>
       client.describeCollection({ collection_name: collection, cache: false, timeout: timeoutMs }),
     );
-    this.#described = described;
+    this.#primaryKey = described.schema.fields.find((f) => f.is_primary_key);
     this.#options.onSchema?.(described);
     return described;
   }
@@ -70,7 +59,8 @@ export class MilvusWriter implements RowSink {
 
   async delete(pks: PkValue[]): Promise<void> {
     const { client, collection, timeoutMs } = this.#options;
-    const filter = pkInFilter(this.primaryKey, pks);
+    if (!this.#primaryKey) throw new Error(`delete() before describe() found the primary key of ${collection}`);
+    const filter = pkInFilter(this.#primaryKey, pks);
     await call('delete', () => client.delete({ collection_name: collection, filter, timeout: timeoutMs }));
   }
 }

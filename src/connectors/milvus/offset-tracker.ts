@@ -39,10 +39,6 @@ export class OffsetTracker {
     return n;
   }
 
-  isPending(topic: string, partition: number): boolean {
-    return this.#pending.has(topicPartitionKey(topic, partition));
-  }
-
   /**
    * For each partition in `currentOffsets` (the next offsets after everything handed to put()):
    * that offset when nothing of the partition is pending, else the lowest pending offset, since the

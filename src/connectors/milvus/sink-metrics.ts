@@ -79,8 +79,3 @@ export function milvusSinkMetrics(connector: string): MilvusSinkMetrics {
 export function allMilvusSinkMetrics(): Record<string, MilvusSinkMetricsSnapshot> {
   return Object.fromEntries([...registry].map(([name, m]) => [name, m.snapshot()]));
 }
-
-/** Forgets a connector's counters (when the connector is deleted). */
-export function dropMilvusSinkMetrics(connector: string): void {
-  registry.delete(connector);
-}
