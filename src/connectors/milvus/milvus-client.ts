@@ -15,6 +15,10 @@ export interface ConnectMilvusOptions {
   database?: string;
   /** Bounds the Connect handshake and each later RPC. */
   timeoutMs?: number;
+  /** PEM file of the CA that signed the server certificate (https:// endpoints only). */
+  tlsCaPath?: string | null;
+  /** Accept any server certificate (https:// endpoints only; for tests against self-signed servers). */
+  tlsSkipVerify?: boolean;
 }
 
 export const DEFAULT_MILVUS_PORT = 19530;
@@ -50,6 +54,20 @@ export function normaliseEndpoint(endpoint: string): MilvusEndpoint {
 }
 
 /**
+ * The SDK turns TLS on as soon as a CA is given, even for an http:// address; the scheme alone decides
+ * here, so TLS settings only ever apply to https:// endpoints.
+ */
+export function tlsOptions(ssl: boolean, options: ConnectMilvusOptions): { tls?: { rootCertPath?: string; skipCertCheck?: boolean } } {
+  if (!ssl || (!options.tlsCaPath && !options.tlsSkipVerify)) return {};
+  return {
+    tls: {
+      ...(options.tlsCaPath ? { rootCertPath: options.tlsCaPath } : {}),
+      ...(options.tlsSkipVerify ? { skipCertCheck: true } : {}),
+    },
+  };
+}
+
+/**
  * Opens a MilvusClient and waits for the Connect handshake, so the first real call never races it.
  * Throws (and releases the channel) if the server cannot be reached within `timeoutMs`.
  */
@@ -62,6 +80,7 @@ export async function connectMilvus(options: ConnectMilvusOptions): Promise<Milv
     timeout: timeoutMs,
     ...(options.token ? { token: options.token } : {}),
     ...(options.database ? { database: options.database } : {}),
+    ...tlsOptions(ssl, options),
   });
   let timer: NodeJS.Timeout | undefined;
   let connectResponse: unknown;

@@ -87,6 +87,8 @@ export class MilvusSinkTask implements SinkTask {
       // Milvus Lite has no database API; the default database needs none
       database: config.databaseName === 'default' ? undefined : config.databaseName,
       timeoutMs: config.timeoutMs,
+      tlsCaPath: config.tlsCaPath,
+      tlsSkipVerify: config.tlsSkipVerify,
     });
     try {
       this.#writer = new MilvusWriter({

@@ -64,6 +64,8 @@ export async function deepValidate(
         token,
         database: config.databaseName === 'default' ? undefined : config.databaseName,
         timeoutMs,
+        tlsCaPath: config.tlsCaPath,
+        tlsSkipVerify: config.tlsSkipVerify,
       });
     } catch (error) {
       const key = isAuthFailure(error) ? 'token' : 'public.endpoint';

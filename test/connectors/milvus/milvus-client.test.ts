@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { CONNECT_STATUS, type MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { acceptConnectWithoutIdentifier, connectMilvus, normaliseEndpoint } from '../../../src/connectors/milvus/milvus-client.js';
+import { acceptConnectWithoutIdentifier, connectMilvus, normaliseEndpoint, tlsOptions } from '../../../src/connectors/milvus/milvus-client.js';
 
 describe('normaliseEndpoint', () => {
   test('http:// means plain gRPC and the scheme is dropped', () => {
@@ -102,5 +102,21 @@ describe('connectMilvus', () => {
 
   test('rejects a malformed endpoint before dialling', async () => {
     await assert.rejects(connectMilvus({ endpoint: 'ftp://milvus' }), /use http:\/\/ or https:\/\//);
+  });
+});
+
+describe('tlsOptions (milvus.tls.ca, milvus.tls.skip.verify)', () => {
+  test('an https:// endpoint gets the CA file and the skip-verify flag', () => {
+    assert.deepEqual(tlsOptions(true, { endpoint: 'https://m:19530', tlsCaPath: '/etc/ca.pem', tlsSkipVerify: true }), {
+      tls: { rootCertPath: '/etc/ca.pem', skipCertCheck: true },
+    });
+  });
+
+  test('an http:// endpoint stays plain even with TLS settings (the SDK would switch TLS on for a CA)', () => {
+    assert.deepEqual(tlsOptions(false, { endpoint: 'http://m:19530', tlsCaPath: '/etc/ca.pem', tlsSkipVerify: true }), {});
+  });
+
+  test('no TLS settings leave the SDK defaults (system CAs, verification on)', () => {
+    assert.deepEqual(tlsOptions(true, { endpoint: 'https://m:19530', tlsCaPath: null, tlsSkipVerify: false }), {});
   });
 });
