@@ -6,6 +6,7 @@
  */
 import { ConfigError } from '../plugin/index.js';
 import { CONFIG_PROVIDERS_CONFIG, type ConfigProvider } from './config-providers.js';
+import type { ConfigInfos } from './types.js';
 
 /** Kafka's ConfigTransformer.DEFAULT_PATTERN: `${provider:path:key}` or `${provider:key}`. */
 const PLACEHOLDER = /\$\{([^}]*?):(?:([^}]*?):)?([^}]*?)\}/g;
@@ -115,6 +116,38 @@ export class ConfigTransformer {
     if (data instanceof ConfigError) return data.message;
     return this.#providers.get(provider)!.missing(path, key);
   }
+}
+
+/** Resolved values shorter than this are too common to be told apart from other text in a message. */
+const MIN_MASKED_LENGTH = 4;
+
+/**
+ * The validate answer as Kafka shows it for a stored config: keys with placeholders show the raw
+ * placeholder, not what it resolved to, and any resolved value a validator quoted in a message is
+ * replaced by its placeholder. PASSWORD values stay `[hidden]`.
+ */
+export function maskResolvedValues(
+  infos: ConfigInfos,
+  raw: Readonly<Record<string, string | null>>,
+  resolved: Readonly<Record<string, string | null>>,
+): ConfigInfos {
+  const masked = Object.entries(raw).filter(([, value]) => hasPlaceholder(value)) as Array<[string, string]>;
+  if (masked.length === 0) return infos;
+  const rawByKey = new Map(masked);
+  const secrets = masked
+    .map(([key, placeholder]) => [resolved[key], placeholder] as const)
+    .filter((pair): pair is readonly [string, string] => typeof pair[0] === 'string' && pair[0] !== pair[1] && pair[0].length >= MIN_MASKED_LENGTH)
+    .sort(([a], [b]) => b.length - a.length);
+  const clean = (text: string): string => secrets.reduce((t, [secret, placeholder]) => t.replaceAll(secret, placeholder), text);
+  return {
+    ...infos,
+    configs: infos.configs.map(({ definition, value }) => {
+      if (value === null) return { definition, value };
+      const placeholder = rawByKey.get(value.name);
+      const shown = placeholder !== undefined && value.value !== '[hidden]' && value.value !== null ? placeholder : value.value;
+      return { definition, value: { ...value, value: shown, errors: value.errors.map(clean), recommended_values: value.recommended_values.map(clean) } };
+    }),
+  };
 }
 
 function lookups(value: string | null): Lookup[] {

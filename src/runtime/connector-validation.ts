@@ -29,6 +29,7 @@ import {
   type ClassKindChecks,
 } from './connector-config.js';
 import { CONSUMER_CONFIG_DEF } from './connector-client-config.js';
+import { maskResolvedValues, type ConfigTransformer } from './config-transformer.js';
 import { BadRequestError } from './errors.js';
 import type { Plugins } from './plugins.js';
 import type { ConfigInfos } from './types.js';
@@ -42,6 +43,11 @@ export interface ValidationOptions {
    * Kafka's default since 3.0 is All, which accepts every override.
    */
   readonly clientOverridePolicy?: string;
+  /**
+   * Resolves `${provider:path:key}` placeholders before validating (Kafka's WorkerConfigTransformer), so
+   * that the plugin validates, and may connect with, the real values. Absent: values are taken literally.
+   */
+  readonly configTransformer?: ConfigTransformer;
 }
 
 const NO_KEYS = new ConfigDef();
@@ -85,11 +91,13 @@ export function classKindChecks(plugins: Plugins): ClassKindChecks {
  * Validates a connector config. Throws BadRequestError when `connector.class` is absent
  * (`Connector config {…} contains no connector type`) or names no installed connector.
  */
-export async function validateConnectorConfig(props: ConnectorProps, options: ValidationOptions): Promise<ConfigInfos> {
+export async function validateConnectorConfig(rawProps: ConnectorProps, options: ValidationOptions): Promise<ConfigInfos> {
   const { plugins } = options;
+  // the answer shows the placeholders again; an unresolvable one is an error on its key
+  const { config: props, errors: unresolved } = options.configTransformer?.transform(rawProps) ?? { config: rawProps, errors: new Map<string, string>() };
   const connectorClass = props[CONNECTOR_CLASS_CONFIG];
   if (connectorClass === undefined || connectorClass === null) {
-    throw new BadRequestError(`Connector config ${describeProps(props, plugins)} contains no connector type`);
+    throw new BadRequestError(`Connector config ${describeProps(rawProps, plugins)} contains no connector type`);
   }
   const plugin = plugins.connector(connectorClass);
   const parseOptions = { resolveClass: (c: string) => plugins.resolveClass(c) };
@@ -107,6 +115,7 @@ export async function validateConnectorConfig(props: ConnectorProps, options: Va
   // a plugin's value for a key overrides the framework's (the last value of a name wins in generateResult)
   const values: ConfigValue[] = [...framework.values(), ...pluginValues.values()];
   addNullValueErrors(props, values);
+  addResolutionErrors(rawProps, unresolved, values);
 
   const keys = new Map(frameworkDef.keys);
   for (const [name, key] of pluginDef.keys) keys.set(name, key);
@@ -126,7 +135,8 @@ export async function validateConnectorConfig(props: ConnectorProps, options: Va
   const consumer = validateClientOverrides(props, 'consumer.override.', CONSUMER_CONFIG_DEF, policy);
   const admin = dlq ? validateClientOverrides(props, 'admin.override.', NO_KEYS, policy) : null;
 
-  return mergeConfigInfos(connectorClass, main, producer, consumer, admin, headerConverter, keyConverter, valueConverter);
+  const infos = mergeConfigInfos(connectorClass, main, producer, consumer, admin, headerConverter, keyConverter, valueConverter);
+  return maskResolvedValues(infos, rawProps, props);
 }
 
 function withoutNulls(props: ConnectorProps): Record<string, string> {
@@ -147,6 +157,18 @@ function addNullValueErrors(props: ConnectorProps, values: ConfigValue[]): void 
     const shown = values.findLast((v) => v.name === name);
     if (shown) shown.errors.push(NULL_VALUE_ERROR);
     else values.push({ ...newConfigValue(name), errors: [NULL_VALUE_ERROR] });
+  }
+}
+
+/**
+ * A placeholder that could not be resolved is the error of its key, replacing what validators said about
+ * the literal `${…}` text (noise once the real cause is known). Keys nobody defines get an entry of their own.
+ */
+function addResolutionErrors(props: ConnectorProps, unresolved: ReadonlyMap<string, string>, values: ConfigValue[]): void {
+  for (const [name, message] of unresolved) {
+    const shown = values.findLast((v) => v.name === name);
+    if (shown) shown.errors.splice(0, shown.errors.length, message);
+    else values.push({ ...newConfigValue(name, props[name]), errors: [message] });
   }
 }
 

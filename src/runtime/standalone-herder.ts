@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { javaTrim, type ParsedConfig } from '../plugin/index.js';
 import type { ConfigStore, ConnectorConfig, ConnectorRecord, StatusStore } from '../store/types.js';
 import { configErrorsMessage } from './config-infos.js';
+import { ConfigTransformer } from './config-transformer.js';
 import { CONNECTOR_CLASS_CONFIG, NAME_CONFIG, checkConnectorNameAddressable, connectorNameMismatch } from './connector-config.js';
 import { validateConnectorConfig, type ConnectorProps } from './connector-validation.js';
 import { AlreadyExistsError, BadRequestError, ForbiddenError, NotFoundError, ServerError } from './errors.js';
@@ -61,6 +62,11 @@ export interface StandaloneHerderOptions {
    */
   healthTimeoutMs?: number;
   clock?: () => number;
+  /**
+   * Resolves `${provider:path:key}` placeholders for validation (the worker resolves its own copy at
+   * start); default: no providers, so a placeholder is a validation error that says how to configure one.
+   */
+  configTransformer?: ConfigTransformer;
 }
 
 const LOGGER_NAME = 'org.apache.kafka.connect.runtime.standalone.StandaloneHerder';
@@ -83,6 +89,7 @@ export class StandaloneHerder implements Herder, StatusListener {
   readonly #log: Logger;
   readonly #commit: string;
   readonly #healthTimeoutMs: number;
+  readonly #configTransformer: ConfigTransformer;
 
   readonly #queues = new SerialQueues();
   readonly #stages: Stages;
@@ -103,6 +110,7 @@ export class StandaloneHerder implements Herder, StatusListener {
     this.#log = options.loggers.logger(LOGGER_NAME);
     this.#commit = options.commit ?? buildCommitId();
     this.#healthTimeoutMs = options.healthTimeoutMs ?? 5_000;
+    this.#configTransformer = options.configTransformer ?? ConfigTransformer.NONE;
     this.#stages = new Stages(options.clock);
     this.#converge = new HerderConverger({
       worker: this.#worker,
@@ -412,7 +420,7 @@ export class StandaloneHerder implements Herder, StatusListener {
       ? (this.#workerConfig.getString('connector.client.config.override.policy') ?? undefined)
       : undefined;
     return this.#stages.run('validating the connector configuration', () =>
-      validateConnectorConfig(config, { plugins: this.#plugins, clientOverridePolicy: policy }),
+      validateConnectorConfig(config, { plugins: this.#plugins, clientOverridePolicy: policy, configTransformer: this.#configTransformer }),
     );
   }
 

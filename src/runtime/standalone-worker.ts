@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Converter } from '../plugin/index.js';
 import type { ConnectorConfig, TargetState } from '../store/types.js';
 import { systemClock, type Clock } from './clock.js';
+import { ConfigTransformer } from './config-transformer.js';
 import { errorHandlingConfig, ErrorReporter, formatTrace } from './error-handling.js';
 import { ServerError } from './errors.js';
 import { createKafka } from './kafka/client.js';
@@ -30,6 +31,8 @@ export interface StandaloneWorkerOptions {
   readonly plugins: Plugins;
   readonly loggers: Loggers;
   readonly clock?: Clock;
+  /** Resolves `${provider:path:key}` placeholders when instances start; default: no providers. */
+  readonly configTransformer?: ConfigTransformer;
 }
 
 const CLUSTER_ID_TIMEOUT_MS = 2000;
@@ -57,6 +60,9 @@ export class StandaloneWorker implements Worker {
   readonly #log: Logger;
   readonly #connectors = new Map<string, WorkerConnector>();
   readonly #tasks = new Map<string, WorkerSinkTask>();
+  readonly #transformer: ConfigTransformer;
+  /** the stored (unresolved) config of each running connector, to put placeholders back into its task configs */
+  readonly #rawConfigs = new Map<string, ConnectorConfig>();
   #clusterId: string | null = null;
 
   constructor(options: StandaloneWorkerOptions) {
@@ -64,6 +70,7 @@ export class StandaloneWorker implements Worker {
     this.#plugins = options.plugins;
     this.#loggers = options.loggers;
     this.#clock = options.clock ?? systemClock;
+    this.#transformer = options.configTransformer ?? ConfigTransformer.NONE;
     this.workerId = options.workerConfig.workerId;
     this.#log = options.loggers.logger('org.apache.kafka.connect.runtime.Worker');
   }
@@ -74,15 +81,17 @@ export class StandaloneWorker implements Worker {
     await this.stopConnector(name);
     let connector: WorkerConnector;
     try {
-      const plugin = this.#plugins.connector(config['connector.class'] ?? '');
+      const resolved = this.#transformer.resolve(config, `connector ${name}`);
+      const plugin = this.#plugins.connector(resolved['connector.class'] ?? '');
       const logger = this.#loggers.logger('org.apache.kafka.connect.runtime.WorkerConnector').child({ connector: name });
-      connector = new WorkerConnector({ name, config, plugin, listener, logger });
+      connector = new WorkerConnector({ name, config: resolved, plugin, listener, logger });
     } catch (error) {
       this.#log.error({ err: error, connector: name }, `Failed to start connector ${name}`);
       listener.onConnectorState(name, State.FAILED, formatTrace(error));
       return false;
     }
     this.#connectors.set(name, connector);
+    this.#rawConfigs.set(name, config);
     this.#log.info({ connector: name }, `Creating connector ${name} in state ${targetState}`);
     return connector.transitionTo(targetState);
   }
@@ -90,13 +99,15 @@ export class StandaloneWorker implements Worker {
   async connectorTaskConfigs(name: string, maxTasks: number): Promise<Record<string, string>[]> {
     const connector = this.#connectors.get(name);
     if (!connector) throw new Error(`Connector ${name} is not running on this worker`);
-    return connector.taskConfigs(maxTasks);
+    // Invariant: task configs leave the worker (to be stored) with placeholders, never resolved secrets
+    return this.#transformer.reverseTransform(this.#rawConfigs.get(name) ?? {}, await connector.taskConfigs(maxTasks));
   }
 
   async stopConnector(name: string): Promise<void> {
     const connector = this.#connectors.get(name);
     if (!connector) return;
     this.#connectors.delete(name);
+    this.#rawConfigs.delete(name);
     await connector.stop();
   }
 
@@ -140,12 +151,14 @@ export class StandaloneWorker implements Worker {
 
   async #buildTask(
     id: ConnectorTaskId,
-    connectorConfig: ConnectorConfig,
-    taskConfig: ConnectorConfig,
+    rawConnectorConfig: ConnectorConfig,
+    rawTaskConfig: ConnectorConfig,
     targetState: TargetState,
     listener: StatusListener,
   ): Promise<WorkerSinkTask> {
     const name = id.connector;
+    const connectorConfig = this.#transformer.resolve(rawConnectorConfig, `connector ${name}`);
+    const taskConfig = this.#transformer.resolve(rawTaskConfig, `task ${taskKey(id)}`);
     const bindings = { connector: name, task: id.task };
     const plugin = this.#plugins.connector(connectorConfig['connector.class'] ?? '');
     const keyConverter = this.#converter(connectorConfig, 'key');
@@ -254,8 +267,9 @@ export class StandaloneWorker implements Worker {
     return new OffsetsAdmin(createKafka(client, this.#loggers, name === null ? {} : { connector: name }));
   }
 
-  async sinkConnectorOffsets(name: string, config: ConnectorConfig): Promise<ConnectorOffsets> {
+  async sinkConnectorOffsets(name: string, rawConfig: ConnectorConfig): Promise<ConnectorOffsets> {
     try {
+      const config = this.#transformer.resolve(rawConfig, `connector ${name}`);
       const offsets = await this.#admin(name, config).committedOffsets(sinkGroupId(name, config));
       return {
         offsets: offsets.map(({ topic, partition, offset }) => ({
@@ -268,16 +282,18 @@ export class StandaloneWorker implements Worker {
     }
   }
 
-  async alterSinkConnectorOffsets(name: string, config: ConnectorConfig, changes: readonly SinkOffsetChange[]): Promise<void> {
+  async alterSinkConnectorOffsets(name: string, rawConfig: ConnectorConfig, changes: readonly SinkOffsetChange[]): Promise<void> {
     try {
+      const config = this.#transformer.resolve(rawConfig, `connector ${name}`);
       await this.#admin(name, config).alterOffsets(sinkGroupId(name, config), changes);
     } catch (error) {
       throw this.#offsetsError(error, name, 'alter');
     }
   }
 
-  async resetSinkConnectorOffsets(name: string, config: ConnectorConfig): Promise<void> {
+  async resetSinkConnectorOffsets(name: string, rawConfig: ConnectorConfig): Promise<void> {
     try {
+      const config = this.#transformer.resolve(rawConfig, `connector ${name}`);
       await this.#admin(name, config).deleteGroup(sinkGroupId(name, config));
     } catch (error) {
       throw this.#offsetsError(error, name, 'reset');

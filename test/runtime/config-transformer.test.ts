@@ -79,7 +79,7 @@ describe('ConfigTransformer', () => {
   test('reverseTransform puts the raw placeholders back into configs derived from the resolved one', (t) => {
     const { transformer } = fixture(t);
     const raw = { token: '${env:MILVUS_TOKEN}', 'collection.name': 'c', topics: 't' };
-    const derived = [{ token: SECRET, 'collection.name': 'c', 'task.extra': '1' }, { 'collection.name': 'c' }];
+    const derived: Record<string, string>[] = [{ token: SECRET, 'collection.name': 'c', 'task.extra': '1' }, { 'collection.name': 'c' }];
     assert.deepEqual(transformer.reverseTransform(raw, derived), [
       { token: '${env:MILVUS_TOKEN}', 'collection.name': 'c', 'task.extra': '1' },
       { 'collection.name': 'c' },

@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import { builtinConverters } from '../../src/converters/index.js';
 import { ConfigDef, ConfigType, Importance, type SinkConnector } from '../../src/plugin/index.js';
 import { configErrorsMessage } from '../../src/runtime/config-infos.js';
+import { loadConfigProviders } from '../../src/runtime/config-providers.js';
+import { ConfigTransformer } from '../../src/runtime/config-transformer.js';
 import { validateConnectorConfig } from '../../src/runtime/connector-validation.js';
 import { BadRequestError } from '../../src/runtime/errors.js';
 import { Plugins } from '../../src/runtime/plugins.js';
@@ -330,5 +332,47 @@ describe('validateConnectorConfig', () => {
     assert.equal(entry(infos, 'value.converter.schemas.enable').value!.value, 'false');
     assert.equal(entry(infos, 'value.converter.converter.type').value!.value, 'value');
     assert.equal(entry(infos, 'key.converter.converter.type').value!.value, 'key');
+  });
+
+  describe('with config providers', () => {
+    const SECRET = 'endpoint-with-secret-1234';
+    const transformer = new ConfigTransformer(
+      loadConfigProviders({ 'config.providers': 'env', 'config.providers.env.class': 'EnvVarConfigProvider' }, { TEST_ENDPOINT: SECRET, UNREACHABLE: 'unreachable', BATCH: 'lots-of-records' }),
+    );
+    const validateResolved = (props: Record<string, string | null>) => validateConnectorConfig(props, { plugins, configTransformer: transformer });
+
+    test('the plugin validates the resolved values; the answer shows the placeholders', async () => {
+      const shipped = { 'connector.class': 'TestSink', name: 'a', topics: 't', 'test.endpoint': '${env:UNREACHABLE}', 'test.batch.size': '${env:BATCH}' };
+      const infos = await validateResolved(shipped);
+      // the test plugin's validate() fails only for the value "unreachable", so it saw the resolved value;
+      // its message quoted that value, which the answer shows as the placeholder
+      assert.deepEqual(entry(infos, 'test.endpoint').value, {
+        name: 'test.endpoint', value: '${env:UNREACHABLE}', recommended_values: [], errors: ['Cannot reach the endpoint ${env:UNREACHABLE}'], visible: true,
+      });
+      // "lots-of-records" is no INT: the message quotes the placeholder that produced it
+      assert.equal(entry(infos, 'test.batch.size').value!.errors[0], 'Invalid value ${env:BATCH} for configuration test.batch.size: Not a number of type INT');
+      assert.equal(entry(infos, 'test.batch.size').value!.value, null, 'an unparsable value shows as null, as in Kafka');
+      assert.ok(!JSON.stringify(infos).includes('lots-of-records'), 'no resolved value in the answer');
+    });
+
+    test('a value that resolved cleanly shows its placeholder, never the value', async () => {
+      const infos = await validateResolved({ 'connector.class': 'TestSink', name: 'a', topics: 't', 'test.endpoint': 'https://${env:TEST_ENDPOINT}/x', 'test.secret': '${env:TEST_ENDPOINT}' });
+      assert.equal(infos.error_count, 0);
+      assert.equal(entry(infos, 'test.endpoint').value!.value, 'https://${env:TEST_ENDPOINT}/x');
+      assert.equal(entry(infos, 'test.secret').value!.value, '[hidden]');
+      assert.ok(!JSON.stringify(infos).includes(SECRET));
+    });
+
+    test('an unresolvable placeholder is the error of its key, counted once, saying what to fix', async () => {
+      const infos = await validateResolved({
+        'connector.class': 'TestSink', name: 'a', topics: 't', 'test.batch.size': '${env:NOT_SET}', 'custom.key': '${file:/nowhere.properties:k}',
+      });
+      assert.deepEqual(entry(infos, 'test.batch.size').value!.errors, [
+        "Could not resolve ${env:NOT_SET}: the environment variable NOT_SET is not set in the worker's environment",
+      ]);
+      assert.match(entry(infos, 'custom.key').value!.errors[0], /^Could not resolve \$\{file:\/nowhere\.properties:k\}: no config provider named 'file' is configured on this worker \(config\.providers=env\)/);
+      assert.equal(infos.error_count, 2);
+      assert.match(configErrorsMessage(infos)!, /contains the following 2 error\(s\):\nCould not resolve/);
+    });
   });
 });
