@@ -6,11 +6,8 @@
  * SIGTERM/SIGINT. Wiring only: every decision lives in the modules it wires.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
+import { listenAll } from './api/servers.js';
 import { builtinConnectors } from './connectors/index.js';
 import { builtinConverters } from './converters/index.js';
 import { parseCommandLine, USAGE, type CommandLine } from './runtime/command-line.js';
@@ -19,7 +16,7 @@ import { createRootLogger, Loggers } from './runtime/loggers.js';
 import { Plugins } from './runtime/plugins.js';
 import { StandaloneHerder } from './runtime/standalone-herder.js';
 import { StandaloneWorker } from './runtime/standalone-worker.js';
-import type { Listener } from './runtime/listener.js';
+import { serverTlsOptions } from './runtime/rest-tls.js';
 import { loadWorkerConfig, type WorkerConfig } from './runtime/worker-config.js';
 import { openDatabase } from './store/db.js';
 import { MemoryStatusStore } from './store/memory-status-store.js';
@@ -34,44 +31,6 @@ type Closer = readonly [what: string, close: () => unknown];
 function packageVersion(): string {
   // package.json sits one level above both src/main.ts and dist/main.js
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
-
-function urlOf(address: AddressInfo): string {
-  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-}
-
-/** Listens on one listener; an empty host means every interface (IPv6 and IPv4, else IPv4 only). */
-async function listenOn(listener: Listener, listen: (host: string) => Promise<AddressInfo>): Promise<AddressInfo> {
-  if (listener.host !== '') return listen(listener.host);
-  try {
-    return await listen('::');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT' && (e as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL') throw e;
-    return listen('0.0.0.0');
-  }
-}
-
-/** The app on the first listener; further listeners get plain HTTP servers handing requests to the same app. */
-async function listenAll(app: FastifyInstance, listeners: readonly Listener[], log: Logger, closers: Closer[]): Promise<void> {
-  for (const [i, listener] of listeners.entries()) {
-    const address =
-      i === 0
-        ? await listenOn(listener, async (host) => {
-            await app.listen({ host, port: listener.port });
-            return app.server.address() as AddressInfo;
-          })
-        : await listenOn(listener, async (host) => {
-            await app.ready();
-            const server: Server = createServer((req, res) => app.routing(req, res));
-            await new Promise<void>((resolve, reject) => {
-              server.once('error', reject);
-              server.listen({ host, port: listener.port }, () => resolve());
-            });
-            closers.push([`REST listener ${listener.url}`, () => new Promise<void>((resolve) => server.close(() => resolve()))]);
-            return server.address() as AddressInfo;
-          });
-    log.info(`REST server listening on ${urlOf(address)}`);
-  }
 }
 
 async function start(commandLine: Extract<CommandLine, { command: 'run' }>, workerConfig: WorkerConfig): Promise<void> {
@@ -119,11 +78,24 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
     closers.push(['worker', () => worker.stop()]);
     const herder = new StandaloneHerder({ worker, configStore, statusStore, plugins, workerConfig, loggers });
     closers.push(['herder', () => herder.stop()]);
-    const app = buildApp({ herder, workerConfig, logger: loggers.logger('org.apache.kafka.connect.runtime.rest.RestServer') });
+    const restLogger = loggers.logger('org.apache.kafka.connect.runtime.rest.RestServer');
+    const app = buildApp({ herder, workerConfig, logger: restLogger });
     closers.push(['REST server', () => app.close()]);
+    const adminListeners = workerConfig.adminListeners ?? [];
+    const adminApp = adminListeners.length > 0 ? buildApp({ herder, workerConfig, logger: restLogger, api: { routes: 'admin', docs: false } }) : null;
+    if (adminApp) closers.push(['admin REST server', () => adminApp.close()]);
 
     // listen first so that /health can say "starting" while the herder reconciles stored connectors
-    await listenAll(app, workerConfig.listeners, log, closers);
+    for (const server of await listenAll(app, workerConfig.listeners, () => serverTlsOptions(workerConfig.listenersSsl))) {
+      closers.push([`REST listener ${server.listener.url}`, () => server.close()]);
+      log.info(`REST server listening on ${server.url}`);
+    }
+    if (adminApp) {
+      for (const server of await listenAll(adminApp, adminListeners, () => serverTlsOptions(workerConfig.adminListenersSsl))) {
+        closers.push([`admin listener ${server.listener.url}`, () => server.close()]);
+        log.info(`Admin endpoints (/admin) listening on ${server.url}`);
+      }
+    }
     await herder.start();
     for (const path of commandLine.connectorFiles) {
       const file = readConnectorFile(path);

@@ -1,6 +1,7 @@
 /**
- * Builds the Fastify application that serves Connect's REST API. Not listening: `main.ts` decides where.
- * Every route is registered here, explicitly, so the whole surface reads in one place.
+ * Builds the Fastify application that serves Connect's REST API. Not listening: `main.ts` decides where
+ * (`servers.ts` opens the http and https listeners). Every route is registered here, explicitly, so the
+ * whole surface reads in one place. Throws when the credentials file of basic authentication is unusable.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Herder } from '../runtime/herder.js';
@@ -10,9 +11,11 @@ import { badUrlHandler, errorHandler, notFoundHandler } from './errors.js';
 import { herderRequest } from './herder-request.js';
 import { parseJsonBody } from './json-body.js';
 import { registerOpenApi } from './openapi.js';
-import { apiOptionsFrom, resolveApiOptions, type ApiOptions, type WorkerConfigView } from './options.js';
+import { apiOptionsFrom, DEFAULT_REALM, resolveApiOptions, type ApiOptions, type WorkerConfigView } from './options.js';
 import { bindConnectorLogger, RequestLog } from './request-log.js';
 import { RouteTable } from './route-table.js';
+import { basicAuthHook } from './security/basic-auth.js';
+import { readCredentialsFile } from './security/credentials-file.js';
 import { connectorLifecycleRoutes } from './routes/connector-lifecycle.js';
 import { connectorPluginRoutes } from './routes/connector-plugins.js';
 import { connectorRoutes } from './routes/connectors.js';
@@ -30,7 +33,7 @@ export type { ApiOptions } from './options.js';
 
 export interface BuildAppOptions {
   herder: Herder;
-  /** The worker config; CORS and admin settings are read from it by Kafka key name. */
+  /** The worker config; CORS, admin and authentication settings are read from it by Kafka key name. */
   workerConfig?: WorkerConfigView;
   /** Overrides what `workerConfig` says (tests, tools). */
   api?: ApiOptions;
@@ -83,12 +86,25 @@ export function buildApp({ herder, workerConfig, api = {}, logger }: BuildAppOpt
   }
   app.setErrorHandler(errorHandler(options.bodyLimit));
   app.setNotFoundHandler(notFoundHandler(routes));
+  // CORS before authentication: a browser reads a 401 only when it carries the CORS headers
   if (options.corsAllowOrigin) {
-    app.addHook('onRequest', corsHook({ allowOrigin: options.corsAllowOrigin, allowMethods: options.corsAllowMethods }));
+    app.addHook('onRequest', corsHook({
+      allowOrigin: options.corsAllowOrigin,
+      allowMethods: options.corsAllowMethods,
+      allowAuthorization: options.basicAuth !== null,
+    }));
+  }
+  if (options.basicAuth !== null) {
+    app.addHook('onRequest', basicAuthHook({
+      credentials: readCredentialsFile(options.basicAuth.credentialsFile),
+      realm: options.basicAuth.realm ?? DEFAULT_REALM,
+      healthPublic: options.basicAuth.healthPublic ?? true,
+      corsPreflight: Boolean(options.corsAllowOrigin),
+    }));
   }
   app.addHook('onSend', jsonWithoutCharset);
 
-  registerOpenApi(app, { ui: options.docs });
+  registerOpenApi(app, { ui: options.docs, basicAuth: options.basicAuth !== null });
   void app.register(async (connect) => {
     connect.removeAllContentTypeParsers();
     connect.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
@@ -102,12 +118,14 @@ export function buildApp({ herder, workerConfig, api = {}, logger }: BuildAppOpt
     connect.addHook('onRequest', bindConnectorLogger);
 
     const deps: RouteDeps = { herder, ask: herderRequest(herder, options.requestTimeoutMs), options };
-    rootRoutes(connect, deps);
-    connectorRoutes(connect, deps);
-    connectorLifecycleRoutes(connect, deps);
-    offsetRoutes(connect, deps);
-    connectorPluginRoutes(connect, deps);
-    if (options.adminEnabled) loggerRoutes(connect, deps);
+    if (options.routes !== 'admin') {
+      rootRoutes(connect, deps);
+      connectorRoutes(connect, deps);
+      connectorLifecycleRoutes(connect, deps);
+      offsetRoutes(connect, deps);
+      connectorPluginRoutes(connect, deps);
+    }
+    if (options.routes !== 'regular') loggerRoutes(connect, deps);
   });
   return app;
 }

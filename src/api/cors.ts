@@ -9,6 +9,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export interface CorsOptions {
   allowOrigin: string;
   allowMethods?: string | null;
+  /** Let cross-origin requests send `Authorization` (basic authentication is on). */
+  allowAuthorization?: boolean;
 }
 
 // Jetty CrossOriginFilter defaults, which Kafka does not override
@@ -33,7 +35,9 @@ function originMatcher(allowOrigin: string): (origin: string) => boolean {
 export function corsHook(options: CorsOptions) {
   const allowed = originMatcher(options.allowOrigin);
   const methods = options.allowMethods ? list(options.allowMethods) : DEFAULT_METHODS;
-  const allowedHeaders = new Set(ALLOWED_HEADERS.map((h) => h.toLowerCase()));
+  // Jetty's default list lacks Authorization; without it a browser could not send basic credentials
+  const headers = options.allowAuthorization ? [...ALLOWED_HEADERS, 'Authorization'] : ALLOWED_HEADERS;
+  const allowedHeaders = new Set(headers.map((h) => h.toLowerCase()));
 
   return async function cors(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const origin = request.headers.origin;
@@ -46,7 +50,7 @@ export function corsHook(options: CorsOptions) {
       if (!methods.includes(requestedMethod)) return;
       if (!requestedHeaders.every((h) => allowedHeaders.has(h.toLowerCase()))) return;
       reply.header('access-control-allow-methods', methods.join(','));
-      reply.header('access-control-allow-headers', ALLOWED_HEADERS.join(','));
+      reply.header('access-control-allow-headers', headers.join(','));
       reply.header('access-control-max-age', PREFLIGHT_MAX_AGE_SECONDS);
     }
     reply.header('access-control-allow-origin', origin);

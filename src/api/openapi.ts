@@ -21,10 +21,12 @@ const DESCRIPTION = [
 ].join(' ');
 
 /** Registers the document generator (and the UI); call before any route is registered. */
-export function registerOpenApi(app: FastifyInstance, { ui }: { ui: boolean }): void {
+export function registerOpenApi(app: FastifyInstance, { ui, basicAuth = false }: { ui: boolean; basicAuth?: boolean }): void {
   void app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
+      // with basic authentication on, Swagger UI offers an Authorize button for it
+      ...(basicAuth ? { components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic' } } }, security: [{ basicAuth: [] }] } : {}),
       info: { title: 'milvus-connect REST API', description: DESCRIPTION, version: '3.9.0' },
       tags: [
         { name: 'worker', description: 'Worker info and health' },

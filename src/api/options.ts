@@ -9,8 +9,13 @@ export interface ApiOptions {
   corsAllowOrigin?: string | null;
   /** `access.control.allow.methods`; Jetty's default (GET,POST,HEAD) when blank. */
   corsAllowMethods?: string | null;
-  /** `/admin/loggers` is served unless `admin.listeners` is set to an empty list. */
-  adminEnabled?: boolean;
+  /**
+   * Which resources this app serves: `all` (the regular ones and `/admin/*`), `regular` (no `/admin/*`:
+   * `admin.listeners` is empty, or a separate admin app serves them) or `admin` (only `/admin/*`).
+   */
+  routes?: ApiRoutes;
+  /** HTTP basic authentication; none when null. */
+  basicAuth?: BasicAuthSettings | null;
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
   /** How long a request waits for the herder (Connect: 90 s). */
@@ -24,7 +29,20 @@ export interface ApiOptions {
   docs?: boolean;
 }
 
+export type ApiRoutes = 'all' | 'regular' | 'admin';
+
+export interface BasicAuthSettings {
+  /** `rest.basic.auth.credentials.file`: `user:scrypt$…` lines, read when the app is built. */
+  credentialsFile: string;
+  /** `rest.basic.auth.realm` */
+  realm?: string;
+  /** `rest.basic.auth.health.public`: `GET /health` without credentials (default true). */
+  healthPublic?: boolean;
+}
+
 export type ResolvedApiOptions = Required<ApiOptions>;
+
+export const DEFAULT_REALM = 'Kafka Connect';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -48,18 +66,24 @@ function text(value: unknown): string | null {
 }
 
 /**
- * Reads `access.control.allow.origin`, `access.control.allow.methods` and `admin.listeners`.
- * `admin.listeners` unset keeps the admin endpoints on the regular listener; set to an empty list it
- * disables them. A non-empty list asks for a separate admin listener, which this process does not
- * open: the endpoints then stay on the regular listener.
+ * Reads `access.control.allow.origin`, `access.control.allow.methods`, `admin.listeners` and the
+ * `rest.basic.auth.*` keys. `admin.listeners` unset keeps the admin endpoints on this app; an empty list
+ * disables them; a list of URLs moves them to a separate app (built with `routes: 'admin'`).
  */
 export function apiOptionsFrom(config: WorkerConfigView): ApiOptions {
   const adminListeners = read(config, 'admin.listeners');
-  const adminDisabled = adminListeners === '' || (Array.isArray(adminListeners) && adminListeners.length === 0);
+  const adminHere = adminListeners === null || adminListeners === undefined;
+  const credentialsFile = text(read(config, 'rest.basic.auth.credentials.file'));
+  const healthPublic = read(config, 'rest.basic.auth.health.public');
   return {
     corsAllowOrigin: text(read(config, 'access.control.allow.origin')),
     corsAllowMethods: text(read(config, 'access.control.allow.methods')),
-    adminEnabled: !adminDisabled,
+    routes: adminHere ? 'all' : 'regular',
+    basicAuth: credentialsFile === null ? null : {
+      credentialsFile,
+      realm: text(read(config, 'rest.basic.auth.realm')) ?? DEFAULT_REALM,
+      healthPublic: typeof healthPublic === 'boolean' ? healthPublic : true,
+    },
   };
 }
 
@@ -67,7 +91,8 @@ export function resolveApiOptions(options: ApiOptions): ResolvedApiOptions {
   return {
     corsAllowOrigin: options.corsAllowOrigin ?? null,
     corsAllowMethods: options.corsAllowMethods ?? null,
-    adminEnabled: options.adminEnabled ?? true,
+    routes: options.routes ?? 'all',
+    basicAuth: options.basicAuth ?? null,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     healthCheckTimeoutMs: options.healthCheckTimeoutMs ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS,

@@ -1,6 +1,6 @@
-/** A REST listener: `http://host:port`; an empty host means every interface. */
+/** A REST listener: `http://host:port` or `https://host:port`; an empty host means every interface. */
 export interface Listener {
-  readonly protocol: 'http';
+  readonly protocol: 'http' | 'https';
   readonly host: string;
   readonly port: number;
   /** as configured */
@@ -15,9 +15,13 @@ export function parseListener(url: string): Listener {
   const match = LISTENER.exec(url.trim());
   if (!match) throw new Error(`Could not parse listener '${url}': expected <protocol>://<host>:<port>, e.g. http://:8083`);
   const protocol = match[1].toLowerCase();
-  if (protocol === 'https') throw new Error(`Listener '${url}' uses https, which this worker does not serve: terminate TLS in front of it`);
-  if (protocol !== 'http') throw new Error(`Listener '${url}' has the unknown protocol '${match[1]}'; use http`);
+  if (protocol !== 'http' && protocol !== 'https') throw new Error(`Listener '${url}' has the unknown protocol '${match[1]}'; use http or https`);
   const port = Number(match[4]);
   if (port > 65535) throw new Error(`Listener '${url}' has the port ${port}, above 65535`);
-  return { protocol: 'http', host: match[2] ?? match[3], port, url: url.trim() };
+  return { protocol, host: match[2] ?? match[3], port, url: url.trim() };
+}
+
+/** Whether only this machine can reach the listener (an empty host is every interface, so not loopback). */
+export function isLoopback(listener: Listener): boolean {
+  return listener.host === 'localhost' || listener.host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(listener.host);
 }

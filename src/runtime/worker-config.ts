@@ -10,38 +10,17 @@ import {
   type ConfigKey,
   type Validator,
 } from '../plugin/index.js';
-import { parseListener, type Listener } from './listener.js';
+import { isLoopback, parseListener, type Listener } from './listener.js';
 import { LogLevel, parseLogLevel } from './loggers.js';
+import { ADMIN_LISTENERS_HTTPS_PREFIX, LISTENERS_HTTPS_PREFIX, REST_SERVER_CONFIG_KEYS, sslSettingsFor, unusedSslKeyWarning, type SslSettings } from './rest-server-config.js';
 import { propertiesFromEnv, readPropertiesFile, type ConfigSources } from './worker-config-sources.js';
 
 export { parseListener, type Listener } from './listener.js';
-
-function listenerList(options: { allowEmpty: boolean }): Validator {
-  return (name, value) => {
-    if (value === null) {
-      if (options.allowEmpty) return;
-      throw invalidValue(name, null, 'at least one URL is expected, e.g. http://:8083');
-    }
-    const urls = value as string[];
-    if (urls.length === 0 && !options.allowEmpty) throw invalidValue(name, urls, 'at least one URL is expected, e.g. http://:8083');
-    for (const url of urls) {
-      try {
-        parseListener(url);
-      } catch (e) {
-        throw invalidValue(name, urls, (e as Error).message);
-      }
-    }
-  };
-}
 
 function nonEmptyList(what: string): Validator {
   return (name, value) => {
     if (value === null || (value as string[]).length === 0) throw invalidValue(name, value, `at least one ${what} is required`);
   };
-}
-
-function optionalPort(name: string, value: unknown): void {
-  if (value !== null) Validators.between(0, 65535)(name, value);
 }
 
 function logLevelName(name: string, value: unknown): void {
@@ -152,53 +131,7 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       documentation: 'Which consumer.override.* keys connector configs may set: All, None, or Principal (only sasl.jaas.config, sasl.mechanism and security.protocol).',
     },
   ]),
-  ...grouped('REST', [
-    {
-      name: 'listeners',
-      type: ConfigType.LIST,
-      defaultValue: 'http://:8083',
-      validator: listenerList({ allowEmpty: false }),
-      importance: Importance.LOW,
-      documentation: 'URLs the REST API listens on, comma-separated: http://:8083 is every interface, http://127.0.0.1:8083 loopback only, port 0 a free port. Only http; terminate TLS in front of the worker.',
-    },
-    {
-      name: 'admin.listeners',
-      type: ConfigType.LIST,
-      defaultValue: null,
-      validator: listenerList({ allowEmpty: true }),
-      importance: Importance.LOW,
-      documentation: 'The /admin endpoints: unset serves them on the regular listeners, an empty value disables them. A list of URLs is accepted, but no separate admin listener is opened: the endpoints stay on the regular listeners (a warning says so).',
-    },
-    {
-      name: 'rest.advertised.host.name',
-      type: ConfigType.STRING,
-      defaultValue: null,
-      importance: Importance.LOW,
-      documentation: 'Host name this worker is known by (worker_id in statuses). Defaults to the first listener\'s host, or the machine\'s host name when that host is empty.',
-    },
-    {
-      name: 'rest.advertised.port',
-      type: ConfigType.INT,
-      defaultValue: null,
-      validator: optionalPort,
-      importance: Importance.LOW,
-      documentation: 'Port this worker is known by (worker_id in statuses). Defaults to the first listener\'s port.',
-    },
-    {
-      name: 'access.control.allow.origin',
-      type: ConfigType.STRING,
-      defaultValue: '',
-      importance: Importance.LOW,
-      documentation: 'Access-Control-Allow-Origin for REST requests: empty disables CORS, * allows any origin, or a list of origins.',
-    },
-    {
-      name: 'access.control.allow.methods',
-      type: ConfigType.STRING,
-      defaultValue: '',
-      importance: Importance.LOW,
-      documentation: 'Methods allowed in cross-origin requests (Access-Control-Allow-Methods); empty means GET, POST, HEAD.',
-    },
-  ]),
+  ...REST_SERVER_CONFIG_KEYS,
   ...grouped('Storage', [
     {
       name: 'sqlite.path',
@@ -246,7 +179,8 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   'offset.storage.file.filename': 'sink connectors commit their offsets to Kafka consumer groups (connect-<connector name>)',
   'plugin.path': 'connectors and converters are built in',
   'config.providers': 'config providers (${provider:path:key} placeholders) are not supported',
-  'rest.advertised.listener': 'only http listeners are served',
+  'rest.advertised.listener': 'a standalone worker forwards no requests to other workers, so no listener is advertised',
+  'rest.extension.classes': 'REST extensions are Java classes; for basic authentication set rest.basic.auth.credentials.file',
   'group.id': DISTRIBUTED_ONLY,
   'config.storage.topic': DISTRIBUTED_ONLY,
   'offset.storage.topic': DISTRIBUTED_ONLY,
@@ -262,6 +196,8 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
 function unusedKeyWarning(key: string): string | null {
   if (Object.hasOwn(IGNORED_KEYS, key)) return `The configuration '${key}' is ignored by this worker: ${IGNORED_KEYS[key]}.`;
   if (WORKER_CONFIG_DEF.keys.has(key) || PASSTHROUGH_PREFIXES.some((p) => key.startsWith(p))) return null;
+  const ssl = unusedSslKeyWarning(key);
+  if (ssl !== null) return ssl;
   const unknown = `The configuration '${key}' was supplied but isn't a known config.`;
   if (key === 'connector.class') {
     return `${unknown.slice(0, -1)}: this looks like a connector config; the worker properties file comes first, connector files after it.`;
@@ -290,8 +226,9 @@ export class WorkerConfig extends ParsedConfig {
     const parsed = WORKER_CONFIG_DEF.parse(props);
     super(parsed.values, parsed.originals);
     const warnings = unusedKeyWarnings(props, sources);
-    if (this.adminListeners?.length) {
-      warnings.push('admin.listeners lists URLs, but no separate admin listener is opened: the /admin endpoints are served on the regular listeners.');
+    const exposed = [...this.listeners, ...(this.adminListeners ?? [])].filter((l) => l.protocol === 'http' && !isLoopback(l));
+    if (this.basicAuthCredentialsFile !== null && exposed.length > 0) {
+      warnings.push(`Basic authentication is on, but ${exposed.map((l) => l.url).join(', ')} ${exposed.length === 1 ? 'is' : 'are'} plain http reachable from other machines: passwords cross the network readable. Use https listeners or TLS in front of the worker.`);
     }
     this.warnings = warnings;
   }
@@ -300,10 +237,25 @@ export class WorkerConfig extends ParsedConfig {
     return this.getList('listeners').map(parseListener);
   }
 
-  /** null: served on the regular listeners; []: disabled. */
+  /** null: served on the regular listeners; []: disabled; otherwise only on these. */
   get adminListeners(): Listener[] | null {
     const urls = this.get('admin.listeners') as string[] | null;
     return urls === null ? null : urls.map(parseListener);
+  }
+
+  /** The `ssl.*` settings of https listeners (from `listeners.https.ssl.*` when any is set). */
+  get listenersSsl(): SslSettings {
+    return sslSettingsFor(this, LISTENERS_HTTPS_PREFIX);
+  }
+
+  /** The `ssl.*` settings of https admin listeners (from `admin.listeners.https.ssl.*` when any is set). */
+  get adminListenersSsl(): SslSettings {
+    return sslSettingsFor(this, ADMIN_LISTENERS_HTTPS_PREFIX);
+  }
+
+  /** `rest.basic.auth.credentials.file`; null when the REST API needs no credentials. */
+  get basicAuthCredentialsFile(): string | null {
+    return this.getString('rest.basic.auth.credentials.file') || null;
   }
 
   /** `<advertised host>:<advertised port>` as Kafka's standalone worker id. */

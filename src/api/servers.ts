@@ -1,0 +1,103 @@
+/**
+ * Opens the REST listeners: one Node http or https server per listener URL, each handing its requests
+ * to the same Fastify app (Fastify's own server is never started). main.ts decides which app goes on
+ * which listeners — the regular one, and a separate admin app when `admin.listeners` lists URLs — and
+ * hands over the TLS options it built from the worker config.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { FastifyInstance } from 'fastify';
+
+/** A listener as parsed from `listeners` / `admin.listeners`; an empty host means every interface. */
+export interface ListenerAddress {
+  readonly protocol: 'http' | 'https';
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+}
+
+/** TLS server options plus how client certificates are treated (`ssl.client.auth`). */
+export interface HttpsOptions extends HttpsServerOptions {
+  readonly clientAuth: 'none' | 'requested' | 'required';
+}
+
+export interface RestServer {
+  /** Where it actually listens (a port 0 resolved), e.g. `https://127.0.0.1:8443`. */
+  readonly url: string;
+  readonly listener: ListenerAddress;
+  /** Stops accepting, closes idle connections, resolves when in-flight requests are done. */
+  close(): Promise<void>;
+}
+
+function urlOf(protocol: string, address: AddressInfo): string {
+  return `${protocol}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+}
+
+function createServerFor(app: FastifyInstance, listener: ListenerAddress, tls: HttpsOptions | null): Server {
+  const handle = (req: IncomingMessage, res: ServerResponse) => app.routing(req, res);
+  if (listener.protocol === 'http') return createHttpServer(handle);
+  if (tls === null) throw new Error(`The https listener ${listener.url} has no TLS settings`);
+  const { clientAuth, ...options } = tls;
+  const server = createHttpsServer(options, handle);
+  if (clientAuth === 'requested') {
+    // like a Java server that "wants" client auth: no certificate is fine, one that does not verify is not
+    server.on('secureConnection', (socket: TLSSocket) => {
+      if (!socket.authorized && Object.keys(socket.getPeerCertificate()).length > 0) socket.destroy();
+    });
+  }
+  return server;
+}
+
+function listenAt(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    server.once('error', onError);
+    server.listen({ host, port }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** An empty host is every interface: IPv6 and IPv4 where the machine has IPv6, else IPv4 only. */
+async function listenOn(server: Server, listener: ListenerAddress): Promise<void> {
+  if (listener.host !== '') return listenAt(server, listener.host, listener.port);
+  try {
+    await listenAt(server, '::', listener.port);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw e;
+    await listenAt(server, '0.0.0.0', listener.port);
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Serves `app` on every listener. `tls` is asked for once, and only when a listener is https, so
+ * http-only workers need no TLS settings. If one listener fails, those already opened are closed.
+ */
+export async function listenAll(app: FastifyInstance, listeners: readonly ListenerAddress[], tls: () => HttpsOptions): Promise<RestServer[]> {
+  await app.ready();
+  const httpsOptions = listeners.some((l) => l.protocol === 'https') ? tls() : null;
+  const servers: RestServer[] = [];
+  try {
+    for (const listener of listeners) {
+      const server = createServerFor(app, listener, httpsOptions);
+      await listenOn(server, listener);
+      servers.push({ url: urlOf(listener.protocol, server.address() as AddressInfo), listener, close: () => closeServer(server) });
+    }
+  } catch (e) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw e;
+  }
+  return servers;
+}
