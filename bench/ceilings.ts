@@ -1,0 +1,142 @@
+/**
+ * What Kafka and Milvus allow on this machine, measured in the same run on the same data:
+ *  - Milvus: the rows the sink would write (ids 0..N, same vectors), upserted straight from the
+ *    process with the SDK, one client per task and `inFlight` requests per client of `batchRows` rows,
+ *    timed like the service (until a Strong-consistency count shows every row).
+ *  - Kafka: the same topic consumed by `tasks` kafkajs consumers in one group with the service's fetch
+ *    settings, writing nothing; timed until every record was handed over.
+ */
+import type { Kafka } from 'kafkajs';
+import type { MilvusClient, RowData } from '@zilliz/milvus2-sdk-node';
+import { rowFor } from './dataset.js';
+import { createBenchCollection, dropCollection, openMilvus, waitForCount } from './milvus.js';
+import { progress } from './progress.js';
+
+export interface CeilingResult {
+  readonly records: number;
+  readonly seconds: number;
+  readonly recordsPerSecond: number;
+}
+
+export interface MilvusCeilingOptions {
+  readonly milvusAddress: string;
+  readonly collection: string;
+  readonly records: number;
+  readonly dim: number;
+  readonly partitions: number;
+  readonly tasks: number;
+  readonly batchRows: number;
+  readonly inFlight: number;
+  readonly countIntervalMs: number;
+}
+
+/** Ids of partition p in order (record i went to partition i % P), cut into batches of `size`. */
+function* partitionBatches(p: number, partitions: number, records: number, size: number): Generator<number[]> {
+  let batch: number[] = [];
+  for (let id = p; id < records; id += partitions) {
+    batch.push(id);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingResult> {
+  const admin = await openMilvus(o.milvusAddress);
+  const clients: MilvusClient[] = [];
+  try {
+    await createBenchCollection(admin, o.collection, o.dim);
+    for (let t = 0; t < o.tasks; t++) clients.push(await openMilvus(o.milvusAddress));
+    const shown = progress(`Milvus ceiling ${o.dim}-dim`, o.records, 'rows');
+    let acked = 0;
+    const started = performance.now();
+    // partitions are spread over tasks like Kafka's range assignor does: task t owns p ≡ t (mod tasks)
+    const work = clients.map(async (client, t) => {
+      const batches: Generator<number[]>[] = [];
+      for (let p = t; p < o.partitions; p += o.tasks) batches.push(partitionBatches(p, o.partitions, o.records, o.batchRows));
+      const take = (): number[] | undefined => {
+        while (batches.length > 0) {
+          const next = batches[0].next();
+          if (!next.done) return next.value;
+          batches.shift();
+        }
+        return undefined;
+      };
+      const slot = async (): Promise<void> => {
+        for (let ids = take(); ids !== undefined; ids = take()) {
+          const data: RowData[] = ids.map((id) => ({ ...rowFor(id, o.dim) }));
+          const result = await client.upsert({ collection_name: o.collection, data });
+          if (result.status.error_code !== 'Success') throw new Error(`ceiling upsert failed: ${result.status.reason}`);
+          acked += ids.length;
+          shown.update(acked);
+        }
+      };
+      await Promise.all(Array.from({ length: o.inFlight }, slot));
+    });
+    const counting = Promise.all(work).then(() =>
+      waitForCount(admin, o.collection, o.records, { intervalMs: o.countIntervalMs, timeoutMs: 600_000 }),
+    );
+    const visibleAt = await counting;
+    const seconds = (visibleAt - started) / 1000;
+    shown.end(`${Math.round(o.records / seconds).toLocaleString('en-US')} rows/s`);
+    return { records: o.records, seconds, recordsPerSecond: o.records / seconds };
+  } finally {
+    await Promise.all(clients.map((c) => c.closeConnection().catch(() => undefined)));
+    // free Milvus Lite's memory before the service's run
+    await dropCollection(admin, o.collection).catch(() => undefined);
+    await admin.closeConnection().catch(() => undefined);
+  }
+}
+
+export interface KafkaCeilingOptions {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly records: number;
+  readonly tasks: number;
+  readonly groupId: string;
+  /** the service's consumer settings (kafkajs names) */
+  readonly consumer: { maxBytes: number; maxBytesPerPartition: number; minBytes: number; maxWaitTimeInMs: number };
+}
+
+export async function kafkaCeiling(o: KafkaCeilingOptions): Promise<CeilingResult> {
+  const consumers = Array.from({ length: o.tasks }, () =>
+    o.kafka.consumer({ groupId: o.groupId, sessionTimeout: 45_000, heartbeatInterval: 3_000, ...o.consumer }),
+  );
+  const shown = progress(`Kafka ceiling (${o.topic})`, o.records, 'records');
+  let seen = 0;
+  let resolveDone!: (at: number) => void;
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  const started = performance.now();
+  try {
+    await Promise.all(
+      consumers.map(async (consumer) => {
+        await consumer.connect();
+        await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
+        await consumer.run({
+          autoCommit: false,
+          partitionsConsumedConcurrently: 1,
+          eachBatch: async ({ batch }) => {
+            seen += batch.messages.length;
+            shown.update(seen);
+            if (seen >= o.records) resolveDone(performance.now());
+          },
+        });
+      }),
+    );
+    const at = await withTimeout(done, 600_000, `Kafka ceiling: ${seen} of ${o.records} records after 600 s`);
+    const seconds = (at - started) / 1000;
+    shown.end(`${Math.round(o.records / seconds).toLocaleString('en-US')} records/s`);
+    return { records: o.records, seconds, recordsPerSecond: o.records / seconds };
+  } finally {
+    await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
+}

@@ -1,0 +1,174 @@
+/**
+ * The run's results: the targets of the issue evaluated as PASS/FAIL, a table for the terminal (also
+ * pasted into docs/benchmark.md), and everything as JSON under bench/results/.
+ */
+import { writeFileSync } from 'node:fs';
+import type { BackfillResult } from './backfill.js';
+import type { CeilingResult } from './ceilings.js';
+import type { RestLoadResult } from './rest-load.js';
+import { MiB, round } from './stats.js';
+import type { SteadyResult } from './steady.js';
+
+export interface BackfillEntry {
+  readonly service: BackfillResult;
+  readonly milvusCeiling: CeilingResult | null;
+  readonly kafkaCeiling: CeilingResult | null;
+  /** service rate ÷ min(Milvus ceiling, Kafka ceiling) */
+  readonly ratio: number | null;
+}
+
+export interface BenchResults {
+  readonly run: Record<string, unknown>;
+  readonly machine: Record<string, unknown>;
+  readonly versions: Record<string, unknown>;
+  readonly settings: Record<string, unknown>;
+  readonly backfills: BackfillEntry[];
+  steady: SteadyResult | null;
+  readonly rest: { loaded: RestLoadResult[]; idle: RestLoadResult[] };
+  targets: Target[];
+}
+
+export interface Target {
+  readonly name: string;
+  readonly figure: string;
+  readonly limit: string;
+  readonly pass: boolean | null;
+}
+
+export function ratioOf(service: BackfillResult, milvus: CeilingResult | null, kafka: CeilingResult | null): number | null {
+  if (!milvus || !kafka) return null;
+  return service.recordsPerSecond / Math.min(milvus.recordsPerSecond, kafka.recordsPerSecond);
+}
+
+const fmt = (n: number | null | undefined, digits = 0): string =>
+  n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The issue's targets, from what the run measured (null when the phase did not run). */
+export function evaluateTargets(r: BenchResults, mainDim: number): Target[] {
+  const main = r.backfills.find((b) => b.service.dim === mainDim);
+  const status = (list: RestLoadResult[]) => list.find((x) => x.path.endsWith('/status'));
+  const loaded = status(r.rest.loaded);
+  const idle = status(r.rest.idle);
+  const s = main?.service;
+  const bounded = s ? s.rssSecondHalfMax <= s.rssFirstHalfMax * 1.1 : null;
+  return [
+    {
+      name: `backfill ${mainDim}-dim vs ceiling`,
+      figure: main?.ratio == null ? 'n/a' : `${fmt(main.ratio * 100, 1)}% of min(Milvus, Kafka)`,
+      limit: '≥ 90%',
+      pass: main?.ratio == null ? null : main.ratio >= 0.9,
+    },
+    {
+      name: `service CPU per 1,000 ${mainDim}-dim JSON records`,
+      figure: s ? `${fmt(s.cpuMsPer1000, 1)} ms` : 'n/a',
+      limit: '≤ 100 ms',
+      pass: s ? s.cpuMsPer1000 <= 100 : null,
+    },
+    {
+      name: 'service peak RSS during the backfill',
+      figure: s ? `${fmt(s.peakRssBytes / MiB, 0)} MiB` : 'n/a',
+      limit: '≤ 300 MiB',
+      pass: s ? s.peakRssBytes <= 300 * MiB : null,
+    },
+    {
+      name: 'service RSS bounded (2nd-half peak vs 1st-half peak)',
+      figure: s ? `${fmt(s.rssSecondHalfMax / MiB, 0)} vs ${fmt(s.rssFirstHalfMax / MiB, 0)} MiB` : 'n/a',
+      limit: '≤ +10%',
+      pass: bounded,
+    },
+    {
+      name: 'produce→visible p99 at 50% of the backfill rate',
+      figure: r.steady ? `${fmt(r.steady.latencyMs.p99)} ms` : 'n/a',
+      limit: '≤ 1,000 ms',
+      pass: r.steady ? r.steady.latencyMs.p99 <= 1000 && r.steady.missing === 0 : null,
+    },
+    {
+      name: `REST GET …/status p99 at ${loaded?.targetRate ?? 500} req/s during ingestion`,
+      figure: loaded ? `${fmt(loaded.latencyMs.p99, 1)} ms` : 'n/a',
+      limit: '≤ 5 ms',
+      pass: loaded ? loaded.latencyMs.p99 <= 5 && loaded.non2xx === 0 && loaded.errors === 0 : null,
+    },
+    {
+      name: 'REST GET …/status throughput when idle',
+      figure: idle ? `${fmt(idle.requestsPerSecond)} req/s` : 'n/a',
+      limit: '≥ 10,000 req/s',
+      pass: idle ? idle.requestsPerSecond >= 10_000 && idle.non2xx === 0 : null,
+    },
+  ];
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** Markdown tables: readable in a terminal and pasted as is into docs/benchmark.md. */
+export function renderTables(r: BenchResults): string {
+  const parts: string[] = [];
+  parts.push(
+    table(
+      ['backfill', 'records', 'service rec/s', 'Milvus ceiling', 'Kafka ceiling', 'ratio', 'CPU ms/1k rec', 'peak RSS MiB', 'ELD p99 ms', 'GC ms (%)'],
+      r.backfills.map((b) => {
+        const s = b.service;
+        return [
+          `${s.dim}-dim`,
+          fmt(s.records),
+          fmt(s.recordsPerSecond),
+          fmt(b.milvusCeiling?.recordsPerSecond),
+          fmt(b.kafkaCeiling?.recordsPerSecond),
+          b.ratio === null ? 'n/a' : `${fmt(b.ratio * 100, 1)}%`,
+          fmt(s.cpuMsPer1000, 1),
+          fmt(s.peakRssBytes / MiB),
+          fmt(s.probe.eventLoopDelayMs.p99, 1),
+          `${fmt(s.probe.gc.ms)} (${fmt((100 * s.probe.gc.ms) / (s.seconds * 1000), 1)}%)`,
+        ];
+      }),
+    ),
+  );
+  if (r.steady) {
+    const st = r.steady;
+    parts.push(
+      table(
+        ['steady latency', 'target rec/s', 'produced rec/s', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ELD p99 ms'],
+        [[
+          'produce→visible',
+          fmt(st.targetRate),
+          fmt(st.producedRate),
+          fmt(st.latencyMs.count),
+          fmt(st.latencyMs.p50),
+          fmt(st.latencyMs.p99),
+          fmt(st.latencyMs.max),
+          fmt(st.missing),
+          fmt(st.probe.eventLoopDelayMs.p99, 1),
+        ]],
+      ),
+    );
+  }
+  const restRows = (list: RestLoadResult[], phase: string) =>
+    list.map((x) => [
+      `${phase} GET ${x.path.replace(/\/connectors\/[^/]+/, '/connectors/{c}')}`,
+      x.targetRate === null ? `max (${x.connections} conn)` : `${fmt(x.targetRate)}/s`,
+      fmt(x.requestsPerSecond),
+      fmt(x.latencyMs.p50, 1),
+      fmt(x.latencyMs.p99, 1),
+      fmt(x.latencyMs.max, 1),
+      fmt(x.non2xx + x.errors + x.timeouts),
+    ]);
+  if (r.rest.loaded.length + r.rest.idle.length > 0) {
+    parts.push(
+      table(['REST', 'rate', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'], [...restRows(r.rest.loaded, 'ingesting'), ...restRows(r.rest.idle, 'idle')]),
+    );
+  }
+  parts.push(
+    table(
+      ['target', 'figure', 'limit', 'result'],
+      r.targets.map((t) => [t.name, t.figure, t.limit, t.pass === null ? 'NOT RUN' : t.pass ? 'PASS' : 'FAIL']),
+    ),
+  );
+  return parts.join('\n\n');
+}
+
+export function writeResults(file: string, r: BenchResults): void {
+  writeFileSync(file, `${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'number' ? round(v) : v), 2)}\n`);
+}

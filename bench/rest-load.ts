@@ -1,0 +1,67 @@
+/**
+ * REST load with autocannon, run as its own process (its CLI, JSON output) so the harness's own work
+ * (producer, latency poller) never delays the load generator's event loop and inflates the latencies.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO } from './service.js';
+
+export interface RestLoadResult {
+  readonly path: string;
+  readonly seconds: number;
+  /** fixed rate asked for, or null for as fast as possible */
+  readonly targetRate: number | null;
+  readonly connections: number;
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  readonly latencyMs: { p50: number; p99: number; max: number; mean: number };
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+}
+
+interface AutocannonJson {
+  requests: { total: number; average: number };
+  latency: { p50: number; p99: number; max: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+}
+
+const CLI = join(REPO, 'node_modules', 'autocannon', 'autocannon.js');
+
+export function restLoad(options: { baseUrl: string; path: string; seconds: number; connections: number; rate?: number }): Promise<RestLoadResult> {
+  const args = [CLI, '--json', '--no-progress', '-c', String(options.connections), '-d', String(options.seconds)];
+  if (options.rate !== undefined) args.push('-R', String(options.rate));
+  args.push(`${options.baseUrl}${options.path}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${err}`));
+      let json: AutocannonJson;
+      try {
+        json = JSON.parse(out.slice(out.indexOf('{'))) as AutocannonJson;
+      } catch {
+        return reject(new Error(`autocannon printed no JSON: ${out}${err}`));
+      }
+      resolve({
+        path: options.path,
+        seconds: json.duration,
+        targetRate: options.rate ?? null,
+        connections: options.connections,
+        requests: json.requests.total,
+        requestsPerSecond: json.requests.total / json.duration,
+        latencyMs: { p50: json.latency.p50, p99: json.latency.p99, max: json.latency.max, mean: json.latency.average },
+        non2xx: json.non2xx,
+        errors: json.errors,
+        timeouts: json.timeouts,
+      });
+    });
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * `npm run bench`: how close the service comes to what Kafka and Milvus allow, measured in one run on
+ * one machine. Starts a private stack and the service, runs the workloads (backfill with its ceilings,
+ * steady latency with REST load, idle REST, backfill variants), prints the tables with the targets as
+ * PASS/FAIL and writes everything to bench/results/<run>.json. See docs/benchmark.md.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { consumerOptions, withPrefix } from '../src/runtime/kafka/client-config.js';
+import { backfill } from './backfill.js';
+import { startStack, type BenchStack } from './bench-stack.js';
+import { kafkaCeiling, milvusCeiling } from './ceilings.js';
+import { createTopic, kafkaClient, produceRange } from './dataset.js';
+import { machine, versions } from './environment.js';
+import { dropCollection, openMilvus } from './milvus.js';
+import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { say } from './progress.js';
+import { evaluateTargets, ratioOf, renderTables, writeResults, type BenchResults } from './report.js';
+import { restLoad, type RestLoadResult } from './rest-load.js';
+import { buildService, REPO, Service } from './service.js';
+import { sleep } from './stats.js';
+import { steady } from './steady.js';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+const COUNT_INTERVAL_MS = 250;
+
+function connectorConfig(o: BenchOptions, stack: BenchStack, topic: string, collection: string): Record<string, string> {
+  return {
+    'connector.class': 'com.milvus.io.kafka.MilvusSinkConnector',
+    'tasks.max': String(o.tasks),
+    topics: topic,
+    'public.endpoint': `http://${stack.milvusAddress}`,
+    'collection.name': collection,
+    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'value.converter.schemas.enable': 'false',
+    'batch.max.rows': String(o.batchRows),
+    'max.in.flight.requests': String(o.inFlight),
+    ...o.connectorProps,
+  };
+}
+
+/** The kafkajs fetch settings the service's consumers get, so the Kafka ceiling uses the same ones. */
+function serviceConsumerSettings(o: BenchOptions, bootstrap: string) {
+  const props = { ...withPrefix('consumer.', o.workerProps), ...withPrefix('consumer.override.', o.connectorProps) };
+  const { consumer } = consumerOptions(props, { bootstrapServers: [bootstrap], clientId: 'bench', groupId: 'bench' });
+  return { maxBytes: consumer.maxBytes!, maxBytesPerPartition: consumer.maxBytesPerPartition!, minBytes: consumer.minBytes!, maxWaitTimeInMs: consumer.maxWaitTimeInMs! };
+}
+
+/** The three endpoints, one after the other, each for `seconds`. */
+async function restPhase(service: Service, connector: string, seconds: number, connections: number, rate?: number): Promise<RestLoadResult[]> {
+  const out: RestLoadResult[] = [];
+  for (const path of ['/connectors', `/connectors/${connector}/status`, `/connectors/${connector}/config`]) {
+    const result = await restLoad({ baseUrl: service.url, path, seconds, connections, rate });
+    say(`REST ${rate ? `${rate} req/s` : 'max'} GET ${path}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
+    out.push(result);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const parsed = parseOptions(process.argv.slice(2));
+  if (parsed === 'help') return void process.stdout.write(USAGE);
+  const o = parsed;
+  const runId = `${new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z')}${o.quick ? '-quick' : ''}`;
+  const runDir = join(REPO, '.cache', 'bench', 'runs', runId);
+  mkdirSync(runDir, { recursive: true });
+  const resultsFile = join(REPO, 'bench', 'results', `${runId}.json`);
+  const startedAt = new Date().toISOString();
+
+  const build = o.runtime === 'dist' ? buildService() : { entry: '', typeErrors: false };
+  const stack = await startStack(`bench-${process.pid}`);
+  let service: Service | undefined;
+  let milvus: MilvusClient | undefined;
+  let failed = true;
+  const cleanup = async (): Promise<void> => {
+    await service?.stop().catch(() => undefined);
+    await milvus?.closeConnection().catch(() => undefined);
+    await stack.stop(failed);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: stopping the service and the stack…`);
+      void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
+
+  try {
+    const kafka = kafkaClient(stack.kafkaBootstrap, 'bench');
+    milvus = await openMilvus(stack.milvusAddress);
+    service = await Service.start({ runDir, kafkaBootstrap: stack.kafkaBootstrap, runtime: o.runtime, entry: build.entry, workerProps: o.workerProps, cpuProf: o.cpuProf });
+    const consumer = serviceConsumerSettings(o, stack.kafkaBootstrap);
+    const suffix = runId.replace(/\D/g, '').slice(-8);
+    const results: BenchResults = {
+      run: { id: runId, startedAt, label: o.label, quick: o.quick, options: o, serviceRuntime: o.runtime, buildHadTypeErrors: build.typeErrors, serviceLog: service.logFile },
+      machine: machine(),
+      versions: versions(stack.versions),
+      settings: { consumer, countIntervalMs: COUNT_INTERVAL_MS, workerProps: o.workerProps, connector: connectorConfig(o, stack, 'bench-<dim>', `bench_<dim>_${suffix}`) },
+      backfills: [],
+      steady: null,
+      rest: { loaded: [], idle: [] },
+      targets: [],
+    };
+
+    for (const dim of [o.dim, ...o.variants.filter((d) => d !== o.dim)]) {
+      const main = dim === o.dim;
+      const records = main ? o.records : o.variantRecords;
+      const topic = `bench-${dim}`;
+      const collection = `bench_${dim}_${suffix}`;
+      const connector = `bench-${dim}`;
+      say(`— ${dim}-dim: ${records.toLocaleString('en-US')} records in ${o.partitions} partitions —`);
+      await createTopic(kafka, topic, o.partitions);
+      await produceRange(kafka, topic, o.partitions, dim, 0, records, `produce ${dim}-dim`);
+      const kafkaResult = o.skipCeilings
+        ? null
+        : await kafkaCeiling({ kafka, topic, records, tasks: o.tasks, groupId: `bench-kafka-ceiling-${dim}`, consumer });
+      const milvusResult = o.skipCeilings
+        ? null
+        : await milvusCeiling({
+            milvusAddress: stack.milvusAddress,
+            collection: `ceiling_${dim}_${suffix}`,
+            records,
+            dim,
+            partitions: o.partitions,
+            tasks: o.tasks,
+            batchRows: o.batchRows,
+            inFlight: o.inFlight,
+            countIntervalMs: COUNT_INTERVAL_MS,
+          });
+      const config = connectorConfig(o, stack, topic, collection);
+      const result = await backfill({ service, milvus, connector, connectorConfig: config, collection, dim, records, countIntervalMs: COUNT_INTERVAL_MS });
+      results.backfills.push({ service: result, milvusCeiling: milvusResult, kafkaCeiling: kafkaResult, ratio: ratioOf(result, milvusResult, kafkaResult) });
+
+      if (main && o.steady) {
+        const rate = Math.max(1, Math.round(result.recordsPerSecond / 2));
+        // REST load at a fixed rate on each endpoint in turn while the steady phase runs
+        const slice = Math.max(1, Math.floor((o.steadySeconds - 4) / 3));
+        const loaded = sleep(2_000).then(() => restPhase(service!, connector, slice, 10, o.restRate));
+        loaded.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
+        results.steady = await steady({
+          kafka,
+          milvus,
+          service,
+          topic,
+          collection,
+          partitions: o.partitions,
+          dim,
+          firstId: records,
+          ratePerSecond: rate,
+          seconds: o.steadySeconds,
+        });
+        results.rest.loaded.push(...(await loaded));
+        await service.assertHealthy(connector);
+        say('idle REST phase (the connector is running with nothing to consume)…');
+        await sleep(2_000);
+        results.rest.idle.push(...(await restPhase(service, connector, o.restIdleSeconds, o.restConnections)));
+      }
+      await service.deleteConnector(connector);
+      await dropCollection(milvus, collection);
+    }
+
+    results.targets = evaluateTargets(results, o.dim);
+    (results.run as Record<string, unknown>).finishedAt = new Date().toISOString();
+    (results.machine as Record<string, unknown>).loadAverageAtEnd = (await import('node:os')).loadavg();
+    writeResults(resultsFile, results);
+    process.stdout.write(`\n${renderTables(results)}\n\n`);
+    say(`results: ${resultsFile.replace(`${REPO}/`, '')}; service log and profiles: ${runDir.replace(`${REPO}/`, '')}`);
+    failed = false;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});

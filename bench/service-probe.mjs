@@ -1,0 +1,52 @@
+/**
+ * Loaded into the service only when the benchmark starts it (`node --import bench/service-probe.mjs`),
+ * so the product code carries no benchmark hooks. Measures from inside what /proc cannot show: event
+ * loop delay (perf_hooks histogram) and garbage-collection time (PerformanceObserver 'gc').
+ * On SIGUSR2 it writes the figures since the previous SIGUSR2 to $BENCH_PROBE_FILE (atomically, with a
+ * sequence number) and starts a new interval.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+
+const file = process.env.BENCH_PROBE_FILE;
+if (file) {
+  // the histogram records whole timer intervals (resolution + delay); the delay is what exceeds it
+  const RESOLUTION_MS = 10;
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  delay.enable();
+  let gc = { count: 0, ms: 0, maxMs: 0 };
+  let since = performance.now();
+  let elu = performance.eventLoopUtilization();
+  let seq = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count += 1;
+      gc.ms += entry.duration;
+      if (entry.duration > gc.maxMs) gc.maxMs = entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
+  const ms = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+  process.on('SIGUSR2', () => {
+    const nowElu = performance.eventLoopUtilization(elu);
+    const snapshot = {
+      seq: ++seq,
+      intervalMs: performance.now() - since,
+      eventLoopDelayMs: {
+        p50: ms(delay.percentile(50)),
+        p99: ms(delay.percentile(99)),
+        max: ms(delay.max),
+        mean: ms(delay.mean),
+        samples: delay.count,
+      },
+      eventLoopUtilization: nowElu.utilization,
+      gc,
+      memory: process.memoryUsage(),
+    };
+    writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
+    renameSync(`${file}.tmp`, file);
+    delay.reset();
+    gc = { count: 0, ms: 0, maxMs: 0 };
+    since = performance.now();
+    elu = performance.eventLoopUtilization();
+  });
+}
