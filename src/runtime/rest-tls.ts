@@ -138,8 +138,8 @@ export function serverTlsOptions(settings: SslSettings): ServerTlsOptions {
   try {
     createSecureContext(options);
   } catch (e) {
-    const keystore = type === 'PKCS12' ? 'ssl.keystore.location/ssl.keystore.password' : 'ssl.keystore.* and ssl.key.password';
-    throw new ConfigError(`The TLS settings of https listeners (${settings.prefix}${keystore}) are unusable: ${(e as Error).message}`, { cause: e });
+    const involved = type === 'PKCS12' ? [keys.name('ssl.keystore.location'), keys.name('ssl.keystore.password')] : [keys.name('ssl.keystore.*'), keys.name('ssl.key.password')];
+    throw new ConfigError(`The TLS settings of https listeners (${involved.join(', ')}) are unusable: ${(e as Error).message}`, { cause: e });
   }
   return options;
 }

@@ -36,7 +36,7 @@ describe('server TLS options from the ssl.* keys', () => {
     const keystore = { 'ssl.keystore.key': certs.read(certs.serverKeyEncrypted), 'ssl.keystore.certificate.chain': certs.read(certs.serverCert) };
     assert.equal(tlsFor({ ...keystore, 'ssl.key.password': KEY_PASSWORD }).passphrase, KEY_PASSWORD);
     assert.throws(() => tlsFor({ ...keystore, 'ssl.key.password': 'wrong-password' }), (e: Error) =>
-      /TLS settings of https listeners \(ssl\.keystore\.\* and ssl\.key\.password\) are unusable/.test(e.message) && !e.message.includes('wrong-password'));
+      /TLS settings of https listeners \(ssl\.keystore\.\*, ssl\.key\.password\) are unusable/.test(e.message) && !e.message.includes('wrong-password'));
   });
 
   test('PKCS12 keystores open with ssl.keystore.password; JKS is refused with a way out', () => {
