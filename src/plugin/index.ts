@@ -7,3 +7,4 @@ export * as Validators from './validators.js';
 export * from './converter.js';
 export * from './sink-task.js';
 export * from './sink-connector.js';
+export * from './plugin-metrics.js';

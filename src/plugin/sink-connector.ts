@@ -1,4 +1,5 @@
 import type { ConfigDef, ConfigValue } from './config-def.js';
+import type { PluginMetric } from './plugin-metrics.js';
 import type { SinkTask } from './sink-task.js';
 
 export interface ConnectorContext {
@@ -37,4 +38,9 @@ export interface SinkConnectorPlugin {
   readonly taskClassName: string;
   createConnector(): SinkConnector;
   createTask(): SinkTask;
+  /**
+   * Optional: the plugin's own metrics for one connector (all its tasks together), read each time the
+   * worker's metrics are scraped while the connector runs. Must be cheap and must not throw.
+   */
+  metrics?(connector: string): readonly PluginMetric[];
 }

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { ConnectError, RetriableError, type ErrantRecordReporter, type Header, type SinkRecord } from '../plugin/index.js';
 import type { ConnectorConfig } from '../store/types.js';
+import type { SinkTaskMetrics } from './metrics.js';
 import type { ConnectorTaskId } from './status.js';
 
 /** Where a record failed (Kafka's `Stage`, wire-identical names for the DLQ `stage` header). */
@@ -192,6 +193,8 @@ export interface ErrorReporterOptions {
   readonly logger: Logger;
   /** present when `errors.deadletterqueue.topic.name` is set */
   readonly dlq?: DeadLetterQueueProducer;
+  /** Kafka's task-error-metrics: record errors, skips, logged errors, DLQ writes */
+  readonly metrics?: Pick<SinkTaskMetrics, 'recordError' | 'deadLetterProduced'>;
 }
 
 /**
@@ -215,12 +218,14 @@ export class ErrorReporter {
    * acknowledged it; a failed DLQ write rejects, because the record would otherwise be lost.
    */
   async report(context: ProcessingContext): Promise<void> {
-    const { config, id, logger, dlq } = this.#options;
-    if (!config.toleranceAll) throw new ToleranceExceededError(context);
-    if (config.logEnable) {
-      logger.error({ err: context.error }, errorLogMessage(context, id, config.logIncludeMessages));
+    const { config, id, logger, dlq, metrics } = this.#options;
+    const logged = config.toleranceAll && config.logEnable;
+    if (!config.toleranceAll) {
+      metrics?.recordError({ skipped: false, logged: false });
+      throw new ToleranceExceededError(context);
     }
-    if (dlq === undefined) return;
+    if (logged) logger.error({ err: context.error }, errorLogMessage(context, id, config.logIncludeMessages));
+    if (dlq === undefined) return metrics?.recordError({ skipped: true, logged });
     const { record } = context;
     try {
       await dlq.send({
@@ -230,12 +235,16 @@ export class ErrorReporter {
         timestamp: record.timestamp,
       });
     } catch (error) {
+      metrics?.recordError({ skipped: false, logged });
+      metrics?.deadLetterProduced(false);
       throw new ConnectError(
         `Could not produce the record topic='${record.topic}', partition=${record.kafkaPartition}, ` +
           `offset=${record.kafkaOffset} to the dead letter queue topic '${config.dlqTopic}'`,
         { cause: error },
       );
     }
+    metrics?.recordError({ skipped: true, logged });
+    metrics?.deadLetterProduced(true);
   }
 }
 

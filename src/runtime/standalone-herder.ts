@@ -19,6 +19,7 @@ import {
   withTimeout,
 } from './herder-info.js';
 import type { Loggers } from './loggers.js';
+import type { ConnectMetrics, StatusSnapshot } from './metrics.js';
 import type { Plugins } from './plugins.js';
 import { SerialQueues, Stages } from './herder-queue.js';
 import { buildRestartPlan, entityState, taskState } from './restart-plan.js';
@@ -67,6 +68,8 @@ export interface StandaloneHerderOptions {
    * start); default: no providers, so a placeholder is a validation error that says how to configure one.
    */
   configTransformer?: ConfigTransformer;
+  /** Reads connector and task states from this herder at every scrape; none by default. */
+  metrics?: Pick<ConnectMetrics, 'trackStatus'>;
 }
 
 const LOGGER_NAME = 'org.apache.kafka.connect.runtime.standalone.StandaloneHerder';
@@ -111,6 +114,7 @@ export class StandaloneHerder implements Herder, StatusListener {
     this.#commit = options.commit ?? buildCommitId();
     this.#healthTimeoutMs = options.healthTimeoutMs ?? 5_000;
     this.#configTransformer = options.configTransformer ?? ConfigTransformer.NONE;
+    options.metrics?.trackStatus(() => this.#statusSnapshot());
     this.#stages = new Stages(options.clock);
     this.#converge = new HerderConverger({
       worker: this.#worker,
@@ -506,6 +510,17 @@ export class StandaloneHerder implements Herder, StatusListener {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  /** Every stored connector with the statuses `GET …/status` would show. */
+  #statusSnapshot(): StatusSnapshot {
+    return {
+      connectors: this.#configs.names().map((name) => ({
+        name,
+        state: this.#statuses.getConnector(name)?.state ?? null,
+        tasks: this.#statuses.tasks(name).map(({ task, status }) => ({ id: task, state: status.state })),
+      })),
+    };
+  }
 
   #require(name: string, message: string): ConnectorRecord {
     const record = this.#configs.get(name);

@@ -17,6 +17,7 @@ import { GroupNotEmptyError, OffsetsAdmin } from './kafka/offsets-admin.js';
 import { KafkaSinkConsumer } from './kafka/sink-consumer.js';
 import { javaRegexToRegExp } from './kafka/topic-pattern.js';
 import type { Loggers } from './loggers.js';
+import type { ConnectMetrics } from './metrics.js';
 import type { Plugins } from './plugins.js';
 import { State, type ConnectorTaskId, type StatusListener } from './status.js';
 import type { ConnectorOffsets } from './types.js';
@@ -33,6 +34,8 @@ export interface StandaloneWorkerOptions {
   readonly clock?: Clock;
   /** Resolves `${provider:path:key}` placeholders when instances start; default: no providers. */
   readonly configTransformer?: ConfigTransformer;
+  /** Where tasks report their metrics and connectors' plugin metrics are read from; none by default. */
+  readonly metrics?: ConnectMetrics;
 }
 
 const CLUSTER_ID_TIMEOUT_MS = 2000;
@@ -63,6 +66,9 @@ export class StandaloneWorker implements Worker {
   readonly #transformer: ConfigTransformer;
   /** the stored (unresolved) config of each running connector, to put placeholders back into its task configs */
   readonly #rawConfigs = new Map<string, ConnectorConfig>();
+  readonly #metrics: ConnectMetrics | undefined;
+  /** stops reading a connector's plugin metrics */
+  readonly #untrackPlugin = new Map<string, () => void>();
   #clusterId: string | null = null;
 
   constructor(options: StandaloneWorkerOptions) {
@@ -71,6 +77,7 @@ export class StandaloneWorker implements Worker {
     this.#loggers = options.loggers;
     this.#clock = options.clock ?? systemClock;
     this.#transformer = options.configTransformer ?? ConfigTransformer.NONE;
+    this.#metrics = options.metrics;
     this.workerId = options.workerConfig.workerId;
     this.#log = options.loggers.logger('org.apache.kafka.connect.runtime.Worker');
   }
@@ -85,6 +92,8 @@ export class StandaloneWorker implements Worker {
       const plugin = this.#plugins.connector(resolved['connector.class'] ?? '');
       const logger = this.#loggers.logger('org.apache.kafka.connect.runtime.WorkerConnector').child({ connector: name });
       connector = new WorkerConnector({ name, config: resolved, plugin, listener, logger });
+      const pluginMetrics = plugin.metrics?.bind(plugin);
+      if (this.#metrics && pluginMetrics) this.#untrackPlugin.set(name, this.#metrics.trackPlugin(name, () => pluginMetrics(name)));
     } catch (error) {
       this.#log.error({ err: error, connector: name }, `Failed to start connector ${name}`);
       listener.onConnectorState(name, State.FAILED, formatTrace(error));
@@ -108,6 +117,8 @@ export class StandaloneWorker implements Worker {
     if (!connector) return;
     this.#connectors.delete(name);
     this.#rawConfigs.delete(name);
+    this.#untrackPlugin.get(name)?.();
+    this.#untrackPlugin.delete(name);
     await connector.stop();
   }
 
@@ -193,11 +204,13 @@ export class StandaloneWorker implements Worker {
         throw new Error(`Could not initialize dead letter queue with topic=${errorConfig.dlqTopic}`, { cause: error });
       }
     }
+    const metrics = this.#metrics?.sinkTask(id, options.client.clientId ?? `connector-consumer-${name}-${id.task}`);
     const errors = new ErrorReporter({
       id,
       config: errorConfig,
       logger: this.#loggers.logger('org.apache.kafka.connect.runtime.errors.LogReporter').child(bindings),
       ...(dlq ? { dlq } : {}),
+      ...(metrics ? { metrics } : {}),
     });
     const consumer = new KafkaSinkConsumer({
       kafka: createKafka(options.client, this.#loggers, bindings),
@@ -225,6 +238,7 @@ export class StandaloneWorker implements Worker {
       maxPollRecords: options.maxPollRecords,
       topicTracking: this.#config.getBoolean('topic.tracking.enable'),
       clock: this.#clock,
+      ...(metrics ? { metrics } : {}),
       ...(dlq ? { release: () => (dlq as DlqProducer).close() } : {}),
     });
   }

@@ -76,6 +76,15 @@ export class SinkTaskOffsets {
     return seeks;
   }
 
+  /** Whether everything handed to put() on these partitions is committed (nothing would be delivered again). */
+  allCommitted(keys: Iterable<string>): boolean {
+    for (const key of keys) {
+      const current = this.#current.get(key);
+      if (current !== undefined && this.#committed.get(key) !== current.offset) return false;
+    }
+    return true;
+  }
+
   forget(keys: Iterable<string>): void {
     for (const key of keys) {
       this.#current.delete(key);

@@ -17,6 +17,7 @@ import {
 import { outcomeUnlessAborted, settlesWithin, systemClock, withTimeout, type Clock } from './clock.js';
 import { ErrantRecordTracker, formatTrace, isRetriable, retryDelay, type ErrorReporter } from './error-handling.js';
 import { isTransientKafkaError, type BatchControl, type RawBatch, type RawMessage, type SinkConsumer, type SinkConsumerHandler } from './kafka/sink-consumer.js';
+import { NO_SINK_TASK_METRICS, type SinkTaskMetrics } from './metrics.js';
 import { State, TargetState, type ConnectorTaskId, type StatusListener } from './status.js';
 import { ConversionError, consumedRecord, convertRecord, type ConverterHandle } from './worker-sink-task-convert.js';
 import { SinkTaskOffsets } from './worker-sink-task-offsets.js';
@@ -51,9 +52,13 @@ export interface WorkerSinkTaskOptions {
   /** releases what the worker built for this task (DLQ producer); called once, last */
   readonly release?: () => Promise<void>;
   readonly clock?: Clock;
+  /** where the task's counters go (records, put and commit times, lag); none by default */
+  readonly metrics?: SinkTaskMetrics;
 }
 
 const EXIT_MESSAGE = 'Exiting WorkerSinkTask due to unrecoverable exception.';
+/** Between two commits while draining at stop: the sink writes in the background meanwhile. */
+const DRAIN_COMMIT_PAUSE_MS = 100;
 /** The Java consumer's default close timeout. */
 const CONSUMER_CLOSE_TIMEOUT_MS = 30_000;
 
@@ -61,6 +66,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   readonly #o: WorkerSinkTaskOptions;
   readonly #clock: Clock;
   readonly #log: Logger;
+  readonly #metrics: SinkTaskMetrics;
   /** aborted on stop or failure: no more deliveries, backoffs end */
   readonly #halt = new AbortController();
   /** aborted when the graceful stop window is over: the batch in flight returns without its put() */
@@ -93,6 +99,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger;
+    this.#metrics = options.metrics ?? NO_SINK_TASK_METRICS;
     this.#errant = new ErrantRecordTracker(options.errors, options.taskClassName);
     this.#targetPaused = options.initialState === TargetState.PAUSED;
   }
@@ -225,12 +232,14 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     const max = this.#o.maxPollRecords;
     for (let from = 0; from < messages.length; from += max) {
       const to = Math.min(from + max, messages.length);
+      this.#metrics.recordsRead(to - from);
       const records = await this.#convert(batch, from, to);
       if (records === null) return;
       if (records.length > 0 && !(await this.#deliver(records))) return;
       const last = messages[to - 1];
       control.resolveOffset(last.offset);
       this.#offsets.consumed(batch.topic, batch.partition, key, Number(last.offset) + 1);
+      if (batch.highWatermark !== undefined) this.#metrics.lag(batch.topic, batch.partition, Number(batch.highWatermark) - Number(last.offset) - 1);
       if (this.#generationEnding) {
         // commit what is safe while this generation still owns the partitions; the rest is fetched again
         await this.#commit();
@@ -268,6 +277,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     for (let attempt = 1; isRetriable(last.cause); attempt++) {
       const delay = retryDelay(this.#o.errors.config, attempt, startedAt, this.#clock.now());
       if (delay === null) break;
+      this.#metrics.retried();
       await this.#clock.sleep(delay, this.#halt.signal);
       if (this.#halt.signal.aborted) return null;
       try {
@@ -295,7 +305,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     try {
       for (let attempt = 1; ; attempt++) {
         // null: accepted; undefined: abandoned because the graceful stop window is over
-        const error = await outcomeUnlessAborted(this.#exclusive(() => this.#o.task.put(records)), this.#abandon.signal);
+        const error = await outcomeUnlessAborted(this.#exclusive(() => this.#put(records)), this.#abandon.signal);
         if (error === undefined) return false;
         if (this.#errant.failure !== null) {
           this.#fail(this.#errant.failure);
@@ -312,6 +322,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
           this.#fail(new ConnectError(`${EXIT_MESSAGE} put() kept failing with retriable errors (errors.retry.timeout=${retryTimeoutMs})`, { cause: error }));
           return false;
         }
+        this.#metrics.retried();
         this.#log.warn({ err: error }, `RetriableException from SinkTask ${this.#o.id.connector}-${this.#o.id.task}: redelivering ${records.length} records in ${delay} ms`);
         this.#setRetrying(true);
         this.#backoff = new AbortController();
@@ -322,6 +333,13 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     } finally {
       this.#setRetrying(false);
     }
+  }
+
+  /** Runs inside #exclusive: one put(), timed when it succeeds (Kafka's put-batch-time). */
+  async #put(records: readonly SinkRecord[]): Promise<void> {
+    const started = this.#clock.now();
+    await this.#o.task.put(records);
+    this.#metrics.recordsPut(records.length, (this.#clock.now() - started) / 1000);
   }
 
   /** The group is rebalancing: records still in hand are fetched again by whoever owns them next. */
@@ -364,10 +382,13 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     const reportFailure = await this.#errant.settled();
     if (reportFailure !== null) return this.#fail(reportFailure);
     const current = this.#offsets.snapshot(partitions.keys());
+    const started = this.#clock.now();
+    const seconds = () => (this.#clock.now() - started) / 1000;
     let safe: OffsetMap;
     try {
       safe = await this.#o.task.preCommit(new Map(current));
     } catch (error) {
+      this.#metrics.offsetCommit(seconds(), false);
       if (closing) return this.#log.warn({ err: error }, 'Offset commit failed during close');
       this.#log.error({ err: error }, 'Offset commit failed, rewinding to last committed offsets');
       for (const { topic, partition, offset } of this.#offsets.rewind(partitions)) this.#o.consumer.seek({ topic, partition }, offset);
@@ -378,21 +399,28 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     );
     if (toCommit.length === 0) return;
     const timeout = this.#o.offsetFlushTimeoutMs;
-    await withTimeout(this.#clock, this.#o.consumer.commit(toCommit), timeout, `Timed out after ${timeout} ms (offset.flush.timeout.ms) waiting for the offset commit`);
+    try {
+      await withTimeout(this.#clock, this.#o.consumer.commit(toCommit), timeout, `Timed out after ${timeout} ms (offset.flush.timeout.ms) waiting for the offset commit`);
+    } catch (error) {
+      this.#metrics.offsetCommit(seconds(), false);
+      throw error;
+    }
+    this.#metrics.offsetCommit(seconds(), true);
     this.#offsets.committed(toCommit);
     this.#log.debug(`Committed offsets ${toCommit.map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(', ')}`);
   }
 
-  /** Runs inside #exclusive: commit what is safe for partitions going away, then close them. */
-  async #closePartitions(partitions: ReadonlyMap<string, TopicPartition>): Promise<void> {
+  /** Runs inside #exclusive: commit what is safe for partitions going away (unless just done), then close them. */
+  async #closePartitions(partitions: ReadonlyMap<string, TopicPartition>, commit = true): Promise<void> {
     if (partitions.size === 0) return;
     const closing = new Map(partitions);
     try {
-      await this.#commitLocked(true, closing);
+      if (commit) await this.#commitLocked(true, closing);
     } catch (error) {
       this.#log.error({ err: error }, 'Commit of offsets failed while closing partitions; they will be consumed again');
     }
     for (const key of closing.keys()) this.#opened.delete(key);
+    this.#metrics.partitionsClosed(closing.values());
     await this.#o.task.close([...closing.values()]);
     this.#offsets.forget(closing.keys());
     for (const key of closing.keys()) this.#taskPaused.delete(key);
@@ -440,7 +468,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   #release(): Promise<void> {
     this.#released ??= (async () => {
       this.#cancelTimer();
-      void this.#exclusive(() => this.#closePartitions(this.#opened)).catch((e) => this.#log.warn({ err: e }, 'Could not close the partitions'));
+      void this.#exclusive(() => this.#drainThenClose()).catch((e) => this.#log.warn({ err: e }, 'Could not close the partitions'));
       const stopped = this.#exclusive(() => this.#o.task.stop()).catch((e) => this.#log.error({ err: e }, 'Error stopping the task'));
       if (!(await settlesWithin(this.#clock, stopped, this.#o.shutdownTimeoutMs))) {
         this.#abandon.abort();
@@ -452,8 +480,31 @@ export class WorkerSinkTask implements SinkConsumerHandler {
         this.#log.warn(`The Kafka consumer is still finishing a group join after ${CONSUMER_CLOSE_TIMEOUT_MS} ms; it leaves the group when the join completes`);
       }
       await this.#o.release?.().catch((e) => this.#log.warn({ err: e }, 'Error releasing the task resources'));
+      this.#metrics.close();
     })();
     return this.#released;
+  }
+
+  /**
+   * Runs inside #exclusive, at stop: commits again and again while the sink still has writes in flight
+   * (its preCommit flushes and waits a little each time), for at most half the graceful window, so that
+   * what the sink acknowledges during shutdown is committed rather than delivered again; then closes.
+   */
+  async #drainThenClose(): Promise<void> {
+    const until = this.#clock.now() + this.#o.shutdownTimeoutMs / 2;
+    let drained = false;
+    try {
+      while (!this.#failed) {
+        await this.#commitLocked(false, this.#opened);
+        drained = this.#offsets.allCommitted(this.#opened.keys());
+        if (drained || this.#clock.now() >= until) break;
+        await this.#clock.sleep(DRAIN_COMMIT_PAUSE_MS, this.#abandon.signal);
+      }
+    } catch (error) {
+      this.#log.warn({ err: error }, 'Offset commit failed while draining at stop; the final commit tries again');
+    }
+    // everything handed to put() is committed (so nothing is in flight): no second, identical commit
+    await this.#closePartitions(this.#opened, !drained);
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {

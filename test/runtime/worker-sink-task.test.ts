@@ -13,6 +13,7 @@ import {
 import type { Clock } from '../../src/runtime/clock.js';
 import { ErrorReporter, errorHandlingConfig, type DeadLetterQueueProducer } from '../../src/runtime/error-handling.js';
 import type { BatchControl, RawMessage, SinkConsumer, SinkConsumerHandler } from '../../src/runtime/kafka/sink-consumer.js';
+import type { SinkTaskMetrics } from '../../src/runtime/metrics.js';
 import { State, TargetState, type ConnectorTaskId, type StatusListener } from '../../src/runtime/status.js';
 import { WorkerSinkTask } from '../../src/runtime/worker-sink-task.js';
 
@@ -118,7 +119,7 @@ class FakeConsumer implements SinkConsumer {
         resolveOffset: (offset) => void this.positions.set(k, Number(offset) + 1),
         heartbeat: async () => this.heartbeatOk,
       };
-      await this.handler.onBatch({ topic, partition, messages }, control);
+      await this.handler.onBatch({ topic, partition, messages, highWatermark: String(this.logs.get(k)!.length) }, control);
     }
   }
 
@@ -201,7 +202,24 @@ const ID: ConnectorTaskId = { connector: 'vectors', task: 0 };
 const T0: TopicPartition = { topic: 'embeddings', partition: 0 };
 const T1: TopicPartition = { topic: 'embeddings', partition: 1 };
 
-function setup(options: { errors?: Record<string, string>; maxPollRecords?: number; initialState?: TargetState; shutdownTimeoutMs?: number } = {}) {
+/** Every call a task makes on its metrics, as text. */
+function recordingMetrics(): SinkTaskMetrics & { readonly calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    recordsRead: (n) => void calls.push(`read ${n}`),
+    recordsPut: (n, seconds) => void calls.push(`put ${n} in ${seconds}s`),
+    retried: () => void calls.push('retried'),
+    recordError: ({ skipped, logged }) => void calls.push(`error skipped=${skipped} logged=${logged}`),
+    deadLetterProduced: (ok) => void calls.push(`dlq ${ok}`),
+    offsetCommit: (seconds, ok) => void calls.push(`commit ${ok} in ${seconds}s`),
+    lag: (topic, partition, records) => void calls.push(`lag ${topic}-${partition}=${records}`),
+    partitionsClosed: (partitions) => void calls.push(`closed ${[...partitions].map((p) => key(p.topic, p.partition)).join(',')}`),
+    close: () => void calls.push('close'),
+  };
+}
+
+function setup(options: { errors?: Record<string, string>; maxPollRecords?: number; initialState?: TargetState; shutdownTimeoutMs?: number; metrics?: SinkTaskMetrics } = {}) {
   const clock = new ManualClock();
   const consumer = new FakeConsumer();
   const task = new RecordingTask();
@@ -221,7 +239,7 @@ function setup(options: { errors?: Record<string, string>; maxPollRecords?: numb
   const dlq: DeadLetterQueueProducer = { send: async (message) => void dlqMessages.push(message) };
   const logLines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
-  const errors = new ErrorReporter({ id: ID, config: errorHandlingConfig(options.errors ?? {}), logger, dlq });
+  const errors = new ErrorReporter({ id: ID, config: errorHandlingConfig(options.errors ?? {}), logger, dlq, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const worker = new WorkerSinkTask({
     id: ID,
     task,
@@ -242,6 +260,7 @@ function setup(options: { errors?: Record<string, string>; maxPollRecords?: numb
     maxPollRecords: options.maxPollRecords ?? 500,
     topicTracking: true,
     clock,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   return { clock, consumer, task, worker, states, traces, topics, dlqMessages, logLines };
 }
@@ -555,6 +574,54 @@ test('stop() commits what is safe, closes and stops the task, leaves the group a
   assert.deepEqual(consumer.commits, ['embeddings-0=2']);
   assert.equal(consumer.stopped, true);
   assert.deepEqual(states, [State.RUNNING, State.UNASSIGNED]);
+});
+
+test('stop() keeps committing while the sink still writes, so what it acknowledges during shutdown is not delivered again', async () => {
+  const { clock, worker, consumer, task } = await running();
+  let preCommits = 0;
+  // the first preCommit finds record b still in flight; by the next one the sink has written it
+  task.onPreCommit = (offsets) => (++preCommits === 1 ? new Map([[key('embeddings', 0), { topic: 'embeddings', partition: 0, offset: 1 }]]) : offsets);
+  consumer.produce('embeddings', 0, 'a', 'b');
+  await consumer.poll();
+  const stopped = worker.stop();
+  await clock.advance(100);
+  await stopped;
+  assert.deepEqual(consumer.commits, ['embeddings-0=1', 'embeddings-0=2']);
+  assert.deepEqual(task.calls.slice(-4), ['preCommit embeddings-0=2', 'preCommit embeddings-0=2', 'close embeddings-0', 'stop']);
+});
+
+test('stop() drains for at most half of task.shutdown.graceful.timeout.ms, then closes with a last commit', async () => {
+  const { clock, worker, consumer, task } = await running({ shutdownTimeoutMs: 1_000 });
+  task.onPreCommit = () => new Map(); // a sink that never acknowledges anything
+  consumer.produce('embeddings', 0, 'a');
+  await consumer.poll();
+  const stopped = worker.stop();
+  await clock.advance(600);
+  await stopped;
+  assert.deepEqual(consumer.commits, []);
+  assert.ok(task.calls.filter((c) => c.startsWith('preCommit')).length >= 5, 'it kept asking while the time lasted');
+  assert.deepEqual(task.calls.slice(-3), ['preCommit embeddings-0=1', 'close embeddings-0', 'stop']);
+  assert.equal(consumer.stopped, true);
+});
+
+test('metrics: records read and put, put and commit times, lag from the high watermark, series dropped at stop', async () => {
+  const metrics = recordingMetrics();
+  const { clock, worker, consumer, task } = await running({ metrics, errors: { 'errors.tolerance': 'all', 'errors.log.enable': 'true' } });
+  task.onPut = () => clock.advance(250);
+  consumer.produce('embeddings', 0, 'a', 'bad', 'c', 'd');
+  await consumer.poll();
+  await clock.advance(10_000); // the periodic commit
+  await worker.stop();
+  assert.deepEqual(metrics.calls, [
+    'read 4',
+    'error skipped=true logged=true',
+    'dlq true',
+    'put 3 in 0.25s',
+    'lag embeddings-0=0',
+    'commit true in 0s',
+    'closed embeddings-0',
+    'close',
+  ]);
 });
 
 test('stop() waits for the put() in flight, then commits it', async () => {

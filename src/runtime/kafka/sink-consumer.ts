@@ -23,6 +23,8 @@ export interface RawBatch {
   readonly partition: number;
   /** in offset order, never empty */
   readonly messages: readonly RawMessage[];
+  /** the partition's high watermark when fetched (int64 as a decimal string), for the consumer lag */
+  readonly highWatermark?: string;
 }
 
 export interface BatchControl {
@@ -224,7 +226,7 @@ export class KafkaSinkConsumer implements SinkConsumer {
         }
       },
     };
-    return handler.onBatch({ topic: batch.topic, partition: batch.partition, messages: batch.messages }, control);
+    return handler.onBatch({ topic: batch.topic, partition: batch.partition, messages: batch.messages, highWatermark: batch.highWatermark }, control);
   }
 
   pause(partitions: readonly TopicPartition[]): void {
