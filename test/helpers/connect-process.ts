@@ -246,6 +246,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Thrown by a `waitUntil` probe to give up at once (e.g. the task FAILED: waiting longer cannot help). */
+export class GiveUp extends Error {
+  override name = 'GiveUp';
+}
+
 /**
  * Polls `probe` until it returns a truthy value or the deadline passes; the error names what was awaited
  * and the last value seen (and `describe()` output, e.g. a connector status, when given).
@@ -264,6 +269,7 @@ export async function waitUntil<T>(
       if (value) return value as NonNullable<T>;
       last = value;
     } catch (e) {
+      if (e instanceof GiveUp) throw e;
       last = e;
     }
     if (Date.now() > deadline) {

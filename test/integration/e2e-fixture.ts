@@ -6,7 +6,7 @@
  */
 import { after, type TestContext } from 'node:test';
 import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
-import { makeDir, removeDir, startConnect, waitUntil, type ConnectProcess, type ConnectProcessOptions } from '../helpers/connect-process.js';
+import { GiveUp, makeDir, removeDir, startConnect, waitUntil, type ConnectProcess, type ConnectProcessOptions } from '../helpers/connect-process.js';
 import { closeMilvus, countRows, createCollection, milvusEndpoint, vectorFor, type CollectionOptions } from '../helpers/milvus-fixtures.js';
 import { stackAddresses, uniqueName } from '../helpers/stack.js';
 
@@ -225,9 +225,17 @@ export async function waitForState(
   );
 }
 
-/** Waits until the collection holds exactly `n` entities (count(*) at Strong consistency). */
+/**
+ * Waits until the collection holds exactly `n` entities (count(*) at Strong consistency). Gives up at once
+ * when a task of `connector` is FAILED, with its trace.
+ */
 export async function waitForCount(service: ConnectProcess, collection: string, connector: string, n: number, timeoutMs = 30_000): Promise<void> {
-  await waitUntil(`${n} rows in ${collection}`, async () => (await countRows(collection)) === n, {
+  await waitUntil(`${n} rows in ${collection}`, async () => {
+    if ((await countRows(collection)) === n) return true;
+    const failed = (await status(service, connector))?.tasks.find((task) => task.state === 'FAILED');
+    if (failed) throw new GiveUp(`Task ${connector}-${failed.id} FAILED while waiting for ${n} rows in ${collection}:\n${failed.trace}`);
+    return false;
+  }, {
     timeoutMs,
     describe: async () => ({ count: await countRows(collection), status: await status(service, connector), log: service.logTail(20) }),
   });
