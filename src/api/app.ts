@@ -20,6 +20,7 @@ import { connectorLifecycleRoutes } from './routes/connector-lifecycle.js';
 import { connectorPluginRoutes } from './routes/connector-plugins.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { loggerRoutes } from './routes/loggers.js';
+import { metricsRoutes, type MetricsScrape } from './routes/metrics.js';
 import { offsetRoutes } from './routes/offsets.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { rootRoutes } from './routes/root.js';
@@ -39,6 +40,8 @@ export interface BuildAppOptions {
   api?: ApiOptions;
   /** The root pino logger; no logging when absent. */
   logger?: FastifyBaseLogger;
+  /** Renders `GET /metrics` (Prometheus text format); without it the endpoint answers 404. */
+  metrics?: MetricsScrape;
 }
 
 // longest accepted path segment: connector names have no length limit in Connect
@@ -65,7 +68,7 @@ async function jsonWithoutCharset(_request: FastifyRequest, reply: FastifyReply,
   return payload;
 }
 
-export function buildApp({ herder, workerConfig, api = {}, logger }: BuildAppOptions): FastifyInstance {
+export function buildApp({ herder, workerConfig, api = {}, logger, metrics }: BuildAppOptions): FastifyInstance {
   const options = resolveApiOptions({ ...(workerConfig ? apiOptionsFrom(workerConfig) : {}), ...api });
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
@@ -127,5 +130,7 @@ export function buildApp({ herder, workerConfig, api = {}, logger }: BuildAppOpt
     }
     if (options.routes !== 'regular') loggerRoutes(connect, deps);
   });
+  // beside the JSON-only Connect scope: scrapers accept text, not JSON
+  if (options.routes !== 'admin') void app.register(async (scope) => metricsRoutes(scope, metrics));
   return app;
 }

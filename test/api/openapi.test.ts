@@ -39,6 +39,7 @@ describe('the OpenAPI document', () => {
       'GET /connectors/{connector}/tasks/{task}/status',
       'GET /connectors/{connector}/topics',
       'GET /health',
+      'GET /metrics',
       'PATCH /connectors/{connector}/config',
       'PATCH /connectors/{connector}/offsets',
       'POST /connectors',
