@@ -1,9 +1,12 @@
 # syntax=docker/dockerfile:1
 # milvus-connect: a standalone Kafka Connect worker with the Milvus sink built in.
 #   docker build --build-arg BUILD_COMMIT=$(git rev-parse HEAD) -t milvus-connect .
-#   docker run -p 8083:8083 -v milvus-connect:/var/lib/milvus-connect \
-#     -e CONNECT_BOOTSTRAP_SERVERS=broker:9092 milvus-connect [worker.properties] [connector files…]
-# Every worker key can be set as CONNECT_<KEY> (upper case, dots → underscores).
+#   docker run -d --name milvus-connect -p 8083:8083 -v milvus-connect:/var/lib/milvus-connect \
+#     -e CONNECT_BOOTSTRAP_SERVERS=kafka:9092 milvus-connect [worker.properties] [connector files…]
+# Every worker key can be set as CONNECT_<KEY> (upper case, dots → underscores). HTTPS, basic
+# authentication, the admin listener, a compose file with Kafka and Milvus, backups and upgrades:
+# docs/operations.md. Hash REST passwords with the image itself:
+#   docker run --rm -it --entrypoint node milvus-connect dist/api/security/hash-password-cli.js alice
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -40,9 +43,13 @@ RUN mkdir -p /var/lib/milvus-connect && chown node:node /var/lib/milvus-connect
 USER node
 VOLUME ["/var/lib/milvus-connect"]
 EXPOSE 8083
-# slim images have no curl; Node 20 has fetch. GET /health answers 200 only when healthy.
+# GET /health answers 200 only when healthy, and needs no credentials unless
+# rest.basic.auth.health.public=false. Slim images have no curl: Node asks. An https URL is checked
+# without verifying the certificate (it is this container's own, on loopback); with https listeners
+# that require client certificates, add http://127.0.0.1:8083 to CONNECT_LISTENERS for the probe.
+ENV HEALTHCHECK_URL=http://127.0.0.1:8083/health
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch(process.env.HEALTHCHECK_URL || 'http://127.0.0.1:8083/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const u = new URL(process.env.HEALTHCHECK_URL); require(u.protocol === 'https:' ? 'node:https' : 'node:http').get(u, { rejectUnauthorized: false, timeout: 8000 }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('timeout', () => process.exit(1)).on('error', () => process.exit(1))"]
 # exec form: node is PID 1 and receives SIGTERM, which stops tasks after their last commit
 ENTRYPOINT ["node", "dist/main.js"]
 CMD []
