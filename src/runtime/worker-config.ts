@@ -10,6 +10,8 @@ import {
   type ConfigKey,
   type Validator,
 } from '../plugin/index.js';
+import { CONFIG_PROVIDERS_CONFIG, loadConfigProviders } from './config-providers.js';
+import { ConfigTransformer } from './config-transformer.js';
 import { isLoopback, parseListener, type Listener } from './listener.js';
 import { LogLevel, parseLogLevel } from './loggers.js';
 import { ADMIN_LISTENERS_HTTPS_PREFIX, LISTENERS_HTTPS_PREFIX, REST_SERVER_CONFIG_KEYS, sslSettingsFor, unusedSslKeyWarning, type SslSettings } from './rest-server-config.js';
@@ -109,6 +111,14 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       documentation: 'How long a stopping task may take to finish its in-flight batch and commit before it is abandoned (its records are then delivered again).',
     },
     {
+      name: 'shutdown.timeout.ms',
+      type: ConfigType.LONG,
+      defaultValue: 30000,
+      validator: Validators.atLeast(1),
+      importance: Importance.LOW,
+      documentation: 'This worker\'s own bound on a whole shutdown after SIGTERM or SIGINT: stop serving REST requests, stop every task (each within task.shutdown.graceful.timeout.ms: flush to Milvus, commit offsets, leave the consumer group), close the database. Past it the process exits with status 1; what was not committed is delivered again after the restart.',
+    },
+    {
       name: 'topic.tracking.enable',
       type: ConfigType.BOOLEAN,
       defaultValue: true,
@@ -132,6 +142,15 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
     },
   ]),
   ...REST_SERVER_CONFIG_KEYS,
+  ...grouped('Secrets', [
+    {
+      name: CONFIG_PROVIDERS_CONFIG,
+      type: ConfigType.LIST,
+      defaultValue: '',
+      importance: Importance.LOW,
+      documentation: 'Names of config providers, as in Kafka: each needs config.providers.<name>.class (org.apache.kafka.common.config.provider.EnvVarConfigProvider, FileConfigProvider or DirectoryConfigProvider, or their simple names) and may take config.providers.<name>.param.<param> settings (allowed.paths, allowlist.pattern). Connector configs then refer to secrets as ${<name>:[path:]key}; they are stored and shown with the placeholder and resolved only when a connector or task starts and when a config is validated. Placeholders in this worker config are resolved at start-up too.',
+    },
+  ]),
   ...grouped('Storage', [
     {
       name: 'sqlite.path',
@@ -170,7 +189,9 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
 ]);
 
 /** Keys handed on to a client or converter under a prefix (Kafka's originalsWithPrefix); never "unknown". */
-export const PASSTHROUGH_PREFIXES: readonly string[] = ['key.converter.', 'value.converter.', 'header.converter.', 'consumer.', 'producer.', 'admin.'];
+export const PASSTHROUGH_PREFIXES: readonly string[] = [
+  'key.converter.', 'value.converter.', 'header.converter.', 'consumer.', 'producer.', 'admin.', `${CONFIG_PROVIDERS_CONFIG}.`,
+];
 
 const DISTRIBUTED_ONLY = 'a distributed-mode setting: this worker is standalone and keeps its state in SQLite (sqlite.path)';
 
@@ -178,7 +199,6 @@ const DISTRIBUTED_ONLY = 'a distributed-mode setting: this worker is standalone 
 export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   'offset.storage.file.filename': 'sink connectors commit their offsets to Kafka consumer groups (connect-<connector name>)',
   'plugin.path': 'connectors and converters are built in',
-  'config.providers': 'config providers (${provider:path:key} placeholders) are not supported',
   'rest.advertised.listener': 'a standalone worker forwards no requests to other workers, so no listener is advertised',
   'rest.extension.classes': 'REST extensions are Java classes; for basic authentication set rest.basic.auth.credentials.file',
   'group.id': DISTRIBUTED_ONLY,
@@ -270,6 +290,14 @@ export class WorkerConfig extends ParsedConfig {
     return this.getString('sqlite.path')!;
   }
 
+  /**
+   * Resolves `${provider:path:key}` placeholders of connector configs with the providers of
+   * `config.providers` (checked by loadWorkerConfig; reads variables from `env`).
+   */
+  configTransformer(env: Readonly<Record<string, string | undefined>> = process.env): ConfigTransformer {
+    return new ConfigTransformer(loadConfigProviders(this.originals, env));
+  }
+
   /** Start-up log levels for `Loggers`: `root` plus each `log4j.loggers` entry. */
   get logLevels(): Record<string, LogLevel> {
     const levels: Record<string, LogLevel> = { root: parseLogLevel(this.getString('log4j.root.loglevel')!)! };
@@ -300,6 +328,7 @@ export function loadWorkerConfig(options: { file?: string; env?: Readonly<Record
   Object.assign(sources, fromEnv.sources);
 
   const errors: string[] = [];
+  resolveWorkerPlaceholders(props, sources, options.env ?? {}, errors);
   for (const [k, result] of WORKER_CONFIG_DEF.validateAll(props)) {
     // the first error says it; Kafka's validators may add a second one about the null left behind
     if (result.errors.length > 0) errors.push(sources[k] ? `${result.errors[0]} (${sources[k]})` : result.errors[0]);
@@ -307,4 +336,28 @@ export function loadWorkerConfig(options: { file?: string; env?: Readonly<Record
   if (errors.length === 1) throw new ConfigError(errors[0]);
   if (errors.length > 1) throw new ConfigError(`The worker configuration has ${errors.length} errors:\n${errors.map((e) => `  ${e}`).join('\n')}`);
   return new WorkerConfig(props, sources);
+}
+
+/**
+ * Kafka resolves placeholders in the worker config itself (e.g. `consumer.sasl.jaas.config=${file:…}`),
+ * with the providers the same config defines. Replaces values in `props`; problems go to `errors`.
+ */
+function resolveWorkerPlaceholders(
+  props: Record<string, string>,
+  sources: ConfigSources,
+  env: Readonly<Record<string, string | undefined>>,
+  errors: string[],
+): void {
+  let transformer: ConfigTransformer;
+  try {
+    transformer = new ConfigTransformer(loadConfigProviders(props, env));
+  } catch (e) {
+    const source = sources[`${CONFIG_PROVIDERS_CONFIG}`];
+    errors.push(source ? `${(e as Error).message} (${source})` : (e as Error).message);
+    return;
+  }
+  const own = Object.fromEntries(Object.entries(props).filter(([k]) => k !== CONFIG_PROVIDERS_CONFIG && !k.startsWith(`${CONFIG_PROVIDERS_CONFIG}.`)));
+  const { config, errors: unresolved } = transformer.transform(own);
+  Object.assign(props, config);
+  for (const [key, message] of unresolved) errors.push(`${key}: ${message}${sources[key] ? ` (${sources[key]})` : ''}`);
 }

@@ -40,6 +40,8 @@ test('with nothing configured every key has its documented default', () => {
   assert.equal(config.getLong('offset.flush.interval.ms'), 1000);
   assert.equal(config.getLong('offset.flush.timeout.ms'), 5000);
   assert.equal(config.getLong('task.shutdown.graceful.timeout.ms'), 5000);
+  assert.equal(config.getLong('shutdown.timeout.ms'), 30000);
+  assert.deepEqual(config.getList('config.providers'), []);
   assert.equal(config.getBoolean('topic.tracking.enable'), true);
   assert.equal(config.getBoolean('topic.tracking.allow.reset'), true);
   assert.equal(config.getString('connector.client.config.override.policy'), 'All');
@@ -214,3 +216,43 @@ test('start-up log levels come from log4j.root.loglevel and log4j.loggers (the C
   assert.throws(() => new WorkerConfig({ 'log4j.loggers': 'com.milvus' }), /configuration log4j\.loggers: Expected <logger>=<level>/);
   assert.throws(() => new WorkerConfig({ 'log4j.loggers': 'com.milvus=LOUD' }), /got 'com\.milvus=LOUD'/);
 });
+
+test('config.providers and their class and param keys are used, not warned about, and may come from the environment', (t) => {
+  const dir = writeTemp(t, 'milvus.properties', 'token=s3cret\n').replace(/\/milvus\.properties$/, '');
+  const file = writeTemp(t, 'worker.properties', [
+    'config.providers=file,env',
+    'config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider',
+    `config.providers.file.param.allowed.paths=${dir}`,
+  ].join('\n'));
+  const config = loadWorkerConfig({ file, env: { CONNECT_CONFIG_PROVIDERS_ENV_CLASS: 'EnvVarConfigProvider', MILVUS_TOKEN: 'from-env' } });
+  assert.deepEqual(config.getList('config.providers'), ['file', 'env']);
+  assert.deepEqual(config.warnings, []);
+  const { config: resolved } = config.configTransformer({ MILVUS_TOKEN: 'from-env' }).transform({ a: `\${file:${dir}/milvus.properties:token}`, b: '${env:MILVUS_TOKEN}' });
+  assert.deepEqual(resolved, { a: 's3cret', b: 'from-env' });
+});
+
+test('a config provider without a usable class is refused at start-up, naming where it was set', (t) => {
+  const file = writeTemp(t, 'worker.properties', 'config.providers=vault\nconfig.providers.vault.class=com.example.VaultConfigProvider\n');
+  assert.throws(() => loadWorkerConfig({ file }), (e: Error) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /^Invalid value com\.example\.VaultConfigProvider for configuration config\.providers\.vault\.class: no such config provider; this worker has org\.apache\.kafka\.common\.config\.provider\.EnvVarConfigProvider/);
+    assert.match(e.message, /\(in .*worker\.properties\)$/);
+    return true;
+  });
+});
+
+test('placeholders in the worker config itself are resolved with its providers, as Kafka does', (t) => {
+  const secrets = writeTemp(t, 'kafka.properties', 'jaas=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";\n');
+  const file = writeTemp(t, 'worker.properties', [
+    'config.providers=file,env',
+    'config.providers.file.class=FileConfigProvider',
+    'config.providers.env.class=EnvVarConfigProvider',
+    `consumer.sasl.jaas.config=\${file:${secrets}:jaas}`,
+    'sqlite.path=${env:STATE_DIR}/connect.db',
+  ].join('\n'));
+  const config = loadWorkerConfig({ file, env: { STATE_DIR: '/var/lib/connect' } });
+  assert.equal(config.sqlitePath, '/var/lib/connect/connect.db');
+  assert.match(config.originalsWithPrefix('consumer.')['sasl.jaas.config'], /PlainLoginModule required/);
+  assert.throws(() => loadWorkerConfig({ file, env: {} }), /ConfigError: sqlite\.path: Could not resolve \$\{env:STATE_DIR\}: the environment variable STATE_DIR is not set in the worker's environment \(in .*worker\.properties\)$/);
+});
+
