@@ -35,12 +35,15 @@ function urlOf(protocol: string, address: AddressInfo): string {
   return `${protocol}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 }
 
+/** Fastify's own default: idle keep-alive connections outlive the 60 s idle timeout of common load balancers. */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
 function createServerFor(app: FastifyInstance, listener: ListenerAddress, tls: HttpsOptions | null): Server {
   const handle = (req: IncomingMessage, res: ServerResponse) => app.routing(req, res);
-  if (listener.protocol === 'http') return createHttpServer(handle);
+  if (listener.protocol === 'http') return createHttpServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, handle);
   if (tls === null) throw new Error(`The https listener ${listener.url} has no TLS settings`);
   const { clientAuth, ...options } = tls;
-  const server = createHttpsServer(options, handle);
+  const server = createHttpsServer({ ...options, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, handle);
   if (clientAuth === 'requested') {
     // like a Java server that "wants" client auth: no certificate is fine, one that does not verify is not
     server.on('secureConnection', (socket: TLSSocket) => {
