@@ -13,6 +13,7 @@ import { builtinConverters } from './converters/index.js';
 import { parseCommandLine, USAGE, type CommandLine } from './runtime/command-line.js';
 import { applyConnectorFile, readConnectorFile } from './runtime/connector-files.js';
 import { createRootLogger, Loggers } from './runtime/loggers.js';
+import { ConnectMetrics } from './runtime/metrics.js';
 import { Plugins } from './runtime/plugins.js';
 import { StandaloneHerder } from './runtime/standalone-herder.js';
 import { StandaloneWorker } from './runtime/standalone-worker.js';
@@ -22,9 +23,6 @@ import { openDatabase } from './store/db.js';
 import { MemoryStatusStore } from './store/memory-status-store.js';
 import { migrate } from './store/migrate.js';
 import { SqliteConfigStore } from './store/sqlite-config-store.js';
-
-/** Beyond the tasks' graceful timeout, what closing the REST server, consumers and database may take. */
-const SHUTDOWN_MARGIN_MS = 15_000;
 
 type Closer = readonly [what: string, close: () => unknown];
 
@@ -39,19 +37,21 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
   log.info({ version: packageVersion(), workerId: workerConfig.workerId }, 'Kafka Connect standalone worker initializing');
   for (const warning of workerConfig.warnings) log.warn(warning);
 
-  // closed in reverse: REST first (stop accepting), then herder, worker, database
+  // closed in reverse: REST first (stop accepting), then herder and worker (each task flushes to Milvus,
+  // commits and leaves its group within task.shutdown.graceful.timeout.ms), then the database
   const closers: Closer[] = [];
   let stopping: Promise<never> | undefined;
   const stop = (code: number): Promise<never> =>
     (stopping ??= (async () => {
-      const budget = workerConfig.getLong('task.shutdown.graceful.timeout.ms') + SHUTDOWN_MARGIN_MS;
+      const budget = workerConfig.getLong('shutdown.timeout.ms');
       setTimeout(() => {
-        log.error(`Shutdown did not finish within ${budget} ms; exiting anyway`);
+        log.error(`Shutdown did not finish within ${budget} ms (shutdown.timeout.ms); exiting anyway, uncommitted records are delivered again after a restart`);
         process.exit(1);
       }, budget).unref();
       for (const [what, close] of closers.reverse()) {
         try {
           await close();
+          log.debug(`Closed the ${what}`);
         } catch (e) {
           log.error({ err: e }, `Failed to close the ${what}`);
         }
@@ -74,12 +74,14 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
     const configStore = new SqliteConfigStore(db);
     const statusStore = new MemoryStatusStore();
     const plugins = new Plugins({ connectors: builtinConnectors, converters: builtinConverters });
-    const worker = new StandaloneWorker({ workerConfig, plugins, loggers });
+    const metrics = new ConnectMetrics({ processMetrics: true });
+    const configTransformer = workerConfig.configTransformer();
+    const worker = new StandaloneWorker({ workerConfig, plugins, loggers, configTransformer, metrics });
     closers.push(['worker', () => worker.stop()]);
-    const herder = new StandaloneHerder({ worker, configStore, statusStore, plugins, workerConfig, loggers });
+    const herder = new StandaloneHerder({ worker, configStore, statusStore, plugins, workerConfig, loggers, configTransformer, metrics });
     closers.push(['herder', () => herder.stop()]);
     const restLogger = loggers.logger('org.apache.kafka.connect.runtime.rest.RestServer');
-    const app = buildApp({ herder, workerConfig, logger: restLogger });
+    const app = buildApp({ herder, workerConfig, logger: restLogger, metrics: () => metrics.scrape() });
     closers.push(['REST server', () => app.close()]);
     const adminListeners = workerConfig.adminListeners ?? [];
     const adminApp = adminListeners.length > 0 ? buildApp({ herder, workerConfig, logger: restLogger, api: { routes: 'admin', docs: false } }) : null;
