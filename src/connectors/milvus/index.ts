@@ -1,6 +1,7 @@
 import type { SinkConnectorPlugin } from '../../plugin/index.js';
 import { MilvusSinkConnector } from './milvus-sink-connector.js';
 import { MilvusSinkTask } from './milvus-sink-task.js';
+import { milvusPluginMetrics } from './milvus-plugin-metrics.js';
 import { CONNECTOR_VERSION } from './version.js';
 
 /** The Milvus sink under the original connector's class name, so existing configs work unchanged. */
@@ -12,6 +13,7 @@ export const milvusSinkConnectorPlugin: SinkConnectorPlugin = {
   taskClassName: 'com.milvus.io.kafka.MilvusSinkTask',
   createConnector: () => new MilvusSinkConnector(),
   createTask: () => new MilvusSinkTask(),
+  metrics: milvusPluginMetrics,
 };
 
 export { MilvusSinkConnector } from './milvus-sink-connector.js';

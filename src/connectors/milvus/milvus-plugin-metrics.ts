@@ -1,0 +1,36 @@
+import type { PluginMetric } from '../../plugin/index.js';
+import { milvusSinkMetrics } from './sink-metrics.js';
+
+/**
+ * The sink's per-connector counters (sink-metrics.ts) as the worker exports them: the worker reads this
+ * at every scrape and names each metric `kafka_connect_plugins_<name>` with a `connector` label.
+ */
+export function milvusPluginMetrics(connector: string): PluginMetric[] {
+  const m = milvusSinkMetrics(connector).snapshot();
+  const counter = (name: string, help: string, value: number): PluginMetric => ({ name, help, type: 'counter', value });
+  return [
+    counter('milvus_records_written_total', 'Rows Milvus acknowledged through insert or upsert', m.recordsWritten),
+    counter('milvus_records_deleted_total', 'Primary keys Milvus acknowledged through delete (tombstones with delete.enabled=true)', m.recordsDeleted),
+    counter('milvus_records_skipped_total', 'Tombstones ignored (delete.enabled=false, or no collection yet)', m.recordsSkipped),
+    counter('milvus_records_superseded_total', 'Records replaced by a later record with the same primary key in the same batch', m.recordsSuperseded),
+    counter('milvus_records_dead_lettered_total', 'Records handed to the errant record reporter (mapping failures, rows Milvus rejected)', m.recordsDeadLettered),
+    counter('milvus_requests_total', 'Insert, upsert and delete requests Milvus acknowledged', m.requests),
+    counter('milvus_failed_requests_total', 'Requests that failed for good (retries that later succeeded not counted)', m.failedRequests),
+    counter('milvus_retries_total', 'Requests sent again after a retriable failure', m.retries),
+    ...Object.entries(m.errorCodes).map(([code, count]): PluginMetric => ({
+      name: 'milvus_request_errors_total',
+      help: 'Failed Milvus requests by Milvus error code or gRPC status (retried attempts included)',
+      type: 'counter',
+      value: count,
+      labels: { code },
+    })),
+    {
+      name: 'milvus_batch_time_seconds',
+      help: 'Time to write one batch to Milvus, retries included',
+      type: 'summary',
+      count: m.batchLatencyMs.count,
+      sum: m.batchLatencyMs.sum / 1000,
+    },
+    { name: 'milvus_batch_time_max_seconds', help: 'Longest batch write so far', type: 'gauge', value: m.batchLatencyMs.max / 1000 },
+  ];
+}
