@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, pkInFilter } from '../../../src/connectors/milvus/milvus-writer.js';
+import { call, pkInFilter, writeRequest } from '../../../src/connectors/milvus/milvus-writer.js';
 import { FailureKind } from '../../../src/connectors/milvus/milvus-errors.js';
 
 test('VarChar keys are quoted with backslash, quote and line breaks escaped; other characters stay literal', () => {
@@ -23,4 +23,16 @@ test('a status with a non-zero code fails the call even when error_code says Suc
     call('upsert', async () => ({ status: { error_code: 'Success', code: 100, reason: 'collection not found' }, err_index: [0, 1] })),
     (e: { kind: string }) => e.kind === FailureKind.FATAL,
   );
+});
+
+test('a write request hands the rows over untouched but stringifies to a short summary, so the SDK\'s per-request JSON log line costs nothing', () => {
+  const rows = [0, 1, 2].map((id) => ({ id, vector: Array.from({ length: 768 }, (_, i) => i / 768) }));
+  const request = writeRequest('docs', rows, 5000);
+  assert.equal(request.data, rows);
+  assert.equal(request.collection_name, 'docs');
+  assert.equal(request.timeout, 5000);
+  // what the SDK's _insert sends and its retry interceptor stringifies: the request's own properties plus the columns
+  const message: Record<string, unknown> = { ...request, num_rows: rows.length, fields_data: [{ field_name: 'vector', vectors: { float_vector: { data: rows.flatMap((r) => r.vector) } } }] };
+  delete message.data;
+  assert.deepEqual(JSON.parse(JSON.stringify(message)), { collection_name: 'docs', num_rows: 3 });
 });
