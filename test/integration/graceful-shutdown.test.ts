@@ -5,6 +5,7 @@
  * exactly once.
  */
 import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { makeDir, removeDir, sleep, waitUntil } from '../helpers/connect-process.js';
@@ -93,3 +94,28 @@ test('SIGTERM mid-stream: exit 0 in time, commits match what Milvus holds, a res
   assert.deepEqual(ids.sort((a, b) => a - b), Array.from({ length: TOTAL }, (_, i) => i));
   assert.deepEqual(await second.stop(60_000), { code: 0, signal: null });
 });
+
+test('a shutdown that cannot finish is cut off at shutdown.timeout.ms with exit status 1', async (t) => {
+  // a "Milvus" that accepts connections and never answers: validating against it takes the full 5 s
+  const sockets = new Set<Socket>();
+  const blackhole = createServer((socket) => void sockets.add(socket));
+  await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    blackhole.close();
+  });
+  const port = (blackhole.address() as { port: number }).port;
+  const service = await startService(t, { workerProps: { 'shutdown.timeout.ms': '1000' } });
+  const config = quickStartConfig('c', 't', { 'public.endpoint': `http://127.0.0.1:${port}` });
+  // the REST server finishes requests in flight before it closes; this one outlasts the bound
+  const inFlight = service.request('PUT', '/connector-plugins/MilvusSinkConnector/config/validate', { name: 'slow', ...config }).catch(() => undefined);
+  await sleep(300);
+  const signalled = Date.now();
+  const exit = await service.stop(30_000);
+  const took = Date.now() - signalled;
+  assert.deepEqual(exit, { code: 1, signal: null });
+  assert.ok(took >= 1000 && took < 4000, `exited after ${took} ms`);
+  assert.ok(service.logs().some((l) => String(l.msg).startsWith('Shutdown did not finish within 1000 ms (shutdown.timeout.ms)')), service.logTail(10));
+  await inFlight;
+});
+
