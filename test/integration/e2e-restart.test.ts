@@ -105,3 +105,20 @@ test('SIGTERM and a start on the same SQLite file keep configs and target states
   assert.equal(await countRows(names.stopped), 0, 'the STOPPED connector ingested after the restart');
   assert.equal((await status(second, names.paused))?.tasks[0].state, 'PAUSED');
 });
+
+test('SIGTERM while a REST request is in flight: the request is answered and the service exits cleanly, promptly', async (t) => {
+  const topic = uniqueName('sigterm');
+  await createTopic(topic);
+  await collectionFor(t, topic);
+  const service = await startService(t);
+  // creating a connector takes a while (validation dials Milvus): the signal lands in the middle of it
+  const created = service.request('POST', '/connectors', { name: topic, config: quickStartConfig(topic, topic) });
+  await sleep(50);
+  const started = Date.now();
+  const ended = await service.stop(60_000);
+  const took = Date.now() - started;
+  assert.equal((await created).status, 201);
+  assert.deepEqual(ended, { code: 0, signal: null }, `exit after ${took} ms; log:\n${service.logTail(15)}`);
+  // the tasks' graceful timeout is 5 s; the rest of the shutdown is closing clients
+  assert.ok(took < 15_000, `the shutdown took ${took} ms`);
+});
