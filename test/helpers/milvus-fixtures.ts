@@ -39,7 +39,10 @@ export function quickStartFields(options: { autoId?: boolean; dim?: number } = {
 export interface CollectionOptions {
   readonly fields?: FieldType[];
   readonly vectorField?: string;
-  /** Milvus Lite supports FLAT, IVF_FLAT and AUTOINDEX. */
+  /**
+   * Milvus Lite supports FLAT, IVF_FLAT and AUTOINDEX. Default FLAT: with AUTOINDEX, Lite can refuse to return
+   * vectors of a growing segment ("Growing segment loss raw data"), and tests read vectors back.
+   */
   readonly indexType?: 'AUTOINDEX' | 'FLAT' | 'IVF_FLAT';
   readonly metric?: 'COSINE' | 'L2' | 'IP';
 }
@@ -52,7 +55,7 @@ export async function createCollection(name: string, options: CollectionOptions 
   const indexed = await client.createIndex({
     collection_name: name,
     field_name: options.vectorField ?? 'title_vector',
-    index_type: options.indexType ?? 'AUTOINDEX',
+    index_type: options.indexType ?? 'FLAT',
     metric_type: options.metric ?? 'COSINE',
   });
   if (indexed.code !== 0) throw new Error(`createIndex ${name}: ${indexed.reason}`);
