@@ -20,7 +20,10 @@ const KEPT_LINES = 2000;
 export interface ConnectProcessOptions {
   /** Worker properties over the test defaults (these win); a null value removes a default. */
   readonly workerProps?: Readonly<Record<string, string | null>>;
-  /** A directory from an earlier process (its `connect.db` is reused); default: a fresh temp dir. */
+  /**
+   * A directory from an earlier process (its `connect.db` is reused), removed by whoever made it. Default: a
+   * fresh temp dir, removed when the test process exits (a later start may still reuse it until then).
+   */
   readonly dir?: string;
   /** Connector files (properties or JSON) passed on the command line after the worker file. */
   readonly connectorFiles?: readonly string[];
@@ -60,8 +63,11 @@ export interface ConnectProcess {
 
 /** Processes still alive when the test process exits are killed, so no run leaves a worker behind. */
 const live = new Set<ChildProcess>();
+/** Directories startConnect made itself (no `dir` given): removed when the test process exits. */
+const ownDirs = new Set<string>();
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
+  for (const dir of ownDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A fresh temp directory for one service's state; removed by `removeDir` (call it in t.after). */
@@ -103,7 +109,8 @@ function propertiesText(props: Readonly<Record<string, string>>): string {
  * not become healthy within the bound, it is killed and the error carries its last log lines.
  */
 export async function startConnect(options: ConnectProcessOptions = {}): Promise<ConnectProcess> {
-  const dir = options.dir ?? makeDir();
+  let dir = options.dir;
+  if (dir === undefined) ownDirs.add((dir = makeDir()));
   const props: Record<string, string> = defaultWorkerProps(dir);
   for (const [k, v] of Object.entries(options.workerProps ?? {})) {
     if (v === null) delete props[k];
