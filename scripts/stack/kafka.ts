@@ -90,7 +90,11 @@ function log4jConfig(versions: StackVersions): { text: string; jvmFlag: (file: s
 
 /** Kafka's Uuid text form: 16 random bytes, base64url without padding. */
 function clusterId(): string {
-  return randomBytes(16).toString('base64url');
+  // about one id in 64 starts with '-', which the storage tool's argument parser takes for an option
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Writes the config, formats fresh KRaft storage and starts the broker; returns its pid. */

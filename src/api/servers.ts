@@ -38,8 +38,20 @@ function urlOf(protocol: string, address: AddressInfo): string {
 /** Fastify's own default: idle keep-alive connections outlive the 60 s idle timeout of common load balancers. */
 const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
+/** Servers whose close() has begun: their answers end the keep-alive connection they came on. */
+const closing = new WeakSet<Server>();
+/** Answers not yet sent, per server, so that closing can mark the ones already under way. */
+const inFlight = new WeakMap<Server, Set<ServerResponse>>();
+
 function createServerFor(app: FastifyInstance, listener: ListenerAddress, tls: HttpsOptions | null): Server {
-  const handle = (req: IncomingMessage, res: ServerResponse) => app.routing(req, res);
+  const handle = function (this: Server, req: IncomingMessage, res: ServerResponse) {
+    if (closing.has(this)) res.shouldKeepAlive = false;
+    let pending = inFlight.get(this);
+    if (!pending) inFlight.set(this, (pending = new Set()));
+    pending.add(res);
+    res.once('close', () => pending.delete(res));
+    app.routing(req, res);
+  };
   if (listener.protocol === 'http') return createHttpServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, handle);
   if (tls === null) throw new Error(`The https listener ${listener.url} has no TLS settings`);
   const { clientAuth, ...options } = tls;
@@ -76,10 +88,24 @@ async function listenOn(server: Server, listener: ListenerAddress): Promise<void
   }
 }
 
+/** How often a closing server drops the keep-alive connections that became idle since the last look. */
+const IDLE_SWEEP_MS = 50;
+
+/**
+ * close() alone waits for every keep-alive connection to time out (72 s): a connection busy when
+ * closing began turns idle later and would hold shutdown. So idle connections are swept until the
+ * server is closed, and answers given meanwhile carry `Connection: close`.
+ */
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
-    server.close(() => resolve());
+    closing.add(server);
+    for (const res of inFlight.get(server) ?? []) if (!res.headersSent) res.shouldKeepAlive = false;
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    server.close(() => {
+      clearInterval(sweep);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

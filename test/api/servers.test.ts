@@ -113,3 +113,32 @@ describe('REST listeners', () => {
     await assert.rejects(request(`${server.url}/connectors`), /ECONNREFUSED/);
   });
 });
+
+describe('closing a REST listener', () => {
+  test('a keep-alive connection that was busy when closing began does not hold the close', async (t) => {
+    const { app: fastify, herder } = app(t);
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    herder.stub('connectors', async () => {
+      await answered;
+      return ['milvus'];
+    });
+    const [server] = await listenAll(fastify, [parseListener('http://127.0.0.1:0')], () => tls());
+    const { Agent, get } = await import('node:http');
+    const agent = new Agent({ keepAlive: true });
+    t.after(() => agent.destroy());
+    const response = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      get(`${server.url}/connectors`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+      }).on('error', reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the request is in the herder now
+    const started = Date.now();
+    const closed = server.close();
+    release();
+    assert.deepEqual(await response, { status: 200, connection: 'close' });
+    await closed;
+    assert.ok(Date.now() - started < 5_000, `close took ${Date.now() - started} ms`);
+  });
+});

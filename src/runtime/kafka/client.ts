@@ -15,7 +15,9 @@ const ADMIN_LOGGER = 'org.apache.kafka.clients.admin.AdminClient';
 const NETWORK_LOGGER = 'org.apache.kafka.clients.NetworkClient';
 
 /** kafkajs namespaces (`Consumer`, `ConsumerGroup`, `Runner`, `Producer`, `Admin`, `Connection`, …). */
-export function kafkaLoggerName(namespace: string): string {
+export function kafkaLoggerName(namespace: string | undefined): string {
+  // kafkajs' root logger (e.g. its partitioner warning) logs without a namespace
+  if (namespace === undefined || namespace === '') return NETWORK_LOGGER;
   if (namespace.startsWith('Consumer') || namespace === 'Runner' || namespace.startsWith('Fetch')) return CONSUMER_LOGGER;
   if (namespace.startsWith('Producer') || namespace.startsWith('Messageproducer')) return PRODUCER_LOGGER;
   if (namespace.startsWith('Admin')) return ADMIN_LOGGER;

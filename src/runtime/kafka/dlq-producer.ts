@@ -2,7 +2,7 @@
  * The dead-letter-queue producer of one sink task: creates the DLQ topic when it is missing (like
  * Kafka's DeadLetterQueueReporter.createAndSetup) and writes each errant record with acks=all.
  */
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Header } from '../../plugin/index.js';
 import type { DeadLetterQueueProducer } from '../error-handling.js';
@@ -77,7 +77,8 @@ export class DlqProducer implements DeadLetterQueueProducer {
 
   static async create(options: DlqProducerOptions): Promise<DlqProducer> {
     await ensureTopic(options);
-    const producer = options.kafka.producer({ allowAutoTopicCreation: false });
+    // the default partitioner, named explicitly: records keep their partition by key, and kafkajs does not warn
+    const producer = options.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     return new DlqProducer(producer, options.topic);
   }

@@ -111,7 +111,16 @@ export class KafkaSinkConsumer implements SinkConsumer {
 
   constructor(options: KafkaSinkConsumerOptions) {
     this.#options = options;
-    const consumer = options.kafka.consumer(options.consumer);
+    // kafkajs restarts a crashed consumer 100 ms later on its own; once stop() ran, such a restart
+    // would bring back a group member for a task that no longer exists (a zombie holding partitions)
+    const restartOnFailure = options.consumer.retry?.restartOnFailure;
+    const consumer = options.kafka.consumer({
+      ...options.consumer,
+      retry: {
+        ...options.consumer.retry,
+        restartOnFailure: async (error: Error) => !this.#stopRequested && (restartOnFailure ? restartOnFailure(error) : true),
+      },
+    });
     this.#consumer = consumer;
     const { events } = consumer;
     consumer.on(events.GROUP_JOIN, ({ payload }) => {
