@@ -1,0 +1,97 @@
+/**
+ * Who may import whom (docs/architecture.md), checked on the import specifiers of every source file.
+ * The rules keep the parts testable on their own: the API with a fake herder, the runtime with
+ * in-memory stores, connectors without Kafka, SQLite or HTTP.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SRC = join(ROOT, 'src');
+
+interface Import {
+  file: string; // relative to src, e.g. api/app.ts
+  target: string; // relative to src for project files (runtime/herder.ts), the package name otherwise
+  local: boolean;
+}
+
+function sourceFiles(): string[] {
+  return readdirSync(SRC, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.split('\\').join('/'));
+}
+
+function importsOf(file: string): Import[] {
+  const text = readFileSync(join(SRC, file), 'utf8');
+  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/g), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]);
+  return specifiers.map((spec) => {
+    if (!spec.startsWith('.')) return { file, target: spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0], local: false };
+    const target = relative(SRC, resolve(SRC, dirname(file), spec)).split('\\').join('/').replace(/\.js$/, '.ts');
+    return { file, target, local: true };
+  });
+}
+
+const all = sourceFiles().flatMap(importsOf);
+
+function violations(from: (file: string) => boolean, allowed: (imp: Import) => boolean): string[] {
+  return all.filter((imp) => from(imp.file) && !allowed(imp)).map((imp) => `${imp.file} imports ${imp.target}`);
+}
+
+const under = (folder: string) => (path: string) => path.startsWith(`${folder}/`);
+const nodeBuiltin = (imp: Import) => !imp.local && imp.target.startsWith('node:');
+
+test('api sees the runtime only through the herder interface, its value types and its errors', () => {
+  const allowedRuntime = new Set(['runtime/herder.ts', 'runtime/types.ts', 'runtime/errors.ts']);
+  assert.deepEqual(
+    violations(under('api'), (imp) => !imp.local || under('api')(imp.target) || allowedRuntime.has(imp.target)),
+    [],
+  );
+});
+
+test('runtime uses store interfaces, never a store implementation, and knows nothing of HTTP', () => {
+  assert.deepEqual(
+    violations(under('runtime'), (imp) =>
+      imp.local ? under('runtime')(imp.target) || under('plugin')(imp.target) || imp.target === 'store/types.ts' : !['fastify', 'better-sqlite3'].includes(imp.target)),
+    [],
+  );
+});
+
+test('store is persistence only: nothing else from src', () => {
+  assert.deepEqual(violations(under('store'), (imp) => !imp.local || under('store')(imp.target)), []);
+});
+
+test('the plugin API is a leaf', () => {
+  assert.deepEqual(violations(under('plugin'), (imp) => (imp.local ? under('plugin')(imp.target) : nodeBuiltin(imp))), []);
+});
+
+test('converters and connectors see only the plugin API (plus their own SDK)', () => {
+  for (const folder of ['converters', 'connectors']) {
+    assert.deepEqual(
+      violations(under(folder), (imp) => (imp.local ? under(folder)(imp.target) || under('plugin')(imp.target) : !['kafkajs', 'fastify', 'better-sqlite3', 'prom-client'].includes(imp.target))),
+      [],
+      folder,
+    );
+  }
+});
+
+test('each third-party client has one home', () => {
+  const homes: Record<string, (file: string) => boolean> = {
+    kafkajs: under('runtime/kafka'),
+    'better-sqlite3': under('store'),
+    '@zilliz/milvus2-sdk-node': under('connectors/milvus'),
+    'prom-client': (file) => file === 'runtime/metrics.ts',
+    fastify: (file) => under('api')(file) || file === 'main.ts',
+  };
+  const misplaced = all.filter((imp) => !imp.local && homes[imp.target] && !homes[imp.target](imp.file));
+  assert.deepEqual(misplaced.map((imp) => `${imp.file} imports ${imp.target}`), []);
+});
+
+test('the rules above really see the imports (a sanity check on the scanner)', () => {
+  assert.ok(all.some((imp) => imp.file === 'api/app.ts' && imp.target === 'fastify'));
+  assert.ok(all.some((imp) => imp.file.startsWith('runtime/kafka/') && imp.target === 'kafkajs'));
+  assert.ok(all.some((imp) => imp.file === 'main.ts' && imp.target === 'runtime/standalone-herder.ts'));
+});
