@@ -1,6 +1,16 @@
-import type { DescribeCollectionResponse, FieldSchema, MilvusClient, MutationResult, RowData } from '@zilliz/milvus2-sdk-node';
+import {
+  promisify,
+  withTelemetryLogicalOperation,
+  type DescribeCollectionResponse,
+  type FieldSchema,
+  type MilvusClient,
+  type MutationResult,
+  type RowData,
+} from '@zilliz/milvus2-sdk-node';
 import type { PkValue, Row } from './batch.js';
 import type { RowSink } from './batch-writer.js';
+import { collectionSchemaFromDescribe, type CollectionSchemaView } from './collection-schema.js';
+import { columnRequest, supportsColumnRequests } from './column-request.js';
 import { FailureKind, isSuccess, MilvusRequestError, statusError, thrownError, type MilvusStatus } from './milvus-errors.js';
 import type { WriteOperation } from './record-to-row.js';
 
@@ -24,6 +34,8 @@ export class MilvusWriter implements RowSink {
   readonly #options: MilvusWriterOptions;
   /** the primary key field as the last describe() read it; delete filters name and quote by it */
   #primaryKey: FieldSchema | undefined;
+  /** set when the collection's shape lets write() build requests column by column (column-request.ts) */
+  #columns: { schema: CollectionSchemaView; timestamp: string | number } | undefined;
   mode: WriteOperation;
 
   constructor(options: MilvusWriterOptions) {
@@ -38,6 +50,14 @@ export class MilvusWriter implements RowSink {
       client.describeCollection({ collection_name: collection, cache: false, timeout: timeoutMs }),
     );
     this.#primaryKey = described.schema.fields.find((f) => f.is_primary_key);
+    this.#columns = undefined;
+    try {
+      const schema = collectionSchemaFromDescribe(described);
+      // the same schema_timestamp the SDK sends, so a schema change is still answered with SchemaMismatch
+      if (supportsColumnRequests(schema)) this.#columns = { schema, timestamp: described.update_timestamp_str || described.update_timestamp };
+    } catch {
+      // not a shape for column requests; onSchema reports what is wrong with it
+    }
     this.#options.onSchema?.(described);
     return described;
   }
@@ -49,6 +69,16 @@ export class MilvusWriter implements RowSink {
   async write(rows: Row[]): Promise<number[]> {
     const { client, collection, timeoutMs } = this.#options;
     const mode = this.mode;
+    const columns = this.#columns && columnRequest(this.#columns.schema, this.#columns.timestamp, collection, rows, timeoutMs);
+    if (columns) {
+      // what client.insert/upsert would send for these rows, built without its per-row conversion
+      const method = mode === 'insert' ? 'Insert' : 'Upsert';
+      const pool = client.channelPool;
+      const result: MutationResult = await call(mode, () =>
+        withTelemetryLogicalOperation(pool, method, columns, () => promisify(pool, method, columns, timeoutMs)),
+      );
+      return (result.err_index ?? []).map(Number);
+    }
     // a fresh request object per call: the SDK writes into it (fields_data)
     const request = writeRequest(collection, rows, timeoutMs);
     const result: MutationResult = await call(mode, () =>

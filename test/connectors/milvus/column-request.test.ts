@@ -1,0 +1,128 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { collectionSchemaFromDescribe } from '../../../src/connectors/milvus/collection-schema.js';
+import { columnRequest, supportsColumnRequests } from '../../../src/connectors/milvus/column-request.js';
+import { MilvusWriter, writeRequest } from '../../../src/connectors/milvus/milvus-writer.js';
+import type { Row } from '../../../src/connectors/milvus/batch.js';
+
+/** Shaped like the SDK's describeCollection response (after its formatDescribedCol). */
+function described(fields: Record<string, unknown>[], extra: { dynamic?: boolean; properties?: { key: string; value: string }[] } = {}) {
+  return {
+    status: { error_code: 'Success', code: 0, reason: '' },
+    collection_name: 'docs',
+    schema: {
+      name: 'docs',
+      enable_dynamic_field: extra.dynamic ?? false,
+      fields: fields.map((f) => ({ is_primary_key: false, autoID: false, nullable: false, default_value: null, is_function_output: false, element_type: 'None', ...f })),
+    },
+    properties: extra.properties ?? [],
+    update_timestamp_str: '463528000000000000',
+    update_timestamp: '463528000000000000',
+  };
+}
+
+const ALL_SIMPLE = [
+  { name: 'id', data_type: 'Int64', is_primary_key: true },
+  { name: 'title', data_type: 'VarChar', max_length: '64' },
+  { name: 'flag', data_type: 'Bool' },
+  { name: 'i8', data_type: 'Int8' },
+  { name: 'i16', data_type: 'Int16' },
+  { name: 'i32', data_type: 'Int32' },
+  { name: 'f', data_type: 'Float' },
+  { name: 'd', data_type: 'Double' },
+  { name: 'vector', data_type: 'FloatVector', dim: '4' },
+];
+
+function row(id: number | string, vector = [0.25, -0.5, 0.125, 1]): Row {
+  return { id, title: `doc ${id}`, flag: Number(id) % 2 === 0, i8: -3, i16: 300, i32: 70000, f: 0.5, d: 1e-9, vector };
+}
+
+type Captured = { method: string; params: Record<string, unknown> };
+
+/** A real MilvusClient (no server) whose gRPC pool records what would be sent, and whose describe answers `desc`. */
+function recordingClient(desc: ReturnType<typeof described>): { client: MilvusClient; sent: Captured[] } {
+  const client = new MilvusClient({ address: '127.0.0.1:1', __SKIP_CONNECT__: true } as never);
+  const sent: Captured[] = [];
+  const method = (name: string) => (params: Record<string, unknown>, ...rest: unknown[]) => {
+    sent.push({ method: name, params });
+    (rest.at(-1) as (err: null, res: unknown) => void)(null, { status: { error_code: 'Success', code: 0 }, err_index: [], succ_index: [], IDs: {} });
+  };
+  Object.assign(client, {
+    describeCollection: async () => desc,
+    channelPool: { acquire: async () => ({ Upsert: method('Upsert'), Insert: method('Insert') }), release: async () => undefined },
+  });
+  return { client, sent };
+}
+
+function withoutToJson(params: Record<string, unknown>): Record<string, unknown> {
+  const { toJSON: _ignored, ...rest } = params;
+  return rest;
+}
+
+describe('columnRequest: the request the SDK would build, column by column', () => {
+  for (const mode of ['upsert', 'insert'] as const) {
+    it(`${mode}: field for field what client.${mode}() sends for the same rows (Int64 as numbers and decimal strings)`, async () => {
+      const desc = described(ALL_SIMPLE);
+      const rows = [row(1), row('9223372036854775807', [1, 2, 3, 4]), row(3, [-0, 1e-30, 3.4e38, -2])];
+      const viaSdk = recordingClient(desc);
+      await (mode === 'insert' ? viaSdk.client.insert(writeRequest('docs', rows, 5000)) : viaSdk.client.upsert(writeRequest('docs', rows, 5000)));
+      const viaColumns = recordingClient(desc);
+      const writer = new MilvusWriter({ client: viaColumns.client, collection: 'docs', mode, timeoutMs: 5000 });
+      await writer.describe();
+      assert.deepEqual(await writer.write(rows), []);
+      assert.equal(viaColumns.sent.length, 1);
+      assert.equal(viaColumns.sent[0].method, viaSdk.sent[0].method);
+      assert.deepStrictEqual(withoutToJson(viaColumns.sent[0].params), withoutToJson(viaSdk.sent[0].params));
+      // the SDK's retry interceptor logs JSON.stringify(request): a summary, not the vectors
+      assert.deepEqual(JSON.parse(JSON.stringify(viaColumns.sent[0].params)), { collection_name: 'docs', num_rows: 3 });
+    });
+  }
+
+  it('covers only collections without dynamic field, autoID, nullable or default columns, function outputs or other types', () => {
+    const schema = (fields: Record<string, unknown>[], extra = {}) => collectionSchemaFromDescribe(described(fields, extra));
+    assert.equal(supportsColumnRequests(schema(ALL_SIMPLE)), true);
+    assert.equal(supportsColumnRequests(schema(ALL_SIMPLE, { dynamic: true })), false);
+    assert.equal(supportsColumnRequests(schema([{ name: 'id', data_type: 'Int64', is_primary_key: true, autoID: true }, ALL_SIMPLE[8]])), false);
+    assert.equal(supportsColumnRequests(schema([ALL_SIMPLE[0], { name: 'title', data_type: 'VarChar', nullable: true }])), false);
+    assert.equal(supportsColumnRequests(schema([ALL_SIMPLE[0], { name: 'n', data_type: 'Int32', default_value: 7 }])), false);
+    assert.equal(supportsColumnRequests(schema([ALL_SIMPLE[0], { name: 'meta', data_type: 'JSON' }])), false);
+    assert.equal(supportsColumnRequests(schema([ALL_SIMPLE[0], { name: 'tags', data_type: 'Array', element_type: 'Int32', max_capacity: '4' }])), false);
+    assert.equal(supportsColumnRequests(schema([ALL_SIMPLE[0], { name: 's', data_type: 'SparseFloatVector' }])), false);
+    assert.equal(supportsColumnRequests(schema([ALL_SIMPLE[0], { name: 'b', data_type: 'BinaryVector', dim: '16' }])), false);
+    assert.equal(supportsColumnRequests(schema([ALL_SIMPLE[0], { name: 'sparse', data_type: 'SparseFloatVector', is_function_output: true }])), false);
+  });
+
+  it('leaves to the SDK any batch with a row that does not fit exactly (missing, extra or undefined field, odd vector)', () => {
+    const schema = collectionSchemaFromDescribe(described(ALL_SIMPLE));
+    const build = (rows: Row[]) => columnRequest(schema, '1', 'docs', rows, 1000);
+    assert.notEqual(build([row(1), row(2)]), null);
+    assert.equal(build([]), null);
+    const { title: _title, ...missing } = row(2);
+    assert.equal(build([row(1), missing]), null);
+    assert.equal(build([row(1), { ...row(2), extra: 1 }]), null);
+    assert.equal(build([row(1), { ...row(2), title: undefined }]), null);
+    assert.equal(build([row(1), row(2, [1, 2, 3])]), null);
+    assert.equal(build([row(1), row(2, [1, 2, 3, '4' as unknown as number])]), null);
+    assert.equal(build([row(1), { ...row(2), vector: new Float32Array(4) as unknown as number[] }]), null);
+  });
+
+  it('a batch it leaves out goes through the SDK unchanged, errors included', async () => {
+    const { client, sent } = recordingClient(described(ALL_SIMPLE));
+    const writer = new MilvusWriter({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000 });
+    await writer.describe();
+    await assert.rejects(writer.write([{ ...row(1), extra: 1 }]), /field does not exist/);
+    assert.equal(sent.length, 0);
+  });
+
+  it('a collection it does not cover is written through the SDK', async () => {
+    const desc = described([...ALL_SIMPLE, { name: 'meta', data_type: 'JSON' }]);
+    const { client, sent } = recordingClient(desc);
+    const writer = new MilvusWriter({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000 });
+    await writer.describe();
+    await writer.write([{ ...row(1), meta: { a: 1 } }]);
+    assert.equal(sent.length, 1);
+    const meta = (sent[0].params.fields_data as { field_name: string; scalars?: { json_data?: { data: Buffer[] } } }[]).find((f) => f.field_name === 'meta');
+    assert.equal(meta?.scalars?.json_data?.data[0].toString(), '{"a":1}');
+  });
+});
