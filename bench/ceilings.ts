@@ -21,7 +21,9 @@ export interface CeilingResult {
 export interface MilvusCeilingOptions {
   readonly milvusAddress: string;
   readonly collection: string;
-  readonly records: number;
+  /** ids [from, to) of the data set */
+  readonly from: number;
+  readonly to: number;
   readonly dim: number;
   readonly partitions: number;
   readonly tasks: number;
@@ -30,10 +32,10 @@ export interface MilvusCeilingOptions {
   readonly countIntervalMs: number;
 }
 
-/** Ids of partition p in order (record i went to partition i % P), cut into batches of `size`. */
-function* partitionBatches(p: number, partitions: number, records: number, size: number): Generator<number[]> {
+/** Ids in [from, to) of partition p in order (record i went to partition i % P), cut into batches of `size`. */
+function* partitionBatches(p: number, partitions: number, from: number, to: number, size: number): Generator<number[]> {
   let batch: number[] = [];
-  for (let id = p; id < records; id += partitions) {
+  for (let id = from + ((p - (from % partitions) + partitions) % partitions); id < to; id += partitions) {
     batch.push(id);
     if (batch.length === size) {
       yield batch;
@@ -49,13 +51,14 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
   try {
     await createBenchCollection(admin, o.collection, o.dim);
     for (let t = 0; t < o.tasks; t++) clients.push(await openMilvus(o.milvusAddress));
-    const shown = progress(`Milvus ceiling ${o.dim}-dim`, o.records, 'rows');
+    const records = o.to - o.from;
+    const shown = progress(`Milvus ceiling ${o.dim}-dim, ids ${o.from}..${o.to - 1}`, records, 'rows');
     let acked = 0;
     const started = performance.now();
     // partitions are spread over tasks like Kafka's range assignor does: task t owns p ≡ t (mod tasks)
     const work = clients.map(async (client, t) => {
       const batches: Generator<number[]>[] = [];
-      for (let p = t; p < o.partitions; p += o.tasks) batches.push(partitionBatches(p, o.partitions, o.records, o.batchRows));
+      for (let p = t; p < o.partitions; p += o.tasks) batches.push(partitionBatches(p, o.partitions, o.from, o.to, o.batchRows));
       const take = (): number[] | undefined => {
         while (batches.length > 0) {
           const next = batches[0].next();
@@ -76,12 +79,12 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
       await Promise.all(Array.from({ length: o.inFlight }, slot));
     });
     const counting = Promise.all(work).then(() =>
-      waitForCount(admin, o.collection, o.records, { intervalMs: o.countIntervalMs, timeoutMs: 600_000 }),
+      waitForCount(admin, o.collection, records, { intervalMs: o.countIntervalMs, timeoutMs: 600_000 }),
     );
     const visibleAt = await counting;
     const seconds = (visibleAt - started) / 1000;
-    shown.end(`${Math.round(o.records / seconds).toLocaleString('en-US')} rows/s`);
-    return { records: o.records, seconds, recordsPerSecond: o.records / seconds };
+    shown.end(`${Math.round(records / seconds).toLocaleString('en-US')} rows/s`);
+    return { records, seconds, recordsPerSecond: records / seconds };
   } finally {
     await Promise.all(clients.map((c) => c.closeConnection().catch(() => undefined)));
     // free Milvus Lite's memory before the service's run
@@ -98,6 +101,13 @@ export interface KafkaCeilingOptions {
   readonly groupId: string;
   /** the service's consumer settings (kafkajs names) */
   readonly consumer: { maxBytes: number; maxBytesPerPartition: number; minBytes: number; maxWaitTimeInMs: number };
+}
+
+/** Two ceiling runs bracketing the service's run count as one: their rows over their time. */
+export function combineCeilings(parts: readonly CeilingResult[]): CeilingResult {
+  const records = parts.reduce((n, p) => n + p.records, 0);
+  const seconds = parts.reduce((n, p) => n + p.seconds, 0);
+  return { records, seconds, recordsPerSecond: records / seconds };
 }
 
 export async function kafkaCeiling(o: KafkaCeilingOptions): Promise<CeilingResult> {

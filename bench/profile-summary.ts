@@ -100,6 +100,7 @@ function main(): void {
     }
   };
   process.stdout.write(`profile ${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (not idle)\n`);
+  for (const map of [byModule, byFunction, inclusive]) for (const key of map.keys()) if (key.startsWith('(idle)')) map.delete(key);
   show('self time by module (% of busy)', byModule, top, busy);
   show('self time by function (% of busy)', byFunction, top, busy);
   show('inclusive time (% of busy)', new Map([...inclusive].filter(([k]) => !k.startsWith('(root)'))), top, busy);
@@ -107,4 +108,5 @@ function main(): void {
   process.stdout.write(`\nfolded stacks: ${file}.folded\n`);
 }
 
+process.stdout.on('error', () => process.exit(0)); // piped into head
 main();

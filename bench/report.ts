@@ -11,7 +11,10 @@ import type { SteadyResult } from './steady.js';
 
 export interface BackfillEntry {
   readonly service: BackfillResult;
+  /** the two bracketing runs combined: their rows over their time */
   readonly milvusCeiling: CeilingResult | null;
+  /** before and after the service's run */
+  readonly milvusCeilingParts: CeilingResult[];
   readonly kafkaCeiling: CeilingResult | null;
   /** service rate ÷ min(Milvus ceiling, Kafka ceiling) */
   readonly ratio: number | null;
@@ -154,10 +157,11 @@ export function renderTables(r: BenchResults): string {
       fmt(x.latencyMs.p99, 1),
       fmt(x.latencyMs.max, 1),
       fmt(x.non2xx + x.errors + x.timeouts),
+      x.serviceCpuUsPerRequest === undefined ? '' : fmt(x.serviceCpuUsPerRequest),
     ]);
   if (r.rest.loaded.length + r.rest.idle.length > 0) {
     parts.push(
-      table(['REST', 'rate', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'], [...restRows(r.rest.loaded, 'ingesting'), ...restRows(r.rest.idle, 'idle')]),
+      table(['REST', 'rate', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'service CPU µs/req'], [...restRows(r.rest.loaded, 'ingesting'), ...restRows(r.rest.idle, 'idle')]),
     );
   }
   parts.push(

@@ -18,6 +18,8 @@ export interface RestLoadResult {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
+  /** service CPU per request (idle phase only: during ingestion the CPU is mostly the sink's) */
+  serviceCpuUsPerRequest?: number;
 }
 
 interface AutocannonJson {

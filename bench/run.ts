@@ -10,7 +10,7 @@ import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { consumerOptions, withPrefix } from '../src/runtime/kafka/client-config.js';
 import { backfill } from './backfill.js';
 import { startStack, type BenchStack } from './bench-stack.js';
-import { kafkaCeiling, milvusCeiling } from './ceilings.js';
+import { combineCeilings, kafkaCeiling, milvusCeiling } from './ceilings.js';
 import { createTopic, kafkaClient, produceRange } from './dataset.js';
 import { machine, versions } from './environment.js';
 import { dropCollection, openMilvus } from './milvus.js';
@@ -19,6 +19,7 @@ import { say } from './progress.js';
 import { evaluateTargets, ratioOf, renderTables, writeResults, type BenchResults } from './report.js';
 import { restLoad, type RestLoadResult } from './rest-load.js';
 import { buildService, REPO, Service } from './service.js';
+import { cpuSeconds } from './process-stats.js';
 import { sleep } from './stats.js';
 import { steady } from './steady.js';
 
@@ -52,7 +53,9 @@ function serviceConsumerSettings(o: BenchOptions, bootstrap: string) {
 async function restPhase(service: Service, connector: string, seconds: number, connections: number, rate?: number): Promise<RestLoadResult[]> {
   const out: RestLoadResult[] = [];
   for (const path of ['/connectors', `/connectors/${connector}/status`, `/connectors/${connector}/config`]) {
+    const cpuBefore = cpuSeconds(service.pid);
     const result = await restLoad({ baseUrl: service.url, path, seconds, connections, rate });
+    if (rate === undefined) result.serviceCpuUsPerRequest = ((cpuSeconds(service.pid) - cpuBefore) * 1e6) / Math.max(1, result.requests);
     say(`REST ${rate ? `${rate} req/s` : 'max'} GET ${path}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
     out.push(result);
   }
@@ -115,22 +118,34 @@ async function main(): Promise<void> {
       const kafkaResult = o.skipCeilings
         ? null
         : await kafkaCeiling({ kafka, topic, records, tasks: o.tasks, groupId: `bench-kafka-ceiling-${dim}`, consumer });
-      const milvusResult = o.skipCeilings
-        ? null
-        : await milvusCeiling({
-            milvusAddress: stack.milvusAddress,
-            collection: `ceiling_${dim}_${suffix}`,
-            records,
-            dim,
-            partitions: o.partitions,
-            tasks: o.tasks,
-            batchRows: o.batchRows,
-            inFlight: o.inFlight,
-            countIntervalMs: COUNT_INTERVAL_MS,
-          });
+      // the Milvus ceiling brackets the service's run: half of the rows before it, half after, so that
+      // drift of a shared machine over the run affects both sides alike
+      const half = Math.floor(records / 2);
+      const ceiling = (from: number, to: number, part: string) =>
+        milvusCeiling({
+          milvusAddress: stack.milvusAddress,
+          collection: `ceiling_${dim}_${part}_${suffix}`,
+          from,
+          to,
+          dim,
+          partitions: o.partitions,
+          tasks: o.tasks,
+          batchRows: o.batchRows,
+          inFlight: o.inFlight,
+          countIntervalMs: COUNT_INTERVAL_MS,
+        });
+      const milvusBefore = o.skipCeilings ? null : await ceiling(0, half, 'a');
       const config = connectorConfig(o, stack, topic, collection);
       const result = await backfill({ service, milvus, connector, connectorConfig: config, collection, dim, records, countIntervalMs: COUNT_INTERVAL_MS });
-      results.backfills.push({ service: result, milvusCeiling: milvusResult, kafkaCeiling: kafkaResult, ratio: ratioOf(result, milvusResult, kafkaResult) });
+      const milvusAfter = o.skipCeilings ? null : await ceiling(half, records, 'b');
+      const milvusResult = milvusBefore && milvusAfter ? combineCeilings([milvusBefore, milvusAfter]) : null;
+      results.backfills.push({
+        service: result,
+        milvusCeiling: milvusResult,
+        milvusCeilingParts: milvusBefore && milvusAfter ? [milvusBefore, milvusAfter] : [],
+        kafkaCeiling: kafkaResult,
+        ratio: ratioOf(result, milvusResult, kafkaResult),
+      });
 
       if (main && o.steady) {
         const rate = Math.max(1, Math.round(result.recordsPerSecond / 2));

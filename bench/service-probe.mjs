@@ -42,6 +42,11 @@ if (file) {
       gc,
       memory: process.memoryUsage(),
     };
+    // experiments only (BENCH_PROBE_GC=1 and node --expose-gc): what is still reachable after a full GC
+    if (process.env.BENCH_PROBE_GC === '1' && typeof globalThis.gc === 'function') {
+      globalThis.gc();
+      snapshot.memoryAfterGc = process.memoryUsage();
+    }
     writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
     renameSync(`${file}.tmp`, file);
     delay.reset();

@@ -85,7 +85,8 @@ export class Service {
     writeFileSync(propsFile, Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''));
     const probeFile = join(o.runDir, 'probe.json');
     const logFile = join(o.runDir, 'service.log');
-    const nodeArgs = ['--import', PROBE];
+    // BENCH_NODE_ARGS: extra node flags for experiments (e.g. --expose-gc with BENCH_PROBE_GC=1)
+    const nodeArgs = ['--import', PROBE, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
     if (o.cpuProf) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${join(o.runDir, 'cpu-profiles')}`);
     const args = o.runtime === 'tsx' ? ['--import', 'tsx', ...nodeArgs, join(REPO, 'src', 'main.ts'), propsFile] : [...nodeArgs, o.entry, propsFile];
     say(`starting the service: node ${args.map((a) => a.replace(`${REPO}/`, '')).join(' ')}`);
