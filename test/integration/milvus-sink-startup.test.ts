@@ -6,6 +6,7 @@ import { MILVUS_SINK_CONFIG_DEF } from '../../src/connectors/milvus/milvus-sink-
 import { MilvusSinkConnector } from '../../src/connectors/milvus/milvus-sink-connector.js';
 import { MilvusSinkTask } from '../../src/connectors/milvus/milvus-sink-task.js';
 import { deepValidate } from '../../src/connectors/milvus/milvus-validator.js';
+import { sharedMilvusClients } from '../../src/connectors/milvus/shared-clients.js';
 import { SchemaType, type Schema } from '../../src/plugin/index.js';
 import { uniqueName } from '../helpers/stack.js';
 import { testContext } from '../connectors/milvus/fixtures.js';
@@ -194,4 +195,25 @@ describe('deep validation (PUT /connector-plugins/…/config/validate)', () => {
     const props = { 'collection.name': 'whatever' };
     assert.deepEqual(errors(await validate(props)), {});
   });
+});
+
+test('the tasks of a connector share one Milvus client, closed when the last of them stops, and each keeps writing', async (t) => {
+  const client = await milvus();
+  const name = uniqueName('it_shared');
+  await createCollection(t, client, name, simpleFields);
+  const before = sharedMilvusClients.size;
+  const props = sinkProps(name);
+  const first = new MilvusSinkTask();
+  const second = new MilvusSinkTask();
+  await first.start(props, testContext([{ topic: 't', partition: 0 }], 'shared'));
+  await second.start(props, testContext([{ topic: 't', partition: 1 }], 'shared'));
+  assert.equal(sharedMilvusClients.size, before + 1);
+  await first.stop();
+  const written = await startTask(t, props);
+  assert.equal(sharedMilvusClients.size, before + 1, 'the second task still holds it; a third joins it');
+  await written.putAndCommit([record({ id: 1, vector: [0.5, 0.25] })]);
+  assert.deepEqual(await rows(client, name, ['id']), [{ id: '1' }]);
+  await second.stop();
+  await written.task.stop();
+  assert.equal(sharedMilvusClients.size, before);
 });

@@ -15,7 +15,7 @@ import { BatchWriter } from './batch-writer.js';
 import { collectionSchemaFromDescribe, type CollectionSchemaView } from './collection-schema.js';
 import { checkDatabase, createCollection, prepareCollection, type CollectionTarget } from './collection-setup.js';
 import { FlowControl } from './flow-control.js';
-import { connectMilvus, normaliseEndpoint } from './milvus-client.js';
+import { normaliseEndpoint } from './milvus-client.js';
 import { parseMilvusSinkConfig, type MilvusSinkConfig } from './milvus-sink-config.js';
 import { MilvusWriter } from './milvus-writer.js';
 import { OffsetTracker } from './offset-tracker.js';
@@ -29,6 +29,7 @@ import {
 } from './record-to-row.js';
 import type { RetryOptions } from './retry-policy.js';
 import { estimateRowBytes } from './row-size.js';
+import { sharedMilvusClients, type MilvusLease } from './shared-clients.js';
 import { milvusSinkMetrics, type MilvusSinkMetrics } from './sink-metrics.js';
 import { CONNECTOR_VERSION } from './version.js';
 
@@ -52,6 +53,7 @@ export class MilvusSinkTask implements SinkTask {
   #log!: PluginLogger;
   #config!: MilvusSinkConfig;
   #client: MilvusClient | undefined;
+  #lease: MilvusLease | undefined;
   #writer!: MilvusWriter;
   #schema: CollectionSchemaView | undefined;
   #rowOptions!: RecordToRowOptions;
@@ -81,7 +83,7 @@ export class MilvusSinkTask implements SinkTask {
     const { address, ssl } = normaliseEndpoint(config.endpoint);
     this.#log.info({ address, tls: ssl, database: config.databaseName, collection: config.collectionName }, 'Starting Milvus sink task');
 
-    this.#client = await connectMilvus({
+    this.#lease = await sharedMilvusClients.acquire({
       endpoint: config.endpoint,
       token: config.token?.value,
       // Milvus Lite has no database API; the default database needs none
@@ -90,6 +92,7 @@ export class MilvusSinkTask implements SinkTask {
       tlsCaPath: config.tlsCaPath,
       tlsSkipVerify: config.tlsSkipVerify,
     });
+    this.#client = this.#lease.client;
     try {
       this.#writer = new MilvusWriter({
         client: this.#client,
@@ -102,7 +105,7 @@ export class MilvusSinkTask implements SinkTask {
       const state = await prepareCollection(this.#target(), config);
       if (state === 'ready') await this.#writer.describe();
     } catch (error) {
-      await this.#client.closeConnection().catch(() => undefined);
+      await this.#releaseClient();
       throw error;
     }
     this.#startBatcher(props);
@@ -151,9 +154,16 @@ export class MilvusSinkTask implements SinkTask {
       this.#batcher.close();
     }
     this.#signalStop();
-    await this.#client?.closeConnection().catch(() => undefined);
-    this.#client = undefined;
+    await this.#releaseClient();
     this.#log?.info({ collection: this.#config?.collectionName }, 'Milvus sink task stopped');
+  }
+
+  /** Tasks of a connector share one client (shared-clients.ts); the last one to stop closes it. */
+  async #releaseClient(): Promise<void> {
+    const lease = this.#lease;
+    this.#lease = undefined;
+    this.#client = undefined;
+    await lease?.release();
   }
 
   #target(): CollectionTarget {

@@ -1,20 +1,23 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { collectionSchemaFromDescribe } from '../../../src/connectors/milvus/collection-schema.js';
+import { collectionSchemaFromDescribe, type DescribedCollection, type DescribedField } from '../../../src/connectors/milvus/collection-schema.js';
 import { columnRequest, supportsColumnRequests } from '../../../src/connectors/milvus/column-request.js';
 import { MilvusWriter, writeRequest } from '../../../src/connectors/milvus/milvus-writer.js';
 import type { Row } from '../../../src/connectors/milvus/batch.js';
 
 /** Shaped like the SDK's describeCollection response (after its formatDescribedCol). */
-function described(fields: Record<string, unknown>[], extra: { dynamic?: boolean; properties?: { key: string; value: string }[] } = {}) {
+function described(
+  fields: Record<string, unknown>[],
+  extra: { dynamic?: boolean; properties?: { key: string; value: string }[] } = {},
+): DescribedCollection & { status: { error_code: string; code: number; reason: string } } {
   return {
     status: { error_code: 'Success', code: 0, reason: '' },
     collection_name: 'docs',
     schema: {
       name: 'docs',
       enable_dynamic_field: extra.dynamic ?? false,
-      fields: fields.map((f) => ({ is_primary_key: false, autoID: false, nullable: false, default_value: null, is_function_output: false, element_type: 'None', ...f })),
+      fields: fields.map((f) => ({ is_primary_key: false, autoID: false, nullable: false, default_value: null, is_function_output: false, element_type: 'None', ...f }) as DescribedField),
     },
     properties: extra.properties ?? [],
     update_timestamp_str: '463528000000000000',
