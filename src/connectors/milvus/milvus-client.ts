@@ -81,6 +81,11 @@ export async function connectMilvus(options: ConnectMilvusOptions): Promise<Milv
     ...(options.token ? { token: options.token } : {}),
     ...(options.database ? { database: options.database } : {}),
     ...tlsOptions(ssl, options),
+    // grpc-js shares connections to one address between all clients of the process, with their
+    // reconnect backoff. After an outage, a client made for a restarted task would inherit the failed
+    // connection of the task before it and fail at once ("No connection established. Last error: null")
+    // although Milvus is back, until that backoff ends. Each client connects on its own instead.
+    channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
   });
   let timer: NodeJS.Timeout | undefined;
   let connectResponse: unknown;
