@@ -23,6 +23,7 @@ export interface ConnectMilvusOptions {
 
 export const DEFAULT_MILVUS_PORT = 19530;
 const DEFAULT_TIMEOUT_MS = 15_000;
+const MAX_RECONNECT_BACKOFF_MS = 5_000;
 
 /**
  * Turns a user-facing endpoint (the connector's `public.endpoint`) into what the SDK dials.
@@ -85,7 +86,11 @@ export async function connectMilvus(options: ConnectMilvusOptions): Promise<Milv
     // reconnect backoff. After an outage, a client made for a restarted task would inherit the failed
     // connection of the task before it and fail at once ("No connection established. Last error: null")
     // although Milvus is back, until that backoff ends. Each client connects on its own instead.
-    channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
+    //
+    // grpc-js also lets the wait between reconnect attempts grow to 120 s: after a long outage the
+    // sink would spend its retry budget failing fast on a channel that is not even trying, while
+    // Milvus is back. A 5 s cap keeps catch-up prompt for a few extra connection attempts.
+    channelOptions: { 'grpc.use_local_subchannel_pool': 1, 'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS },
   });
   let timer: NodeJS.Timeout | undefined;
   let connectResponse: unknown;
