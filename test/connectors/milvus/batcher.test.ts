@@ -77,6 +77,34 @@ test('with linger 0 the records of one put() still travel together', async (t) =
   assert.equal(ex.started[0].rows, 5);
 });
 
+test('while every request slot is busy, a partial batch keeps filling after its linger time and goes out when a slot frees', async (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ lingerMs: 0, maxRows: 100, maxInFlight: 1 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  batcher.add(writeOp(0, 'a'));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(ex.started.map(rowsOf), [['a']]);
+  batcher.add(writeOp(1, 'b'));
+  await new Promise((r) => setTimeout(r, 5));
+  batcher.add(writeOp(2, 'c'));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(ex.started.length, 1, 'no small request queues up behind the busy slot');
+  await ex.finish(ex.started[0].id);
+  assert.deepEqual(ex.started.map(rowsOf), [['a'], ['b', 'c']]);
+});
+
+test('a batch that fills up while the slots are busy still queues at once, and flush() sends a partial one', async (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ lingerMs: 0, maxRows: 2, maxInFlight: 1 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  for (let i = 0; i < 5; i++) batcher.add(writeOp(i, `k${i}`));
+  await new Promise((r) => setTimeout(r, 5));
+  batcher.flush();
+  await ex.finish(ex.started[0].id);
+  await ex.finish(ex.started[1].id);
+  assert.deepEqual(ex.started.map(rowsOf), [['k0', 'k1'], ['k2', 'k3'], ['k4']]);
+});
+
 test('records with the same primary key in one batch become one row, the last one wins', (t) => {
   const ex = controlledExecutor();
   const batcher = new Batcher(options({ maxRows: 10 }), ex.execute, noFailure);
