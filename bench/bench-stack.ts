@@ -4,9 +4,9 @@
  * it if this process dies without stopping it (kill -9, closed terminal).
  */
 import { rmSync } from 'node:fs';
-import { down, recordWatchdog, up, type StackState } from '../scripts/stack/instance.js';
+import { down, readState, recordWatchdog, up, type StackState } from '../scripts/stack/instance.js';
 import { REPO_ROOT, runPaths } from '../scripts/stack/paths.js';
-import { spawnDetached } from '../scripts/stack/processes.js';
+import { ownedAlive, spawnDetached } from '../scripts/stack/processes.js';
 import { say } from './progress.js';
 
 export interface BenchStack {
@@ -31,6 +31,15 @@ export async function startStack(name: string): Promise<BenchStack> {
       if (keepLogs) say(`stack logs kept in ${paths.logs}`);
       else rmSync(paths.root, { recursive: true, force: true });
     })());
+  // last resort if this process ends without stop() (an uncaught error): TERM the servers synchronously;
+  // the watchdog would also notice, a second later
+  process.once('exit', () => {
+    if (!started || stopping) return;
+    const state = readState(name);
+    for (const pid of [state?.pids.kafka, state?.pids.milvus]) {
+      if (pid !== undefined && ownedAlive(pid, paths.root)) process.kill(pid, 'SIGTERM');
+    }
+  });
   say(`starting a private stack "${name}" (Kafka + Milvus Lite)…`);
   const state = await up(name, {
     log: (line) => say(`stack: ${line}`),

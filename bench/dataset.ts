@@ -58,7 +58,7 @@ export async function createTopic(kafka: Kafka, topic: string, partitions: numbe
 }
 
 /** Keeps each partition's share of one produce request under the broker's 1 MB record-batch limit. */
-function recordsPerRequest(dim: number, partitions: number): number {
+export function recordsPerRequest(dim: number, partitions: number): number {
   const approxBytes = 120 + dim * 13;
   return Math.max(partitions, partitions * Math.floor(800_000 / approxBytes));
 }

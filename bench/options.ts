@@ -18,7 +18,8 @@ export interface BenchOptions {
   readonly inFlight: number;
   /** dimensions of the extra backfill variants (none: []) */
   readonly variants: readonly number[];
-  readonly variantRecords: number;
+  /** records of each variant; null: as many as the main backfill up to 256 dims, a quarter above */
+  readonly variantRecords: number | null;
   readonly steadySeconds: number;
   /** REST load at a fixed rate during the steady phase (req/s) */
   readonly restRate: number;
@@ -50,7 +51,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --batch-rows <n>        batch.max.rows, and the ceiling's batch    (default 1000)
   --in-flight <n>         max.in.flight.requests per task            (default 2)
   --variants <d,d>        extra backfill dimensions, "none" for none (default 128,1536)
-  --variant-records <n>   records per variant                        (default 100000, quick 10000)
+  --variant-records <n>   records per variant      (default: --records up to 256 dims, a quarter above)
   --steady-seconds <n>    steady-latency phase                       (default 60, quick 30)
   --rest-rate <n>         REST req/s during the steady phase         (default 500)
   --rest-idle-seconds <n> idle REST phase, per endpoint              (default 10, quick 3)
@@ -128,7 +129,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     batchRows: int('batch-rows', values['batch-rows'], 1000),
     inFlight: int('in-flight', values['in-flight'], 2),
     variants: dims(values.variants, [128, 1536]),
-    variantRecords: int('variant-records', values['variant-records'], quick ? 10_000 : 100_000),
+    variantRecords: values['variant-records'] === undefined ? null : int('variant-records', values['variant-records'], 0),
     steadySeconds: int('steady-seconds', values['steady-seconds'], quick ? 30 : 60),
     restRate: int('rest-rate', values['rest-rate'], 500),
     restIdleSeconds: int('rest-idle-seconds', values['rest-idle-seconds'], quick ? 3 : 10),

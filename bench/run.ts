@@ -24,6 +24,10 @@ import { sleep } from './stats.js';
 import { steady } from './steady.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+// a stray rejection inside a client library must not end a 15-minute run unseen: say it loudly instead
+process.on('unhandledRejection', (error: unknown) => {
+  say(`warning: unhandled rejection: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+});
 const COUNT_INTERVAL_MS = 250;
 
 function connectorConfig(o: BenchOptions, stack: BenchStack, topic: string, collection: string): Record<string, string> {
@@ -92,6 +96,14 @@ async function main(): Promise<void> {
   try {
     const kafka = kafkaClient(stack.kafkaBootstrap, 'bench');
     milvus = await openMilvus(stack.milvusAddress);
+    if (process.env.BENCH_TRACE_CLOSE === '1') {
+      const client = milvus;
+      const close = client.closeConnection.bind(client);
+      client.closeConnection = () => {
+        say(`trace: the harness's Milvus client is being closed:\n${new Error('closeConnection').stack}`);
+        return close();
+      };
+    }
     service = await Service.start({ runDir, kafkaBootstrap: stack.kafkaBootstrap, runtime: o.runtime, entry: build.entry, workerProps: o.workerProps, cpuProf: o.cpuProf });
     const consumer = serviceConsumerSettings(o, stack.kafkaBootstrap);
     const suffix = runId.replace(/\D/g, '').slice(-8);
@@ -108,7 +120,8 @@ async function main(): Promise<void> {
 
     for (const dim of [o.dim, ...o.variants.filter((d) => d !== o.dim)]) {
       const main = dim === o.dim;
-      const records = main ? o.records : o.variantRecords;
+      // small vectors go fast: as many as the main run; large ones a quarter, to keep the run's length
+      const records = main ? o.records : (o.variantRecords ?? (dim <= 256 ? o.records : Math.round(o.records / 4)));
       const topic = `bench-${dim}`;
       const collection = `bench_${dim}_${suffix}`;
       const connector = `bench-${dim}`;
@@ -187,7 +200,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  })
+  // everything is stopped by now; client libraries may still hold timers (kafkajs, gRPC)
+  .finally(() => process.exit());

@@ -6,10 +6,10 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { encodeRow, openProducer, rowFor } from './dataset.js';
+import { encodeRow, openProducer, recordsPerRequest, rowFor } from './dataset.js';
 import { visibleIds } from './milvus.js';
 import { cpuSeconds } from './process-stats.js';
-import { progress } from './progress.js';
+import { progress, say } from './progress.js';
 import type { ProbeSnapshot, Service } from './service.js';
 import { sleep, summarise, type Summary } from './stats.js';
 
@@ -47,6 +47,7 @@ export async function steady(o: SteadyOptions): Promise<SteadyResult> {
   const latencies: number[] = [];
   let producing = true;
   let produced = 0;
+  let queryErrors = 0;
   const shown = progress(`steady ${o.ratePerSecond} rec/s`, Math.round(o.ratePerSecond * o.seconds), 'records');
 
   const poll = async (): Promise<void> => {
@@ -56,7 +57,17 @@ export async function steady(o: SteadyOptions): Promise<SteadyResult> {
         continue;
       }
       const ids = [...pending.keys()];
-      const seen = await visibleIds(o.milvus, o.collection, ids);
+      let seen: Set<number>;
+      try {
+        seen = await visibleIds(o.milvus, o.collection, ids);
+      } catch (error) {
+        // a failed query only delays the samples' answer (their latency grows): say so, go on
+        queryErrors += 1;
+        if (queryErrors <= 3) say(`steady: a visibility query failed (${(error as Error).message}); retrying`);
+        if (!producing && performance.now() - stoppedAt > GRACE_MS) return;
+        await sleep(50);
+        continue;
+      }
       const answeredAt = performance.now();
       for (const id of seen) {
         latencies.push(answeredAt - pending.get(id)!);
@@ -71,10 +82,13 @@ export async function steady(o: SteadyOptions): Promise<SteadyResult> {
   const started = performance.now();
   let stoppedAt = Number.POSITIVE_INFINITY;
   const poller = poll();
+  poller.catch(() => undefined); // awaited below
   try {
     let nextId = o.firstId;
+    const maxPerRequest = recordsPerRequest(o.dim, o.partitions);
     while (performance.now() - started < o.seconds * 1000) {
-      const due = Math.floor(((performance.now() - started) / 1000) * o.ratePerSecond) - produced;
+      // a late tick catches up, in requests small enough for the broker's record-batch limit
+      const due = Math.min(maxPerRequest, Math.floor(((performance.now() - started) / 1000) * o.ratePerSecond) - produced);
       if (due > 0) {
         const messages = [];
         for (let i = 0; i < due; i++, nextId++) messages.push({ value: encodeRow(rowFor(nextId, o.dim)), partition: nextId % o.partitions });
@@ -85,6 +99,7 @@ export async function steady(o: SteadyOptions): Promise<SteadyResult> {
         pending.set(sampled, sentAt);
         produced += due;
         shown.update(produced, `(p50 so far ${Math.round(summarise(latencies).p50)} ms)`);
+        if (due === maxPerRequest) continue;
       }
       await sleep(TICK_MS);
     }
