@@ -35,6 +35,8 @@ export interface MilvusCeilingOptions {
   readonly batchRows: number;
   readonly inFlight: number;
   readonly countIntervalMs: number;
+  /** the first part creates the collection and keeps it; the last part drops it */
+  readonly part: 'first' | 'last' | 'only';
 }
 
 /** Ids in [from, to) of partition p in order (record i went to partition i % P), cut into batches of `size`. */
@@ -54,7 +56,7 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
   const admin = await openMilvus(o.milvusAddress);
   const clients: MilvusClient[] = [];
   try {
-    await createBenchCollection(admin, o.collection, o.dim);
+    if (o.part !== 'last') await createBenchCollection(admin, o.collection, o.dim);
     const described = await admin.describeCollection({ collection_name: o.collection });
     const schema = collectionSchemaFromDescribe(described);
     const timestamp = described.update_timestamp_str || described.update_timestamp;
@@ -88,7 +90,8 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
       await Promise.all(Array.from({ length: o.inFlight }, slot));
     });
     const counting = Promise.all(work).then(() =>
-      waitForCount(admin, o.collection, records, { intervalMs: o.countIntervalMs, timeoutMs: 600_000 }),
+      // a later part writes into the rows of the earlier ones: the collection ends as large as the service's
+      waitForCount(admin, o.collection, o.to, { intervalMs: o.countIntervalMs, timeoutMs: 600_000 }),
     );
     const visibleAt = await counting;
     const seconds = (visibleAt - started) / 1000;
@@ -96,8 +99,7 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
     return { records, seconds, recordsPerSecond: records / seconds };
   } finally {
     await Promise.all(clients.map((c) => c.closeConnection().catch(() => undefined)));
-    // free Milvus Lite's memory before the service's run
-    await dropCollection(admin, o.collection).catch(() => undefined);
+    if (o.part !== 'first') await dropCollection(admin, o.collection).catch(() => undefined);
     await admin.closeConnection().catch(() => undefined);
   }
 }

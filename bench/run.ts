@@ -131,13 +131,15 @@ async function main(): Promise<void> {
       const kafkaResult = o.skipCeilings
         ? null
         : await kafkaCeiling({ kafka, topic, records, tasks: o.tasks, groupId: `bench-kafka-ceiling-${dim}`, consumer });
-      // the Milvus ceiling brackets the service's run: half of the rows before it, half after, so that
-      // drift of a shared machine over the run affects both sides alike
+      // the Milvus ceiling brackets the service's run: half of the rows before it, half after (into the
+      // same collection, so it grows as large as the service's), so that drift of a shared machine over
+      // the run affects both sides alike
       const half = Math.floor(records / 2);
-      const ceiling = (from: number, to: number, part: string) =>
+      const ceiling = (from: number, to: number, part: 'first' | 'last') =>
         milvusCeiling({
+          part,
           milvusAddress: stack.milvusAddress,
-          collection: `ceiling_${dim}_${part}_${suffix}`,
+          collection: `ceiling_${dim}_${suffix}`,
           from,
           to,
           dim,
@@ -147,10 +149,10 @@ async function main(): Promise<void> {
           inFlight: o.inFlight,
           countIntervalMs: COUNT_INTERVAL_MS,
         });
-      const milvusBefore = o.skipCeilings ? null : await ceiling(0, half, 'a');
+      const milvusBefore = o.skipCeilings ? null : await ceiling(0, half, 'first');
       const config = connectorConfig(o, stack, topic, collection);
       const result = await backfill({ service, milvus, connector, connectorConfig: config, collection, dim, records, countIntervalMs: COUNT_INTERVAL_MS });
-      const milvusAfter = o.skipCeilings ? null : await ceiling(half, records, 'b');
+      const milvusAfter = o.skipCeilings ? null : await ceiling(half, records, 'last');
       const milvusResult = milvusBefore && milvusAfter ? combineCeilings([milvusBefore, milvusAfter]) : null;
       results.backfills.push({
         service: result,
