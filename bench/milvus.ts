@@ -7,6 +7,23 @@ import { ConsistencyLevelEnum, DataType, type MilvusClient } from '@zilliz/milvu
 import { connectMilvus } from '../src/connectors/milvus/milvus-client.js';
 import { TITLE_MAX_LENGTH } from './dataset.js';
 
+/**
+ * Milvus Lite's gRPC server sends GOAWAY (too_many_pings) to a connection that was idle while the SDK's
+ * keepalive pinged it every 10 s; the next call fails with RESOURCE_EXHAUSTED or UNAVAILABLE and the
+ * channel reconnects. The harness's own client sits idle for minutes between phases: retry such calls.
+ */
+async function transientRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= 4 || (code !== 8 && code !== 14)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 export function openMilvus(address: string): Promise<MilvusClient> {
   return connectMilvus({ endpoint: `http://${address}`, timeoutMs: 60_000 });
 }
@@ -34,25 +51,29 @@ export async function createBenchCollection(client: MilvusClient, name: string, 
 }
 
 export async function dropCollection(client: MilvusClient, name: string): Promise<void> {
-  const has = await client.hasCollection({ collection_name: name });
-  if (has.value) check(`dropCollection ${name}`, await client.dropCollection({ collection_name: name }));
+  const has = await transientRetry(() => client.hasCollection({ collection_name: name }));
+  if (has.value) check(`dropCollection ${name}`, await transientRetry(() => client.dropCollection({ collection_name: name })));
 }
 
 /** Rows a Strong-consistency query sees. */
 export async function strongCount(client: MilvusClient, name: string): Promise<number> {
-  const result = await client.query({ collection_name: name, output_fields: ['count(*)'], consistency_level: ConsistencyLevelEnum.Strong });
+  const result = await transientRetry(() =>
+    client.query({ collection_name: name, output_fields: ['count(*)'], consistency_level: ConsistencyLevelEnum.Strong }),
+  );
   check(`count ${name}`, result.status);
   return Number(result.data[0]['count(*)']);
 }
 
 /** Which of `ids` a Strong-consistency query sees. */
 export async function visibleIds(client: MilvusClient, name: string, ids: readonly number[]): Promise<Set<number>> {
-  const result = await client.query({
-    collection_name: name,
-    filter: `id in [${ids.join(',')}]`,
-    output_fields: ['id'],
-    consistency_level: ConsistencyLevelEnum.Strong,
-  });
+  const result = await transientRetry(() =>
+    client.query({
+      collection_name: name,
+      filter: `id in [${ids.join(',')}]`,
+      output_fields: ['id'],
+      consistency_level: ConsistencyLevelEnum.Strong,
+    }),
+  );
   check(`query ${name}`, result.status);
   return new Set(result.data.map((row) => Number(row.id)));
 }
