@@ -3,16 +3,18 @@
  *  - Milvus: the rows the sink would write (ids 0..N, same vectors), upserted straight from the
  *    process with the SDK, one client per task and `inFlight` requests per client of `batchRows` rows,
  *    timed like the service (until a Strong-consistency count shows every row). Requests are built
- *    column by column and sent with the SDK's own transport (promisify over its channel pool): the
- *    SDK's row-to-column conversion costs ~0.3 s of client CPU per 1,000 768-dim rows, which would make
- *    this loop, not Milvus, the bottleneck.
+ *    column by column and encoded the way the sink encodes them, then sent over the SDK's own channel
+ *    pool: the SDK's row-to-column conversion and vector serialization cost ~0.3 s of client CPU per
+ *    1,000 768-dim rows, which would make this loop, not Milvus, the bottleneck.
  *  - Kafka: the same topic consumed by `tasks` kafkajs consumers in one group with the service's fetch
  *    settings, writing nothing; timed until every record was handed over.
  */
 import type { Kafka } from 'kafkajs';
-import { promisify, type MilvusClient } from '@zilliz/milvus2-sdk-node';
+import type { MilvusClient, MutationResult } from '@zilliz/milvus2-sdk-node';
 import { collectionSchemaFromDescribe } from '../src/connectors/milvus/collection-schema.js';
 import { columnRequest } from '../src/connectors/milvus/column-request.js';
+import { callEncoded } from '../src/connectors/milvus/encoded-call.js';
+import { encodeWriteRequest } from '../src/connectors/milvus/request-encoding.js';
 import { rowFor } from './dataset.js';
 import { createBenchCollection, dropCollection, openMilvus, waitForCount } from './milvus.js';
 import { progress } from './progress.js';
@@ -81,7 +83,8 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
         for (let ids = take(); ids !== undefined; ids = take()) {
           const request = columnRequest(schema, timestamp, o.collection, ids.map((id) => ({ ...rowFor(id, o.dim) })), 60_000);
           if (!request) throw new Error('the bench collection no longer fits column requests');
-          const result = await promisify(client.channelPool, 'Upsert', request, 60_000);
+          const encoded = { bytes: encodeWriteRequest('Upsert', request), toJSON: request.toJSON };
+          const result = await callEncoded<MutationResult>(client, 'Upsert', encoded, 60_000);
           if (result.status.error_code !== 'Success') throw new Error(`ceiling upsert failed: ${result.status.reason}`);
           acked += ids.length;
           shown.update(acked);

@@ -6,11 +6,13 @@ import { MilvusType, type CollectionSchemaView, type MilvusFieldView } from './c
  * Insert/upsert requests built column by column, for the common collection shape: scalar and
  * FloatVector fields, none nullable, none with a default value, no autoID, no dynamic field, no
  * function outputs. The request is the one the SDK's insert/upsert builds from the same rows (a test
- * compares the two field by field), minus two costs the CPU profile of a 768-dim backfill showed:
- * the SDK copies every vector into one column with `push(...vector)` and then `Array.prototype.flat()`
- * on the already-flat column (~115 ms and ~6 MB of garbage per 1,000 rows, on the event loop), and it
- * runs per row, per field conversion code built for every type. Anything outside that shape, or a row
- * that does not fit it exactly, goes through the SDK unchanged.
+ * compares the two), minus the costs the CPU profile of a 768-dim backfill showed: the SDK copies
+ * every vector into one column with `push(...vector)` and then `Array.prototype.flat()` on the
+ * already-flat column (~115 ms and ~6 MB of garbage per 1,000 rows, on the event loop), and it runs
+ * per row, per field conversion code built for every type. A FloatVector column is a Float32Array,
+ * rounded exactly as the SDK's serializer rounds each number, so request-encoding.ts can send its
+ * bytes as they are. Anything outside that shape, or a row that does not fit it exactly, goes through
+ * the SDK unchanged.
  */
 
 /** The protobuf `oneof` key of each scalar column (the SDK's getDataKey). */
@@ -61,9 +63,12 @@ function rowsFit(schema: CollectionSchemaView, rows: readonly Row[]): boolean {
   return true;
 }
 
-/** The rows' vectors one after the other; null unless each is an array of exactly `dim` numbers. */
-function vectorColumn(rows: readonly Row[], name: string, dim: number): number[] | null {
-  const out = new Array<number>(rows.length * dim);
+/**
+ * The rows' vectors one after the other as float32, the precision Milvus stores; null unless each is
+ * an array of exactly `dim` numbers (the field converter has already checked their range).
+ */
+function vectorColumn(rows: readonly Row[], name: string, dim: number): Float32Array | null {
+  const out = new Float32Array(rows.length * dim);
   let o = 0;
   for (const row of rows) {
     const vector = row[name];

@@ -1,5 +1,4 @@
 import {
-  promisify,
   withTelemetryLogicalOperation,
   type DescribeCollectionResponse,
   type FieldSchema,
@@ -11,6 +10,8 @@ import type { PkValue, Row } from './batch.js';
 import type { RowSink } from './batch-writer.js';
 import { collectionSchemaFromDescribe, type CollectionSchemaView } from './collection-schema.js';
 import { columnRequest, supportsColumnRequests } from './column-request.js';
+import { callEncoded } from './encoded-call.js';
+import { encodeWriteRequest } from './request-encoding.js';
 import { FailureKind, isSuccess, MilvusRequestError, statusError, thrownError, type MilvusStatus } from './milvus-errors.js';
 import type { WriteOperation } from './record-to-row.js';
 
@@ -73,9 +74,9 @@ export class MilvusWriter implements RowSink {
     if (columns) {
       // what client.insert/upsert would send for these rows, built without its per-row conversion
       const method = mode === 'insert' ? 'Insert' : 'Upsert';
-      const pool = client.channelPool;
+      const encoded = { bytes: encodeWriteRequest(method, columns), toJSON: columns.toJSON };
       const result: MutationResult = await call(mode, () =>
-        withTelemetryLogicalOperation(pool, method, columns, () => promisify(pool, method, columns, timeoutMs)),
+        withTelemetryLogicalOperation(client.channelPool, method, columns, () => callEncoded<MutationResult>(client, method, encoded, timeoutMs)),
       );
       return (result.err_index ?? []).map(Number);
     }

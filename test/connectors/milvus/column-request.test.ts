@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ServiceClientConstructor, ServiceDefinition } from '@grpc/grpc-js';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { collectionSchemaFromDescribe, type DescribedCollection, type DescribedField } from '../../../src/connectors/milvus/collection-schema.js';
 import { columnRequest, supportsColumnRequests } from '../../../src/connectors/milvus/column-request.js';
@@ -43,42 +44,71 @@ function row(id: number | string, vector = [0.25, -0.5, 0.125, 1]): Row {
 
 type Captured = { method: string; params: Record<string, unknown> };
 
-/** A real MilvusClient (no server) whose gRPC pool records what would be sent, and whose describe answers `desc`. */
-function recordingClient(desc: ReturnType<typeof described>): { client: MilvusClient; sent: Captured[] } {
+const OK_RESPONSE = { status: { error_code: 'Success', code: 0 }, err_index: [], succ_index: [], IDs: {} };
+
+/** The service definition the SDK's gRPC clients are built from (paths, serializers), from a real pool client. */
+async function sdkService(): Promise<ServiceDefinition> {
+  const client = new MilvusClient({ address: '127.0.0.1:1', __SKIP_CONNECT__: true } as never);
+  const grpc = await client.channelPool.acquire();
+  try {
+    return (grpc.constructor as ServiceClientConstructor).service;
+  } finally {
+    await client.channelPool.release(grpc);
+    await client.closeConnection();
+  }
+}
+
+/**
+ * A real MilvusClient (no server) whose gRPC pool records what would be sent, decoded by the SDK's own
+ * request deserializer, and whose describe answers `desc`. Calls through the SDK serialize with its
+ * serializer; calls with pre-encoded bytes (makeUnaryRequest) with ours.
+ */
+async function recordingClient(desc: ReturnType<typeof described>): Promise<{ client: MilvusClient; sent: Captured[] }> {
+  const service = await sdkService();
   const client = new MilvusClient({ address: '127.0.0.1:1', __SKIP_CONNECT__: true } as never);
   const sent: Captured[] = [];
-  const method = (name: string) => (params: Record<string, unknown>, ...rest: unknown[]) => {
-    sent.push({ method: name, params });
-    (rest.at(-1) as (err: null, res: unknown) => void)(null, { status: { error_code: 'Success', code: 0 }, err_index: [], succ_index: [], IDs: {} });
+  const decode = (method: string, bytes: Buffer) => service[method].requestDeserialize(bytes) as Record<string, unknown>;
+  const viaSdk = (name: string) => (params: Record<string, unknown>, ...rest: unknown[]) => {
+    sent.push({ method: name, params: decode(name, service[name].requestSerialize(params)) });
+    (rest.at(-1) as (err: null, res: unknown) => void)(null, OK_RESPONSE);
   };
+  class RecordingGrpc {
+    static service = service;
+    Upsert = viaSdk('Upsert');
+    Insert = viaSdk('Insert');
+    makeUnaryRequest(path: string, serialize: (m: unknown) => Buffer, _deserialize: unknown, message: unknown, options: { deadline?: unknown }, callback: (err: null, res: unknown) => void) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      // the SDK's interceptors read the deadline as a Date
+      assert.ok(options.deadline instanceof Date);
+      // the SDK's retry interceptor logs JSON.stringify(message): a summary, not the vectors
+      assert.deepEqual(JSON.parse(JSON.stringify(message)), { collection_name: 'docs', num_rows: (decode(name, serialize(message)) as { num_rows: number }).num_rows });
+      sent.push({ method: name, params: decode(name, serialize(message)) });
+      callback(null, OK_RESPONSE);
+    }
+  }
   Object.assign(client, {
     describeCollection: async () => desc,
-    channelPool: { acquire: async () => ({ Upsert: method('Upsert'), Insert: method('Insert') }), release: async () => undefined },
+    channelPool: { acquire: async () => new RecordingGrpc(), release: async () => undefined },
   });
   return { client, sent };
 }
 
-function withoutToJson(params: Record<string, unknown>): Record<string, unknown> {
-  const { toJSON: _ignored, ...rest } = params;
-  return rest;
-}
-
 describe('columnRequest: the request the SDK would build, column by column', () => {
   for (const mode of ['upsert', 'insert'] as const) {
-    it(`${mode}: field for field what client.${mode}() sends for the same rows (Int64 as numbers and decimal strings)`, async () => {
+    it(`${mode}: on the wire, field for field what client.${mode}() sends for the same rows (Int64 as numbers and decimal strings, floats rounded alike)`, async () => {
       const desc = described(ALL_SIMPLE);
-      const rows = [row(1), row('9223372036854775807', [1, 2, 3, 4]), row(3, [-0, 1e-30, 3.4e38, -2])];
-      const viaSdk = recordingClient(desc);
+      const rows = [row(1), row('9223372036854775807', [1, 2, 3, 4]), row(3, [-0, 1e-30, 3.4e38, -2]), row(4, [0.1, 1 / 3, -1e-45, 16777217])];
+      const viaSdk = await recordingClient(desc);
       await (mode === 'insert' ? viaSdk.client.insert(writeRequest('docs', rows, 5000)) : viaSdk.client.upsert(writeRequest('docs', rows, 5000)));
-      const viaColumns = recordingClient(desc);
+      const viaColumns = await recordingClient(desc);
       const writer = new MilvusWriter({ client: viaColumns.client, collection: 'docs', mode, timeoutMs: 5000 });
       await writer.describe();
       assert.deepEqual(await writer.write(rows), []);
       assert.equal(viaColumns.sent.length, 1);
       assert.equal(viaColumns.sent[0].method, viaSdk.sent[0].method);
-      assert.deepStrictEqual(withoutToJson(viaColumns.sent[0].params), withoutToJson(viaSdk.sent[0].params));
-      // the SDK's retry interceptor logs JSON.stringify(request): a summary, not the vectors
-      assert.deepEqual(JSON.parse(JSON.stringify(viaColumns.sent[0].params)), { collection_name: 'docs', num_rows: 3 });
+      assert.deepStrictEqual(viaColumns.sent[0].params, viaSdk.sent[0].params);
+      const vector = (viaColumns.sent[0].params.fields_data as { field_name: string; vectors?: { float_vector: { data: number[] } } }[]).find((f) => f.field_name === 'vector');
+      assert.deepEqual(vector?.vectors?.float_vector.data.slice(8, 16), [...new Float32Array([-0, 1e-30, 3.4e38, -2, 0.1, 1 / 3, -1e-45, 16777217])]);
     });
   }
 
@@ -111,7 +141,7 @@ describe('columnRequest: the request the SDK would build, column by column', () 
   });
 
   it('a batch it leaves out goes through the SDK unchanged, errors included', async () => {
-    const { client, sent } = recordingClient(described(ALL_SIMPLE));
+    const { client, sent } = await recordingClient(described(ALL_SIMPLE));
     const writer = new MilvusWriter({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000 });
     await writer.describe();
     await assert.rejects(writer.write([{ ...row(1), extra: 1 }]), /field does not exist/);
@@ -120,7 +150,7 @@ describe('columnRequest: the request the SDK would build, column by column', () 
 
   it('a collection it does not cover is written through the SDK', async () => {
     const desc = described([...ALL_SIMPLE, { name: 'meta', data_type: 'JSON' }]);
-    const { client, sent } = recordingClient(desc);
+    const { client, sent } = await recordingClient(desc);
     const writer = new MilvusWriter({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000 });
     await writer.describe();
     await writer.write([{ ...row(1), meta: { a: 1 } }]);
