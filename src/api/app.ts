@@ -12,7 +12,7 @@ import { herderRequest } from './herder-request.js';
 import { parseJsonBody } from './json-body.js';
 import { registerOpenApi } from './openapi.js';
 import { apiOptionsFrom, DEFAULT_REALM, resolveApiOptions, type ApiOptions, type WorkerConfigView } from './options.js';
-import { bindConnectorLogger, RequestLog } from './request-log.js';
+import { bindConnectorLogger, RequestLog, requestLoggerFactory } from './request-log.js';
 import { RouteTable } from './route-table.js';
 import { basicAuthHook } from './security/basic-auth.js';
 import { readCredentialsFile } from './security/credentials-file.js';
@@ -62,16 +62,17 @@ function parseQuery(query: string): Record<string, string | string[]> {
   return result;
 }
 
-async function jsonWithoutCharset(_request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+function jsonWithoutCharset(_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) {
   // Kafka sends a bare `application/json`; Fastify always appends a charset
-  if (String(reply.getHeader('content-type')).startsWith('application/json;')) reply.header('content-type', 'application/json');
-  return payload;
+  const type = reply.getHeader('content-type');
+  if (typeof type === 'string' && type.startsWith('application/json;')) reply.header('content-type', 'application/json');
+  done(null, payload);
 }
 
 export function buildApp({ herder, workerConfig, api = {}, logger, metrics }: BuildAppOptions): FastifyInstance {
   const options = resolveApiOptions({ ...(workerConfig ? apiOptionsFrom(workerConfig) : {}), ...api });
   const app = Fastify({
-    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    ...(logger ? { loggerInstance: logger, childLoggerFactory: requestLoggerFactory } : { logger: false }),
     logController: new RequestLog(),
     bodyLimit: options.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQuery },

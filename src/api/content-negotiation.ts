@@ -25,10 +25,11 @@ export function acceptsJson(accept: string | undefined): boolean {
 }
 
 /** onRequest hook for the API routes: 415 first, then 406, as JAX-RS selects the resource method. */
-export async function negotiate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+export function negotiate(request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
   const contentType = request.headers['content-type'];
   if (BODY_METHODS.has(request.method) && contentType !== undefined && !isJsonMediaType(contentType)) {
-    throw httpError(415);
+    return done(httpError(415));
   }
-  if (!acceptsJson(request.headers.accept)) throw httpError(406);
+  if (!acceptsJson(request.headers.accept)) return done(httpError(406));
+  done();
 }
