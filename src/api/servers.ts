@@ -4,7 +4,7 @@
  * which listeners — the regular one, and a separate admin app when `admin.listeners` lists URLs — and
  * hands over the TLS options it built from the worker config.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -40,22 +40,31 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 /** Servers whose close() has begun: their answers end the keep-alive connection they came on. */
 const closing = new WeakSet<Server>();
-/** Answers not yet sent, per server, so that closing can mark the ones already under way. */
-const inFlight = new WeakMap<Server, Set<ServerResponse>>();
+
+/**
+ * A response class per server that, when its head is written after close() began, ends the keep-alive
+ * connection: this covers answers to requests that were already under way when closing began. Cheaper
+ * than tracking every response in flight (a set entry and a `close` listener per request).
+ */
+function responseClassFor(server: () => Server | undefined): typeof ServerResponse<IncomingMessage> {
+  class ClosingAwareResponse extends ServerResponse {}
+  const writeHead = ServerResponse.prototype.writeHead as (...args: unknown[]) => ServerResponse;
+  ClosingAwareResponse.prototype.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const owner = server();
+    if (owner !== undefined && closing.has(owner)) this.shouldKeepAlive = false;
+    return writeHead.apply(this, args);
+  } as ServerResponse['writeHead'];
+  return ClosingAwareResponse;
+}
 
 function createServerFor(app: FastifyInstance, listener: ListenerAddress, tls: HttpsOptions | null): Server {
-  const handle = function (this: Server, req: IncomingMessage, res: ServerResponse) {
-    if (closing.has(this)) res.shouldKeepAlive = false;
-    let pending = inFlight.get(this);
-    if (!pending) inFlight.set(this, (pending = new Set()));
-    pending.add(res);
-    res.once('close', () => pending.delete(res));
-    app.routing(req, res);
-  };
-  if (listener.protocol === 'http') return createHttpServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, handle);
+  let server: Server | undefined;
+  const options = { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, ServerResponse: responseClassFor(() => server) };
+  const handle = (req: IncomingMessage, res: ServerResponse) => app.routing(req, res);
+  if (listener.protocol === 'http') return (server = createHttpServer(options, handle));
   if (tls === null) throw new Error(`The https listener ${listener.url} has no TLS settings`);
-  const { clientAuth, ...options } = tls;
-  const server = createHttpsServer({ ...options, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, handle);
+  const { clientAuth, ...tlsOptions } = tls;
+  server = createHttpsServer({ ...tlsOptions, ...options }, handle);
   if (clientAuth === 'requested') {
     // like a Java server that "wants" client auth: no certificate is fine, one that does not verify is not
     server.on('secureConnection', (socket: TLSSocket) => {
@@ -100,7 +109,6 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     closing.add(server);
-    for (const res of inFlight.get(server) ?? []) if (!res.headersSent) res.shouldKeepAlive = false;
     const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
     server.close(() => {
       clearInterval(sweep);
