@@ -1,4 +1,5 @@
 import { parse as parseLossless } from 'lossless-json';
+import { GIVE_UP, tryParseJsonBytes } from './json-bytes-parser.js';
 
 /**
  * Lossless JSON for converters. Integers beyond ±(2^53-1) must reach Milvus' Int64 fields exactly, but
@@ -78,4 +79,16 @@ export function hasUnsafeNumber(value: unknown): boolean {
 export function parseJson(text: string): unknown {
   const fast: unknown = JSON.parse(text);
   return hasUnsafeNumber(fast) ? parseJsonLossless(text) : fast;
+}
+
+/**
+ * UTF-8 JSON bytes → exactly what parseJson(decodeUtf8(bytes)) gives, undefined for blank input (Jackson's
+ * missing node). Most records take the byte-level fast path; the rest, and all invalid input, the text path,
+ * which throws InvalidUtf8Error or SyntaxError with JSON.parse's wording.
+ */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  const fast = tryParseJsonBytes(bytes);
+  if (fast !== GIVE_UP) return fast;
+  const text = decodeUtf8(bytes);
+  return text.trim() === '' ? undefined : parseJson(text);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidUtf8Error, decodeUtf8, hasUnsafeNumber, parseJson, parseJsonLossless } from '../../src/converters/json-parse.js';
+import { InvalidUtf8Error, decodeUtf8, hasUnsafeNumber, parseJson, parseJsonBytes, parseJsonLossless } from '../../src/converters/json-parse.js';
 
 describe('parseJson: integers stay exact, everything else parses like JSON.parse', () => {
   const cases: [string, unknown][] = [
@@ -73,5 +73,37 @@ describe('decodeUtf8', () => {
 
   it('rejects malformed UTF-8 instead of replacing it', () => {
     assert.throws(() => decodeUtf8(new Uint8Array([0x7b, 0xc3, 0x28, 0x7d])), InvalidUtf8Error);
+  });
+});
+
+describe('parseJsonBytes: UTF-8 bytes in, the same answers as decodeUtf8 + parseJson', () => {
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+
+  it('reads a record, keeping integers beyond 2^53 exact', () => {
+    assert.deepEqual(parseJsonBytes(utf8('{"id": 9007199254740993, "v": [0.5, -0.25]}')), { id: 9007199254740993n, v: [0.5, -0.25] });
+  });
+
+  it('reads blank input as undefined (Jackson\'s missing node), whatever the whitespace', () => {
+    assert.equal(parseJsonBytes(new Uint8Array(0)), undefined);
+    assert.equal(parseJsonBytes(utf8(' \r\n\t')), undefined);
+    assert.equal(parseJsonBytes(utf8('\u00a0')), undefined);
+  });
+
+  it('skips a leading byte-order mark, as the decoder does', () => {
+    assert.deepEqual(parseJsonBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('[1]')])), [1]);
+  });
+
+  it('throws JSON.parse\'s SyntaxError for invalid JSON', () => {
+    let expected: unknown;
+    try {
+      JSON.parse('{"a":01}');
+    } catch (e) {
+      expected = e;
+    }
+    assert.throws(() => parseJsonBytes(utf8('{"a":01}')), { name: 'SyntaxError', message: (expected as Error).message });
+  });
+
+  it('throws InvalidUtf8Error for malformed UTF-8', () => {
+    assert.throws(() => parseJsonBytes(new Uint8Array([0x5b, 0x22, 0xc3, 0x28, 0x22, 0x5d])), InvalidUtf8Error);
   });
 });
