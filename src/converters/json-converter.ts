@@ -12,7 +12,7 @@ import {
   type SchemaAndValue,
 } from '../plugin/index.js';
 import { CONVERTER_TYPE_KEY, KAFKA_VERSION, withConverterType } from './converter-config.js';
-import { InvalidUtf8Error, decodeUtf8, parseJson } from './json-parse.js';
+import { InvalidUtf8Error, parseJsonBytes } from './json-parse.js';
 import { SchemaCache, asConnectSchema } from './json-schema.js';
 import { toConnect, type ToConnectOptions } from './json-to-connect.js';
 
@@ -118,9 +118,7 @@ export class JsonConverter implements Converter {
 
   #parse(bytes: Uint8Array): unknown {
     try {
-      const text = decodeUtf8(bytes);
-      if (text.trim() === '') return undefined;
-      return parseJson(text);
+      return parseJsonBytes(bytes);
     } catch (e) {
       const reason = e instanceof InvalidUtf8Error || e instanceof SyntaxError ? (e as Error).message : String(e);
       throw new DataError(
