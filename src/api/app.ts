@@ -49,6 +49,7 @@ const MAX_PARAM_LENGTH = 16 * 1024;
 
 /** The one multi-valued query param (`expand`) stays a list; others bind to their first value, as in JAX-RS. */
 function parseQuery(query: string): Record<string, string | string[]> {
+  if (query === '') return {};
   const params = new URLSearchParams(query);
   const result: Record<string, string | string[]> = {};
   for (const key of new Set(params.keys())) {

@@ -7,7 +7,9 @@
  * the bindings, a serialisation of them and a registration with Loggers (so its level can follow
  * /admin/loggers), which on a status poll was a large share of the request's CPU. The access line
  * itself goes through the route's logger with the request's bindings as its first fields, which
- * pino writes as the same JSON a child would.
+ * pino writes as the same JSON a child would; and through a twin of it without redaction, which
+ * (with the root logger's wildcard paths) cost more than the rest of the line: its fields are flat and
+ * none is named like a secret, so redaction could never change it.
  */
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Bindings, ChildLoggerOptions, LevelWithSilent } from 'pino';
@@ -22,6 +24,15 @@ function isLevelAware(logger: FastifyBaseLogger): logger is LevelAwareLogger {
   return typeof (logger as Partial<LevelAwareLogger>).isLevelEnabled === 'function';
 }
 
+const accessLoggers = new WeakMap<LevelAwareLogger, LevelAwareLogger>();
+
+/** `logger` without redaction, made once; a pino child, so it follows /admin/loggers as its parent does. */
+function accessLoggerOf(logger: LevelAwareLogger): LevelAwareLogger {
+  let access = accessLoggers.get(logger);
+  if (access === undefined) accessLoggers.set(logger, (access = logger.child({}, { redact: { paths: [] } }) as LevelAwareLogger));
+  return access;
+}
+
 /**
  * A request's logger: the route's logger plus the request's bindings, becoming a pino child of it
  * on the first enabled log call (or level change). Its level is its parent's until then, so it follows
@@ -30,11 +41,14 @@ function isLevelAware(logger: FastifyBaseLogger): logger is LevelAwareLogger {
 export class RequestLogger implements FastifyBaseLogger {
   readonly #parent: LevelAwareLogger;
   readonly #bindings: Bindings;
+  /** bindings added by `child()` (the connector): kept apart, as spreading Fastify's computed-key bindings object is slow */
+  readonly #extra: Bindings | undefined;
   #child: FastifyBaseLogger | undefined;
 
-  constructor(parent: LevelAwareLogger, bindings: Bindings) {
+  constructor(parent: LevelAwareLogger, bindings: Bindings, extra?: Bindings) {
     this.#parent = parent;
     this.#bindings = bindings;
+    this.#extra = extra;
   }
 
   get level(): string {
@@ -49,16 +63,18 @@ export class RequestLogger implements FastifyBaseLogger {
     if (this.#child !== undefined || (options !== undefined && Object.keys(options).length > 0)) {
       return this.#materialized().child(bindings, options);
     }
-    return new RequestLogger(this.#parent, { ...this.#bindings, ...bindings });
+    return new RequestLogger(this.#parent, this.#bindings, this.#extra ? Object.assign({}, this.#extra, bindings) : bindings);
   }
 
   /**
    * Writes `fields` at `level` with the request's bindings in front, as a child would, without
-   * making one. For lines whose fields cannot collide with the bindings (the access line).
+   * making one and without redaction. Only for lines whose fields are flat, named unlike any secret
+   * and unlike the bindings: the access line.
    */
-  write(level: Level, fields: Record<string, unknown>, msg: string): void {
+  write(level: Level, fields: Record<string, string | number>, msg: string): void {
     if (this.#child !== undefined) return this.#child[level](fields, msg);
-    if (this.#parent.isLevelEnabled(level)) this.#parent[level]({ ...this.#bindings, ...fields }, msg);
+    if (!this.#parent.isLevelEnabled(level)) return;
+    accessLoggerOf(this.#parent)[level](Object.assign({}, this.#bindings, this.#extra, fields), msg);
   }
 
   fatal(...args: Args): void {
@@ -93,7 +109,7 @@ export class RequestLogger implements FastifyBaseLogger {
   }
 
   #materialized(): FastifyBaseLogger {
-    return (this.#child ??= this.#parent.child(this.#bindings));
+    return (this.#child ??= this.#parent.child(this.#extra ? Object.assign({}, this.#bindings, this.#extra) : this.#bindings));
   }
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pino, type Logger } from 'pino';
 import { RequestLogger, requestLoggerFactory } from '../../src/api/request-log.js';
-import { Loggers } from '../../src/runtime/loggers.js';
+import { createRootLogger, Loggers } from '../../src/runtime/loggers.js';
 
 const REST_SERVER = 'org.apache.kafka.connect.runtime.rest.RestServer';
 
@@ -24,7 +24,8 @@ function countChildren(logger: Logger): { count: number } {
 
 describe('RequestLogger', () => {
   test('the access line is the line a pino child with the request bindings writes, to the byte', () => {
-    const { root, lines } = capture();
+    const lines: string[] = [];
+    const root = createRootLogger({ destination: { write: (line: string) => void lines.push(line) } });
     const named = new Loggers(root).logger(REST_SERVER);
     const fields = { method: 'GET', url: '/connectors/a/status', statusCode: 200, responseTime: 0.12 };
     named.child({ reqId: 'req-1' }).child({ connector: 'a' }).info(fields, 'request completed');
@@ -33,21 +34,28 @@ describe('RequestLogger', () => {
     assert.equal(lines[1], lines[0]);
   });
 
-  test('makes no pino child for the access line, and one on the first enabled log call', () => {
+  test('makes no pino child per request for the access line, and one on the first enabled log call', () => {
     const { root, lines } = capture();
     const named = new Loggers(root).logger(REST_SERVER);
     const children = countChildren(named);
-    const log = new RequestLogger(named, { reqId: 'req-1' }).child({ connector: 'a' }) as RequestLogger;
-    log.write('info', { statusCode: 200 }, 'request completed');
-    log.debug('below the level: nothing written, nothing made');
-    assert.equal(children.count, 0);
+    for (const reqId of ['req-1', 'req-2', 'req-3']) {
+      const log = new RequestLogger(named, { reqId }).child({ connector: 'a' }) as RequestLogger;
+      log.write('info', { statusCode: 200 }, 'request completed');
+      log.debug('below the level: nothing written, nothing made');
+    }
+    assert.equal(children.count, 1, 'one logger for the access lines of every request');
+    const log = new RequestLogger(named, { reqId: 'req-4' }).child({ connector: 'b' }) as RequestLogger;
     log.warn({ detail: 1 }, 'something to say');
     log.warn('again');
-    assert.equal(children.count, 1);
+    log.write('info', { statusCode: 200 }, 'request completed');
+    assert.equal(children.count, 2, 'the request that logged got its own child, once');
     assert.deepEqual(lines.map((line) => JSON.parse(line) as Record<string, unknown>).map(({ reqId, connector, msg }) => [reqId, connector, msg]), [
       ['req-1', 'a', 'request completed'],
-      ['req-1', 'a', 'something to say'],
-      ['req-1', 'a', 'again'],
+      ['req-2', 'a', 'request completed'],
+      ['req-3', 'a', 'request completed'],
+      ['req-4', 'b', 'something to say'],
+      ['req-4', 'b', 'again'],
+      ['req-4', 'b', 'request completed'],
     ]);
   });
 
