@@ -21,8 +21,37 @@ import type { ColumnRequest } from './column-request.js';
  */
 
 // CommonJS compiled from `export default`: Node's ESM loader hands over module.exports, tsx the default
-const descriptor = (sdkProtoModule as unknown as { default?: unknown }).default ?? sdkProtoModule;
-const root = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
+const descriptor = ((sdkProtoModule as unknown as { default?: unknown }).default ?? sdkProtoModule) as protobuf.INamespace;
+
+/**
+ * Only the types a write request needs: the schema and common packages and the two request messages.
+ * The whole Milvus API as protobufjs objects would cost ~14 MB of heap for the process's lifetime, this
+ * subset ~1 MB.
+ */
+function writeRequestDescriptor(): protobuf.INamespace {
+  type Nested = Record<string, protobuf.AnyNestedObject & { nested?: Nested }>;
+  const top = descriptor.nested as Nested;
+  const proto = top.milvus.nested!.proto.nested!;
+  const service = proto.milvus as protobuf.INamespace & { nested: Nested };
+  return {
+    nested: {
+      google: top.google,
+      milvus: {
+        nested: {
+          proto: {
+            nested: {
+              common: proto.common,
+              schema: proto.schema,
+              milvus: { options: service.options, nested: { InsertRequest: service.nested.InsertRequest, UpsertRequest: service.nested.UpsertRequest } },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+const root = protobuf.Root.fromJSON(writeRequestDescriptor());
 const FieldData = root.lookupType('milvus.proto.schema.FieldData');
 const VectorField = root.lookupType('milvus.proto.schema.VectorField');
 const FloatArray = root.lookupType('milvus.proto.schema.FloatArray');
