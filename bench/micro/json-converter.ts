@@ -1,9 +1,9 @@
 /**
  * JsonConverter (schemaless) on the benchmark's records, against the text path it replaced
  * (decodeUtf8 + parseJson), in ms and GC ms per 1,000 records. Small enough to run beside other work:
- *   node --import tsx bench/micro/json-converter.ts [--dim 768] [--records 2000] [--rounds 15]
- * Rounds alternate between the paths so drift of a shared machine hits both, and time is the process's
- * CPU time, which other people's work on the machine disturbs less than wall time.
+ *   node --import tsx bench/micro/json-converter.ts [--dim 768] [--records 2000] [--rounds 8] [--blocks 5]
+ * Blocks of rounds alternate between the paths so drift of a shared machine hits all of them; CPU time
+ * is disturbed less than wall time by other people's work on the machine.
  */
 import assert from 'node:assert/strict';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
@@ -16,12 +16,14 @@ const { values: args } = parseArgs({
   options: {
     dim: { type: 'string', default: '768' },
     records: { type: 'string', default: '2000' },
-    rounds: { type: 'string', default: '15' },
+    rounds: { type: 'string', default: '8' },
+    blocks: { type: 'string', default: '5' },
   },
 });
 const dim = Number(args.dim);
 const count = Number(args.records);
 const rounds = Number(args.rounds);
+const blockCount = Number(args.blocks);
 
 const records = Array.from({ length: count }, (_, i) => encodeRow(rowFor(i + 1, dim)));
 const bytes = records.reduce((sum, r) => sum + r.length, 0);
@@ -49,30 +51,45 @@ const observer = new PerformanceObserver((list) => {
 });
 observer.observe({ entryTypes: ['gc'] });
 
-// keeps results reachable until the round ends, as a sink task's batch does, so garbage is real garbage
-let sink: unknown[] = new Array(count);
-const windows: Record<string, { start: number; end: number; cpuMs: number }[]> = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
+interface Block {
+  start: number;
+  end: number;
+  cpuMs: number;
+}
+const blocks: Record<string, Block[]> = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
 
-for (let round = -3; round < rounds; round++) {
+/**
+ * One path for `rounds` rounds in a row, so the block includes the collections its own garbage causes
+ * (also the background threads' share: CPU time is the whole process's). Each round's results stay
+ * reachable until the next round replaces them, as a sink task's batch stays until Milvus has it.
+ */
+async function block(parse: (value: Uint8Array) => unknown): Promise<Block> {
+  const sink: unknown[] = new Array(count);
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  for (let round = 0; round < rounds; round++) for (let i = 0; i < count; i++) sink[i] = parse(records[i]);
+  const used = process.cpuUsage(cpu);
+  const end = performance.now();
+  await new Promise((resolve) => setImmediate(resolve));
+  return { start, end, cpuMs: (used.user + used.system) / 1000 };
+}
+
+for (let repeat = -1; repeat < blockCount; repeat++) {
   for (const [name, parse] of Object.entries(paths)) {
-    const start = performance.now();
-    const cpu = process.cpuUsage();
-    for (let i = 0; i < count; i++) sink[i] = parse(records[i]);
-    const used = process.cpuUsage(cpu);
-    const end = performance.now();
-    sink = new Array(count);
-    if (round >= 0) windows[name].push({ start, end, cpuMs: (used.user + used.system) / 1000 });
-    await new Promise((resolve) => setImmediate(resolve));
+    const measured = await block(parse);
+    if (repeat >= 0) blocks[name].push(measured);
   }
 }
 await new Promise((resolve) => setTimeout(resolve, 100));
 observer.disconnect();
 
 const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1];
-const perThousand = 1000 / count;
-console.log(`${count} records of ${dim} dimensions, ${(bytes / count / 1024).toFixed(1)} KiB each; median of ${rounds} rounds per 1,000 records (CPU ms, GC pauses within):`);
-for (const [name, ws] of Object.entries(windows)) {
-  const ms = median(ws.map((w) => w.cpuMs * perThousand));
-  const gcMs = median(ws.map((w) => gcs.filter((g) => g.start >= w.start && g.start < w.end).reduce((s, g) => s + g.duration, 0) * perThousand));
-  console.log(`  ${name.padEnd(36)} ${ms.toFixed(1).padStart(6)} ms   (GC ${gcMs.toFixed(1)} ms)`);
+const perThousand = 1000 / (count * rounds);
+console.log(`${count} records of ${dim} dimensions, ${(bytes / count / 1024).toFixed(1)} KiB each; per 1,000 records, median of ${blockCount} blocks of ${rounds} rounds:`);
+console.log(`  ${''.padEnd(36)} ${'CPU ms'.padStart(7)} ${'wall ms'.padStart(8)} ${'GC pause ms'.padStart(12)}`);
+for (const [name, bs] of Object.entries(blocks)) {
+  const cpu = median(bs.map((b) => b.cpuMs * perThousand));
+  const wall = median(bs.map((b) => (b.end - b.start) * perThousand));
+  const gc = median(bs.map((b) => gcs.filter((g) => g.start >= b.start && g.start < b.end).reduce((sum, g) => sum + g.duration, 0) * perThousand));
+  console.log(`  ${name.padEnd(36)} ${cpu.toFixed(1).padStart(7)} ${wall.toFixed(1).padStart(8)} ${gc.toFixed(1).padStart(12)}`);
 }

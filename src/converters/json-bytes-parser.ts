@@ -230,7 +230,8 @@ class BytesParser {
     let n = 0;
     let i = this.pos;
     for (;;) {
-      const negative = b[i] === Byte.Minus ? 1 : 0;
+      // 1 for '-', else 0, without a branch (V8 compiles `b[i] === Byte.Minus ? 1 : 0` to one: ~15% slower)
+      const negative = ((b[i] ^ Byte.Minus) - 1) >>> 31;
       i += negative;
       const first = i;
       let mantissa = 0;
