@@ -65,7 +65,10 @@ function rowsFit(schema: CollectionSchemaView, rows: readonly Row[]): boolean {
 
 /**
  * The rows' vectors one after the other as float32, the precision Milvus stores; null unless each is
- * an array of exactly `dim` numbers (the field converter has already checked their range).
+ * an array of exactly `dim` elements. The FloatVector field converter already made every element a
+ * finite number within float32 range; an element that somehow is not converts as the SDK's serializer
+ * converts it (Number()), since a typed array's set() applies the same conversion. set() copies a
+ * packed array of doubles in native code, several times faster than a checked loop.
  */
 function vectorColumn(rows: readonly Row[], name: string, dim: number): Float32Array | null {
   const out = new Float32Array(rows.length * dim);
@@ -73,11 +76,8 @@ function vectorColumn(rows: readonly Row[], name: string, dim: number): Float32A
   for (const row of rows) {
     const vector = row[name];
     if (!Array.isArray(vector) || vector.length !== dim) return null;
-    for (let i = 0; i < dim; i++) {
-      const x: unknown = vector[i];
-      if (typeof x !== 'number') return null;
-      out[o++] = x;
-    }
+    out.set(vector as number[], o);
+    o += dim;
   }
   return out;
 }
