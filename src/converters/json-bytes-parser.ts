@@ -12,8 +12,9 @@
 
 export const GIVE_UP: unique symbol = Symbol('give up');
 export type GiveUp = typeof GIVE_UP;
-const INEXACT: unique symbol = Symbol('inexact');
-type Inexact = typeof INEXACT;
+/** From inside: leave the whole document to the text path. */
+const TEXT_PATH: unique symbol = Symbol('text path');
+type TextPath = typeof TEXT_PATH;
 
 /** Deeper documents are rare in records; the canonical path copes with them without risking the stack here. */
 const MAX_DEPTH = 64;
@@ -33,6 +34,8 @@ const MAX_EXACT_DIGITS = 15;
 
 /** Reused across records: the number loop fills it, then copies exactly the right count into the result. */
 let scratch = new Float64Array(1024);
+/** Milvus vectors have at most 32,768 dimensions; longer arrays take the text path rather than pin a larger scratch. */
+const MAX_SCRATCH = 1 << 16;
 
 const enum Byte {
   Tab = 0x09,
@@ -208,7 +211,7 @@ class BytesParser {
     if (c === Byte.Minus || (c >= Byte.Zero && c <= Byte.Nine)) {
       this.pos = i;
       const numbers = this.#numbers();
-      if (numbers === INEXACT) return GIVE_UP;
+      if (numbers === TEXT_PATH) return GIVE_UP;
       if (numbers !== GIVE_UP) return numbers;
       // not numbers only (or invalid): read it again with the general loop, which decides
       this.pos = open;
@@ -221,10 +224,10 @@ class BytesParser {
    * is written for the machine: the index in a local, `| 0` turning a read past the end into a non-digit,
    * digit tests as one unsigned compare, counts taken from positions, the sign as a factor rather than a
    * branch (signs of embeddings are random, so a branch mispredicts half the time). GIVE_UP: not an
-   * array of numbers only, or not valid; INEXACT: a literal it cannot read exactly (exponent, more than
-   * 15 digits).
+   * array of numbers only, or not valid; TEXT_PATH: a literal it cannot read exactly (exponent, more than
+   * 15 digits; the text path reads a vector of those faster than #number would), or a huge array.
    */
-  #numbers(): number[] | GiveUp | Inexact {
+  #numbers(): number[] | GiveUp | TextPath {
     const b = this.#bytes;
     let out = scratch;
     let n = 0;
@@ -259,11 +262,11 @@ class BytesParser {
         } while (d >>> 0 < 10);
         fraction = i - fractionStart;
       }
-      // the canonical path is faster than this parser's text fallback for a vector of such literals
-      if ((d | 0x20) === Byte.LowerE - Byte.Zero || digits + fraction > MAX_EXACT_DIGITS) return INEXACT;
+      if ((d | 0x20) === Byte.LowerE - Byte.Zero || digits + fraction > MAX_EXACT_DIGITS) return TEXT_PATH;
       // × ±1 is exact and keeps -0
       const value = (mantissa / POW10[fraction]) * SIGN[negative];
       if (n === out.length) {
+        if (n >= MAX_SCRATCH) return TEXT_PATH;
         const grown = new Float64Array(n * 2);
         grown.set(out);
         scratch = out = grown;

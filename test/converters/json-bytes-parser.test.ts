@@ -61,6 +61,14 @@ describe('tryParseJsonBytes: answers only what it is sure of', () => {
     assertSame(fast, textPath(bytes));
   });
 
+  it('reads a vector of 32,768 numbers (the Milvus maximum) on the fast path', () => {
+    const vector = Array.from({ length: 32768 }, (_, i) => (i % 7) / 8 - 0.25);
+    const bytes = utf8(JSON.stringify(vector));
+    const fast = tryParseJsonBytes(bytes);
+    assert.notEqual(fast, GIVE_UP);
+    assertSame(fast, vector);
+  });
+
   const numbers: [string, unknown][] = [
     ['0', 0],
     ['-0', -0],
@@ -143,6 +151,7 @@ describe('tryParseJsonBytes: answers only what it is sure of', () => {
     ['a key without a value', utf8('{"a"}')],
     ['a number as key', utf8('{1:2}')],
     ['a vector with an exponent literal (the text path is faster for such vectors)', utf8('[0.5,1e-7]')],
+    ['a vector of more than 65,536 numbers (the scratch buffer stays bounded)', utf8(`[${'0.5,'.repeat(65536)}1]`)],
   ];
   for (const [what, bytes] of giveUps) {
     it(`gives up on ${what}, and parseJsonBytes then answers as the text path does`, () => {
