@@ -94,6 +94,26 @@ describe('JsonConverter with schemas.enable=false (plain JSON)', () => {
   it('rejects malformed UTF-8 rather than storing replacement characters', () => {
     assert.throws(() => c.toConnectData('t', [], new Uint8Array([0x22, 0xff, 0x22])), /serialization error: Invalid UTF-8/);
   });
+
+  it('reads an embedding record exactly as JSON.parse would: 9-decimal floats, -0, an id and a title', () => {
+    const vector = Array.from({ length: 768 }, (_, i) => (i === 5 ? -0 : Math.round(Math.cos(i) * 1e8) / 1e9));
+    const text = `{"id":42,"title":"Document 42","vector":[${vector.map((v) => (Object.is(v, -0) ? '-0.0' : String(v))).join(',')}]}`;
+    const value = read(c, text).value as { id: number; title: string; vector: number[] };
+    assert.deepEqual(value, JSON.parse(text));
+    assert.ok(Object.is(value.vector[5], -0));
+  });
+
+  it('words the reason for invalid JSON as JSON.parse does, whichever parser met it first', () => {
+    for (const text of ['{"id": 01}', '[1,]', '{"a":1 "b":2}']) {
+      let reason = '';
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        reason = (e as Error).message;
+      }
+      assert.throws(() => read(c, text), (e: unknown) => e instanceof DataError && e.message.includes(`serialization error: ${reason}.`));
+    }
+  });
 });
 
 describe('JsonConverter with schemas.enable=true (the default): the envelope', () => {
