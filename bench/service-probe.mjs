@@ -1,7 +1,8 @@
 /**
  * Loaded into the service only when the benchmark starts it (`node --import bench/service-probe.mjs`),
  * so the product code carries no benchmark hooks. Measures from inside what /proc cannot show: event
- * loop delay (perf_hooks histogram) and garbage-collection time (PerformanceObserver 'gc').
+ * loop delay (perf_hooks histogram), garbage-collection time (PerformanceObserver 'gc') and what the
+ * memory consisted of when RSS peaked (V8 heap, ArrayBuffers, the rest: code, native libraries, malloc).
  * On SIGUSR2 it writes the figures since the previous SIGUSR2 to $BENCH_PROBE_FILE (atomically, with a
  * sequence number) and starts a new interval.
  */
@@ -25,6 +26,13 @@ if (file) {
       if (entry.duration > gc.maxMs) gc.maxMs = entry.duration;
     }
   }).observe({ entryTypes: ['gc'] });
+  // sampled, so the peak is within one interval of the true one; /proc's VmHWM gives the exact figure
+  const MEMORY_SAMPLE_MS = 100;
+  let atPeakRss = process.memoryUsage();
+  setInterval(() => {
+    const now = process.memoryUsage();
+    if (now.rss > atPeakRss.rss) atPeakRss = now;
+  }, MEMORY_SAMPLE_MS).unref();
   const ms = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
   process.on('SIGUSR2', () => {
     const nowElu = performance.eventLoopUtilization(elu);
@@ -41,6 +49,7 @@ if (file) {
       eventLoopUtilization: nowElu.utilization,
       gc,
       memory: process.memoryUsage(),
+      memoryAtPeakRss: atPeakRss,
     };
     // experiments only (BENCH_PROBE_GC=1 and node --expose-gc): what is still reachable after a full GC
     if (process.env.BENCH_PROBE_GC === '1' && typeof globalThis.gc === 'function') {
@@ -51,6 +60,7 @@ if (file) {
     renameSync(`${file}.tmp`, file);
     delay.reset();
     gc = { count: 0, ms: 0, maxMs: 0 };
+    atPeakRss = process.memoryUsage();
     since = performance.now();
     elu = performance.eventLoopUtilization();
   });
