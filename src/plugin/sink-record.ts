@@ -13,7 +13,9 @@ export interface TopicPartition {
 
 /**
  * One Kafka record after the key and value converters ran.
- * `rawKey`/`rawValue` keep the original bytes so that the dead-letter queue can forward them untouched.
+ * `rawKey`/`rawValue` keep the original bytes so that the dead-letter queue can forward them untouched;
+ * the worker leaves them null when its error reporting will not read them (no dead-letter queue, no
+ * errors.log.include.messages), so that a record a task holds does not keep its serialized form alive.
  */
 export interface SinkRecord {
   readonly topic: string;

@@ -213,6 +213,15 @@ export class ErrorReporter {
   }
 
   /**
+   * Whether a report uses the record's original key and value bytes: only the dead-letter queue and
+   * the error log with errors.log.include.messages do, and only with errors.tolerance=all.
+   */
+  get usesOriginalBytes(): boolean {
+    const { config, dlq } = this.#options;
+    return config.toleranceAll && (dlq !== undefined || (config.logEnable && config.logIncludeMessages));
+  }
+
+  /**
    * With `errors.tolerance=none` rejects with ToleranceExceededError (the task must fail). With `all`
    * logs when `errors.log.enable`, writes the raw record to the DLQ and resolves once the broker
    * acknowledged it; a failed DLQ write rejects, because the record would otherwise be lost.

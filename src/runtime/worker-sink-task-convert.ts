@@ -1,6 +1,7 @@
 /**
- * A fetched record becomes a SinkRecord: key and value through their converters, headers and raw
- * bytes kept as they were (no copy) so that the dead-letter queue can forward them untouched.
+ * A fetched record becomes a SinkRecord: key and value through their converters, headers as they
+ * were, and the original key and value bytes (no copy) when error reporting will need them, so that
+ * the dead-letter queue can forward them untouched.
  */
 import type { Converter, Header, SchemaAndValue, SinkRecord } from '../plugin/index.js';
 import { Stage, type ConsumedRecord } from './error-handling.js';
@@ -63,9 +64,24 @@ export function consumedRecord(batch: RawBatch, message: RawMessage): ConsumedRe
   };
 }
 
-/** Throws ConversionError naming the failing stage. */
-export function convertRecord(batch: RawBatch, message: RawMessage, key: ConverterHandle, value: ConverterHandle): SinkRecord {
-  const headers = toHeaders(message.headers);
+/** A header value detached from the fetch response it was read from. */
+function ownHeader(header: Header): Header {
+  return header.value === null ? header : { key: header.key, value: Uint8Array.prototype.slice.call(header.value) };
+}
+
+/**
+ * Throws ConversionError naming the failing stage.
+ *
+ * kafkajs hands over keys, values and headers as views into the fetch response, about a megabyte
+ * each, which stays in memory as long as any view of it does. A sink task may hold a record until
+ * its write is acknowledged (thousands of records for a batching sink), so without `keepOriginal`
+ * the record keeps no view: no original bytes (only the dead-letter queue and the error log with
+ * errors.log.include.messages read them), and copies of its headers. A 768-dim vector record as
+ * JSON is ~10 KB of text, three times its parsed size.
+ */
+export function convertRecord(batch: RawBatch, message: RawMessage, key: ConverterHandle, value: ConverterHandle, keepOriginal = true): SinkRecord {
+  const viewHeaders = toHeaders(message.headers);
+  const headers = keepOriginal || viewHeaders.length === 0 ? viewHeaders : viewHeaders.map(ownHeader);
   let k: SchemaAndValue;
   let v: SchemaAndValue;
   try {
@@ -88,7 +104,7 @@ export function convertRecord(batch: RawBatch, message: RawMessage, key: Convert
     valueSchema: v.schema,
     value: v.value,
     headers,
-    rawKey: message.key,
-    rawValue: message.value,
+    rawKey: keepOriginal ? message.key : null,
+    rawValue: keepOriginal ? message.value : null,
   };
 }

@@ -260,7 +260,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     for (let i = from; i < to; i++) {
       const message = batch.messages[i];
       try {
-        out.push(convertRecord(batch, message, keyConverter, valueConverter));
+        out.push(convertRecord(batch, message, keyConverter, valueConverter, this.#o.errors.usesOriginalBytes));
       } catch (error) {
         const recovered = await this.#recoverConversion(batch, message, error as ConversionError);
         if (recovered === null) return null;
@@ -281,7 +281,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
       await this.#clock.sleep(delay, this.#halt.signal);
       if (this.#halt.signal.aborted) return null;
       try {
-        return convertRecord(batch, message, this.#o.keyConverter, this.#o.valueConverter);
+        return convertRecord(batch, message, this.#o.keyConverter, this.#o.valueConverter, this.#o.errors.usesOriginalBytes);
       } catch (error) {
         last = error as ConversionError;
       }

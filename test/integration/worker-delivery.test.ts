@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createFixture, groupMembers, recorder, uniqueName, waitFor } from './worker-fixture.js';
 
-test('records reach put() in offset order, converted, with key, headers and raw bytes; the offsets are committed', async (t) => {
+test('records reach put() in offset order, converted, with key, headers and (with a DLQ) raw bytes; the offsets are committed', async (t) => {
   const f = await createFixture();
   t.after(() => f.close());
   const topic = uniqueName('it-flow');
   await f.createTopic(topic);
   await f.produce(topic, [{ id: 1 }, { id: 2 }, { id: 3 }]);
   const name = uniqueName('flow');
-  await f.startConnector(name, { topics: topic });
+  // the original bytes are kept for the dead-letter queue only
+  await f.startConnector(name, { topics: topic, 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': uniqueName('it-flow-dlq') });
 
   await waitFor('three records', () => recorder(name).puts.flat().length >= 3);
   const records = recorder(name).puts.flat();

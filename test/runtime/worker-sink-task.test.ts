@@ -239,7 +239,9 @@ function setup(options: { errors?: Record<string, string>; maxPollRecords?: numb
   const dlq: DeadLetterQueueProducer = { send: async (message) => void dlqMessages.push(message) };
   const logLines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
-  const errors = new ErrorReporter({ id: ID, config: errorHandlingConfig(options.errors ?? {}), logger, dlq, ...(options.metrics ? { metrics: options.metrics } : {}) });
+  const errorConfig = errorHandlingConfig(options.errors ?? {});
+  // as the worker does: a DLQ producer only when a DLQ topic is configured
+  const errors = new ErrorReporter({ id: ID, config: errorConfig, logger, ...(errorConfig.dlqTopic !== '' ? { dlq } : {}), ...(options.metrics ? { metrics: options.metrics } : {}) });
   const worker = new WorkerSinkTask({
     id: ID,
     task,
@@ -276,7 +278,7 @@ async function running(options: Parameters<typeof setup>[0] = {}, ...partitions:
 
 // ---- delivery ------------------------------------------------------------------------------------
 
-test('records reach put() in offset order as whole batches, converted, with raw bytes and headers kept', async () => {
+test('records reach put() in offset order as whole batches, converted, with headers kept', async () => {
   const { consumer, task, states, topics } = await running();
   consumer.produce('embeddings', 0, 'a', 'b', 'c');
   await consumer.poll();
@@ -285,11 +287,33 @@ test('records reach put() in offset order as whole batches, converted, with raw 
   const [first] = task.puts[0];
   assert.equal(first.value, 'a');
   assert.equal(first.timestamp, 1_700_000_000_000);
-  assert.deepEqual(Buffer.from(first.rawValue!).toString(), 'a');
   assert.equal(first.headers[0].key, 'trace');
   assert.deepEqual(topics, ['embeddings'], 'the topic is reported active once');
   await consumer.poll();
   assert.equal(task.puts.length, 1, 'delivered records are not delivered again');
+});
+
+test('a record keeps its original bytes only when error reporting will read them (DLQ, or logging with include.messages)', async () => {
+  const keeps = async (errors: Record<string, string>): Promise<boolean> => {
+    const { consumer, task } = await running({ errors });
+    consumer.produce('embeddings', 0, 'a');
+    await consumer.poll();
+    const [record] = task.puts[0];
+    assert.equal(record.value, 'a');
+    assert.equal(record.headers[0].key, 'trace');
+    if (record.rawValue === null) {
+      assert.equal(record.rawKey, null);
+      // headers are copies, not views that would keep the fetch response alive
+      assert.equal(record.headers[0].value?.byteOffset, 0);
+      return false;
+    }
+    assert.equal(Buffer.from(record.rawValue).toString(), 'a');
+    return true;
+  };
+  assert.equal(await keeps({}), false, 'errors.tolerance=none: a failure fails the task, nothing is reported');
+  assert.equal(await keeps({ 'errors.tolerance': 'all', 'errors.log.enable': 'true' }), false, 'the log line names the record by its coordinates');
+  assert.equal(await keeps({ 'errors.tolerance': 'all', 'errors.log.enable': 'true', 'errors.log.include.messages': 'true' }), true);
+  assert.equal(await keeps({ 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq' }), true);
 });
 
 test('max.poll.records bounds how many records one put() receives', async () => {
@@ -606,7 +630,7 @@ test('stop() drains for at most half of task.shutdown.graceful.timeout.ms, then 
 
 test('metrics: records read and put, put and commit times, lag from the high watermark, series dropped at stop', async () => {
   const metrics = recordingMetrics();
-  const { clock, worker, consumer, task } = await running({ metrics, errors: { 'errors.tolerance': 'all', 'errors.log.enable': 'true' } });
+  const { clock, worker, consumer, task } = await running({ metrics, errors: { 'errors.tolerance': 'all', 'errors.log.enable': 'true', 'errors.deadletterqueue.topic.name': 'dlq' } });
   task.onPut = () => clock.advance(250);
   consumer.produce('embeddings', 0, 'a', 'bad', 'c', 'd');
   await consumer.poll();
