@@ -97,7 +97,7 @@ describe('columnRequest: the request the SDK would build, column by column', () 
   for (const mode of ['upsert', 'insert'] as const) {
     it(`${mode}: on the wire, field for field what client.${mode}() sends for the same rows (Int64 as numbers and decimal strings, floats rounded alike)`, async () => {
       const desc = described(ALL_SIMPLE);
-      const rows = [row(1), row('9223372036854775807', [1, 2, 3, 4]), row(3, [-0, 1e-30, 3.4e38, -2]), row(4, [0.1, 1 / 3, -1e-45, 16777217]), row(5, [1, '2.5' as unknown as number, 0, 4])];
+      const rows = [row(1), row('9223372036854775807', [1, 2, 3, 4]), row(3, [-0, 1e-30, 3.4e38, -2]), row(4, [0.1, 1 / 3, -1e-45, 16777217]), row(5, [1, '2.5' as unknown as number, 0, 4]), row(6, new Float32Array([0.5, -1, 1e-3, 7]) as unknown as number[])];
       const viaSdk = await recordingClient(desc);
       await (mode === 'insert' ? viaSdk.client.insert(writeRequest('docs', rows, 5000)) : viaSdk.client.upsert(writeRequest('docs', rows, 5000)));
       const viaColumns = await recordingClient(desc);
@@ -136,7 +136,8 @@ describe('columnRequest: the request the SDK would build, column by column', () 
     assert.equal(build([row(1), { ...row(2), extra: 1 }]), null);
     assert.equal(build([row(1), { ...row(2), title: undefined }]), null);
     assert.equal(build([row(1), row(2, [1, 2, 3])]), null);
-    assert.equal(build([row(1), { ...row(2), vector: new Float32Array(4) as unknown as number[] }]), null);
+    assert.equal(build([row(1), { ...row(2), vector: new Float32Array(3) as unknown as number[] }]), null);
+    assert.notEqual(build([row(1), { ...row(2), vector: new Float32Array(4) as unknown as number[] }]), null, 'the FloatVector converter produces Float32Arrays');
   });
 
   it('a batch it leaves out goes through the SDK unchanged, errors included', async () => {
