@@ -213,7 +213,7 @@ function arrayConverter(field: MilvusFieldView, options: FieldConverterOptions):
  * types; sub-fields the schema does not know are left out, a missing sub-field is an error.
  */
 function structArrayConverter(field: MilvusFieldView, options: FieldConverterOptions): FieldConverter {
-  const subFields = (field.fields ?? []).map((sub) => ({ name: sub.name, convert: fieldConverter(sub, options) }));
+  const subFields = (field.fields ?? []).map((sub) => ({ name: sub.name, convert: plainVectors(fieldConverter(sub, options)) }));
   const capacity = field.maxCapacity;
   return (value) => {
     if (!Array.isArray(value)) throw new FieldValueError(`expected an array of objects, got ${kindOf(value)}`);
@@ -238,6 +238,17 @@ function structArrayConverter(field: MilvusFieldView, options: FieldConverterOpt
       }
       return out;
     });
+  };
+}
+
+/**
+ * Struct arrays only ever go through the SDK, whose struct handling expects vectors as arrays, so a
+ * FloatVector sub-field gives up the Float32Array the top-level converter returns.
+ */
+function plainVectors(convert: FieldConverter): FieldConverter {
+  return (value) => {
+    const out = convert(value);
+    return out instanceof Float32Array ? Array.from(out) : out;
   };
 }
 

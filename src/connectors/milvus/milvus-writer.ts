@@ -112,7 +112,25 @@ export interface WriteRequest {
 
 export function writeRequest(collection: string, rows: Row[], timeoutMs: number): WriteRequest {
   const summary = { collection_name: collection, num_rows: rows.length };
-  return { collection_name: collection, data: rows as RowData[], timeout: timeoutMs, toJSON: () => summary };
+  return { collection_name: collection, data: rows.map(sdkRow) as RowData[], timeout: timeoutMs, toJSON: () => summary };
+}
+
+/**
+ * The row with its FloatVectors (Float32Array, see vector-converters.ts) as plain arrays: with a dynamic
+ * field the SDK clones rows through JSON, which turns a typed array into an object of indexes. The row
+ * itself is left alone (a retry or a fallback after a rejected batch sends it again); a row without a
+ * typed array is passed on as it is.
+ */
+function sdkRow(row: Row): Row {
+  let out: Row | undefined;
+  for (const name in row) {
+    const value = row[name];
+    if (value instanceof Float32Array) {
+      out ??= { ...row };
+      out[name] = Array.from(value);
+    }
+  }
+  return out ?? row;
 }
 
 /** Runs one SDK call and turns both thrown errors and error statuses into MilvusRequestError. */

@@ -25,7 +25,7 @@ function valueBytes(value: unknown): number {
     default:
       break;
   }
-  if (value instanceof Uint8Array) return value.byteLength;
+  if (ArrayBuffer.isView(value)) return value.byteLength;
   if (Array.isArray(value)) {
     let n = 4;
     for (const item of value) n += valueBytes(item);
@@ -50,7 +50,8 @@ export function estimateRowBytes(row: Readonly<Record<string, unknown>>, schema:
   for (const [name, value] of Object.entries(row)) {
     const type = schema.byName.get(name)?.dataType;
     const packed = type === undefined ? undefined : PACKED_ELEMENT_BYTES[type];
-    if (packed !== undefined && Array.isArray(value)) total += FIELD_OVERHEAD + value.length * packed;
+    // a FloatVector is a Float32Array (vector-converters.ts), the other packed types plain arrays
+    if (packed !== undefined && (Array.isArray(value) || value instanceof Float32Array)) total += FIELD_OVERHEAD + value.length * packed;
     else if (type === MilvusType.SparseFloatVector && value !== null && typeof value === 'object') {
       // index (uint32) + value (float32) per non-zero entry
       total += FIELD_OVERHEAD + Object.keys(value).length * 8;

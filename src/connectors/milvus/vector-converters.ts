@@ -5,10 +5,12 @@ import { FLOAT32_OVERFLOW, parseDecimalText } from './numbers.js';
 import { parseJsonText } from './json-values.js';
 
 /**
- * Vector converters. Output is always plain numbers (or a plain object for sparse vectors): the Node SDK
- * clones rows through JSON when the collection has a dynamic field, which would turn bytes into objects.
- * The hot path — a number[] of the right length for a FloatVector — is checked in one pass and passed on
- * without a copy.
+ * Vector converters. A FloatVector comes out as a Float32Array: thousands of rows wait in batches or in
+ * flight, and a number[] of doubles is twice the size on the V8 heap and is copied by every scavenge it
+ * survives, while float32 is all Milvus stores (the SDK's serializer rounds to it anyway). Every other
+ * vector type comes out as plain numbers (or a plain object for sparse vectors), which is what the SDK
+ * takes; the SDK path of milvus-writer.ts turns FloatVectors back into arrays, since the SDK clones rows
+ * through JSON when the collection has a dynamic field, which would turn typed arrays into objects.
  */
 
 /** float16 overflows to Infinity from 65520 on (65504 is the largest finite value) */
@@ -84,16 +86,21 @@ function littleEndianFloats(bytes: Uint8Array, dim: number): number[] {
   return out;
 }
 
+/**
+ * Every element is checked (and converted) as a double before the copy to float32, so a value float32
+ * cannot hold is reported rather than stored as Infinity. The copy from a checked array of doubles is
+ * native code.
+ */
 function floatVector(dim: number): FieldConverter {
-  return (value) => {
-    if (Array.isArray(value)) return floats(value, dim, FLOAT32_OVERFLOW, MilvusType.FloatVector);
+  return (value): Float32Array => {
+    if (Array.isArray(value)) return new Float32Array(floats(value, dim, FLOAT32_OVERFLOW, MilvusType.FloatVector));
     let list: unknown = value;
     if (typeof value === 'string') list = parseNumberList(value);
     else if (value instanceof Uint8Array) {
       if (value.length !== dim * 4) throw new FieldValueError(`expected ${dim * 4} bytes (${dim} little-endian float32), got ${value.length}`);
       list = littleEndianFloats(value, dim);
     } else if (value instanceof Float32Array || value instanceof Float64Array) list = Array.from(value);
-    return floats(list, dim, FLOAT32_OVERFLOW, MilvusType.FloatVector);
+    return new Float32Array(floats(list, dim, FLOAT32_OVERFLOW, MilvusType.FloatVector));
   };
 }
 

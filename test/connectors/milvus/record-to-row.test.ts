@@ -284,17 +284,34 @@ describe('Array', () => {
 describe('FloatVector', () => {
   const field: DescribedField = { name: 'title_vector', data_type: 'FloatVector', dim: '4' };
 
-  it('passes a number[] of the right length on as it is (no copy on the hot path)', () => {
+  it('comes out as a Float32Array of the values rounded to float32, the precision Milvus stores (half the memory of doubles)', () => {
     const vector = [0.1, -0.2, 0.3, 1e-30];
-    assert.equal(convert(field, vector), vector);
+    const out = convert(field, vector);
+    assert.ok(out instanceof Float32Array);
+    assert.deepEqual(out, new Float32Array([0.1, -0.2, 0.3, 1e-30]));
+    assert.equal((out as Float32Array)[0], Math.fround(0.1));
+    assert.notEqual((out as Float32Array)[0], 0.1);
+    assert.deepEqual(vector, [0.1, -0.2, 0.3, 1e-30], 'the record\'s value is left as it was');
   });
 
   it('accepts the original\'s string forms "[0.1, 0.2]" and "0.1,0.2", numeric strings and typed arrays', () => {
-    assert.deepEqual(convert(field, '[0.1, 0.2, 0.3, 0.4]'), [0.1, 0.2, 0.3, 0.4]);
-    assert.deepEqual(convert(field, '1,2,3,4'), [1, 2, 3, 4]);
-    assert.deepEqual(convert(field, ['1', '2', 3, 4]), [1, 2, 3, 4]);
-    assert.deepEqual(convert(field, new Float32Array([1, 2, 3, 4])), [1, 2, 3, 4]);
-    assert.deepEqual(convert(field, new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer)), [1, 2, 3, 4]);
+    assert.deepEqual(convert(field, '[0.1, 0.2, 0.3, 0.4]'), new Float32Array([0.1, 0.2, 0.3, 0.4]));
+    assert.deepEqual(convert(field, '1,2,3,4'), new Float32Array([1, 2, 3, 4]));
+    assert.deepEqual(convert(field, ['1', '2', 3, 4]), new Float32Array([1, 2, 3, 4]));
+    assert.deepEqual(convert(field, new Float64Array([1, 2, 3, 4.5])), new Float32Array([1, 2, 3, 4.5]));
+    const typed = new Float32Array([1, 2, 3, 4]);
+    const fromTyped = convert(field, typed);
+    assert.deepEqual(fromTyped, typed);
+    assert.notEqual(fromTyped, typed, 'a copy: the row does not share memory with the record');
+    assert.deepEqual(convert(field, new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer)), new Float32Array([1, 2, 3, 4]));
+  });
+
+  it('checks the range as doubles before rounding: a value float32 cannot hold is an error, not Infinity', () => {
+    const largest = 3.4028234663852886e38;
+    assert.deepEqual(convert(field, [largest, -largest, 0, 0]), new Float32Array([largest, -largest, 0, 0]));
+    rejects(field, [3.5e38, 0, 0, 0], /element 0 \(3\.5e\+38\) is out of range for FloatVector/);
+    rejects(field, new Float32Array([0, Infinity, 0, 0]), /element 1 is Infinity, vectors take finite numbers/);
+    rejects(field, new Float64Array([0, 0, 1e39, 0]), /element 2 \(1e\+39\) is out of range for FloatVector/);
   });
 
   it('checks the dimension (the original let Milvus reject the whole batch)', () => {
@@ -434,6 +451,10 @@ describe('Array of Struct', () => {
     assert.deepEqual(convert(field, [{ text: 'a', emb: '1,2', extra: 1 }]), [{ text: 'a', emb: [1, 2] }]);
   });
 
+  it('keeps a FloatVector sub-field a plain array of its float32 values (struct arrays always go through the SDK)', () => {
+    assert.deepEqual(convert(field, [{ text: 'a', emb: [0.1, 2] }]), [{ text: 'a', emb: [Math.fround(0.1), 2] }]);
+  });
+
   it('names the element and sub-field of a bad value', () => {
     rejects(field, [{ text: 'a', emb: [1] }], /element 0, "emb": expected 2 numbers, got 1/);
     rejects(field, [{ text: 'a' }], /element 0 lacks "emb"/);
@@ -473,6 +494,7 @@ describe('nulls and default values', () => {
 describe('primary key and write operation', () => {
   const autoId = { name: 'pk', data_type: 'Int64', is_primary_key: true, autoID: true } as const;
   const fields: DescribedField[] = [{ name: 'v', data_type: 'FloatVector', dim: '2' }];
+  const VECTOR = new Float32Array([1, 2]);
 
   it('auto mode upserts when the collection takes keys from records and inserts when it assigns them', () => {
     assert.equal(resolveWriteOperation('auto', collection(fields)), 'upsert');
@@ -483,14 +505,14 @@ describe('primary key and write operation', () => {
   it('leaves an autoID primary key out of inserted rows, even when the record carries one', () => {
     const schema = collection(fields, { pk: autoId });
     const options = { ...UPSERT, operation: 'insert' } as const;
-    assert.deepEqual(recordToRow(record({ pk: 5, v: [1, 2] }), schema, options), { v: [1, 2] });
-    assert.deepEqual(recordToRow(record({ v: [1, 2] }), schema, options), { v: [1, 2] });
+    assert.deepEqual(recordToRow(record({ pk: 5, v: [1, 2] }), schema, options), { v: VECTOR });
+    assert.deepEqual(recordToRow(record({ v: [1, 2] }), schema, options), { v: VECTOR });
   });
 
   it('keeps the autoID key for upserts and for collections with allow_insert_auto_id', () => {
-    assert.deepEqual(recordToRow(record({ pk: 5, v: [1, 2] }), collection(fields, { pk: autoId }), UPSERT), { pk: 5, v: [1, 2] });
+    assert.deepEqual(recordToRow(record({ pk: 5, v: [1, 2] }), collection(fields, { pk: autoId }), UPSERT), { pk: 5, v: VECTOR });
     const allowing = collection(fields, { pk: autoId, allowInsertAutoId: true });
-    assert.deepEqual(recordToRow(record({ pk: 5, v: [1, 2] }), allowing, { ...UPSERT, operation: 'insert' }), { pk: 5, v: [1, 2] });
+    assert.deepEqual(recordToRow(record({ pk: 5, v: [1, 2] }), allowing, { ...UPSERT, operation: 'insert' }), { pk: 5, v: VECTOR });
   });
 
   it('requires the key for upserts and explains where it can come from', () => {
@@ -502,9 +524,9 @@ describe('primary key and write operation', () => {
   it('pk.mode=key takes the key from a primitive record key, a struct key with that field, or a single-field key', () => {
     const schema = collection(fields);
     const options = { ...UPSERT, pkMode: 'key' } as const;
-    assert.deepEqual(recordToRow(record({ id: 1, v: [1, 2] }, { key: '7' }), schema, options), { id: 7, v: [1, 2] });
-    assert.deepEqual(recordToRow(record({ v: [1, 2] }, { key: { id: 8, other: 1 } }), schema, options), { id: 8, v: [1, 2] });
-    assert.deepEqual(recordToRow(record({ v: [1, 2] }, { key: { anything: 9n } }), schema, options), { id: 9, v: [1, 2] });
+    assert.deepEqual(recordToRow(record({ id: 1, v: [1, 2] }, { key: '7' }), schema, options), { id: 7, v: VECTOR });
+    assert.deepEqual(recordToRow(record({ v: [1, 2] }, { key: { id: 8, other: 1 } }), schema, options), { id: 8, v: VECTOR });
+    assert.deepEqual(recordToRow(record({ v: [1, 2] }, { key: { anything: 9n } }), schema, options), { id: 9, v: VECTOR });
     assert.throws(() => recordToRow(record({ v: [1, 2] }, { key: { a: 1, b: 2 } }), schema, options), /the record key has no field "id" and 2 fields/);
     assert.throws(() => recordToRow(record({ id: 1, v: [1, 2] }), schema, options), /pk\.mode=key\), and the key is null/);
   });
@@ -512,8 +534,8 @@ describe('primary key and write operation', () => {
   it('pk.mode=key_if_missing prefers the value and falls back to the record key', () => {
     const schema = collection(fields);
     const options = { ...UPSERT, pkMode: 'key_if_missing' } as const;
-    assert.deepEqual(recordToRow(record({ id: 1, v: [1, 2] }, { key: 7 }), schema, options), { id: 1, v: [1, 2] });
-    assert.deepEqual(recordToRow(record({ v: [1, 2] }, { key: 7 }), schema, options), { id: 7, v: [1, 2] });
+    assert.deepEqual(recordToRow(record({ id: 1, v: [1, 2] }, { key: 7 }), schema, options), { id: 1, v: VECTOR });
+    assert.deepEqual(recordToRow(record({ v: [1, 2] }, { key: 7 }), schema, options), { id: 7, v: VECTOR });
   });
 
   it('converts a VarChar primary key like any VarChar', () => {

@@ -15,9 +15,15 @@ const schema = collectionSchemaFromDescribe({
   },
 });
 
-test('a float vector counts 4 bytes per dimension, as packed on the wire', () => {
-  const bytes = estimateRowBytes({ id: 1, v: new Array(768).fill(0.1) }, schema);
+test('a float vector counts 4 bytes per dimension, as packed on the wire, whether a Float32Array (as rows hold it) or an array', () => {
+  const bytes = estimateRowBytes({ id: 1, v: new Float32Array(768).fill(0.1) }, schema);
   assert.ok(bytes >= 768 * 4 && bytes < 768 * 4 + 100, `${bytes}`);
+  assert.equal(estimateRowBytes({ id: 1, v: new Array(768).fill(0.1) }, schema), bytes);
+});
+
+test('a typed array in a field the schema does not know counts its bytes', () => {
+  const bytes = estimateRowBytes({ extra: new Float32Array(100) }, schema) - estimateRowBytes({ extra: new Float32Array(0) }, schema);
+  assert.equal(bytes, 400);
 });
 
 test('text counts its UTF-8 bytes and half-precision vectors 2 bytes per dimension', () => {
