@@ -10,6 +10,7 @@ export type PkValue = string | number;
 export type SinkOp =
   | {
       readonly kind: 'write';
+      /** without key and value (reportableRecord) */
       readonly record: SinkRecord;
       readonly row: Row;
       /** normalised primary key, undefined when Milvus assigns it (autoID insert) */
@@ -23,6 +24,26 @@ export type SinkOp =
       readonly pkValue: PkValue;
       readonly bytes: number;
     };
+
+/**
+ * The record as an operation keeps it: its coordinates, timestamp, headers and raw bytes, which is all
+ * that naming it in errors, finishing its offset and reporting it to the dead-letter queue need. The
+ * converted key and value are dropped so that a parsed value (for an embedding, thousands of doubles)
+ * can be collected as soon as the row exists, instead of living as long as the operation waits in a
+ * batch or in flight.
+ */
+export function reportableRecord(record: SinkRecord): SinkRecord {
+  return { ...record, keySchema: null, key: null, valueSchema: null, value: null };
+}
+
+export function writeOp(record: SinkRecord, row: Row, pk: string | undefined, bytes: number): SinkOp {
+  return { kind: 'write', record: reportableRecord(record), row, pk, bytes };
+}
+
+/** The key was read into `pkValue` already; the record keeps only what reporting needs. */
+export function deleteOp(record: SinkRecord, pkValue: PkValue, bytes: number): SinkOp {
+  return { kind: 'delete', record: reportableRecord(record), pk: String(pkValue), pkValue, bytes };
+}
 
 /**
  * All operations a batch holds for one primary key, oldest first. Only the newest is sent; the older

@@ -10,6 +10,7 @@ import {
   type TopicPartition,
 } from '../../plugin/index.js';
 import { deriveCollectionFields } from './auto-create-schema.js';
+import { deleteOp, writeOp } from './batch.js';
 import { Batcher } from './batcher.js';
 import { BatchWriter } from './batch-writer.js';
 import { collectionSchemaFromDescribe, type CollectionSchemaView } from './collection-schema.js';
@@ -235,7 +236,7 @@ export class MilvusSinkTask implements SinkTask {
       throw error;
     }
     const pk = row[schema.primaryField.name];
-    this.#batcher!.add({ kind: 'write', record, row, pk: pk === undefined ? undefined : String(pk), bytes: estimateRowBytes(row, schema) });
+    this.#batcher!.add(writeOp(record, row, pk === undefined ? undefined : String(pk), estimateRowBytes(row, schema)));
   }
 
   async #tombstone(record: SinkRecord): Promise<void> {
@@ -253,7 +254,7 @@ export class MilvusSinkTask implements SinkTask {
       if (error instanceof DataError) return this.#reportErrant(record, error);
       throw error;
     }
-    this.#batcher!.add({ kind: 'delete', record, pk: String(pk), pkValue: pk, bytes: 16 + String(pk).length });
+    this.#batcher!.add(deleteOp(record, pk, 16 + String(pk).length));
   }
 
   /** auto.create: the first record that can define the collection creates it; unusable ones are errant. */

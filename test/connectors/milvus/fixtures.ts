@@ -1,5 +1,5 @@
 import type { SinkRecord, SinkTaskContext, TopicPartition, PluginLogger } from '../../../src/plugin/index.js';
-import type { Row, SinkOp } from '../../../src/connectors/milvus/batch.js';
+import { deleteOp as newDeleteOp, writeOp as newWriteOp, type Row, type SinkOp } from '../../../src/connectors/milvus/batch.js';
 
 export function sinkRecord(fields: Partial<SinkRecord> & { offset?: number; partition?: number } = {}): SinkRecord {
   return {
@@ -17,12 +17,13 @@ export function sinkRecord(fields: Partial<SinkRecord> & { offset?: number; part
   };
 }
 
+/** Operations as the task builds them (batch.ts), so tests see the same record the batch writer gets. */
 export function writeOp(offset: number, pk: string | undefined, row: Row = {}, partition = 0, bytes = 10): SinkOp {
-  return { kind: 'write', record: sinkRecord({ offset, partition, value: row }), row: { ...row, ...(pk === undefined ? {} : { id: pk }) }, pk, bytes };
+  return newWriteOp(sinkRecord({ offset, partition, value: row }), { ...row, ...(pk === undefined ? {} : { id: pk }) }, pk, bytes);
 }
 
 export function deleteOp(offset: number, pk: string, partition = 0): SinkOp {
-  return { kind: 'delete', record: sinkRecord({ offset, partition, key: pk }), pk, pkValue: pk, bytes: 8 };
+  return newDeleteOp(sinkRecord({ offset, partition, key: pk }), pk, 8);
 }
 
 export const silentLogger: PluginLogger = { debug() {}, info() {}, warn() {}, error() {} };
