@@ -87,13 +87,29 @@ function littleEndianFloats(bytes: Uint8Array, dim: number): number[] {
 }
 
 /**
+ * The hot path: an array of `dim` numbers within float32 range, checked and copied to float32 in one
+ * pass. (A Float32Array built from the array instead would take V8's generic element-by-element path
+ * for the holey arrays parsers produce: ~13 ns per element against ~2 here.) Null when some element
+ * needs converting or rejecting, which the general path then does and reports.
+ */
+function checkedFloat32(value: unknown[], dim: number): Float32Array | null {
+  if (value.length !== dim) return null;
+  const out = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) {
+    const x = value[i];
+    if (typeof x !== 'number' || !(x < FLOAT32_OVERFLOW && x > -FLOAT32_OVERFLOW)) return null;
+    out[i] = x;
+  }
+  return out;
+}
+
+/**
  * Every element is checked (and converted) as a double before the copy to float32, so a value float32
- * cannot hold is reported rather than stored as Infinity. The copy from a checked array of doubles is
- * native code.
+ * cannot hold is reported rather than stored as Infinity.
  */
 function floatVector(dim: number): FieldConverter {
   return (value): Float32Array => {
-    if (Array.isArray(value)) return new Float32Array(floats(value, dim, FLOAT32_OVERFLOW, MilvusType.FloatVector));
+    if (Array.isArray(value)) return checkedFloat32(value, dim) ?? new Float32Array(floats(value, dim, FLOAT32_OVERFLOW, MilvusType.FloatVector));
     let list: unknown = value;
     if (typeof value === 'string') list = parseNumberList(value);
     else if (value instanceof Uint8Array) {
