@@ -208,8 +208,8 @@ export class MilvusSinkTask implements SinkTask {
       metrics: this.#metrics,
       logger: this.#log,
     });
-    // enough to keep every in-flight slot busy with one batch waiting behind them
-    this.#highWater = config.batchMaxRows * (config.maxInFlightRequests + 1);
+    // enough to keep every in-flight slot busy; the next batch fills while the first of them is answered
+    this.#highWater = config.batchMaxRows * config.maxInFlightRequests;
     this.#batcher = new Batcher(
       {
         maxRows: config.batchMaxRows,
