@@ -23,7 +23,8 @@ function countChildren(logger: Logger): { count: number } {
 }
 
 describe('RequestLogger', () => {
-  test('the access line is the line a pino child with the request bindings writes, to the byte', () => {
+  test('the access line is the line a pino child with the request bindings writes, to the byte', (t) => {
+    t.mock.method(Date, 'now', () => 1_700_000_000_000);
     const lines: string[] = [];
     const root = createRootLogger({ destination: { write: (line: string) => void lines.push(line) } });
     const named = new Loggers(root).logger(REST_SERVER);
