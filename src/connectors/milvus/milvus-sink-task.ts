@@ -208,8 +208,10 @@ export class MilvusSinkTask implements SinkTask {
       metrics: this.#metrics,
       logger: this.#log,
     });
-    // enough to keep every in-flight slot busy; the next batch fills while the first of them is answered
-    this.#highWater = config.batchMaxRows * config.maxInFlightRequests;
+    // enough to keep every in-flight slot busy with a full batch filling behind them: with less, a slot
+    // that frees finds only a partial batch and sends it, and small requests cost Milvus the most per row
+    // (a 200,000-record backfill fell from ~2,600 to 678 rows/s with the mark at the in-flight rows alone)
+    this.#highWater = config.batchMaxRows * (config.maxInFlightRequests + 1);
     this.#batcher = new Batcher(
       {
         maxRows: config.batchMaxRows,
