@@ -1,11 +1,14 @@
 /**
  * A fetched record becomes a SinkRecord: key and value through their converters, headers as they
  * were, and the original key and value bytes (no copy) when error reporting will need them, so that
- * the dead-letter queue can forward them untouched.
+ * the dead-letter queue can forward them untouched. A record its converter rejects is retried under
+ * errors.retry.*, then skipped or fatal as errors.tolerance says (Kafka's convertMessages).
  */
 import type { Converter, Header, SchemaAndValue, SinkRecord } from '../plugin/index.js';
-import { Stage, type ConsumedRecord } from './error-handling.js';
+import type { Clock } from './clock.js';
+import { Stage, isRetriable, retryDelay, type ConsumedRecord, type ErrorReporter } from './error-handling.js';
 import type { RawBatch, RawHeaders, RawMessage } from './kafka/sink-consumer.js';
+import type { SinkTaskMetrics } from './metrics.js';
 
 export interface ConverterHandle {
   readonly converter: Converter;
@@ -107,4 +110,61 @@ export function convertRecord(batch: RawBatch, message: RawMessage, key: Convert
     rawKey: keepOriginal ? message.key : null,
     rawValue: keepOriginal ? message.value : null,
   };
+}
+
+/** What converting messages needs besides the converters: the error policy, time, and the task's fate. */
+export interface ConversionContext {
+  readonly keyConverter: ConverterHandle;
+  readonly valueConverter: ConverterHandle;
+  readonly errors: ErrorReporter;
+  readonly clock: Clock;
+  readonly metrics: Pick<SinkTaskMetrics, 'retried'>;
+  /** aborted on stop or failure: a retry backoff ends, and the conversion with it */
+  readonly halt: AbortSignal;
+  /** fails the task (a failed error report) */
+  readonly fail: (error: unknown) => void;
+}
+
+/** Converted records of messages[from, to); errant ones left out once reported. Null: the task failed. */
+export async function convertMessages(batch: RawBatch, from: number, to: number, context: ConversionContext): Promise<SinkRecord[] | null> {
+  const { keyConverter, valueConverter } = context;
+  const out: SinkRecord[] = [];
+  for (let i = from; i < to; i++) {
+    const message = batch.messages[i];
+    try {
+      out.push(convertRecord(batch, message, keyConverter, valueConverter, context.errors.usesOriginalBytes));
+    } catch (error) {
+      const recovered = await recoverConversion(batch, message, error as ConversionError, context);
+      if (recovered === null) return null;
+      if (recovered !== undefined) out.push(recovered);
+    }
+  }
+  return out;
+}
+
+/** Retriable converter errors are retried (errors.retry.*), then errors.tolerance decides: skip (undefined) or fail (null). */
+async function recoverConversion(batch: RawBatch, message: RawMessage, failure: ConversionError, context: ConversionContext): Promise<SinkRecord | undefined | null> {
+  const { clock, errors } = context;
+  const startedAt = clock.now();
+  let last = failure;
+  for (let attempt = 1; isRetriable(last.cause); attempt++) {
+    const delay = retryDelay(errors.config, attempt, startedAt, clock.now());
+    if (delay === null) break;
+    context.metrics.retried();
+    await clock.sleep(delay, context.halt);
+    if (context.halt.aborted) return null;
+    try {
+      return convertRecord(batch, message, context.keyConverter, context.valueConverter, errors.usesOriginalBytes);
+    } catch (error) {
+      last = error as ConversionError;
+    }
+  }
+  const cause = last.cause instanceof Error ? last.cause : new Error(String(last.cause));
+  try {
+    await errors.report({ record: consumedRecord(batch, message), stage: last.stage, executingClass: last.className, error: cause });
+    return undefined;
+  } catch (error) {
+    context.fail(error);
+    return null;
+  }
 }
