@@ -158,9 +158,8 @@ test('Milvus down for 10 s with a retry budget that outlasts it: the task stays 
   const killedAt = Date.now();
   await produce(name, range(N1, N1 + N2).map((i) => ({ value: article(i) })));
 
-  // Throughout the outage the task is RUNNING; once the requests in flight have failed and the commit after
-  // them is done (a commit waits up to 2 s in preCommit) the committed offset no longer moves: nothing is
-  // acknowledged while Milvus is away.
+  // Throughout the outage the task is RUNNING; once the requests in flight have failed and the next commit
+  // is done the committed offset no longer moves: nothing is acknowledged while Milvus is away.
   await sleep(4000);
   const committedEarly = await offsetOf(service, name, name);
   const readEarly = await recordsRead(service, name);

@@ -43,6 +43,23 @@ describe('writes into a collection whose primary key comes from the records (ups
     }
   });
 
+  test('preCommit does not wait for writes: it returns the offsets Milvus has acknowledged so far', async (t) => {
+    const client = await milvus();
+    const name = uniqueName('it_precommit');
+    await createCollection(t, client, name, [...int64Collection()]);
+    // a partial batch that would linger for a minute
+    const { task } = await startTask(t, sinkProps(name, { 'batch.linger.ms': '60000' }));
+    await task.put([1, 2].map((id) => record({ id, vector: [id, 0, 0, 1], title: `t${id}` }, { offset: 200 + id })));
+    const current = new Map([['vectors-0', { topic: 'vectors', partition: 0, offset: 203 }]]);
+    const startedAt = Date.now();
+    assert.equal(committedOffset(await task.preCommit(current)), 201, 'nothing past the first unacknowledged record');
+    assert.ok(Date.now() - startedAt < 500, 'preCommit answered without waiting for Milvus');
+    assert.equal((await rows(client, name, ['id'], 'id > 0')).length, 0, 'and without sending the lingering batch');
+    await task.drain();
+    assert.equal(committedOffset(await task.preCommit(current)), 203);
+    assert.equal((await rows(client, name, ['id'], 'id > 0')).length, 2);
+  });
+
   test('Int64 keys beyond 2^53 keep every digit', async (t) => {
     const client = await milvus();
     const name = uniqueName('it_int64');

@@ -34,8 +34,6 @@ import { sharedMilvusClients, type MilvusLease } from './shared-clients.js';
 import { milvusSinkMetrics, type MilvusSinkMetrics } from './sink-metrics.js';
 import { CONNECTOR_VERSION } from './version.js';
 
-/** preCommit sends what lingers and waits this long for acknowledgements, so commits cover recent records. */
-const PRECOMMIT_WAIT_MS = 2_000;
 /** stop() and close() let in-flight requests finish for this long (Kafka's task.shutdown.graceful.timeout.ms). */
 const DRAIN_WAIT_MS = 5_000;
 /** put() waits at most this long for room when far over the buffer limit (partitions are paused meanwhile). */
@@ -130,13 +128,30 @@ export class MilvusSinkTask implements SinkTask {
     this.#throwIfFailed();
   }
 
+  /**
+   * The offsets after every record Milvus acknowledged (or that was dead-lettered), as the offset
+   * tracker knows them; nothing is sent or awaited here. Sending the partial batch and waiting for the
+   * requests in flight, as Kafka's default preCommit (flush) would, stalls the task every
+   * offset.flush.interval.ms: the worker makes no put() call until preCommit returns, so the pipeline
+   * drains, restarts with partial batches, and Milvus answers small requests at its highest cost per
+   * row. A 200,000-record backfill ran at ~700 rows/s that way. Batches go out when full, after
+   * batch.linger.ms, or at close/stop.
+   */
   async preCommit(currentOffsets: OffsetMap): Promise<OffsetMap> {
     this.#throwIfFailed();
-    const batcher = this.#batcher!;
-    batcher.flush();
-    await waitAtMost(batcher.whenIdle(), PRECOMMIT_WAIT_MS);
-    this.#throwIfFailed();
     return this.#tracker.committable(currentOffsets);
+  }
+
+  /**
+   * Sends the partial batch and waits (at most `timeoutMs`) until everything handed to put() is
+   * written, dead-lettered or has failed the task; rejects with the failure. Kafka's SinkTask.flush.
+   */
+  async drain(timeoutMs = DRAIN_WAIT_MS): Promise<void> {
+    if (this.#batcher) {
+      this.#batcher.flush();
+      await waitAtMost(this.#batcher.whenIdle(), timeoutMs);
+    }
+    this.#throwIfFailed();
   }
 
   async close(partitions: readonly TopicPartition[]): Promise<void> {
