@@ -56,6 +56,13 @@ export interface SinkTask {
    * Invariant: never return an offset past a record that is not yet durable in the external system.
    */
   preCommit(currentOffsets: OffsetMap): Promise<OffsetMap>;
+  /**
+   * Optional (Kafka's SinkTask.flush): write what is buffered and wait for it, within the task's own
+   * bound. Called before the commit that precedes close() and before the commits at stop, so that what
+   * the task can still write is committed instead of delivered again; never on the periodic commits,
+   * where waiting would stall the task.
+   */
+  flush?(): Promise<void>;
   /** Partitions being revoked; finish or abandon their in-flight work (preCommit is called first). */
   close(partitions: readonly TopicPartition[]): Promise<void>;
   /** Releases resources; after stop() no call is made to the external system. */

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { OffsetMap, SinkTask, TopicPartition } from '../plugin/index.js';
-import { withTimeout, type Clock } from './clock.js';
+import { settlesWithin, withTimeout, type Clock } from './clock.js';
 import type { ErrantRecordTracker } from './error-handling.js';
 import type { SinkConsumer } from './kafka/sink-consumer.js';
 import type { SinkTaskMetrics } from './metrics.js';
@@ -128,7 +128,10 @@ export class SinkTaskCommitter {
     if (partitions.size === 0) return;
     const closing = new Map(partitions);
     try {
-      if (commit) await this.#commitLocked(true, closing);
+      if (commit) {
+        await this.#flushTask();
+        await this.#commitLocked(true, closing);
+      }
     } catch (error) {
       this.#o.log.error({ err: error }, 'Commit of offsets failed while closing partitions; they will be consumed again');
     }
@@ -140,15 +143,33 @@ export class SinkTaskCommitter {
   }
 
   /**
-   * Runs inside exclusive, at stop: commits again and again while the sink still has writes in flight
-   * (its preCommit flushes and waits a little each time), for at most half the graceful window, so that
-   * what the sink acknowledges during shutdown is committed rather than delivered again; then closes.
+   * The plugin task's optional flush(): what it can still write gets committed rather than delivered
+   * again. Waits at most `withinMs` when given (the graceful stop window), else as long as the task does.
+   */
+  async #flushTask(withinMs?: number): Promise<void> {
+    if (typeof this.#o.task.flush !== 'function') return;
+    try {
+      const flushed = this.#o.task.flush();
+      // a flush still running when the window is over goes on; preCommit reports what it achieved
+      if (withinMs === undefined) await flushed;
+      else await settlesWithin(this.#o.clock, flushed, withinMs);
+    } catch (error) {
+      // the task reports its failure again from preCommit, which decides what is committed
+      this.#o.log.debug({ err: error }, 'Task flush before the commit failed');
+    }
+  }
+
+  /**
+   * Runs inside exclusive, at stop: flushes the task, then commits again and again while the sink still
+   * has writes in flight, for at most half the graceful window, so that what the sink acknowledges during
+   * shutdown is committed rather than delivered again; then closes.
    */
   async drainThenClose(): Promise<void> {
     const { clock, opened } = this.#o;
     const until = clock.now() + this.#o.shutdownTimeoutMs / 2;
     let drained = false;
     try {
+      await this.#flushTask(Math.max(0, until - clock.now()));
       while (!this.#o.failed()) {
         await this.#commitLocked(false, opened);
         drained = this.#o.offsets.allCommitted(opened.keys());

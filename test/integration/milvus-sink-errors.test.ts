@@ -46,7 +46,7 @@ describe('rows Milvus rejects', () => {
     context.tolerateNone = true;
     await task.put([record({ key: 'a', vector: [1, 1] }, { offset: 7 }), record({ key: REJECTED_KEY, vector: [1, 1] }, { offset: 8 })]);
     const current = new Map([['vectors-0', { topic: 'vectors', partition: 0, offset: 9 }]]);
-    await assert.rejects(task.drain().then(() => task.preCommit(current)), (e: Error) => {
+    await assert.rejects(task.flush().then(() => task.preCommit(current)), (e: Error) => {
       assert.ok(e instanceof ConnectError);
       assert.match(e.message, /vectors\[0\]@8/);
       assert.match(String((e.cause as Error).message), /Tolerance exceeded/);

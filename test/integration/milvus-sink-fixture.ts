@@ -64,7 +64,7 @@ export function sinkProps(collection: string, extra: Record<string, string> = {}
 export interface RunningTask {
   readonly task: MilvusSinkTask;
   readonly context: SinkContext;
-  /** put() these records, drain(), then preCommit() with the offsets after them; returns what may be committed */
+  /** put() these records, flush(), then preCommit() with the offsets after them; returns what may be committed */
   putAndCommit(records: readonly SinkRecord[]): Promise<OffsetMap>;
 }
 
@@ -80,7 +80,7 @@ export async function startTask(t: TestContext, props: Record<string, string>, p
     context,
     async putAndCommit(records) {
       await task.put(records);
-      await task.drain();
+      await task.flush();
       for (const r of records) next.set(`${r.topic}-${r.kafkaPartition}`, { topic: r.topic, partition: r.kafkaPartition, offset: r.kafkaOffset + 1 });
       return task.preCommit(new Map(next));
     },

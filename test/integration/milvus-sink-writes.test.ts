@@ -55,7 +55,7 @@ describe('writes into a collection whose primary key comes from the records (ups
     assert.equal(committedOffset(await task.preCommit(current)), 201, 'nothing past the first unacknowledged record');
     assert.ok(Date.now() - startedAt < 500, 'preCommit answered without waiting for Milvus');
     assert.equal((await rows(client, name, ['id'], 'id > 0')).length, 0, 'and without sending the lingering batch');
-    await task.drain();
+    await task.flush();
     assert.equal(committedOffset(await task.preCommit(current)), 203);
     assert.equal((await rows(client, name, ['id'], 'id > 0')).length, 2);
   });

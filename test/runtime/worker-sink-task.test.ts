@@ -155,6 +155,8 @@ class RecordingTask implements SinkTask {
   startError: Error | null = null;
   onPut: (records: readonly SinkRecord[]) => Promise<void> = async () => {};
   onPreCommit: (offsets: OffsetMap) => OffsetMap = (offsets) => offsets;
+  /** the optional SinkTask.flush; a test that wants one sets it */
+  flush?: () => Promise<void>;
 
   version(): string {
     return '1';
@@ -712,6 +714,24 @@ test('on a rebalance, revoked partitions are committed and closed, new ones open
   assert.deepEqual(task.calls.slice(-3), ['preCommit embeddings-1=1', 'close embeddings-1', 'open embeddings-2']);
   assert.deepEqual(consumer.commits, ['embeddings-1=1']);
   assert.deepEqual(task.context.assignment().map((p) => p.partition), [0, 2]);
+});
+
+test("a task's flush() runs before the commit that precedes close() and before the commits at stop, never on a periodic commit", async () => {
+  const { clock, worker, consumer, task } = await running({}, T0, T1);
+  task.flush = async () => void task.calls.push('flush');
+  consumer.produce('embeddings', 0, 'a');
+  consumer.produce('embeddings', 1, 'x');
+  await consumer.poll();
+  await clock.advance(10_000); // periodic commits
+  assert.ok(task.calls.some((c) => c.startsWith('preCommit')));
+  assert.equal(task.calls.includes('flush'), false, 'waiting for the sink there would stall it');
+  consumer.assign(T0);
+  await settle();
+  assert.deepEqual(task.calls.slice(-3), ['flush', 'preCommit embeddings-1=1', 'close embeddings-1']);
+  const stopped = worker.stop();
+  await clock.advance(100);
+  await stopped;
+  assert.deepEqual(task.calls.slice(-4), ['flush', 'preCommit embeddings-0=1', 'close embeddings-0', 'stop']);
 });
 
 test('a rebalance noticed by a heartbeat mid-batch commits what was put and leaves the rest of the batch for later', async () => {

@@ -135,7 +135,7 @@ export class MilvusSinkTask implements SinkTask {
    * offset.flush.interval.ms: the worker makes no put() call until preCommit returns, so the pipeline
    * drains, restarts with partial batches, and Milvus answers small requests at its highest cost per
    * row. A 200,000-record backfill ran at ~700 rows/s that way. Batches go out when full, after
-   * batch.linger.ms, or at close/stop.
+   * batch.linger.ms, or on flush() (before the commits at close and stop).
    */
   async preCommit(currentOffsets: OffsetMap): Promise<OffsetMap> {
     this.#throwIfFailed();
@@ -144,9 +144,9 @@ export class MilvusSinkTask implements SinkTask {
 
   /**
    * Sends the partial batch and waits (at most `timeoutMs`) until everything handed to put() is
-   * written, dead-lettered or has failed the task; rejects with the failure. Kafka's SinkTask.flush.
+   * written, dead-lettered or has failed the task; rejects with the failure.
    */
-  async drain(timeoutMs = DRAIN_WAIT_MS): Promise<void> {
+  async flush(timeoutMs = DRAIN_WAIT_MS): Promise<void> {
     if (this.#batcher) {
       this.#batcher.flush();
       await waitAtMost(this.#batcher.whenIdle(), timeoutMs);
