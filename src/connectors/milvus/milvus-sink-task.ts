@@ -63,6 +63,8 @@ export class MilvusSinkTask implements SinkTask {
   #failure: Error | undefined;
   #backlogged = false;
   #highWater = 0;
+  /** consumption resumes at this many buffered records, set with #highWater */
+  #resumeAt = 0;
   #signalStop!: () => void;
   readonly #stopped = new Promise<void>((resolve) => (this.#signalStop = resolve));
 
@@ -227,6 +229,10 @@ export class MilvusSinkTask implements SinkTask {
     // that frees finds only a partial batch and sends it, and small requests cost Milvus the most per row
     // (a 200,000-record backfill fell from ~2,600 to 678 rows/s with the mark at the in-flight rows alone)
     this.#highWater = config.batchMaxRows * (config.maxInFlightRequests + 1);
+    // as soon as a finished request made room for most of a batch: the next batch then fills while the
+    // others are in flight. Resuming later (at half the mark) left a slot free with only a partial
+    // batch to send: requests of ~500-670 rows instead of 1,000 in a 200,000-record backfill.
+    this.#resumeAt = this.#highWater - Math.ceil(config.batchMaxRows / 2);
     this.#batcher = new Batcher(
       {
         maxRows: config.batchMaxRows,
@@ -316,14 +322,14 @@ export class MilvusSinkTask implements SinkTask {
     this.#tracker.done(record.topic, record.kafkaPartition, record.kafkaOffset);
   }
 
-  /** Pause consumption while too much is buffered; resume at half of it. */
+  /** Pause consumption while too much is buffered; resume once half a batch fits again. */
   async #applyBackpressure(): Promise<void> {
     const batcher = this.#batcher!;
     const buffered = batcher.bufferedRecords;
     if (!this.#backlogged && buffered > this.#highWater) {
       this.#backlogged = true;
       this.#flow.backlogged(true);
-      void batcher.whenAtMost(Math.floor(this.#highWater / 2)).then(() => {
+      void batcher.whenAtMost(this.#resumeAt).then(() => {
         this.#backlogged = false;
         this.#flow.backlogged(false);
       });
