@@ -149,31 +149,29 @@ export class MilvusSinkTask implements SinkTask {
    * written, dead-lettered or has failed the task; rejects with the failure.
    */
   async flush(timeoutMs = DRAIN_WAIT_MS): Promise<void> {
-    if (this.#batcher) {
-      this.#batcher.flush();
-      await waitAtMost(this.#batcher.whenIdle(), timeoutMs);
-    }
+    await this.#sendAndWait(timeoutMs);
     this.#throwIfFailed();
   }
 
   async close(partitions: readonly TopicPartition[]): Promise<void> {
-    if (this.#batcher) {
-      this.#batcher.flush();
-      await waitAtMost(this.#batcher.whenIdle(), DRAIN_WAIT_MS);
-    }
+    await this.#sendAndWait(DRAIN_WAIT_MS);
     this.#tracker.forget(partitions);
   }
 
   async stop(): Promise<void> {
     this.#log?.info({ collection: this.#config?.collectionName }, 'Stopping Milvus sink task');
-    if (this.#batcher) {
-      this.#batcher.flush();
-      await waitAtMost(this.#batcher.whenIdle(), DRAIN_WAIT_MS);
-      this.#batcher.close();
-    }
+    await this.#sendAndWait(DRAIN_WAIT_MS);
+    this.#batcher?.close();
     this.#signalStop();
     await this.#releaseClient();
     this.#log?.info({ collection: this.#config?.collectionName }, 'Milvus sink task stopped');
+  }
+
+  /** Sends the partial batch now and waits, at most `timeoutMs`, until nothing is buffered or in flight. */
+  async #sendAndWait(timeoutMs: number): Promise<void> {
+    if (!this.#batcher) return;
+    this.#batcher.flush();
+    await waitAtMost(this.#batcher.whenIdle(), timeoutMs);
   }
 
   /** Tasks of a connector share one client (shared-clients.ts); the last one to stop closes it. */
