@@ -55,12 +55,6 @@ const root = protobuf.Root.fromJSON(writeRequestDescriptor());
 const FieldData = root.lookupType('milvus.proto.schema.FieldData');
 const VectorField = root.lookupType('milvus.proto.schema.VectorField');
 const FloatArray = root.lookupType('milvus.proto.schema.FloatArray');
-const REQUEST_TYPES = {
-  Insert: root.lookupType('milvus.proto.milvus.InsertRequest'),
-  Upsert: root.lookupType('milvus.proto.milvus.UpsertRequest'),
-} as const;
-
-export type WriteMethod = keyof typeof REQUEST_TYPES;
 
 const WIRE_VARINT = 0;
 const WIRE_LENGTH_DELIMITED = 2;
@@ -70,6 +64,18 @@ function tag(type: protobuf.Type, field: string, wireType: number): number {
   if (!descriptor) throw new Error(`the SDK's ${type.fullName} has no field ${field}`);
   return ((descriptor.id << 3) | wireType) >>> 0;
 }
+
+function requestType(name: string): { type: protobuf.Type; fieldsDataTag: number } {
+  const type = root.lookupType(name);
+  return { type, fieldsDataTag: tag(type, 'fields_data', WIRE_LENGTH_DELIMITED) };
+}
+
+const REQUEST_TYPES = {
+  Insert: requestType('milvus.proto.milvus.InsertRequest'),
+  Upsert: requestType('milvus.proto.milvus.UpsertRequest'),
+} as const;
+
+export type WriteMethod = keyof typeof REQUEST_TYPES;
 
 const TAG = {
   vectors: tag(FieldData, 'vectors', WIRE_LENGTH_DELIMITED),
@@ -117,8 +123,7 @@ function writeField(writer: protobuf.Writer, field: Record<string, unknown>): vo
 
 /** The InsertRequest/UpsertRequest bytes for a column request (column-request.ts). */
 export function encodeWriteRequest(method: WriteMethod, request: ColumnRequest): Buffer {
-  const type = REQUEST_TYPES[method];
-  const fieldsDataTag = tag(type, 'fields_data', WIRE_LENGTH_DELIMITED);
+  const { type, fieldsDataTag } = REQUEST_TYPES[method];
   const writer = protobuf.Writer.create();
   // every field but the columns, then the columns in order: repeated fields keep the order they arrive in
   type.encode(type.fromObject({ ...request, fields_data: [] }), writer);
