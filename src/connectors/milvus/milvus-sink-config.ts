@@ -100,7 +100,7 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     `Most estimated bytes in one insert/upsert request. Milvus refuses requests over 64 MiB, so at most ${BATCH_MAX_BYTES_CAP} (60 MiB). A single larger row is sent alone.`,
     { validator: Validators.between(1024, BATCH_MAX_BYTES_CAP), displayName: 'Max bytes per request' }),
   key(WRITE_GROUP, 7, 'batch.linger.ms', ConfigType.LONG, 0, Importance.LOW,
-    'How long a partly filled request waits for more records before it is sent. 0 (the original behaviour): every batch the consumer hands over is sent at once.',
+    'How long a partly filled request waits for more records before it is sent. 0 (the original behaviour): every batch the consumer hands over is sent at once. Under load a partial batch keeps filling for longer: while every request slot is busy, and while the task has paused consumption because records are waiting (then at most 1 s after it resumes).',
     { validator: Validators.between(0, 60000), displayName: 'Linger (ms)' }),
   key(WRITE_GROUP, 8, 'max.in.flight.requests', ConfigType.INT, 2, Importance.LOW,
     'Most insert/upsert/delete requests a task has in flight at once. Requests that touch the same primary key are never in flight together, so per-key order holds at any value.',

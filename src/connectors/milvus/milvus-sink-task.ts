@@ -38,6 +38,12 @@ import { CONNECTOR_VERSION } from './version.js';
 const DRAIN_WAIT_MS = 5_000;
 /** put() waits at most this long for room when far over the buffer limit (partitions are paused meanwhile). */
 const PUT_WAIT_MS = 1_000;
+/**
+ * After consumption resumes from a backlog, a freed request slot waits this long at most for the open
+ * batch to fill (Batcher.upstreamBacklog). Refilling a 1,000-row batch of 768-dim JSON records takes a
+ * few fetches (~0.1-0.3 s here); a topic that has run dry costs its last partial batch this much once.
+ */
+const REFILL_WAIT_MS = 1_000;
 
 /**
  * The Milvus sink task. put() maps records to rows and hands them to the batcher, which writes them
@@ -239,6 +245,7 @@ export class MilvusSinkTask implements SinkTask {
         maxInFlight: config.maxInFlightRequests,
         // insert does not replace, so a write and a delete of one key must not merge
         mixedKinds: () => this.#rowOptions?.operation !== 'insert',
+        refillWaitMs: REFILL_WAIT_MS,
       },
       (batch) => batchWriter.execute(batch),
       (error) => this.#fail(error),
@@ -327,9 +334,11 @@ export class MilvusSinkTask implements SinkTask {
     if (!this.#backlogged && buffered > this.#highWater) {
       this.#backlogged = true;
       this.#flow.backlogged(true);
+      batcher.upstreamBacklog(true);
       void batcher.whenAtMost(this.#resumeAt).then(() => {
         this.#backlogged = false;
         this.#flow.backlogged(false);
+        batcher.upstreamBacklog(false);
       });
     }
     if (buffered > 2 * this.#highWater) await waitAtMost(batcher.whenAtMost(this.#highWater), PUT_WAIT_MS);

@@ -28,7 +28,7 @@ function controlledExecutor() {
 }
 
 function options(overrides: Partial<BatcherOptions> = {}): BatcherOptions {
-  return { maxRows: 3, maxBytes: 1_000_000, lingerMs: LONG_LINGER, maxInFlight: 4, mixedKinds: true, ...overrides };
+  return { maxRows: 3, maxBytes: 1_000_000, lingerMs: LONG_LINGER, maxInFlight: 4, mixedKinds: true, refillWaitMs: LONG_LINGER, ...overrides };
 }
 
 function rowsOf(batch: Batch): unknown[] {
@@ -91,6 +91,46 @@ test('while every request slot is busy, a partial batch keeps filling after its 
   assert.equal(ex.started.length, 1, 'no small request queues up behind the busy slot');
   await ex.finish(ex.started[0].id);
   assert.deepEqual(ex.started.map(rowsOf), [['a'], ['b', 'c']]);
+});
+
+test('while consumption is paused for a backlog, a freed slot waits for the open batch to fill instead of sending it partial', async (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ lingerMs: 0, maxRows: 3, maxInFlight: 1 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  for (let i = 0; i < 4; i++) batcher.add(writeOp(i, `k${i}`));
+  batcher.upstreamBacklog(true);
+  await new Promise((r) => setTimeout(r, 5));
+  await ex.finish(ex.started[0].id);
+  assert.equal(ex.started.length, 1, 'the one-row batch k3 does not take the freed slot');
+  batcher.upstreamBacklog(false);
+  batcher.add(writeOp(4, 'k4'));
+  batcher.add(writeOp(5, 'k5'));
+  assert.deepEqual(ex.started.map(rowsOf), [['k0', 'k1', 'k2'], ['k3', 'k4', 'k5']]);
+});
+
+test('once a backlog has ended, a partial batch waits for a free slot at most refillWaitMs', async (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ lingerMs: 0, maxRows: 3, maxInFlight: 1, refillWaitMs: 40 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  for (let i = 0; i < 4; i++) batcher.add(writeOp(i, `k${i}`));
+  batcher.upstreamBacklog(true);
+  await ex.finish(ex.started[0].id);
+  batcher.upstreamBacklog(false);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(ex.started.length, 1, 'still waiting for more records');
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(ex.started.map(rowsOf), [['k0', 'k1', 'k2'], ['k3']]);
+});
+
+test('flush() sends a partial batch even while a backlog is being refilled', async (t) => {
+  const ex = controlledExecutor();
+  const batcher = new Batcher(options({ lingerMs: 0, maxRows: 3, maxInFlight: 1 }), ex.execute, noFailure);
+  t.after(() => batcher.close());
+  for (let i = 0; i < 4; i++) batcher.add(writeOp(i, `k${i}`));
+  batcher.upstreamBacklog(true);
+  await ex.finish(ex.started[0].id);
+  batcher.flush();
+  assert.deepEqual(ex.started.map(rowsOf), [['k0', 'k1', 'k2'], ['k3']]);
 });
 
 test('a batch that fills up while the slots are busy still queues at once, and flush() sends a partial one', async (t) => {
