@@ -21,7 +21,7 @@ export interface HerderConfigsOptions {
   queues: SerialQueues;
   stages: Stages;
   converge: HerderConverger;
-  status: Pick<HerderStatus, 'connector' | 'forget' | 'configChanged'>;
+  status: Pick<HerderStatus, 'connector' | 'forget'>;
   log: Logger;
 }
 
@@ -50,14 +50,8 @@ export class HerderConfigs {
   readonly #queues: SerialQueues;
   readonly #stages: Stages;
   readonly #converge: HerderConverger;
-  readonly #status: Pick<HerderStatus, 'connector' | 'forget' | 'configChanged'>;
+  readonly #status: Pick<HerderStatus, 'connector' | 'forget'>;
   readonly #log: Logger;
-  /**
-   * The stored configs read so far (frozen snapshots), so that `GET …/config` does not read and decode
-   * the SQLite rows at every request. Connector configs are written here and nowhere else (target
-   * states and task configs, written elsewhere, are not part of them); every write drops the entry.
-   */
-  readonly #storedConfigs = new Map<string, ConnectorConfig>();
 
   constructor(options: HerderConfigsOptions) {
     this.#configs = options.configStore;
@@ -78,9 +72,7 @@ export class HerderConfigs {
   }
 
   connectorConfig(name: string): Record<string, string> {
-    let config = this.#storedConfigs.get(name);
-    if (config === undefined) this.#storedConfigs.set(name, (config = requireConnector(this.#configs, name).config));
-    return { ...config };
+    return { ...requireConnector(this.#configs, name).config };
   }
 
   taskConfigs(name: string): TaskInfo[] {
@@ -131,11 +123,7 @@ export class HerderConfigs {
   async deleteConnector(name: string): Promise<void> {
     return this.#queues.run(name, async () => {
       const record = requireConnector(this.#configs, name);
-      try {
-        this.#configs.transaction(() => this.#configs.remove(name));
-      } finally {
-        this.#configChanged(name);
-      }
+      this.#configs.transaction(() => this.#configs.remove(name));
       await this.#converge.stopTasks(name, record.taskConfigs.length);
       await this.#converge.stopConnector(name);
       this.#status.forget(name);
@@ -177,11 +165,7 @@ export class HerderConfigs {
     if (!previous) checkConnectorNameAddressable(name);
     // validation reported every null value, so only strings are left
     const stored = config as ConnectorConfig;
-    try {
-      this.#configs.transaction(() => this.#configs.putConnectorConfig(name, stored, options.initialState));
-    } finally {
-      this.#configChanged(name);
-    }
+    this.#configs.transaction(() => this.#configs.putConnectorConfig(name, stored, options.initialState));
 
     if (previous) await this.#converge.stopConnector(name);
     else this.#status.connector(name, State.UNASSIGNED);
@@ -189,12 +173,6 @@ export class HerderConfigs {
     await this.#converge.updateTasks(name);
     this.#log.info({ connector: name }, previous ? 'Reconfigured connector' : 'Created connector');
     return { created: !previous, result: this.#info(requireConnector(this.#configs, name)) };
-  }
-
-  /** After a write (committed or rolled back): what was read of the connector's config is stale. */
-  #configChanged(name: string): void {
-    this.#storedConfigs.delete(name);
-    this.#status.configChanged(name);
   }
 
   #info(record: ConnectorRecord): ConnectorInfo {

@@ -7,7 +7,7 @@ import type { StatusSnapshot } from './metrics.js';
 import type { Plugins } from './plugins.js';
 import { entityState, taskState } from './restart-plan.js';
 import { State, type ConnectorTaskId } from './status.js';
-import type { ActiveTopicsInfo, ConnectorInfo, ConnectorStateInfo, TaskState } from './types.js';
+import type { ActiveTopicsInfo, ConnectorStateInfo, TaskState } from './types.js';
 import type { Worker } from './worker.js';
 
 export interface HerderStatusOptions {
@@ -32,12 +32,6 @@ export class HerderStatus implements StatusWriter {
   readonly #worker: Pick<Worker, 'workerId'>;
   /** kept in memory, like the statuses: a restart starts tracking afresh */
   readonly #activeTopics = new Map<string, Set<string>>();
-  /**
-   * Each connector's type, which `GET …/status` shows: read from the stored config once rather than
-   * at every request (a SQLite read and a decode of every config of the connector). Dropped by
-   * `configChanged`, which HerderConfigs, the writer of connector configs, calls after each write.
-   */
-  readonly #types = new Map<string, ConnectorInfo['type']>();
 
   constructor(options: HerderStatusOptions) {
     this.#configs = options.configStore;
@@ -56,18 +50,8 @@ export class HerderStatus implements StatusWriter {
       name,
       connector: entityState(status),
       tasks: this.#statuses.tasks(name).map(({ task, status: s }) => taskState(task, s)),
-      type: this.#connectorType(name),
+      type: connectorType(this.#plugins, this.#configs.get(name)),
     };
-  }
-
-  #connectorType(name: string): ConnectorInfo['type'] {
-    const known = this.#types.get(name);
-    if (known !== undefined) return known;
-    const record = this.#configs.get(name);
-    const type = connectorType(this.#plugins, record);
-    // no config (a status outliving a delete in progress) says nothing about a connector made later
-    if (record) this.#types.set(name, type);
-    return type;
   }
 
   taskStatus(name: string, task: number): TaskState {
@@ -134,12 +118,6 @@ export class HerderStatus implements StatusWriter {
   forget(name: string): void {
     this.#statuses.removeConnector(name);
     this.#activeTopics.delete(name);
-    this.#types.delete(name);
-  }
-
-  /** The connector's stored config was written: its class, hence its type, may have changed. */
-  configChanged(name: string): void {
-    this.#types.delete(name);
   }
 
   #record(state: State, trace: string | undefined): StatusRecord {

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { TargetState, type ConfigStore, type ConnectorConfig, type ConnectorRecord } from './types.js';
@@ -35,16 +36,24 @@ function toTargetState(value: string): TargetState {
 /**
  * ConfigStore on SQLite (Kafka's config backing store, standalone flavour, but durable).
  * Every mutating method is one transaction; `transaction(fn)` groups several, nesting as savepoints.
- * Returned records are frozen snapshots: later writes never change them.
+ *
+ * Reads are served from an in-memory copy of every record, as Kafka's KafkaConfigBackingStore serves
+ * its snapshot: the herder reads configs on hot REST paths (`GET /connectors`, `…/config`, `…/status`)
+ * and at every status report, where a SQLite read and a JSON decode per call were about half the cost.
+ * The copy is loaded once and then kept by the writes themselves, which holds as long as this store is
+ * the only writer of its tables (main.ts makes one per database). A write changes a working copy that
+ * replaces the copy only once the outermost transaction has committed, so a write that throws or rolls
+ * back leaves it as it was.
+ *
+ * Returned records are frozen and shared, not copied: freezing costs once per write where copying
+ * would cost at every read, and a record is frozen down to its string values, so no caller can change
+ * what the next one reads. Later writes replace records and never change one already handed out.
  */
 export class SqliteConfigStore implements ConfigStore {
   readonly #db: Db;
   readonly #clock: () => number;
   readonly #sql: {
-    names: Statement<[], { name: string }>;
-    get: Statement<[string], ConnectorRow>;
     all: Statement<[], ConnectorRow>;
-    tasksOf: Statement<[string], TaskRow>;
     allTasks: Statement<[], TaskRow>;
     insert: Statement<[string, string, string, number, number]>;
     updateConfig: Statement<[string, number, string]>;
@@ -54,16 +63,19 @@ export class SqliteConfigStore implements ConfigStore {
     insertTask: Statement<[string, number, string]>;
     delete: Statement<[string]>;
   };
+  /** The committed records, loaded at first use. */
+  #committed: Map<string, ConnectorRecord> | undefined;
+  /** Names of `#committed`, sorted; computed at most once per commit. */
+  #committedNames: readonly string[] | undefined;
+  /** Inside a transaction: the committed records with this transaction's writes applied. */
+  #working: Map<string, ConnectorRecord> | undefined;
 
   /** `db` must be migrated; the store does not own it unless `close()` is called. */
   constructor(db: Db, options: { clock?: () => number } = {}) {
     this.#db = db;
     this.#clock = options.clock ?? Date.now;
     this.#sql = {
-      names: db.prepare('SELECT name FROM connectors ORDER BY name'),
-      get: db.prepare('SELECT name, config, target_state FROM connectors WHERE name = ?'),
       all: db.prepare('SELECT name, config, target_state FROM connectors ORDER BY name'),
-      tasksOf: db.prepare('SELECT connector, task, config FROM task_configs WHERE connector = ? ORDER BY task'),
       allTasks: db.prepare('SELECT connector, task, config FROM task_configs ORDER BY connector, task'),
       insert: db.prepare(
         'INSERT INTO connectors (name, config, target_state, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
@@ -78,25 +90,19 @@ export class SqliteConfigStore implements ConfigStore {
   }
 
   names(): string[] {
-    return this.#sql.names.all().map((row) => row.name);
+    if (this.#working) return [...this.#working.keys()].sort(storedOrder);
+    this.#committedNames ??= [...this.#records().keys()].sort(storedOrder);
+    // the interface hands out a mutable array; a copy of a few names keeps the sorted list intact
+    return [...this.#committedNames];
   }
 
   get(name: string): ConnectorRecord | undefined {
-    const row = this.#sql.get.get(name);
-    return row && this.#record(row, this.#sql.tasksOf.all(name));
+    return this.#records().get(name);
   }
 
   all(): ConnectorRecord[] {
-    // two statements, one read snapshot
-    return this.transaction(() => {
-      const tasks = new Map<string, TaskRow[]>();
-      for (const task of this.#sql.allTasks.all()) {
-        const list = tasks.get(task.connector);
-        if (list) list.push(task);
-        else tasks.set(task.connector, [task]);
-      }
-      return this.#sql.all.all().map((row) => this.#record(row, tasks.get(row.name) ?? []));
-    });
+    const records = this.#records();
+    return this.names().map((name) => records.get(name)!);
   }
 
   putConnectorConfig(
@@ -107,8 +113,15 @@ export class SqliteConfigStore implements ConfigStore {
     const encoded = encodeConfig(config);
     return this.transaction(() => {
       const now = this.#clock();
-      if (this.#sql.updateConfig.run(encoded, now, name).changes > 0) return { created: false };
+      // the copy is decoded from what was stored, so it equals what a reload would read
+      const stored = decodeConfig(encoded);
+      const previous = this.#working!.get(name);
+      if (this.#sql.updateConfig.run(encoded, now, name).changes > 0) {
+        this.#set({ ...previous!, config: stored });
+        return { created: false };
+      }
       this.#sql.insert.run(name, encoded, toTargetState(initialState), now, now);
+      this.#set({ name, config: stored, targetState: initialState, taskConfigs: Object.freeze([]) });
       return { created: true };
     });
   }
@@ -116,6 +129,7 @@ export class SqliteConfigStore implements ConfigStore {
   putTargetState(name: string, state: TargetState): void {
     this.transaction(() => {
       if (this.#sql.updateState.run(toTargetState(state), this.#clock(), name).changes === 0) throw unknownConnector(name);
+      this.#set({ ...this.#working!.get(name)!, targetState: state });
     });
   }
 
@@ -125,27 +139,70 @@ export class SqliteConfigStore implements ConfigStore {
       if (this.#sql.touch.run(this.#clock(), name).changes === 0) throw unknownConnector(name);
       this.#sql.deleteTasks.run(name);
       encoded.forEach((config, task) => this.#sql.insertTask.run(name, task, config));
+      this.#set({ ...this.#working!.get(name)!, taskConfigs: Object.freeze(encoded.map(decodeConfig)) });
     });
   }
 
   remove(name: string): boolean {
-    // task_configs rows go with it (ON DELETE CASCADE)
-    return this.transaction(() => this.#sql.delete.run(name).changes > 0);
+    return this.transaction(() => {
+      // task_configs rows go with it (ON DELETE CASCADE)
+      if (this.#sql.delete.run(name).changes === 0) return false;
+      this.#working!.delete(name);
+      return true;
+    });
   }
 
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(() => {
-      const result = fn();
-      if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-        // better-sqlite3 would commit before the promise settles: refuse, which rolls back
-        throw new TypeError('ConfigStore.transaction(fn) needs a synchronous fn; it returned a promise');
-      }
-      return result;
-    })();
+    const enclosing = this.#working;
+    // a nested transaction is a savepoint: rolling it back must keep the enclosing one's writes
+    this.#working = new Map(enclosing ?? this.#records());
+    let result: T;
+    try {
+      result = this.#db.transaction(() => {
+        const value = fn();
+        if (typeof (value as { then?: unknown } | null)?.then === 'function') {
+          // better-sqlite3 would commit before the promise settles: refuse, which rolls back
+          throw new TypeError('ConfigStore.transaction(fn) needs a synchronous fn; it returned a promise');
+        }
+        return value;
+      })();
+    } catch (e) {
+      this.#working = enclosing;
+      throw e;
+    }
+    if (!enclosing) {
+      // Invariant: the copy reads are served from changes only once SQLite has committed
+      this.#committed = this.#working;
+      this.#committedNames = undefined;
+      this.#working = undefined;
+    }
+    return result;
   }
 
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+
+  /** What reads see: this transaction's writes inside one, the committed records outside. */
+  #records(): Map<string, ConnectorRecord> {
+    return this.#working ?? (this.#committed ??= this.#load());
+  }
+
+  #set(record: ConnectorRecord): void {
+    this.#working!.set(record.name, Object.freeze(record));
+  }
+
+  #load(): Map<string, ConnectorRecord> {
+    // two statements, one read snapshot
+    return this.#db.transaction(() => {
+      const tasks = new Map<string, TaskRow[]>();
+      for (const task of this.#sql.allTasks.all()) {
+        const list = tasks.get(task.connector);
+        if (list) list.push(task);
+        else tasks.set(task.connector, [task]);
+      }
+      return new Map(this.#sql.all.all().map((row) => [row.name, this.#record(row, tasks.get(row.name) ?? [])]));
+    })();
   }
 
   #record(row: ConnectorRow, tasks: readonly TaskRow[]): ConnectorRecord {
@@ -156,6 +213,11 @@ export class SqliteConfigStore implements ConfigStore {
       taskConfigs: Object.freeze(tasks.map((task) => decodeConfig(task.config))),
     });
   }
+}
+
+/** `ORDER BY name` under SQLite's BINARY collation: by UTF-8 bytes, unlike `sort()` past U+FFFF. */
+function storedOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 function unknownConnector(name: string): Error {

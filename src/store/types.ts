@@ -19,6 +19,10 @@ export interface ConnectorRecord {
   readonly taskConfigs: readonly ConnectorConfig[];
 }
 
+/**
+ * Desired state. The herder reads it at every REST read and status report and keeps no copy, so an
+ * implementation answers reads from memory, a copy that its own writes update once they committed.
+ */
 export interface ConfigStore {
   /** Connector names, sorted. */
   names(): string[];
