@@ -10,8 +10,8 @@ import type { PkValue, Row } from './batch.js';
 import type { RowSink } from './batch-writer.js';
 import { collectionSchemaFromDescribe, type CollectionSchemaView } from './collection-schema.js';
 import { columnRequest, supportsColumnRequests } from './column-request.js';
-import { callEncoded } from './encoded-call.js';
-import { encodeWriteRequest } from './request-encoding.js';
+import { callEncoded, type EncodedRequest } from './encoded-call.js';
+import { encodeWriteRequest, type WriteMethod } from './request-encoding.js';
 import { FailureKind, isSuccess, MilvusRequestError, statusError, thrownError, type MilvusStatus } from './milvus-errors.js';
 import type { WriteOperation } from './record-to-row.js';
 
@@ -70,13 +70,13 @@ export class MilvusWriter implements RowSink {
   async write(rows: Row[]): Promise<number[]> {
     const { client, collection, timeoutMs } = this.#options;
     const mode = this.mode;
-    const columns = this.#columns && columnRequest(this.#columns.schema, this.#columns.timestamp, collection, rows, timeoutMs);
-    if (columns) {
-      // what client.insert/upsert would send for these rows, built without its per-row conversion
-      const method = mode === 'insert' ? 'Insert' : 'Upsert';
-      const encoded = { bytes: encodeWriteRequest(method, columns), toJSON: columns.toJSON };
+    const method = mode === 'insert' ? 'Insert' : 'Upsert';
+    const encoded = this.#columns && encodeColumns(method, this.#columns, collection, rows, timeoutMs);
+    if (encoded) {
+      // the SDK's telemetry reads only the collection name (and a client request id, which we never set)
+      const summary = encoded.toJSON();
       const result: MutationResult = await call(mode, () =>
-        withTelemetryLogicalOperation(client.channelPool, method, columns, () => callEncoded<MutationResult>(client, method, encoded, timeoutMs)),
+        withTelemetryLogicalOperation(client.channelPool, method, summary, () => callEncoded<MutationResult>(client, method, encoded, timeoutMs)),
       );
       return (result.err_index ?? []).map(Number);
     }
@@ -94,6 +94,23 @@ export class MilvusWriter implements RowSink {
     const filter = pkInFilter(this.#primaryKey, pks);
     await call('delete', () => client.delete({ collection_name: collection, filter, timeout: timeoutMs }));
   }
+}
+
+/**
+ * What client.insert/upsert would send for these rows, built without its per-row conversion, or null
+ * when the rows need the SDK's path. Only the encoded bytes leave this function: the column request
+ * holds a copy of every vector (~3 MB per 1,000 768-dim rows) that would otherwise stay reachable for
+ * the whole call, seconds on a busy Milvus, once per request in flight.
+ */
+function encodeColumns(
+  method: WriteMethod,
+  columns: { schema: CollectionSchemaView; timestamp: string | number },
+  collection: string,
+  rows: Row[],
+  timeoutMs: number,
+): EncodedRequest | null {
+  const request = columnRequest(columns.schema, columns.timestamp, collection, rows, timeoutMs);
+  return request && { bytes: encodeWriteRequest(method, request), toJSON: request.toJSON };
 }
 
 /**
