@@ -6,6 +6,7 @@
  */
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { progress } from './progress.js';
+import { seededRandom } from '../scripts/lib/seeded-random.js';
 
 export interface BenchRow {
   id: number;
@@ -13,20 +14,8 @@ export interface BenchRow {
   vector: number[];
 }
 
-/** mulberry32: fast, seedable, good enough to make vectors that do not compress or repeat. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function vectorFor(id: number, dim: number): number[] {
-  const next = generator(Math.imul(id, 2654435761) ^ dim);
+  const next = seededRandom(Math.imul(id, 2654435761) ^ dim);
   const out = new Array<number>(dim);
   for (let i = 0; i < dim; i++) out[i] = Math.round(next() * 2e8 - 1e8) / 1e9;
   return out;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GIVE_UP, tryParseJsonBytes } from '../../src/converters/json-bytes-parser.js';
 import { decodeUtf8, parseJson, parseJsonBytes } from '../../src/converters/json-parse.js';
+import { seededRandom } from '../../scripts/lib/seeded-random.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -161,22 +162,10 @@ describe('tryParseJsonBytes: answers only what it is sure of', () => {
   }
 });
 
-/** mulberry32: seeded, so a failure names a reproducible case. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Documents {
   readonly #random: () => number;
   constructor(seed: number) {
-    this.#random = generator(seed);
+    this.#random = seededRandom(seed);
   }
 
   int(n: number): number {
