@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Batcher, type BatcherOptions } from '../../../src/connectors/milvus/batcher.js';
 import type { Batch } from '../../../src/connectors/milvus/batch.js';
@@ -93,14 +93,23 @@ test('while every request slot is busy, a partial batch keeps filling after its 
   assert.deepEqual(ex.started.map(rowsOf), [['a'], ['b', 'c']]);
 });
 
-test('while consumption is paused for a backlog, a freed slot waits for the open batch to fill instead of sending it partial', async (t) => {
+/**
+ * 3-row batches, one slot: k0-k2 went out and finished while consumption was paused for a backlog,
+ * which leaves the slot free and the one-row batch k3 open with its linger time over.
+ */
+async function slotFreedDuringBacklog(t: TestContext, overrides: Partial<BatcherOptions> = {}) {
   const ex = controlledExecutor();
-  const batcher = new Batcher(options({ lingerMs: 0, maxRows: 3, maxInFlight: 1 }), ex.execute, noFailure);
+  const batcher = new Batcher(options({ lingerMs: 0, maxRows: 3, maxInFlight: 1, ...overrides }), ex.execute, noFailure);
   t.after(() => batcher.close());
   for (let i = 0; i < 4; i++) batcher.add(writeOp(i, `k${i}`));
   batcher.upstreamBacklog(true);
   await new Promise((r) => setTimeout(r, 5));
   await ex.finish(ex.started[0].id);
+  return { ex, batcher };
+}
+
+test('while consumption is paused for a backlog, a freed slot waits for the open batch to fill instead of sending it partial', async (t) => {
+  const { ex, batcher } = await slotFreedDuringBacklog(t);
   assert.equal(ex.started.length, 1, 'the one-row batch k3 does not take the freed slot');
   batcher.upstreamBacklog(false);
   batcher.add(writeOp(4, 'k4'));
@@ -109,12 +118,7 @@ test('while consumption is paused for a backlog, a freed slot waits for the open
 });
 
 test('once a backlog has ended, a partial batch waits for a free slot at most refillWaitMs', async (t) => {
-  const ex = controlledExecutor();
-  const batcher = new Batcher(options({ lingerMs: 0, maxRows: 3, maxInFlight: 1, refillWaitMs: 40 }), ex.execute, noFailure);
-  t.after(() => batcher.close());
-  for (let i = 0; i < 4; i++) batcher.add(writeOp(i, `k${i}`));
-  batcher.upstreamBacklog(true);
-  await ex.finish(ex.started[0].id);
+  const { ex, batcher } = await slotFreedDuringBacklog(t, { refillWaitMs: 40 });
   batcher.upstreamBacklog(false);
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(ex.started.length, 1, 'still waiting for more records');
@@ -123,12 +127,7 @@ test('once a backlog has ended, a partial batch waits for a free slot at most re
 });
 
 test('flush() sends a partial batch even while a backlog is being refilled', async (t) => {
-  const ex = controlledExecutor();
-  const batcher = new Batcher(options({ lingerMs: 0, maxRows: 3, maxInFlight: 1 }), ex.execute, noFailure);
-  t.after(() => batcher.close());
-  for (let i = 0; i < 4; i++) batcher.add(writeOp(i, `k${i}`));
-  batcher.upstreamBacklog(true);
-  await ex.finish(ex.started[0].id);
+  const { ex, batcher } = await slotFreedDuringBacklog(t);
   batcher.flush();
   assert.deepEqual(ex.started.map(rowsOf), [['k0', 'k1', 'k2'], ['k3']]);
 });
