@@ -332,16 +332,17 @@ export class MilvusSinkTask implements SinkTask {
     const batcher = this.#batcher!;
     const buffered = batcher.bufferedRecords;
     if (!this.#backlogged && buffered > this.#highWater) {
-      this.#backlogged = true;
-      this.#flow.backlogged(true);
-      batcher.upstreamBacklog(true);
-      void batcher.whenAtMost(this.#resumeAt).then(() => {
-        this.#backlogged = false;
-        this.#flow.backlogged(false);
-        batcher.upstreamBacklog(false);
-      });
+      this.#setBacklogged(true);
+      void batcher.whenAtMost(this.#resumeAt).then(() => this.#setBacklogged(false));
     }
     if (buffered > 2 * this.#highWater) await waitAtMost(batcher.whenAtMost(this.#highWater), PUT_WAIT_MS);
+  }
+
+  /** The consumer stops (or resumes) fetching, and the batcher knows whether records wait upstream. */
+  #setBacklogged(backlogged: boolean): void {
+    this.#backlogged = backlogged;
+    this.#flow.backlogged(backlogged);
+    this.#batcher!.upstreamBacklog(backlogged);
   }
 
   #fail(error: unknown): void {

@@ -15,6 +15,12 @@ import { encodeWriteRequest, type WriteMethod } from './request-encoding.js';
 import { FailureKind, isSuccess, MilvusRequestError, statusError, thrownError, type MilvusStatus } from './milvus-errors.js';
 import type { WriteOperation } from './record-to-row.js';
 
+/** The collection's schema as describe() read it, and the schema timestamp requests carry. */
+interface ColumnShape {
+  readonly schema: CollectionSchemaView;
+  readonly timestamp: string | number;
+}
+
 export interface MilvusWriterOptions {
   readonly client: MilvusClient;
   readonly collection: string;
@@ -36,7 +42,7 @@ export class MilvusWriter implements RowSink {
   /** the primary key field as the last describe() read it; delete filters name and quote by it */
   #primaryKey: FieldSchema | undefined;
   /** set when the collection's shape lets write() build requests column by column (column-request.ts) */
-  #columns: { schema: CollectionSchemaView; timestamp: string | number } | undefined;
+  #columns: ColumnShape | undefined;
   mode: WriteOperation;
 
   constructor(options: MilvusWriterOptions) {
@@ -104,7 +110,7 @@ export class MilvusWriter implements RowSink {
  */
 function encodeColumns(
   method: WriteMethod,
-  columns: { schema: CollectionSchemaView; timestamp: string | number },
+  columns: ColumnShape,
   collection: string,
   rows: Row[],
   timeoutMs: number,
