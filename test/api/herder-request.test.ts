@@ -11,6 +11,16 @@ describe('herderRequest', () => {
     assert.equal(await ask(async () => 'done'), 'done');
   });
 
+  test('arms no timeout timer for an operation that has already settled (answers from memory)', async (t) => {
+    const ask = herderRequest(new FakeHerder(), 1000);
+    const setTimeoutSpy = t.mock.method(globalThis, 'setTimeout');
+    assert.equal(await ask(() => Promise.resolve('status')), 'status');
+    await assert.rejects(ask(() => Promise.reject(new Error('unknown connector'))), /unknown connector/);
+    assert.equal(setTimeoutSpy.mock.callCount(), 0);
+    assert.equal(await ask(() => new Promise((resolve) => setImmediate(resolve, 'later'))), 'later');
+    assert.equal(setTimeoutSpy.mock.callCount(), 1);
+  });
+
   test('passes the operation\'s own failure through', async () => {
     const ask = herderRequest(new FakeHerder(), 1000);
     await assert.rejects(ask(async () => {
