@@ -15,6 +15,8 @@ export interface BenchStack {
   readonly milvusAddress: string;
   readonly versions: StackState['versions'];
   readonly logs: string;
+  /** The broker's and Milvus Lite's processes, whose CPU the REST phases report beside the service's. */
+  readonly pids: readonly number[];
   /** Stops the instance (idempotent); logs are kept when `keepLogs`. */
   stop(keepLogs: boolean): Promise<void>;
 }
@@ -55,5 +57,6 @@ export async function startStack(name: string): Promise<BenchStack> {
   });
   recordWatchdog(name, watchdog);
   say(`stack up: kafka ${state.kafkaBootstrap}, milvus ${state.milvusAddress}`);
-  return { name, kafkaBootstrap: state.kafkaBootstrap, milvusAddress: state.milvusAddress, versions: state.versions, logs: paths.logs, stop };
+  const pids = [state.pids.kafka, state.pids.milvus].filter((pid): pid is number => pid !== undefined);
+  return { name, kafkaBootstrap: state.kafkaBootstrap, milvusAddress: state.milvusAddress, versions: state.versions, logs: paths.logs, pids, stop };
 }

@@ -158,10 +158,11 @@ export function renderTables(r: BenchResults): string {
       fmt(x.latencyMs.max, 1),
       fmt(x.non2xx + x.errors + x.timeouts),
       x.serviceCpuUsPerRequest === undefined ? '' : fmt(x.serviceCpuUsPerRequest),
+      x.stackCpuCores === undefined ? '' : fmt(x.stackCpuCores, 2),
     ]);
   if (r.rest.loaded.length + r.rest.idle.length > 0) {
     parts.push(
-      table(['REST', 'rate', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'service CPU µs/req'], [...restRows(r.rest.loaded, 'ingesting'), ...restRows(r.rest.idle, 'idle')]),
+      table(['REST', 'rate', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'service CPU µs/req', 'Kafka+Milvus cores'], [...restRows(r.rest.loaded, 'ingesting'), ...restRows(r.rest.idle, 'idle')]),
     );
   }
   parts.push(

@@ -20,6 +20,8 @@ export interface RestLoadResult {
   readonly timeouts: number;
   /** service CPU per request (idle phase only: during ingestion the CPU is mostly the sink's) */
   serviceCpuUsPerRequest?: number;
+  /** cores the Kafka broker and Milvus Lite used meanwhile: what of the 2 cores the service and autocannon did not have */
+  stackCpuCores?: number;
 }
 
 interface AutocannonJson {

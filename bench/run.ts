@@ -53,12 +53,28 @@ function serviceConsumerSettings(o: BenchOptions, bootstrap: string) {
   return { maxBytes: consumer.maxBytes!, maxBytesPerPartition: consumer.maxBytesPerPartition!, minBytes: consumer.minBytes!, maxWaitTimeInMs: consumer.maxWaitTimeInMs! };
 }
 
+/** CPU seconds of processes that may have ended (a stack process that died counts as 0). */
+function cpuSecondsOf(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += cpuSeconds(pid);
+    } catch {
+      // gone: the phase's figure then undercounts, which assertHealthy reports anyway
+    }
+  }
+  return total;
+}
+
 /** The three endpoints, one after the other, each for `seconds`. */
-async function restPhase(service: Service, connector: string, seconds: number, connections: number, rate?: number): Promise<RestLoadResult[]> {
+async function restPhase(service: Service, stackPids: readonly number[], connector: string, seconds: number, connections: number, rate?: number): Promise<RestLoadResult[]> {
   const out: RestLoadResult[] = [];
   for (const path of ['/connectors', `/connectors/${connector}/status`, `/connectors/${connector}/config`]) {
     const cpuBefore = cpuSeconds(service.pid);
+    const stackBefore = cpuSecondsOf(stackPids);
+    const started = performance.now();
     const result = await restLoad({ baseUrl: service.url, path, seconds, connections, rate });
+    result.stackCpuCores = (cpuSecondsOf(stackPids) - stackBefore) / ((performance.now() - started) / 1000);
     if (rate === undefined) result.serviceCpuUsPerRequest = ((cpuSeconds(service.pid) - cpuBefore) * 1e6) / Math.max(1, result.requests);
     say(`REST ${rate ? `${rate} req/s` : 'max'} GET ${path}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
     out.push(result);
@@ -166,7 +182,7 @@ async function main(): Promise<void> {
         const rate = Math.max(1, Math.round(result.recordsPerSecond / 2));
         // REST load at a fixed rate on each endpoint in turn while the steady phase runs
         const slice = Math.max(1, Math.floor((o.steadySeconds - 4) / 3));
-        const loaded = sleep(2_000).then(() => restPhase(service!, connector, slice, 10, o.restRate));
+        const loaded = sleep(2_000).then(() => restPhase(service!, stack.pids, connector, slice, 10, o.restRate));
         loaded.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
         results.steady = await steady({
           kafka,
@@ -184,7 +200,7 @@ async function main(): Promise<void> {
         await service.assertHealthy(connector);
         say('idle REST phase (the connector is running with nothing to consume)…');
         await sleep(2_000);
-        results.rest.idle.push(...(await restPhase(service, connector, o.restIdleSeconds, o.restConnections)));
+        results.rest.idle.push(...(await restPhase(service, stack.pids, connector, o.restIdleSeconds, o.restConnections)));
       }
       await service.deleteConnector(connector);
       await dropCollection(milvus, collection);
