@@ -13,11 +13,9 @@ import {
   collectionFor,
   committedOffsets,
   consumeRecords,
-  createConnector,
-  createTopic,
   fileCleanup,
   produce,
-  quickStartConfig,
+  quickStartConnector,
   startService,
   status,
   stopConnector,
@@ -37,15 +35,15 @@ const NOT_JSON = 'this is {not JSON';
 test('errors.tolerance=all: bad records reach the DLQ unchanged with __connect.errors.* headers, good ones are written, the task keeps RUNNING', async (t) => {
   const topic = uniqueName('dlq_src');
   const dlq = uniqueName('dlq');
-  await createTopic(topic);
-  await collectionFor(t, topic);
-  await createConnector(t, service, topic, quickStartConfig(topic, topic, {
-    'errors.tolerance': 'all',
-    'errors.deadletterqueue.topic.name': dlq,
-    'errors.deadletterqueue.topic.replication.factor': '1',
-    'errors.deadletterqueue.context.headers.enable': 'true',
-    'errors.log.enable': 'true',
-  }));
+  await quickStartConnector(t, service, topic, {
+    config: {
+      'errors.tolerance': 'all',
+      'errors.deadletterqueue.topic.name': dlq,
+      'errors.deadletterqueue.topic.replication.factor': '1',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+      'errors.log.enable': 'true',
+    },
+  });
   const headers = { origin: 'e2e', 'trace-id': 'abc-123' };
   await produce(topic, [
     { key: '"k1"', value: article(1), headers },
@@ -86,9 +84,7 @@ test('errors.tolerance=all: bad records reach the DLQ unchanged with __connect.e
 
 test('errors.tolerance=none: a bad record fails the task with a trace naming topic, partition and offset; moving past it while STOPPED lets it continue', async (t) => {
   const topic = uniqueName('fail');
-  await createTopic(topic);
-  await collectionFor(t, topic);
-  await createConnector(t, service, topic, quickStartConfig(topic, topic));
+  await quickStartConnector(t, service, topic);
   await produce(topic, [{ value: article(0) }]);
   await waitForCount(service, topic, topic, 1);
   await produce(topic, [{ value: WRONG_DIMENSION }, { value: article(3) }]);
@@ -120,15 +116,12 @@ test('errors.tolerance=none: a bad record fails the task with a trace naming top
 
 test('a task FAILED at start (collection gone) runs again once the collection is back and the task is restarted', async (t) => {
   const topic = uniqueName('restart');
-  await createTopic(topic);
-  const client = await milvus();
-  await collectionFor(t, topic);
-  await createConnector(t, service, topic, quickStartConfig(topic, topic));
+  await quickStartConnector(t, service, topic);
   await produce(topic, [{ value: article(0) }]);
   await waitForCount(service, topic, topic, 1);
   // the collection disappears while the connector is stopped: the next task start fails (as the original does)
   await stopConnector(service, topic);
-  await client.dropCollection({ collection_name: topic });
+  await (await milvus()).dropCollection({ collection_name: topic });
   assert.equal((await service.request('PUT', `/connectors/${topic}/resume`)).status, 202);
   const failed = await waitUntil('task FAILED', async () => {
     const s = await status(service, topic);

@@ -192,6 +192,27 @@ export async function createConnector(
   });
 }
 
+/** A topic and a Milvus collection, both called `name`; the collection is dropped after the test. */
+export async function topicAndCollection(t: TestContext | Cleanup, name: string, collection: CollectionOptions = {}): Promise<void> {
+  await createTopic(name);
+  await collectionFor(t, name, collection);
+}
+
+/**
+ * The quick start under one name, as most tests need it: topic, collection and connector are all called
+ * `name`, so that what a test asserts about one names the others too. The connector has the quick start's
+ * config plus `config`; collection and connector are removed after the test.
+ */
+export async function quickStartConnector(
+  t: TestContext | Cleanup,
+  service: ConnectProcess,
+  name: string,
+  options: { config?: Record<string, string>; collection?: CollectionOptions } = {},
+): Promise<void> {
+  await topicAndCollection(t, name, options.collection);
+  await createConnector(t, service, name, quickStartConfig(name, name, options.config));
+}
+
 export interface StatusBody {
   name: string;
   connector: { state: string; worker_id: string; trace?: string };

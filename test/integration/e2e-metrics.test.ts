@@ -8,12 +8,11 @@ import { waitUntil, type ConnectProcess } from '../helpers/connect-process.js';
 import { quickStartFields } from '../helpers/milvus-fixtures.js';
 import {
   article,
-  collectionFor,
   createConnector,
-  createTopic,
   produce,
   quickStartConfig,
   startService,
+  topicAndCollection,
   uniqueName,
   waitForCount,
   waitForState,
@@ -35,8 +34,7 @@ function sample(body: string, series: string): number | undefined {
 test('records read and written, commits, lag, task state and the Milvus counters move as records flow', async (t) => {
   const topic = uniqueName('metrics');
   const name = uniqueName('metrics_sink');
-  await createTopic(topic);
-  await collectionFor(t, topic, { fields: quickStartFields() });
+  await topicAndCollection(t, topic, { fields: quickStartFields() });
   const service = await startService(t);
   await createConnector(t, service, name, quickStartConfig(topic, topic));
   await waitForState(service, name, 'RUNNING', 'RUNNING');

@@ -9,15 +9,15 @@ import { sleep, waitUntil, type ConnectProcess } from '../helpers/connect-proces
 import { countRows, deleteRows, queryRows } from '../helpers/milvus-fixtures.js';
 import {
   article,
-  collectionFor,
   committedOffsets,
   createConnector,
-  createTopic,
   fileCleanup,
   produce,
   quickStartConfig,
+  quickStartConnector,
   startService,
   stopConnector,
+  topicAndCollection,
   uniqueName,
   waitForCount,
   waitForState,
@@ -47,9 +47,7 @@ async function resume(name: string): Promise<void> {
 
 test('replay after rewinding the offsets to 0 leaves exactly one entity per primary key', async (t) => {
   const topic = uniqueName('replay');
-  await createTopic(topic);
-  await collectionFor(t, topic);
-  await createConnector(t, service, topic, quickStartConfig(topic, topic));
+  await quickStartConnector(t, service, topic);
   await produce(topic, range(0, 20).map((i) => ({ value: article(i) })));
   await waitForCount(service, topic, topic, 20);
   await waitUntil('offset 20 committed', async () => (await committedOffsets(service, topic))[`${topic}-0`] === 20);
@@ -68,9 +66,7 @@ test('replay after rewinding the offsets to 0 leaves exactly one entity per prim
 
 test('pause stops ingestion; resume continues with nothing lost', async (t) => {
   const topic = uniqueName('pause');
-  await createTopic(topic);
-  await collectionFor(t, topic);
-  await createConnector(t, service, topic, quickStartConfig(topic, topic));
+  await quickStartConnector(t, service, topic);
   await produce(topic, range(0, 3).map((i) => ({ value: article(i) })));
   await waitForCount(service, topic, topic, 3);
 
@@ -90,9 +86,7 @@ test('pause stops ingestion; resume continues with nothing lost', async (t) => {
 
 test('stop, PATCH offsets, resume re-ingests from the new offsets; GET shows commits; DELETE resets', async (t) => {
   const topic = uniqueName('offsets');
-  await createTopic(topic);
-  await collectionFor(t, topic);
-  await createConnector(t, service, topic, quickStartConfig(topic, topic));
+  await quickStartConnector(t, service, topic);
   await produce(topic, range(0, 4).map((i) => ({ value: article(i) })));
   await waitForCount(service, topic, topic, 4);
   await waitUntil('offset 4 committed', async () => (await committedOffsets(service, topic))[`${topic}-0`] === 4);
@@ -130,8 +124,7 @@ test('stop, PATCH offsets, resume re-ingests from the new offsets; GET shows com
 
 test('a connector stopped while its task is still joining the consumer group leaves no consumer behind: resume ingests everything', async (t) => {
   const topic = uniqueName('early_stop');
-  await createTopic(topic);
-  await collectionFor(t, topic);
+  await topicAndCollection(t, topic);
   await produce(topic, range(0, 3).map((i) => ({ value: article(i) })));
   await createConnector(t, service, topic, quickStartConfig(topic, topic));
   // an operator who stops a connector right after creating it: the consumer is still joining its group

@@ -14,13 +14,11 @@ import {
   QUICK_START_RECORD,
   article,
   clusterId,
-  collectionFor,
-  createConnector,
-  createTopic,
   fileCleanup,
   produce,
-  quickStartConfig,
+  quickStartConnector,
   startService,
+  topicAndCollection,
   uniqueName,
   waitForCount,
   waitForState,
@@ -36,8 +34,7 @@ function assertVectorClose(actual: unknown, expected: readonly number[]): void {
 test('the quick start as documented: connect-standalone properties, a connector properties file, JSON without schemas', async (t) => {
   const topic = uniqueName('topic');
   const name = uniqueName('zilliz_kafka_connect_milvus');
-  await createTopic(topic);
-  await collectionFor(t, topic, { fields: quickStartFields() });
+  await topicAndCollection(t, topic, { fields: quickStartFields() });
   const dir = makeDir();
   t.after(() => removeDir(dir));
   // Kafka's config/connect-standalone.properties with the documentation's edits, plus our listener and state file
@@ -97,12 +94,12 @@ before(async () => {
 
 test('JsonConverter with schemas: a connector-level value converter reads {schema, payload} envelopes', async (t) => {
   const topic = uniqueName('schemas');
-  await createTopic(topic);
-  await collectionFor(t, topic);
-  await createConnector(t, service, topic, quickStartConfig(topic, topic, {
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter.schemas.enable': 'true',
-  }));
+  await quickStartConnector(t, service, topic, {
+    config: {
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'true',
+    },
+  });
   const schema = {
     type: 'struct',
     optional: false,
@@ -124,9 +121,7 @@ test('JsonConverter with schemas: a connector-level value converter reads {schem
 
 test('autoID collection: records without an id are inserted and Milvus assigns the keys', async (t) => {
   const topic = uniqueName('autoid');
-  await createTopic(topic);
-  await collectionFor(t, topic, { fields: quickStartFields({ autoId: true }) });
-  await createConnector(t, service, topic, quickStartConfig(topic, topic));
+  await quickStartConnector(t, service, topic, { collection: { fields: quickStartFields({ autoId: true }) } });
   const values = [1, 2, 3, 4].map((i) => {
     const { id: _id, ...rest } = article(i);
     return { value: rest };
@@ -140,9 +135,7 @@ test('autoID collection: records without an id are inserted and Milvus assigns t
 
 test('non-autoID collection: a record with a known id replaces the row (upsert), the last one wins', async (t) => {
   const topic = uniqueName('upsert');
-  await createTopic(topic);
-  await collectionFor(t, topic);
-  await createConnector(t, service, topic, quickStartConfig(topic, topic));
+  await quickStartConnector(t, service, topic);
   await produce(topic, [{ value: article(1) }, { value: article(2) }]);
   await waitForCount(service, topic, topic, 2);
   await produce(topic, [{ value: article(1, { title: 'first revision' }) }, { value: article(1, { title: 'second revision' }) }, { value: article(3) }]);
@@ -154,9 +147,7 @@ test('non-autoID collection: a record with a known id replaces the row (upsert),
 
 test('delete.enabled: a tombstone whose key is the primary key deletes the row', async (t) => {
   const topic = uniqueName('tombstone');
-  await createTopic(topic);
-  await collectionFor(t, topic);
-  await createConnector(t, service, topic, quickStartConfig(topic, topic, { 'delete.enabled': 'true' }));
+  await quickStartConnector(t, service, topic, { config: { 'delete.enabled': 'true' } });
   await produce(topic, [1, 2, 3].map((i) => ({ key: String(i), value: article(i) })));
   await waitForCount(service, topic, topic, 3);
   await produce(topic, [{ key: '2', value: null }]);
@@ -166,9 +157,7 @@ test('delete.enabled: a tombstone whose key is the primary key deletes the row',
 
 test('GET /connectors/{c}/topics lists the topic once records were consumed; GET / reports the broker cluster id', async (t) => {
   const topic = uniqueName('topics');
-  await createTopic(topic);
-  await collectionFor(t, topic);
-  await createConnector(t, service, topic, quickStartConfig(topic, topic));
+  await quickStartConnector(t, service, topic);
   await produce(topic, [{ value: article(1) }]);
   await waitForCount(service, topic, topic, 1);
   const topics = await service.request('GET', `/connectors/${topic}/topics`);

@@ -9,15 +9,14 @@ import { makeDir, removeDir, sleep, waitUntil } from '../helpers/connect-process
 import { countRows, queryRows } from '../helpers/milvus-fixtures.js';
 import {
   article,
-  collectionFor,
   committedOffsets,
   createConnector,
-  createTopic,
   produce,
   quickStartConfig,
   startService,
   status,
   stopConnector,
+  topicAndCollection,
   uniqueName,
   waitForCount,
   waitForState,
@@ -30,8 +29,7 @@ function range(from: number, to: number): number[] {
 test('SIGKILL mid-stream, then a start on the same SQLite file: every produced record is in Milvus exactly once', async (t) => {
   const N = 5000;
   const topic = uniqueName('crash');
-  await createTopic(topic);
-  await collectionFor(t, topic);
+  await topicAndCollection(t, topic);
   const dir = makeDir();
   t.after(() => removeDir(dir));
   await produce(topic, range(0, N / 2).map((i) => ({ value: article(i) })));
@@ -63,8 +61,7 @@ test('SIGKILL mid-stream, then a start on the same SQLite file: every produced r
 test('SIGTERM and a start on the same SQLite file keep configs and target states: RUNNING resumes, PAUSED and STOPPED stay', async (t) => {
   const names = { running: uniqueName('keep_running'), paused: uniqueName('keep_paused'), stopped: uniqueName('keep_stopped') };
   for (const name of Object.values(names)) {
-    await createTopic(name);
-    await collectionFor(t, name);
+    await topicAndCollection(t, name);
   }
   const dir = makeDir();
   t.after(() => removeDir(dir));
@@ -108,8 +105,7 @@ test('SIGTERM and a start on the same SQLite file keep configs and target states
 
 test('SIGTERM while a REST request is in flight: the request is answered and the service exits cleanly, promptly', async (t) => {
   const topic = uniqueName('sigterm');
-  await createTopic(topic);
-  await collectionFor(t, topic);
+  await topicAndCollection(t, topic);
   const service = await startService(t);
   // creating a connector takes a while (validation dials Milvus): the signal lands in the middle of it
   const created = service.request('POST', '/connectors', { name: topic, config: quickStartConfig(topic, topic) });
