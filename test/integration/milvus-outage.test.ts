@@ -130,18 +130,31 @@ async function assertExactlyOnce(reader: () => Promise<MilvusClient>, collection
   assert.deepEqual(await ids(reader, collection), range(0, n), 'every id once, none missing');
 }
 
-test('Milvus down for 10 s with a retry budget that outlasts it: the task stays RUNNING, commits nothing unacknowledged, and catches up exactly once', async (t) => {
-  const N1 = 3000;
-  const N2 = 500;
-  const name = uniqueName('outage_retry');
+/**
+ * What both outage tests start from: the service, a private Milvus with collection `name`, `records` articles
+ * on topic `name`, and connector `name` over them with the quick start config, writing to the private Milvus,
+ * plus `config`.
+ */
+async function connectorOnPrivateMilvus(
+  t: TestContext,
+  name: string,
+  records: number,
+  config: Record<string, string>,
+): Promise<{ service: ConnectProcess; milvus: OutageMilvus }> {
   await createTopic(name);
   // t.after hooks run in the order registered: the service stops before its Milvus goes away
   const service = await startService(t);
   const milvus = await milvusWithCollection(t, name);
-  const { reader } = milvus;
-  await produce(name, range(0, N1).map((i) => ({ value: article(i) })));
-  await createConnector(t, service, name, quickStartConfig(name, name, {
-    'public.endpoint': milvus.endpoint,
+  await produce(name, range(0, records).map((i) => ({ value: article(i) })));
+  await createConnector(t, service, name, quickStartConfig(name, name, { 'public.endpoint': milvus.endpoint, ...config }));
+  return { service, milvus };
+}
+
+test('Milvus down for 10 s with a retry budget that outlasts it: the task stays RUNNING, commits nothing unacknowledged, and catches up exactly once', async (t) => {
+  const N1 = 3000;
+  const N2 = 500;
+  const name = uniqueName('outage_retry');
+  const { service, milvus } = await connectorOnPrivateMilvus(t, name, N1, {
     // retry until errors.retry.timeout runs out: 60 s, far beyond the outage
     'max.retries': '-1',
     'errors.retry.timeout': '60000',
@@ -150,7 +163,8 @@ test('Milvus down for 10 s with a retry budget that outlasts it: the task stays 
     // small requests, so that the outage begins with writes in flight and more records waiting
     'batch.max.rows': '100',
     'consumer.override.max.poll.records': '100',
-  }));
+  });
+  const { reader } = milvus;
   await waitForState(service, name, 'RUNNING', 'RUNNING');
   await waitUntil('the first rows in Milvus', async () => (await count(reader, name)) > 0, { intervalMs: 50 });
 
@@ -199,14 +213,7 @@ test('Milvus down with a small retry budget: the task FAILS saying Milvus is una
   const N1 = 500;
   const N2 = 500;
   const name = uniqueName('outage_fail');
-  await createTopic(name);
-  // t.after hooks run in the order registered: the service stops before its Milvus goes away
-  const service = await startService(t);
-  const milvus = await milvusWithCollection(t, name);
-  const { reader } = milvus;
-  await produce(name, range(0, N1).map((i) => ({ value: article(i) })));
-  await createConnector(t, service, name, quickStartConfig(name, name, {
-    'public.endpoint': milvus.endpoint,
+  const { service, milvus } = await connectorOnPrivateMilvus(t, name, N1, {
     'max.retries': '2',
     'retry.backoff.ms': '100',
     // a task restarted after Milvus Lite restarted finds the collection NotLoad (see restart()); load it
@@ -214,7 +221,8 @@ test('Milvus down with a small retry budget: the task FAILS saying Milvus is una
     'retry.backoff.max.ms': '200',
     'batch.max.rows': '100',
     'consumer.override.max.poll.records': '100',
-  }));
+  });
+  const { reader } = milvus;
   await waitForAll(service, reader, name, name, name, N1);
 
   assert.equal(await milvus.stop(), 'terminated', 'Milvus Lite exits on SIGTERM');
