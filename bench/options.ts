@@ -3,6 +3,14 @@
  * and `--quick` (the same phases, smaller, ~2 min); any figure can be changed by a flag.
  */
 import { parseArgs } from 'node:util';
+import { MILVUS_SINK_CONFIG_DEF } from '../src/connectors/milvus/milvus-sink-config.js';
+
+/** The sink's own default, so that a run without the flag measures what a user gets without the key. */
+function sinkDefault(key: string): number {
+  const configKey = MILVUS_SINK_CONFIG_DEF.keys.get(key);
+  if (configKey === undefined) throw new Error(`the Milvus sink has no key ${key}`);
+  return Number(MILVUS_SINK_CONFIG_DEF.defaultValue(configKey));
+}
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -48,8 +56,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --dim <n>               vector dimension of the main backfill      (default 768)
   --partitions <n>        topic partitions                           (default 4)
   --tasks <n>             connector tasks.max                        (default = partitions)
-  --batch-rows <n>        batch.max.rows, and the ceiling's batch    (default 1000)
-  --in-flight <n>         max.in.flight.requests per task            (default 2)
+  --batch-rows <n>        batch.max.rows, and the ceiling's batch    (default ${sinkDefault('batch.max.rows')}, the sink's)
+  --in-flight <n>         max.in.flight.requests per task            (default ${sinkDefault('max.in.flight.requests')}, the sink's)
   --variants <d,d>        extra backfill dimensions, "none" for none (default 128,1536)
   --variant-records <n>   records per variant      (default: --records up to 256 dims, a quarter above)
   --steady-seconds <n>    steady-latency phase                       (default 60, quick 30)
@@ -126,8 +134,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     dim: int('dim', values.dim, 768),
     partitions,
     tasks: int('tasks', values.tasks, partitions),
-    batchRows: int('batch-rows', values['batch-rows'], 1000),
-    inFlight: int('in-flight', values['in-flight'], 2),
+    batchRows: int('batch-rows', values['batch-rows'], sinkDefault('batch.max.rows')),
+    inFlight: int('in-flight', values['in-flight'], sinkDefault('max.in.flight.requests')),
     variants: dims(values.variants, [128, 1536]),
     variantRecords: values['variant-records'] === undefined ? null : int('variant-records', values['variant-records'], 0),
     steadySeconds: int('steady-seconds', values['steady-seconds'], quick ? 30 : 60),

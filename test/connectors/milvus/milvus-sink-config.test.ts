@@ -106,7 +106,7 @@ describe('parseMilvusSinkConfig', () => {
         batchMaxRows: 1000,
         batchMaxBytes: 16 * 1024 * 1024,
         batchLingerMs: 0,
-        maxInFlightRequests: 2,
+        maxInFlightRequests: 1,
         maxRetries: 10,
         retryBackoffMs: 500,
         retryBackoffMaxMs: 30000,
