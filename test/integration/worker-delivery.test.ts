@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createFixture, groupMembers, recorder, uniqueName, waitFor } from './worker-fixture.js';
+import { fixtureFor, fixtureWithTopic, groupMembers, recorder, uniqueName, waitFor } from './worker-fixture.js';
 
 test('records reach put() in offset order, converted, with key, headers and (with a DLQ) raw bytes; the offsets are committed', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-flow');
-  await f.createTopic(topic);
+  const { f, topic, name } = await fixtureWithTopic(t, 'flow');
   await f.produce(topic, [{ id: 1 }, { id: 2 }, { id: 3 }]);
-  const name = uniqueName('flow');
   // the original bytes are kept for the dead-letter queue only
   await f.startConnector(name, { topics: topic, 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': uniqueName('it-flow-dlq') });
 
@@ -26,11 +22,7 @@ test('records reach put() in offset order, converted, with key, headers and (wit
 });
 
 test('offsets are committed only once preCommit says the records are written', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-hold');
-  await f.createTopic(topic);
-  const name = uniqueName('hold');
+  const { f, topic, name } = await fixtureWithTopic(t, 'hold');
   recorder(name).hold = true;
   await f.startConnector(name, { topics: topic });
   await f.produce(topic, [{ id: 1 }, { id: 2 }]);
@@ -42,11 +34,7 @@ test('offsets are committed only once preCommit says the records are written', a
 });
 
 test('stopTask commits, closes and stops the task and leaves the consumer group empty', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-stop');
-  await f.createTopic(topic);
-  const name = uniqueName('stop');
+  const { f, topic, name } = await fixtureWithTopic(t, 'stop');
   recorder(name).hold = false;
   await f.startConnector(name, { topics: topic, 'consumer.override.group.id': `${name}-group` });
   await f.produce(topic, [{ id: 1 }]);
@@ -61,11 +49,7 @@ test('stopTask commits, closes and stops the task and leaves the consumer group 
 });
 
 test('tasks.max tasks share the partitions of the group; every record is delivered and committed', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-share');
-  await f.createTopic(topic, 2);
-  const name = uniqueName('share');
+  const { f, topic, name } = await fixtureWithTopic(t, 'share', { partitions: 2 });
   await f.produce(topic, [{ id: 1 }, { id: 2 }], 0);
   await f.produce(topic, [{ id: 3 }, { id: 4 }], 1);
   await f.startConnector(name, { topics: topic }, 2);
@@ -82,8 +66,7 @@ test('tasks.max tasks share the partitions of the group; every record is deliver
 });
 
 test('topics.regex (a Java regex) subscribes to the matching topics, and to matching topics created later', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
+  const f = await fixtureFor(t);
   const prefix = uniqueName('it-re');
   await f.createTopic(`${prefix}-a`);
   await f.createTopic(`other-${prefix}-a`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KafkaMessage } from 'kafkajs';
-import { createFixture, groupMembers, recorder, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
+import { fixtureFor, fixtureWithTopic, groupMembers, recorder, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
 
 async function readTopic(f: Fixture, topic: string, count: number): Promise<KafkaMessage[]> {
   const consumer = f.kafka.consumer({ groupId: uniqueName('it-reader'), maxWaitTimeInMs: 100 });
@@ -18,11 +18,7 @@ async function readTopic(f: Fixture, topic: string, count: number): Promise<Kafk
 }
 
 test('a task whose put() throws goes FAILED with a Java-like trace and leaves no consumer behind', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-fail');
-  await f.createTopic(topic);
-  const name = uniqueName('fail');
+  const { f, topic, name } = await fixtureWithTopic(t, 'fail');
   await f.produce(topic, [{ id: 1 }, { id: 2 }]);
   await f.startConnector(name, { topics: topic, 'test.fail.value': '2' });
 
@@ -35,8 +31,7 @@ test('a task whose put() throws goes FAILED with a Java-like trace and leaves no
 });
 
 test('a task whose start() throws is FAILED with that trace and never joins the group', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
+  const f = await fixtureFor(t);
   const topic = uniqueName('it-start');
   const name = uniqueName('start');
   const config = { name, 'connector.class': 'org.example.it.RecordingSinkConnector', topics: topic, 'test.start.error': `Collection not exist${name}` };
@@ -46,11 +41,7 @@ test('a task whose start() throws is FAILED with that trace and never joins the 
 });
 
 test('RetriableError from put(): the task backs off, the same records are delivered again, and it recovers', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-retry');
-  await f.createTopic(topic);
-  const name = uniqueName('retry');
+  const { f, topic, name } = await fixtureWithTopic(t, 'retry');
   await f.produce(topic, [{ id: 1 }, { id: 2 }]);
   await f.startConnector(name, { topics: topic, 'test.retriable.failures': '2', 'errors.retry.timeout': '30000', 'errors.retry.delay.max.ms': '1000' });
 
@@ -62,12 +53,8 @@ test('RetriableError from put(): the task backs off, the same records are delive
 });
 
 test('errors.tolerance=all: a record the converter rejects goes to the DLQ with context headers and the task keeps RUNNING', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-dlq');
+  const { f, topic, name } = await fixtureWithTopic(t, 'dlq');
   const dlq = uniqueName('it-dlq-topic');
-  await f.createTopic(topic);
-  const name = uniqueName('dlq');
   await f.produce(topic, [{ id: 1 }, 'not json{', { id: 3 }]);
   await f.startConnector(name, {
     topics: topic,
@@ -123,12 +110,8 @@ test('a broker that cannot be reached when the task starts is retried; consumpti
   });
   t.after(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
 
-  const f = await createFixture({ 'bootstrap.servers': `127.0.0.1:${port}` });
-  t.after(() => f.close());
-  const topic = uniqueName('it-late-broker');
-  await f.createTopic(topic);
+  const { f, topic, name } = await fixtureWithTopic(t, 'late-broker', { workerProps: { 'bootstrap.servers': `127.0.0.1:${port}` } });
   await f.produce(topic, [{ id: 1 }]);
-  const name = uniqueName('late-broker');
   await f.startConnector(name, { topics: topic });
   await new Promise((resolve) => setTimeout(resolve, 3000));
   assert.equal(recorder(name).puts.length, 0);

@@ -4,6 +4,7 @@
  * its own). Every test gets fresh topic and connector names.
  */
 import { randomUUID } from 'node:crypto';
+import type { TestContext } from 'node:test';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { builtinConverters } from '../../src/converters/index.js';
 import {
@@ -229,6 +230,34 @@ export async function createFixture(workerProps: Record<string, string> = {}): P
       await admin.disconnect();
     },
   };
+}
+
+/** A fixture that is closed after test `t`, so that no worker, consumer or client outlives its test. */
+export async function fixtureFor(t: TestContext, workerProps: Record<string, string> = {}): Promise<Fixture> {
+  const f = await createFixture(workerProps);
+  t.after(() => f.close());
+  return f;
+}
+
+export interface TopicFixture {
+  readonly f: Fixture;
+  readonly topic: string;
+  readonly name: string;
+}
+
+/**
+ * What most tests start from: a fixture closed after test `t`, a new topic `it-<label>-…` and an unused
+ * connector name `<label>-…`, so that no test sees another's records, consumer group or offsets.
+ */
+export async function fixtureWithTopic(
+  t: TestContext,
+  label: string,
+  options: { partitions?: number; workerProps?: Record<string, string> } = {},
+): Promise<TopicFixture> {
+  const f = await fixtureFor(t, options.workerProps);
+  const topic = uniqueName(`it-${label}`);
+  await f.createTopic(topic, options.partitions);
+  return { f, topic, name: uniqueName(label) };
 }
 
 /** Members currently in the consumer group (describeGroups). */

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ServerError } from '../../src/runtime/errors.js';
-import { createFixture, recorder, uniqueName, waitFor } from './worker-fixture.js';
+import { fixtureFor, fixtureWithTopic, recorder, waitFor } from './worker-fixture.js';
 
 test('offsets: list what the group committed, alter them (null = reset one partition), reset the whole group', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-offsets');
-  await f.createTopic(topic, 2);
-  const name = uniqueName('offsets');
+  const { f, topic, name } = await fixtureWithTopic(t, 'offsets', { partitions: 2 });
   await f.produce(topic, [{ id: 1 }, { id: 2 }, { id: 3 }], 0);
   await f.produce(topic, [{ id: 4 }], 1);
   const config = await f.startConnector(name, { topics: topic });
@@ -57,11 +53,7 @@ test('offsets: list what the group committed, alter them (null = reset one parti
 });
 
 test('resetting every committed partition with null deletes the group, as Kafka does', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-offsets-null');
-  await f.createTopic(topic);
-  const name = uniqueName('offsets-null');
+  const { f, topic, name } = await fixtureWithTopic(t, 'offsets-null');
   await f.produce(topic, [{ id: 1 }]);
   const config = await f.startConnector(name, { topics: topic });
   await waitFor('the record', () => recorder(name).puts.flat().length === 1);
@@ -71,12 +63,10 @@ test('resetting every committed partition with null deletes the group, as Kafka 
 });
 
 test('the cluster id comes from the broker, and is null quickly when no broker answers', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
+  const f = await fixtureFor(t);
   assert.match((await f.worker.kafkaClusterId()) ?? '', /^[A-Za-z0-9_-]{22}$/);
 
-  const down = await createFixture({ 'bootstrap.servers': '127.0.0.1:1' });
-  t.after(() => down.close());
+  const down = await fixtureFor(t, { 'bootstrap.servers': '127.0.0.1:1' });
   const started = Date.now();
   assert.equal(await down.worker.kafkaClusterId(), null);
   assert.ok(Date.now() - started < 3_000, 'answers within the short timeout');

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createFixture, groupMembers, recorder, uniqueName, waitFor } from './worker-fixture.js';
+import { fixtureWithTopic, groupMembers, recorder, waitFor } from './worker-fixture.js';
 
 const ids = (name: string) => recorder(name).puts.flat().map((r) => (r.value as { id: number }).id);
 
 test('PAUSED stops delivery while the consumer stays in its group; resuming delivers everything, once', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-pause');
-  await f.createTopic(topic);
-  const name = uniqueName('pause');
+  const { f, topic, name } = await fixtureWithTopic(t, 'pause');
   await f.startConnector(name, { topics: topic });
   await f.produce(topic, [{ id: 1 }]);
   await waitFor('the first record', () => ids(name).length === 1);
@@ -30,11 +26,7 @@ test('PAUSED stops delivery while the consumer stays in its group; resuming deli
 });
 
 test('stopping a paused task commits and leaves the group', async (t) => {
-  const f = await createFixture();
-  t.after(() => f.close());
-  const topic = uniqueName('it-pause-stop');
-  await f.createTopic(topic);
-  const name = uniqueName('pause-stop');
+  const { f, topic, name } = await fixtureWithTopic(t, 'pause-stop');
   await f.startConnector(name, { topics: topic });
   await f.produce(topic, [{ id: 1 }, { id: 2 }]);
   await waitFor('the records', () => ids(name).length === 2);
