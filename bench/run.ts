@@ -53,17 +53,9 @@ function serviceConsumerSettings(o: BenchOptions, bootstrap: string) {
   return { maxBytes: consumer.maxBytes!, maxBytesPerPartition: consumer.maxBytesPerPartition!, minBytes: consumer.minBytes!, maxWaitTimeInMs: consumer.maxWaitTimeInMs! };
 }
 
-/** CPU seconds of processes that may have ended (a stack process that died counts as 0). */
+/** CPU seconds of these processes together; throws when one has ended (a stack server died mid-run). */
 function cpuSecondsOf(pids: readonly number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      total += cpuSeconds(pid);
-    } catch {
-      // gone: the phase's figure then undercounts, which assertHealthy reports anyway
-    }
-  }
-  return total;
+  return pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
 }
 
 /** The three endpoints, one after the other, each for `seconds`. */
