@@ -36,8 +36,8 @@ const pending = Promise.resolve(PENDING);
 
 /** The operation's value, or TIMED_OUT. A late rejection is swallowed: nobody waits for it any more. */
 export async function withinTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T | typeof TIMED_OUT> {
-  // Reads the herder answers from memory have settled already, and race() then takes their value:
-  // arming and clearing a timer for them was ~4% of the CPU of a status request.
+  // What the herder answers from memory (status, config, the connector list) has settled already, and
+  // race() then takes its value: arming and clearing a timer for it was ~4% of a status request's CPU.
   const settled = await Promise.race([promise, pending]);
   if (settled !== PENDING) return settled;
   let timer: NodeJS.Timeout | undefined;
