@@ -1,7 +1,7 @@
 /**
  * What Kafka and Milvus allow on this machine, measured in the same run on the same data:
- *  - Milvus: the rows the sink would write (ids 0..N, same vectors), upserted straight from the
- *    process with the SDK, one client per task and `inFlight` requests per client of `batchRows` rows,
+ *  - Milvus: the rows the sink would write (ids 0..N, same vectors), upserted (inserted when the
+ *    connector's milvus.write.mode is insert) straight from the process with the SDK, one client per task and `inFlight` requests per client of `batchRows` rows,
  *    timed like the service (until a Strong-consistency count shows every row). Requests are built
  *    column by column and encoded the way the sink encodes them, then sent over the SDK's own channel
  *    pool: the SDK's row-to-column conversion and vector serialization cost ~0.3 s of client CPU per
@@ -36,6 +36,8 @@ export interface MilvusCeilingOptions {
   readonly tasks: number;
   readonly batchRows: number;
   readonly inFlight: number;
+  /** what the sink sends for this collection (autoID=false): Upsert, or Insert under milvus.write.mode=insert */
+  readonly method: 'Upsert' | 'Insert';
   readonly countIntervalMs: number;
   /** the first part creates the collection and keeps it; the last part drops it */
   readonly part: 'first' | 'last' | 'only';
@@ -83,9 +85,9 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
         for (let ids = take(); ids !== undefined; ids = take()) {
           const request = columnRequest(schema, timestamp, o.collection, ids.map((id) => ({ ...rowFor(id, o.dim) })), 60_000);
           if (!request) throw new Error('the bench collection no longer fits column requests');
-          const encoded = { bytes: encodeWriteRequest('Upsert', request), toJSON: request.toJSON };
-          const result = await callEncoded<MutationResult>(client, 'Upsert', encoded, 60_000);
-          if (result.status.error_code !== 'Success') throw new Error(`ceiling upsert failed: ${result.status.reason}`);
+          const encoded = { bytes: encodeWriteRequest(o.method, request), toJSON: request.toJSON };
+          const result = await callEncoded<MutationResult>(client, o.method, encoded, 60_000);
+          if (result.status.error_code !== 'Success') throw new Error(`ceiling ${o.method} failed: ${result.status.reason}`);
           acked += ids.length;
           shown.update(acked);
         }

@@ -155,6 +155,7 @@ async function main(): Promise<void> {
           tasks: o.tasks,
           batchRows: o.batchRows,
           inFlight: o.inFlight,
+          method: o.connectorProps['milvus.write.mode']?.toLowerCase() === 'insert' ? 'Insert' : 'Upsert',
           countIntervalMs: COUNT_INTERVAL_MS,
         });
       const milvusBefore = o.skipCeilings ? null : await ceiling(0, half, 'first');
