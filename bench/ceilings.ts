@@ -11,7 +11,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { MilvusClient, MutationResult } from '@zilliz/milvus2-sdk-node';
-import { collectionSchemaFromDescribe } from '../src/connectors/milvus/collection-schema.js';
+import { collectionSchemaFromDescribe, type CollectionSchemaView } from '../src/connectors/milvus/collection-schema.js';
 import { columnRequest } from '../src/connectors/milvus/column-request.js';
 import { callEncoded } from '../src/connectors/milvus/encoded-call.js';
 import { encodeWriteRequest } from '../src/connectors/milvus/request-encoding.js';
@@ -41,6 +41,8 @@ export interface MilvusCeilingOptions {
   readonly countIntervalMs: number;
   /** the first part creates the collection and keeps it; the last part drops it */
   readonly part: 'first' | 'last' | 'only';
+  /** keep the collection after the last part too (the steady ceiling writes on into it; the caller drops it) */
+  readonly keep?: boolean;
 }
 
 /** Ids in [from, to) of partition p in order (record i went to partition i % P), cut into batches of `size`. */
@@ -56,14 +58,37 @@ function* partitionBatches(p: number, partitions: number, from: number, to: numb
   if (batch.length > 0) yield batch;
 }
 
+/** The bench collection as the ceilings write to it: rows of the data set by id, encoded like the sink's. */
+export class CeilingTarget {
+  private constructor(
+    private readonly collection: string,
+    private readonly dim: number,
+    private readonly method: 'Upsert' | 'Insert',
+    private readonly schema: CollectionSchemaView,
+    private readonly timestamp: string | number,
+  ) {}
+
+  static async describe(admin: MilvusClient, collection: string, dim: number, method: 'Upsert' | 'Insert'): Promise<CeilingTarget> {
+    const described = await admin.describeCollection({ collection_name: collection });
+    return new CeilingTarget(collection, dim, method, collectionSchemaFromDescribe(described), described.update_timestamp_str || described.update_timestamp);
+  }
+
+  /** Writes the rows of `ids`; resolves once Milvus acknowledged them. */
+  async write(client: MilvusClient, ids: readonly number[]): Promise<void> {
+    const request = columnRequest(this.schema, this.timestamp, this.collection, ids.map((id) => ({ ...rowFor(id, this.dim) })), 60_000);
+    if (!request) throw new Error('the bench collection no longer fits column requests');
+    const encoded = { bytes: encodeWriteRequest(this.method, request), toJSON: request.toJSON };
+    const result = await callEncoded<MutationResult>(client, this.method, encoded, 60_000);
+    if (result.status.error_code !== 'Success') throw new Error(`ceiling ${this.method} failed: ${result.status.reason}`);
+  }
+}
+
 export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingResult> {
   const admin = await openMilvus(o.milvusAddress);
   const clients: MilvusClient[] = [];
   try {
     if (o.part !== 'last') await createBenchCollection(admin, o.collection, o.dim);
-    const described = await admin.describeCollection({ collection_name: o.collection });
-    const schema = collectionSchemaFromDescribe(described);
-    const timestamp = described.update_timestamp_str || described.update_timestamp;
+    const target = await CeilingTarget.describe(admin, o.collection, o.dim, o.method);
     for (let t = 0; t < o.tasks; t++) clients.push(await openMilvus(o.milvusAddress));
     const records = o.to - o.from;
     const shown = progress(`Milvus ceiling ${o.dim}-dim, ids ${o.from}..${o.to - 1}`, records, 'rows');
@@ -83,11 +108,7 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
       };
       const slot = async (): Promise<void> => {
         for (let ids = take(); ids !== undefined; ids = take()) {
-          const request = columnRequest(schema, timestamp, o.collection, ids.map((id) => ({ ...rowFor(id, o.dim) })), 60_000);
-          if (!request) throw new Error('the bench collection no longer fits column requests');
-          const encoded = { bytes: encodeWriteRequest(o.method, request), toJSON: request.toJSON };
-          const result = await callEncoded<MutationResult>(client, o.method, encoded, 60_000);
-          if (result.status.error_code !== 'Success') throw new Error(`ceiling ${o.method} failed: ${result.status.reason}`);
+          await target.write(client, ids);
           acked += ids.length;
           shown.update(acked);
         }
@@ -104,7 +125,7 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
     return { records, seconds, recordsPerSecond: records / seconds };
   } finally {
     await Promise.all(clients.map((c) => c.closeConnection().catch(() => undefined)));
-    if (o.part !== 'first') await dropCollection(admin, o.collection).catch(() => undefined);
+    if (o.part !== 'first' && !o.keep) await dropCollection(admin, o.collection).catch(() => undefined);
     await admin.closeConnection().catch(() => undefined);
   }
 }

@@ -22,6 +22,7 @@ import { buildService, REPO, Service } from './service.js';
 import { cpuSeconds } from './process-stats.js';
 import { sleep } from './stats.js';
 import { steady } from './steady.js';
+import { milvusSteadyCeiling } from './steady-ceiling.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 // a stray rejection inside a client library must not end a 15-minute run unseen: say it loudly instead
@@ -51,6 +52,11 @@ function serviceConsumerSettings(o: BenchOptions, bootstrap: string) {
   const props = { ...withPrefix('consumer.', o.workerProps), ...withPrefix('consumer.override.', o.connectorProps) };
   const { consumer } = consumerOptions(props, { bootstrapServers: [bootstrap], clientId: 'bench', groupId: 'bench' });
   return { maxBytes: consumer.maxBytes!, maxBytesPerPartition: consumer.maxBytesPerPartition!, minBytes: consumer.minBytes!, maxWaitTimeInMs: consumer.maxWaitTimeInMs! };
+}
+
+/** What the sink sends for the bench collections (autoID=false), so that the ceilings send the same. */
+function writeMethod(o: BenchOptions): 'Upsert' | 'Insert' {
+  return o.connectorProps['milvus.write.mode']?.toLowerCase() === 'insert' ? 'Insert' : 'Upsert';
 }
 
 /** CPU seconds of these processes together; throws when one has ended (a stack server died mid-run). */
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
       settings: { consumer, countIntervalMs: COUNT_INTERVAL_MS, workerProps: o.workerProps, connector: connectorConfig(o, stack, 'bench-<dim>', `bench_<dim>_${suffix}`) },
       backfills: [],
       steady: null,
+      steadyCeiling: null,
       rest: { loaded: [], idle: [] },
       targets: [],
     };
@@ -155,8 +162,9 @@ async function main(): Promise<void> {
           tasks: o.tasks,
           batchRows: o.batchRows,
           inFlight: o.inFlight,
-          method: o.connectorProps['milvus.write.mode']?.toLowerCase() === 'insert' ? 'Insert' : 'Upsert',
+          method: writeMethod(o),
           countIntervalMs: COUNT_INTERVAL_MS,
+          keep: main && o.steady,
         });
       const milvusBefore = o.skipCeilings ? null : await ceiling(0, half, 'first');
       const config = connectorConfig(o, stack, topic, collection);
@@ -194,6 +202,23 @@ async function main(): Promise<void> {
         say('idle REST phase (the connector is running with nothing to consume)…');
         await sleep(2_000);
         results.rest.idle.push(...(await restPhase(service, stack.pids, connector, o.restIdleSeconds, o.restConnections)));
+        if (!o.skipCeilings) {
+          const ceilingCollection = `ceiling_${dim}_${suffix}`;
+          results.steadyCeiling = await milvusSteadyCeiling({
+            milvusAddress: stack.milvusAddress,
+            collection: ceilingCollection,
+            firstId: records,
+            dim,
+            partitions: o.partitions,
+            tasks: o.tasks,
+            inFlight: o.inFlight,
+            batchRows: o.batchRows,
+            method: writeMethod(o),
+            ratePerSecond: rate,
+            seconds: o.steadySeconds,
+          });
+          await dropCollection(milvus, ceilingCollection);
+        }
       }
       await service.deleteConnector(connector);
       await dropCollection(milvus, collection);
