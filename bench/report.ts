@@ -136,7 +136,7 @@ export function renderTables(r: BenchResults): string {
     const st = r.steady;
     parts.push(
       table(
-        ['steady latency', 'target rec/s', 'produced rec/s', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ELD p99 ms'],
+        ['steady latency', 'target rec/s', 'produced rec/s', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ELD p99 ms', 'Kafka+Milvus cores'],
         [[
           'produce→visible',
           fmt(st.targetRate),
@@ -147,6 +147,7 @@ export function renderTables(r: BenchResults): string {
           fmt(st.latencyMs.max),
           fmt(st.missing),
           fmt(st.probe.eventLoopDelayMs.p99, 1),
+          fmt(st.stackCpuCores, 2),
         ], ...(r.steadyCeiling ? [steadyCeilingRow(r.steadyCeiling)] : [])],
       ),
     );
@@ -193,5 +194,6 @@ function steadyCeilingRow(c: SteadyCeilingResult): string[] {
     fmt(c.latencyMs.max),
     'n/a',
     'n/a',
+    fmt(c.stackCpuCores, 2),
   ];
 }

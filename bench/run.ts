@@ -64,15 +64,21 @@ function cpuSecondsOf(pids: readonly number[]): number {
   return pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
 }
 
+/** Runs `phase` and measures the cores the broker and Milvus Lite used meanwhile (what the others left them). */
+async function withStackCores<T>(stackPids: readonly number[], phase: () => Promise<T>): Promise<{ result: T; stackCpuCores: number }> {
+  const before = cpuSecondsOf(stackPids);
+  const started = performance.now();
+  const result = await phase();
+  return { result, stackCpuCores: (cpuSecondsOf(stackPids) - before) / ((performance.now() - started) / 1000) };
+}
+
 /** The three endpoints, one after the other, each for `seconds`. */
 async function restPhase(service: Service, stackPids: readonly number[], connector: string, seconds: number, connections: number, rate?: number): Promise<RestLoadResult[]> {
   const out: RestLoadResult[] = [];
   for (const path of ['/connectors', `/connectors/${connector}/status`, `/connectors/${connector}/config`]) {
     const cpuBefore = cpuSeconds(service.pid);
-    const stackBefore = cpuSecondsOf(stackPids);
-    const started = performance.now();
-    const result = await restLoad({ baseUrl: service.url, path, seconds, connections, rate });
-    result.stackCpuCores = (cpuSecondsOf(stackPids) - stackBefore) / ((performance.now() - started) / 1000);
+    const { result, stackCpuCores } = await withStackCores(stackPids, () => restLoad({ baseUrl: service.url, path, seconds, connections, rate }));
+    result.stackCpuCores = stackCpuCores;
     if (rate === undefined) result.serviceCpuUsPerRequest = ((cpuSeconds(service.pid) - cpuBefore) * 1e6) / Math.max(1, result.requests);
     say(`REST ${rate ? `${rate} req/s` : 'max'} GET ${path}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
     out.push(result);
@@ -185,10 +191,11 @@ async function main(): Promise<void> {
         const slice = Math.max(1, Math.floor((o.steadySeconds - 4) / 3));
         const loaded = sleep(2_000).then(() => restPhase(service!, stack.pids, connector, slice, 10, o.restRate));
         loaded.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
-        results.steady = await steady({
+        const [harnessClient, running] = [milvus, service];
+        const measured = await withStackCores(stack.pids, () => steady({
           kafka,
-          milvus,
-          service,
+          milvus: harnessClient,
+          service: running,
           topic,
           collection,
           partitions: o.partitions,
@@ -196,7 +203,8 @@ async function main(): Promise<void> {
           firstId: records,
           ratePerSecond: rate,
           seconds: o.steadySeconds,
-        });
+        }));
+        results.steady = { ...measured.result, stackCpuCores: measured.stackCpuCores };
         results.rest.loaded.push(...(await loaded));
         await service.assertHealthy(connector);
         say('idle REST phase (the connector is running with nothing to consume)…');
@@ -204,7 +212,7 @@ async function main(): Promise<void> {
         results.rest.idle.push(...(await restPhase(service, stack.pids, connector, o.restIdleSeconds, o.restConnections)));
         if (!o.skipCeilings) {
           const ceilingCollection = `ceiling_${dim}_${suffix}`;
-          results.steadyCeiling = await milvusSteadyCeiling({
+          const ceiling = await withStackCores(stack.pids, () => milvusSteadyCeiling({
             milvusAddress: stack.milvusAddress,
             collection: ceilingCollection,
             firstId: records,
@@ -216,7 +224,8 @@ async function main(): Promise<void> {
             method: writeMethod(o),
             ratePerSecond: rate,
             seconds: o.steadySeconds,
-          });
+          }));
+          results.steadyCeiling = { ...ceiling.result, stackCpuCores: ceiling.stackCpuCores };
           await dropCollection(milvus, ceilingCollection);
         }
       }

@@ -37,6 +37,8 @@ export interface SteadyCeilingResult {
   readonly rows: number;
   /** due → acknowledged, every row */
   readonly latencyMs: Summary;
+  /** cores the broker and Milvus Lite used during the phase (set by the harness) */
+  readonly stackCpuCores?: number;
 }
 
 const IDLE_POLL_MS = 5;

@@ -36,6 +36,8 @@ export interface SteadyResult {
   readonly missing: number;
   readonly cpuMsPer1000: number;
   readonly probe: ProbeSnapshot;
+  /** cores the broker and Milvus Lite used during the phase (set by the harness) */
+  readonly stackCpuCores?: number;
 }
 
 const TICK_MS = 50;
