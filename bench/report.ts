@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import type { BackfillResult } from './backfill.js';
 import type { CeilingResult } from './ceilings.js';
+import type { RestCeilingResult } from './rest-ceiling.js';
 import type { RestLoadResult } from './rest-load.js';
 import { MiB, round } from './stats.js';
 import type { SteadyResult } from './steady.js';
@@ -30,7 +31,8 @@ export interface BenchResults {
   steady: SteadyResult | null;
   /** what Milvus allows at the steady phase's rate (null with --skip-ceilings) */
   steadyCeiling: SteadyCeilingResult | null;
-  readonly rest: { loaded: RestLoadResult[]; idle: RestLoadResult[] };
+  /** ceilings: the idle status load against bare HTTP servers giving the same body (none with --skip-ceilings) */
+  readonly rest: { loaded: RestLoadResult[]; idle: RestLoadResult[]; ceilings: RestCeilingResult[] };
   targets: Target[];
 }
 
@@ -55,6 +57,7 @@ export function evaluateTargets(r: BenchResults, mainDim: number): Target[] {
   const status = (list: RestLoadResult[]) => list.find((x) => x.path.endsWith('/status'));
   const loaded = status(r.rest.loaded);
   const idle = status(r.rest.idle);
+  const bareFastify = r.rest.ceilings.find((c) => c.server === 'fastify');
   const s = main?.service;
   const bounded = s ? s.rssSecondHalfMax <= s.rssFirstHalfMax * 1.1 : null;
   return [
@@ -96,7 +99,7 @@ export function evaluateTargets(r: BenchResults, mainDim: number): Target[] {
     },
     {
       name: 'REST GET …/status throughput when idle',
-      figure: idle ? `${fmt(idle.requestsPerSecond)} req/s` : 'n/a',
+      figure: idle ? `${fmt(idle.requestsPerSecond)} req/s${bareFastify ? ` (bare Fastify ${fmt(bareFastify.requestsPerSecond)} req/s)` : ''}` : 'n/a',
       limit: '≥ 10,000 req/s',
       pass: idle ? idle.requestsPerSecond >= 10_000 && idle.non2xx === 0 : null,
     },
@@ -136,7 +139,7 @@ export function renderTables(r: BenchResults): string {
     const st = r.steady;
     parts.push(
       table(
-        ['steady latency', 'target rec/s', 'produced rec/s', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ELD p99 ms', 'Kafka+Milvus cores'],
+        ['steady latency', 'target rec/s', 'produced rec/s', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'requests', 'rows/request', 'mean request ms', 'ELD p99 ms', 'Kafka+Milvus cores'],
         [[
           'produce→visible',
           fmt(st.targetRate),
@@ -146,6 +149,9 @@ export function renderTables(r: BenchResults): string {
           fmt(st.latencyMs.p99),
           fmt(st.latencyMs.max),
           fmt(st.missing),
+          fmt(st.requests),
+          fmt(st.rowsPerRequest),
+          fmt(st.meanRequestMs),
           fmt(st.probe.eventLoopDelayMs.p99, 1),
           fmt(st.stackCpuCores, 2),
         ], ...(r.steadyCeiling ? [steadyCeilingRow(r.steadyCeiling)] : [])],
@@ -165,8 +171,12 @@ export function renderTables(r: BenchResults): string {
       x.stackCpuCores === undefined ? '' : fmt(x.stackCpuCores, 2),
     ]);
   if (r.rest.loaded.length + r.rest.idle.length > 0) {
+    const ceilingRows = r.rest.ceilings.flatMap((c) => restRows([c], `idle, bare ${c.server === 'node' ? 'node:http' : 'Fastify'},`));
     parts.push(
-      table(['REST', 'rate', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'service CPU µs/req', 'Kafka+Milvus cores'], [...restRows(r.rest.loaded, 'ingesting'), ...restRows(r.rest.idle, 'idle')]),
+      table(
+        ['REST', 'rate', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU µs/req', 'Kafka+Milvus cores'],
+        [...restRows(r.rest.loaded, 'ingesting'), ...restRows(r.rest.idle, 'idle'), ...ceilingRows],
+      ),
     );
   }
   parts.push(
@@ -193,6 +203,9 @@ function steadyCeilingRow(c: SteadyCeilingResult): string[] {
     fmt(c.latencyMs.p99),
     fmt(c.latencyMs.max),
     'n/a',
+    fmt(c.requests),
+    fmt(c.rowsPerRequest),
+    fmt(c.meanRequestMs),
     'n/a',
     fmt(c.stackCpuCores, 2),
   ];

@@ -17,6 +17,7 @@ import { dropCollection, openMilvus } from './milvus.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { say } from './progress.js';
 import { evaluateTargets, ratioOf, renderTables, writeResults, type BenchResults } from './report.js';
+import { restCeilings } from './rest-ceiling.js';
 import { restLoad, type RestLoadResult } from './rest-load.js';
 import { buildService, REPO, Service } from './service.js';
 import { cpuSeconds } from './process-stats.js';
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
       backfills: [],
       steady: null,
       steadyCeiling: null,
-      rest: { loaded: [], idle: [] },
+      rest: { loaded: [], idle: [], ceilings: [] },
       targets: [],
     };
 
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
           kafka,
           milvus: harnessClient,
           service: running,
+          connector,
           topic,
           collection,
           partitions: o.partitions,
@@ -210,6 +212,11 @@ async function main(): Promise<void> {
         say('idle REST phase (the connector is running with nothing to consume)…');
         await sleep(2_000);
         results.rest.idle.push(...(await restPhase(service, stack.pids, connector, o.restIdleSeconds, o.restConnections)));
+        if (!o.skipCeilings) {
+          const path = `/connectors/${connector}/status`;
+          results.rest.ceilings.push(...(await restCeilings({ serviceUrl: service.url, path, seconds: o.restIdleSeconds, connections: o.restConnections })));
+          for (const c of results.rest.ceilings) say(`REST max, bare ${c.server}, GET ${path}: ${Math.round(c.requestsPerSecond)} req/s, ${Math.round(c.serviceCpuUsPerRequest ?? 0)} µs CPU per request`);
+        }
         if (!o.skipCeilings) {
           const ceilingCollection = `ceiling_${dim}_${suffix}`;
           const ceiling = await withStackCores(stack.pids, () => milvusSteadyCeiling({

@@ -57,6 +57,14 @@ export interface ServiceOptions {
   readonly cpuProf: boolean;
 }
 
+/** Counters only grow: a phase's figures are the difference of two readings. */
+export interface SinkCounters {
+  readonly requests: number;
+  readonly rows: number;
+  /** time spent writing batches, retries included, summed over all of them (several run at once) */
+  readonly batchSeconds: number;
+}
+
 export class Service {
   readonly #child: ChildProcess;
   readonly #probeFile: string;
@@ -128,6 +136,19 @@ export class Service {
     } catch {
       return undefined;
     }
+  }
+
+  /** The Milvus sink's request counters of `connector`, read from the service's own `GET /metrics`. */
+  async sinkCounters(connector: string): Promise<SinkCounters> {
+    const response = await fetch(`${this.url}/metrics`);
+    if (!response.ok) throw new Error(`GET /metrics: ${response.status}`);
+    const text = await response.text();
+    const read = (name: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`kafka_connect_plugins_${name}{`) && l.includes(`connector="${connector}"`));
+      if (line === undefined) throw new Error(`GET /metrics has no kafka_connect_plugins_${name} for ${connector}`);
+      return Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    return { requests: read('milvus_requests_total'), rows: read('milvus_records_written_total'), batchSeconds: read('milvus_batch_time_seconds_sum') };
   }
 
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {

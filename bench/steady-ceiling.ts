@@ -35,6 +35,9 @@ export interface SteadyCeilingResult {
   readonly writers: number;
   readonly requests: number;
   readonly rows: number;
+  readonly rowsPerRequest: number;
+  /** mean time from sending a request to its acknowledgement */
+  readonly meanRequestMs: number;
   /** due → acknowledged, every row */
   readonly latencyMs: Summary;
   /** cores the broker and Milvus Lite used during the phase (set by the harness) */
@@ -52,6 +55,7 @@ export async function milvusSteadyCeiling(o: SteadyCeilingOptions): Promise<Stea
     const shown = progress(`Milvus steady ceiling ${o.ratePerSecond} rows/s`, Math.round(o.ratePerSecond * o.seconds), 'rows');
     const latencies: number[] = [];
     let requests = 0;
+    let requestMs = 0;
     const started = performance.now();
     const end = started + o.seconds * 1000;
     // the k-th row of the phase (id firstId + k) is due at started + k / rate; it goes to partition
@@ -76,9 +80,11 @@ export async function milvusSteadyCeiling(o: SteadyCeilingOptions): Promise<Stea
               await sleep(IDLE_POLL_MS);
               continue;
             }
+            const sent = performance.now();
             await target.write(client, ks.map((k) => o.firstId + k));
             const acknowledged = performance.now();
             requests += 1;
+            requestMs += acknowledged - sent;
             for (const k of ks) latencies.push(acknowledged - dueAt(k));
             shown.update(latencies.length);
           }
@@ -88,7 +94,8 @@ export async function milvusSteadyCeiling(o: SteadyCeilingOptions): Promise<Stea
     );
     const latencyMs = summarise(latencies);
     shown.end(`p50 ${Math.round(latencyMs.p50)} ms, p99 ${Math.round(latencyMs.p99)} ms in ${requests} requests`);
-    return { ratePerSecond: o.ratePerSecond, writers: o.tasks, requests, rows: latencies.length, latencyMs };
+    const rows = latencies.length;
+    return { ratePerSecond: o.ratePerSecond, writers: o.tasks, requests, rows, rowsPerRequest: rows / requests, meanRequestMs: requestMs / requests, latencyMs };
   } finally {
     await Promise.all([admin, ...clients].map((c) => c.closeConnection().catch(() => undefined)));
   }

@@ -17,6 +17,7 @@ export interface SteadyOptions {
   readonly kafka: Kafka;
   readonly milvus: MilvusClient;
   readonly service: Service;
+  readonly connector: string;
   readonly topic: string;
   readonly collection: string;
   readonly partitions: number;
@@ -36,6 +37,11 @@ export interface SteadyResult {
   readonly missing: number;
   readonly cpuMsPer1000: number;
   readonly probe: ProbeSnapshot;
+  /** the sink's requests during the phase (its own metrics), to compare with the steady ceiling's */
+  readonly requests: number;
+  readonly rowsPerRequest: number;
+  /** mean time from a batch's dispatch to its acknowledgement */
+  readonly meanRequestMs: number;
   /** cores the broker and Milvus Lite used during the phase (set by the harness) */
   readonly stackCpuCores?: number;
 }
@@ -80,6 +86,7 @@ export async function steady(o: SteadyOptions): Promise<SteadyResult> {
   };
 
   await o.service.probe();
+  const countersBefore = await o.service.sinkCounters(o.connector);
   const cpuBefore = cpuSeconds(o.service.pid);
   const started = performance.now();
   let stoppedAt = Number.POSITIVE_INFINITY;
@@ -114,6 +121,8 @@ export async function steady(o: SteadyOptions): Promise<SteadyResult> {
   await poller;
   const cpu = cpuSeconds(o.service.pid) - cpuBefore;
   const probe = await o.service.probe();
+  const counters = await o.service.sinkCounters(o.connector);
+  const requests = counters.requests - countersBefore.requests;
   const latencyMs = summarise(latencies);
   shown.end(`p50 ${Math.round(latencyMs.p50)} ms, p99 ${Math.round(latencyMs.p99)} ms, max ${Math.round(latencyMs.max)} ms over ${latencies.length} samples`);
   return {
@@ -124,5 +133,8 @@ export async function steady(o: SteadyOptions): Promise<SteadyResult> {
     missing: pending.size,
     cpuMsPer1000: (cpu * 1000) / (produced / 1000),
     probe,
+    requests,
+    rowsPerRequest: (counters.rows - countersBefore.rows) / requests,
+    meanRequestMs: ((counters.batchSeconds - countersBefore.batchSeconds) * 1000) / requests,
   };
 }
