@@ -195,7 +195,7 @@ export function writeResults(file: string, r: BenchResults): void {
 /** The steady table's second row: the same rate written straight to Milvus, due → acknowledged. */
 function steadyCeilingRow(c: SteadyCeilingResult): string[] {
   return [
-    `Milvus ceiling (${c.writers} writers, due→acked)`,
+    `Milvus ceiling (${c.writers} ${c.writers === 1 ? 'writer' : 'writers'}, due→acked)`,
     fmt(c.ratePerSecond),
     'n/a',
     fmt(c.rows),
