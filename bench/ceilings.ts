@@ -1,8 +1,9 @@
 /**
  * What Kafka and Milvus allow on this machine, measured in the same run on the same data:
  *  - Milvus: the rows the sink would write (ids 0..N, same vectors), upserted (inserted when the
- *    connector's milvus.write.mode is insert) straight from the process with the SDK, one client per task and `inFlight` requests per client of `batchRows` rows,
- *    timed like the service (until a Strong-consistency count shows every row). Requests are built
+ *    connector's milvus.write.mode is insert) straight from the process with the SDK, one client per
+ *    task and `inFlight` requests per client of `batchRows` rows, timed like the service (until a
+ *    Strong-consistency count shows every row). Requests are built
  *    column by column and encoded the way the sink encodes them, then sent over the SDK's own channel
  *    pool: the SDK's row-to-column conversion and vector serialization cost ~0.3 s of client CPU per
  *    1,000 768-dim rows, which would make this loop, not Milvus, the bottleneck.

@@ -7,8 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { cpuSeconds } from './process-stats.js';
-import { restLoad, type RestLoadResult } from './rest-load.js';
+import { restLoadWithCpu, type RestLoadResult } from './rest-load.js';
 import { REPO } from './service.js';
 
 export type CeilingServer = 'node' | 'fastify';
@@ -38,9 +37,7 @@ export async function restCeilings(o: { serviceUrl: string; path: string; second
   for (const server of ['node', 'fastify'] as const) {
     const { child, url } = await startServer(server, body);
     try {
-      const cpuBefore = cpuSeconds(child.pid!);
-      const result = await restLoad({ baseUrl: url, path: o.path, seconds: o.seconds, connections: o.connections });
-      result.serviceCpuUsPerRequest = ((cpuSeconds(child.pid!) - cpuBefore) * 1e6) / Math.max(1, result.requests);
+      const result = await restLoadWithCpu(child.pid!, { baseUrl: url, path: o.path, seconds: o.seconds, connections: o.connections });
       out.push({ ...result, server });
     } finally {
       child.kill('SIGTERM');

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { cpuSeconds } from './process-stats.js';
 import { REPO } from './service.js';
 
 export interface RestLoadResult {
@@ -18,7 +19,7 @@ export interface RestLoadResult {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
-  /** service CPU per request (idle phase only: during ingestion the CPU is mostly the sink's) */
+  /** the serving process's CPU per request (idle phase and ceilings only: during ingestion the CPU is mostly the sink's) */
   serviceCpuUsPerRequest?: number;
   /** cores the Kafka broker and Milvus Lite used meanwhile: what of the 2 cores the service and autocannon did not have */
   stackCpuCores?: number;
@@ -35,7 +36,23 @@ interface AutocannonJson {
 
 const CLI = join(REPO, 'node_modules', 'autocannon', 'autocannon.js');
 
-export function restLoad(options: { baseUrl: string; path: string; seconds: number; connections: number; rate?: number }): Promise<RestLoadResult> {
+export interface RestLoadOptions {
+  readonly baseUrl: string;
+  readonly path: string;
+  readonly seconds: number;
+  readonly connections: number;
+  readonly rate?: number;
+}
+
+/** restLoad, plus the CPU the serving process `pid` spent per request meanwhile. */
+export async function restLoadWithCpu(pid: number, options: RestLoadOptions): Promise<RestLoadResult> {
+  const before = cpuSeconds(pid);
+  const result = await restLoad(options);
+  result.serviceCpuUsPerRequest = ((cpuSeconds(pid) - before) * 1e6) / Math.max(1, result.requests);
+  return result;
+}
+
+export function restLoad(options: RestLoadOptions): Promise<RestLoadResult> {
   const args = [CLI, '--json', '--no-progress', '-c', String(options.connections), '-d', String(options.seconds)];
   if (options.rate !== undefined) args.push('-R', String(options.rate));
   args.push(`${options.baseUrl}${options.path}`);

@@ -18,7 +18,7 @@ import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { say } from './progress.js';
 import { evaluateTargets, ratioOf, renderTables, writeResults, type BenchResults } from './report.js';
 import { restCeilings } from './rest-ceiling.js';
-import { restLoad, type RestLoadResult } from './rest-load.js';
+import { restLoad, restLoadWithCpu, type RestLoadResult } from './rest-load.js';
 import { buildService, REPO, Service } from './service.js';
 import { cpuSeconds } from './process-stats.js';
 import { sleep } from './stats.js';
@@ -77,10 +77,10 @@ async function withStackCores<T>(stackPids: readonly number[], phase: () => Prom
 async function restPhase(service: Service, stackPids: readonly number[], connector: string, seconds: number, connections: number, rate?: number): Promise<RestLoadResult[]> {
   const out: RestLoadResult[] = [];
   for (const path of ['/connectors', `/connectors/${connector}/status`, `/connectors/${connector}/config`]) {
-    const cpuBefore = cpuSeconds(service.pid);
-    const { result, stackCpuCores } = await withStackCores(stackPids, () => restLoad({ baseUrl: service.url, path, seconds, connections, rate }));
+    const load = { baseUrl: service.url, path, seconds, connections, rate };
+    // at a fixed rate during ingestion the service's CPU is mostly the sink's: per request only when idle
+    const { result, stackCpuCores } = await withStackCores(stackPids, () => (rate === undefined ? restLoadWithCpu(service.pid, load) : restLoad(load)));
     result.stackCpuCores = stackCpuCores;
-    if (rate === undefined) result.serviceCpuUsPerRequest = ((cpuSeconds(service.pid) - cpuBefore) * 1e6) / Math.max(1, result.requests);
     say(`REST ${rate ? `${rate} req/s` : 'max'} GET ${path}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
     out.push(result);
   }
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
     service = await Service.start({ runDir, kafkaBootstrap: stack.kafkaBootstrap, runtime: o.runtime, entry: build.entry, workerProps: o.workerProps, cpuProf: o.cpuProf });
     const consumer = serviceConsumerSettings(o, stack.kafkaBootstrap);
     const suffix = runId.replace(/\D/g, '').slice(-8);
+    const method = writeMethod(o);
     const results: BenchResults = {
       run: { id: runId, startedAt, label: o.label, quick: o.quick, options: o, serviceRuntime: o.runtime, buildHadTypeErrors: build.typeErrors, serviceLog: service.logFile },
       machine: machine(),
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
           tasks: o.tasks,
           batchRows: o.batchRows,
           inFlight: o.inFlight,
-          method: writeMethod(o),
+          method,
           countIntervalMs: COUNT_INTERVAL_MS,
           keep: main && o.steady,
         });
@@ -192,11 +193,10 @@ async function main(): Promise<void> {
         const slice = Math.max(1, Math.floor((o.steadySeconds - 4) / 3));
         const loaded = sleep(2_000).then(() => restPhase(service!, stack.pids, connector, slice, 10, o.restRate));
         loaded.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
-        const [harnessClient, running] = [milvus, service];
         const measured = await withStackCores(stack.pids, () => steady({
           kafka,
-          milvus: harnessClient,
-          service: running,
+          milvus: milvus!,
+          service: service!,
           connector,
           topic,
           collection,
@@ -216,8 +216,6 @@ async function main(): Promise<void> {
           const path = `/connectors/${connector}/status`;
           results.rest.ceilings.push(...(await restCeilings({ serviceUrl: service.url, path, seconds: o.restIdleSeconds, connections: o.restConnections })));
           for (const c of results.rest.ceilings) say(`REST max, bare ${c.server}, GET ${path}: ${Math.round(c.requestsPerSecond)} req/s, ${Math.round(c.serviceCpuUsPerRequest ?? 0)} µs CPU per request`);
-        }
-        if (!o.skipCeilings) {
           const ceilingCollection = `ceiling_${dim}_${suffix}`;
           const ceiling = await withStackCores(stack.pids, () => milvusSteadyCeiling({
             milvusAddress: stack.milvusAddress,
@@ -228,7 +226,7 @@ async function main(): Promise<void> {
             tasks: o.tasks,
             inFlight: o.inFlight,
             batchRows: o.batchRows,
-            method: writeMethod(o),
+            method,
             ratePerSecond: rate,
             seconds: o.steadySeconds,
           }));
