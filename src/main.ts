@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { buildApp } from './api/app.js';
 import { listenAll } from './api/servers.js';
 import { builtinConnectors } from './connectors/index.js';
+import { routeGrpcLogs } from './connectors/milvus/index.js';
 import { builtinConverters } from './converters/index.js';
 import { parseCommandLine, USAGE, type CommandLine } from './runtime/command-line.js';
 import { applyConnectorFile, readConnectorFile } from './runtime/connector-files.js';
@@ -36,6 +37,8 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
   const log = loggers.logger('org.apache.kafka.connect.cli.ConnectStandalone');
   log.info({ version: packageVersion(), workerId: workerConfig.workerId }, 'Kafka Connect standalone worker initializing');
   for (const warning of workerConfig.warnings) log.warn(warning);
+  // the Milvus SDK's transport, under the name of the Java gRPC library's loggers
+  routeGrpcLogs(loggers.logger('io.grpc'));
 
   // closed in reverse: REST first (stop accepting), then herder and worker (each task flushes to Milvus,
   // commits and leaves its group within task.shutdown.graceful.timeout.ms), then the database

@@ -26,6 +26,34 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const MAX_RECONNECT_BACKOFF_MS = 5_000;
 
 /**
+ * The gRPC channel options every client gets, on top of the SDK's.
+ *
+ * grpc-js shares connections to one address between all clients of the process, with their
+ * reconnect backoff. After an outage, a client made for a restarted task would inherit the failed
+ * connection of the task before it and fail at once ("No connection established. Last error: null")
+ * although Milvus is back, until that backoff ends. Each client connects on its own instead.
+ *
+ * grpc-js also lets the wait between reconnect attempts grow to 120 s: after a long outage the
+ * sink would spend its retry budget failing fast on a channel that is not even trying, while
+ * Milvus is back. A 5 s cap keeps catch-up prompt for a few extra connection attempts.
+ *
+ * Keepalive is the Java SDK's (ConnectConfig: a ping after 55 s without reads, 20 s to answer it, none
+ * while no call is open), which the Java connector runs with. The Node SDK pings every 10 s even
+ * on an idle connection; gRPC servers built on the C++ core, Milvus Lite among them, count those
+ * as abuse after two and close the connection with GOAWAY `too_many_pings`: measured, each of a
+ * client's three pooled channels was cut within 60 s of idling, and grpc-js wrote an error line for
+ * each outside the JSON log. Without calls there is nothing for a ping to protect; a connection that
+ * died meanwhile fails the next call, which the write's retry policy already covers.
+ */
+export const CHANNEL_OPTIONS = {
+  'grpc.use_local_subchannel_pool': 1,
+  'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
+  'grpc.keepalive_time_ms': 55_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+  'grpc.keepalive_permit_without_calls': 0,
+} as const;
+
+/**
  * Turns a user-facing endpoint (the connector's `public.endpoint`) into what the SDK dials.
  * The scheme decides TLS: `https://` is TLS, `http://` and no scheme are plain, so a self-hosted
  * `http://` endpoint never gets a TLS handshake it cannot answer. A missing port means Milvus' 19530.
@@ -82,15 +110,7 @@ export async function connectMilvus(options: ConnectMilvusOptions): Promise<Milv
     ...(options.token ? { token: options.token } : {}),
     ...(options.database ? { database: options.database } : {}),
     ...tlsOptions(ssl, options),
-    // grpc-js shares connections to one address between all clients of the process, with their
-    // reconnect backoff. After an outage, a client made for a restarted task would inherit the failed
-    // connection of the task before it and fail at once ("No connection established. Last error: null")
-    // although Milvus is back, until that backoff ends. Each client connects on its own instead.
-    //
-    // grpc-js also lets the wait between reconnect attempts grow to 120 s: after a long outage the
-    // sink would spend its retry budget failing fast on a channel that is not even trying, while
-    // Milvus is back. A 5 s cap keeps catch-up prompt for a few extra connection attempts.
-    channelOptions: { 'grpc.use_local_subchannel_pool': 1, 'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS },
+    channelOptions: { ...CHANNEL_OPTIONS },
   });
   let timer: NodeJS.Timeout | undefined;
   let connectResponse: unknown;
