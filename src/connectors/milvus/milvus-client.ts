@@ -45,7 +45,7 @@ const MAX_RECONNECT_BACKOFF_MS = 5_000;
  * each outside the JSON log. Without calls there is nothing for a ping to protect; a connection that
  * died meanwhile fails the next call, which the write's retry policy already covers.
  */
-export const CHANNEL_OPTIONS = {
+const CHANNEL_OPTIONS = {
   'grpc.use_local_subchannel_pool': 1,
   'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
   'grpc.keepalive_time_ms': 55_000,
@@ -110,7 +110,7 @@ export async function connectMilvus(options: ConnectMilvusOptions): Promise<Milv
     ...(options.token ? { token: options.token } : {}),
     ...(options.database ? { database: options.database } : {}),
     ...tlsOptions(ssl, options),
-    channelOptions: { ...CHANNEL_OPTIONS },
+    channelOptions: CHANNEL_OPTIONS,
   });
   let timer: NodeJS.Timeout | undefined;
   let connectResponse: unknown;
