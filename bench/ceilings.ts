@@ -9,6 +9,9 @@
  *    1,000 768-dim rows, which would make this loop, not Milvus, the bottleneck.
  *  - Kafka: the same topic consumed by `tasks` kafkajs consumers in one group with the service's fetch
  *    settings, writing nothing; timed until every record was handed over.
+ * Each also reports the CPU its client side cost per 1,000 records (this process, every thread): what
+ * kafkajs alone and the Milvus SDK's transport alone cost for the data the service moves, in the same
+ * run. The service's CPU figure holds both plus its own work (parsing, converting, batching).
  */
 import type { Kafka } from 'kafkajs';
 import type { MilvusClient, MutationResult } from '@zilliz/milvus2-sdk-node';
@@ -24,7 +27,20 @@ export interface CeilingResult {
   readonly records: number;
   readonly seconds: number;
   readonly recordsPerSecond: number;
+  /**
+   * CPU of this process while the client did the work, per 1,000 records: consuming for Kafka; building,
+   * encoding and sending the requests for Milvus (generating the rows and waiting for the count excluded).
+   */
+  readonly clientCpuMsPer1000: number;
 }
+
+/** CPU seconds of this process (every thread) since `since`. */
+function cpuSecondsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
+const perThousand = (cpuSeconds: number, records: number): number => (cpuSeconds * 1000) / (records / 1000);
 
 export interface MilvusCeilingOptions {
   readonly milvusAddress: string;
@@ -69,6 +85,9 @@ export class CeilingTarget {
     private readonly timestamp: string | number,
   ) {}
 
+  /** CPU seconds spent generating rows, which the sink never does: the caller subtracts it. */
+  generationCpuSeconds = 0;
+
   static async describe(admin: MilvusClient, collection: string, dim: number, method: 'Upsert' | 'Insert'): Promise<CeilingTarget> {
     const described = await admin.describeCollection({ collection_name: collection });
     return new CeilingTarget(collection, dim, method, collectionSchemaFromDescribe(described), described.update_timestamp_str || described.update_timestamp);
@@ -76,7 +95,10 @@ export class CeilingTarget {
 
   /** Writes the rows of `ids`; resolves once Milvus acknowledged them. */
   async write(client: MilvusClient, ids: readonly number[]): Promise<void> {
-    const request = columnRequest(this.schema, this.timestamp, this.collection, ids.map((id) => ({ ...rowFor(id, this.dim) })), 60_000);
+    const generating = process.cpuUsage();
+    const rows = ids.map((id) => ({ ...rowFor(id, this.dim) }));
+    this.generationCpuSeconds += cpuSecondsSince(generating);
+    const request = columnRequest(this.schema, this.timestamp, this.collection, rows, 60_000);
     if (!request) throw new Error('the bench collection no longer fits column requests');
     const encoded = { bytes: encodeWriteRequest(this.method, request), toJSON: request.toJSON };
     const result = await callEncoded<MutationResult>(client, this.method, encoded, 60_000);
@@ -95,6 +117,7 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
     const shown = progress(`Milvus ceiling ${o.dim}-dim, ids ${o.from}..${o.to - 1}`, records, 'rows');
     let acked = 0;
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     // partitions are spread over tasks like Kafka's range assignor does: task t owns p ≡ t (mod tasks)
     const work = clients.map(async (client, t) => {
       const batches: Generator<number[]>[] = [];
@@ -116,14 +139,13 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
       };
       await Promise.all(Array.from({ length: o.inFlight }, slot));
     });
-    const counting = Promise.all(work).then(() =>
-      // a later part writes into the rows of the earlier ones: the collection ends as large as the service's
-      waitForCount(admin, o.collection, o.to, { intervalMs: o.countIntervalMs, timeoutMs: 600_000 }),
-    );
-    const visibleAt = await counting;
+    await Promise.all(work);
+    const clientCpuSeconds = cpuSecondsSince(cpuAtStart) - target.generationCpuSeconds;
+    // a later part writes into the rows of the earlier ones: the collection ends as large as the service's
+    const visibleAt = await waitForCount(admin, o.collection, o.to, { intervalMs: o.countIntervalMs, timeoutMs: 600_000 });
     const seconds = (visibleAt - started) / 1000;
     shown.end(`${Math.round(records / seconds).toLocaleString('en-US')} rows/s`);
-    return { records, seconds, recordsPerSecond: records / seconds };
+    return { records, seconds, recordsPerSecond: records / seconds, clientCpuMsPer1000: perThousand(clientCpuSeconds, records) };
   } finally {
     await Promise.all(clients.map((c) => c.closeConnection().catch(() => undefined)));
     if (o.part !== 'first' && !o.keep) await dropCollection(admin, o.collection).catch(() => undefined);
@@ -141,11 +163,12 @@ export interface KafkaCeilingOptions {
   readonly consumer: { maxBytes: number; maxBytesPerPartition: number; minBytes: number; maxWaitTimeInMs: number };
 }
 
-/** Two ceiling runs bracketing the service's run count as one: their rows over their time. */
+/** Two ceiling runs bracketing the service's run count as one: their rows over their time, and over their CPU. */
 export function combineCeilings(parts: readonly CeilingResult[]): CeilingResult {
   const records = parts.reduce((n, p) => n + p.records, 0);
   const seconds = parts.reduce((n, p) => n + p.seconds, 0);
-  return { records, seconds, recordsPerSecond: records / seconds };
+  const cpuSeconds = parts.reduce((n, p) => n + (p.clientCpuMsPer1000 * p.records) / 1e6, 0);
+  return { records, seconds, recordsPerSecond: records / seconds, clientCpuMsPer1000: perThousand(cpuSeconds, records) };
 }
 
 export async function kafkaCeiling(o: KafkaCeilingOptions): Promise<CeilingResult> {
@@ -157,6 +180,7 @@ export async function kafkaCeiling(o: KafkaCeilingOptions): Promise<CeilingResul
   let resolveDone!: (at: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   try {
     await Promise.all(
       consumers.map(async (consumer) => {
@@ -174,9 +198,10 @@ export async function kafkaCeiling(o: KafkaCeilingOptions): Promise<CeilingResul
       }),
     );
     const at = await withTimeout(done, 600_000, `Kafka ceiling: ${seen} of ${o.records} records after 600 s`);
+    const clientCpuSeconds = cpuSecondsSince(cpuAtStart);
     const seconds = (at - started) / 1000;
     shown.end(`${Math.round(o.records / seconds).toLocaleString('en-US')} records/s`);
-    return { records: o.records, seconds, recordsPerSecond: o.records / seconds };
+    return { records: o.records, seconds, recordsPerSecond: o.records / seconds, clientCpuMsPer1000: perThousand(clientCpuSeconds, o.records) };
   } finally {
     await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
   }

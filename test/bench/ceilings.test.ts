@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { combineCeilings, type CeilingResult } from '../../bench/ceilings.js';
+import { evaluateTargets, renderTables, type BenchResults } from '../../bench/report.js';
+import type { BackfillResult } from '../../bench/backfill.js';
+
+const part = (records: number, seconds: number, clientCpuMsPer1000: number): CeilingResult => ({
+  records,
+  seconds,
+  recordsPerSecond: records / seconds,
+  clientCpuMsPer1000,
+});
+
+describe('benchmark ceilings', () => {
+  test('two bracketing Milvus runs count as one: rows over time, client CPU over rows', () => {
+    const combined = combineCeilings([part(1_000, 1, 10), part(3_000, 3, 30)]);
+    assert.equal(combined.records, 4_000);
+    assert.equal(combined.recordsPerSecond, 1_000);
+    // 10 ms + 90 ms of CPU for 4,000 rows
+    assert.ok(Math.abs(combined.clientCpuMsPer1000 - 25) < 1e-9, String(combined.clientCpuMsPer1000));
+  });
+
+  test('the CPU target shows what the two clients alone cost, and the table what the service adds to them', () => {
+    const service = { dim: 768, records: 10_000, seconds: 4, recordsPerSecond: 2_500, cpuMsPer1000: 140, peakRssBytes: 0, rssFirstHalfMax: 0, rssSecondHalfMax: 0, probe: { eventLoopDelayMs: { p99: 1 }, gc: { ms: 0 } } } as unknown as BackfillResult;
+    const results = {
+      run: {}, machine: {}, versions: {}, settings: {}, steady: null, steadyCeiling: null,
+      rest: { loaded: [], idle: [], ceilings: [] },
+      backfills: [{ service, milvusCeiling: part(10_000, 4, 25), milvusCeilingParts: [], kafkaCeiling: part(10_000, 1, 35), ratio: 1 }],
+      targets: [],
+    } as BenchResults;
+    results.targets = evaluateTargets(results, 768);
+    const cpu = results.targets.find((t) => t.name.startsWith('service CPU'));
+    assert.equal(cpu?.figure, '140.0 ms (clients alone 60.0 ms)');
+    assert.equal(cpu?.pass, false);
+    assert.match(renderTables(results), /\| 768-dim +\| +140\.0 \| +35\.0 \| +25\.0 \| +60\.0 \| +80\.0 \|/);
+  });
+});
