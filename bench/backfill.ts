@@ -7,6 +7,7 @@ import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { createBenchCollection, waitForCount } from './milvus.js';
 import { cpuSeconds, peakRssBytes, resetPeakRss, RssSampler } from './process-stats.js';
 import { progress } from './progress.js';
+import { cpuMsPer1000 } from './stats.js';
 import type { ProbeSnapshot, Service } from './service.js';
 
 export interface BackfillOptions {
@@ -69,7 +70,7 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
     seconds,
     recordsPerSecond: o.records / seconds,
     cpuSeconds: cpu,
-    cpuMsPer1000: (cpu * 1000) / (o.records / 1000),
+    cpuMsPer1000: cpuMsPer1000(cpu, o.records),
     peakRssBytes: peakResettable ? Math.max(peakRssBytes(service.pid), memory.maxRss) : memory.maxRss,
     rssFirstHalfMax: memory.firstHalfMax,
     rssSecondHalfMax: memory.secondHalfMax,

@@ -22,16 +22,22 @@ import { encodeWriteRequest } from '../src/connectors/milvus/request-encoding.js
 import { rowFor } from './dataset.js';
 import { createBenchCollection, dropCollection, openMilvus, waitForCount } from './milvus.js';
 import { progress } from './progress.js';
+import { cpuMsPer1000 } from './stats.js';
 
 export interface CeilingResult {
   readonly records: number;
   readonly seconds: number;
   readonly recordsPerSecond: number;
   /**
-   * CPU of this process while the client did the work, per 1,000 records: consuming for Kafka; building,
-   * encoding and sending the requests for Milvus (generating the rows and waiting for the count excluded).
+   * CPU seconds of this process while the client did the work: consuming for Kafka; building, encoding
+   * and sending the requests for Milvus (generating the rows and waiting for the count excluded).
    */
+  readonly clientCpuSeconds: number;
   readonly clientCpuMsPer1000: number;
+}
+
+function ceilingResult(records: number, seconds: number, clientCpuSeconds: number): CeilingResult {
+  return { records, seconds, recordsPerSecond: records / seconds, clientCpuSeconds, clientCpuMsPer1000: cpuMsPer1000(clientCpuSeconds, records) };
 }
 
 /** CPU seconds of this process (every thread) since `since`. */
@@ -39,8 +45,6 @@ function cpuSecondsSince(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1e6;
 }
-
-const perThousand = (cpuSeconds: number, records: number): number => (cpuSeconds * 1000) / (records / 1000);
 
 export interface MilvusCeilingOptions {
   readonly milvusAddress: string;
@@ -145,7 +149,7 @@ export async function milvusCeiling(o: MilvusCeilingOptions): Promise<CeilingRes
     const visibleAt = await waitForCount(admin, o.collection, o.to, { intervalMs: o.countIntervalMs, timeoutMs: 600_000 });
     const seconds = (visibleAt - started) / 1000;
     shown.end(`${Math.round(records / seconds).toLocaleString('en-US')} rows/s`);
-    return { records, seconds, recordsPerSecond: records / seconds, clientCpuMsPer1000: perThousand(clientCpuSeconds, records) };
+    return ceilingResult(records, seconds, clientCpuSeconds);
   } finally {
     await Promise.all(clients.map((c) => c.closeConnection().catch(() => undefined)));
     if (o.part !== 'first' && !o.keep) await dropCollection(admin, o.collection).catch(() => undefined);
@@ -167,8 +171,8 @@ export interface KafkaCeilingOptions {
 export function combineCeilings(parts: readonly CeilingResult[]): CeilingResult {
   const records = parts.reduce((n, p) => n + p.records, 0);
   const seconds = parts.reduce((n, p) => n + p.seconds, 0);
-  const cpuSeconds = parts.reduce((n, p) => n + (p.clientCpuMsPer1000 * p.records) / 1e6, 0);
-  return { records, seconds, recordsPerSecond: records / seconds, clientCpuMsPer1000: perThousand(cpuSeconds, records) };
+  const clientCpuSeconds = parts.reduce((n, p) => n + p.clientCpuSeconds, 0);
+  return ceilingResult(records, seconds, clientCpuSeconds);
 }
 
 export async function kafkaCeiling(o: KafkaCeilingOptions): Promise<CeilingResult> {
@@ -201,7 +205,7 @@ export async function kafkaCeiling(o: KafkaCeilingOptions): Promise<CeilingResul
     const clientCpuSeconds = cpuSecondsSince(cpuAtStart);
     const seconds = (at - started) / 1000;
     shown.end(`${Math.round(o.records / seconds).toLocaleString('en-US')} records/s`);
-    return { records: o.records, seconds, recordsPerSecond: o.records / seconds, clientCpuMsPer1000: perThousand(clientCpuSeconds, o.records) };
+    return ceilingResult(o.records, seconds, clientCpuSeconds);
   } finally {
     await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
   }

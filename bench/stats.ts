@@ -27,6 +27,11 @@ export function summarise(samples: readonly number[]): Summary {
 
 export const MiB = 1024 * 1024;
 
+/** The benchmark's CPU figure: milliseconds of CPU per 1,000 records, the same for the service and the ceilings. */
+export function cpuMsPer1000(cpuSeconds: number, records: number): number {
+  return (cpuSeconds * 1000) / (records / 1000);
+}
+
 /** Rounds for reports: keeps 3 significant digits below 100, whole numbers above. */
 export function round(value: number): number {
   if (!Number.isFinite(value)) return value;

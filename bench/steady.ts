@@ -11,7 +11,7 @@ import { visibleIds } from './milvus.js';
 import { cpuSeconds } from './process-stats.js';
 import { progress, say } from './progress.js';
 import type { ProbeSnapshot, Service } from './service.js';
-import { sleep, summarise, type Summary } from './stats.js';
+import { cpuMsPer1000, sleep, summarise, type Summary } from './stats.js';
 
 export interface SteadyOptions {
   readonly kafka: Kafka;
@@ -131,7 +131,7 @@ export async function steady(o: SteadyOptions): Promise<SteadyResult> {
     records: produced,
     latencyMs,
     missing: pending.size,
-    cpuMsPer1000: (cpu * 1000) / (produced / 1000),
+    cpuMsPer1000: cpuMsPer1000(cpu, produced),
     probe,
     requests,
     rowsPerRequest: (counters.rows - countersBefore.rows) / requests,

@@ -3,17 +3,20 @@ import { describe, test } from 'node:test';
 import { combineCeilings, type CeilingResult } from '../../bench/ceilings.js';
 import { evaluateTargets, renderTables, type BenchResults } from '../../bench/report.js';
 import type { BackfillResult } from '../../bench/backfill.js';
+import { cpuMsPer1000 } from '../../bench/stats.js';
 
-const part = (records: number, seconds: number, clientCpuMsPer1000: number): CeilingResult => ({
+const part = (records: number, seconds: number, clientCpuSeconds: number): CeilingResult => ({
   records,
   seconds,
   recordsPerSecond: records / seconds,
-  clientCpuMsPer1000,
+  clientCpuSeconds,
+  clientCpuMsPer1000: cpuMsPer1000(clientCpuSeconds, records),
 });
 
 describe('benchmark ceilings', () => {
   test('two bracketing Milvus runs count as one: rows over time, client CPU over rows', () => {
-    const combined = combineCeilings([part(1_000, 1, 10), part(3_000, 3, 30)]);
+    // 10 and 30 ms of CPU per 1,000 rows
+    const combined = combineCeilings([part(1_000, 1, 0.01), part(3_000, 3, 0.09)]);
     assert.equal(combined.records, 4_000);
     assert.equal(combined.recordsPerSecond, 1_000);
     // 10 ms + 90 ms of CPU for 4,000 rows
@@ -25,7 +28,7 @@ describe('benchmark ceilings', () => {
     const results = {
       run: {}, machine: {}, versions: {}, settings: {}, steady: null, steadyCeiling: null,
       rest: { loaded: [], idle: [], ceilings: [] },
-      backfills: [{ service, milvusCeiling: part(10_000, 4, 25), milvusCeilingParts: [], kafkaCeiling: part(10_000, 1, 35), ratio: 1 }],
+      backfills: [{ service, milvusCeiling: part(10_000, 4, 0.25), milvusCeilingParts: [], kafkaCeiling: part(10_000, 1, 0.35), ratio: 1 }],
       targets: [],
     } as BenchResults;
     results.targets = evaluateTargets(results, 768);
