@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Installs the dependencies when node_modules is missing or older than package-lock.json, so that
- * `npm start`, `npm test` and `npm run stack:up` work on a fresh clone. Plain JavaScript on purpose:
+ * `npm start`, `npm test`, `npm run bench` and the other scripts run on a fresh clone. Plain JavaScript on purpose:
  * it runs before node_modules exists.
  */
 import { spawn } from 'node:child_process';
@@ -34,7 +34,8 @@ export async function ensureDependencies({ say = (line) => process.stderr.write(
   say(missing ? 'node_modules is missing: running npm ci' : 'package-lock.json is newer than node_modules: running npm ci');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const code = await new Promise((done) => {
-    const child = spawn(npm, ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, env: installEnv(), stdio: 'inherit' });
+    // npm's output goes to stderr: a script's stdout may be its product (hash-password >> credentials)
+    const child = spawn(npm, ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, env: installEnv(), stdio: ['ignore', 2, 2] });
     onChild?.(child);
     child.on('error', (error) => {
       say(`npm: ${error.message}`);
