@@ -36,7 +36,8 @@ export interface CeilingResult {
   readonly clientCpuMsPer1000: number;
 }
 
-function ceilingResult(records: number, seconds: number, clientCpuSeconds: number): CeilingResult {
+/** A ceiling run's figures from what it measured: records, wall seconds and its client's CPU seconds. */
+export function ceilingResult(records: number, seconds: number, clientCpuSeconds: number): CeilingResult {
   return { records, seconds, recordsPerSecond: records / seconds, clientCpuSeconds, clientCpuMsPer1000: cpuMsPer1000(clientCpuSeconds, records) };
 }
 

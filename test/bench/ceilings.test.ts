@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { combineCeilings, type CeilingResult } from '../../bench/ceilings.js';
+import { ceilingResult as part, combineCeilings } from '../../bench/ceilings.js';
 import { evaluateTargets, renderTables, type BenchResults } from '../../bench/report.js';
 import type { BackfillResult } from '../../bench/backfill.js';
-import { cpuMsPer1000 } from '../../bench/stats.js';
-
-const part = (records: number, seconds: number, clientCpuSeconds: number): CeilingResult => ({
-  records,
-  seconds,
-  recordsPerSecond: records / seconds,
-  clientCpuSeconds,
-  clientCpuMsPer1000: cpuMsPer1000(clientCpuSeconds, records),
-});
 
 describe('benchmark ceilings', () => {
   test('two bracketing Milvus runs count as one: rows over time, client CPU over rows', () => {
