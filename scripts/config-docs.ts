@@ -8,8 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigType, renderValue, type ConfigDef, type ConfigKey } from '../src/plugin/index.js';
-import { WORKER_CONFIG_DEF } from '../src/runtime/worker-config.js';
-import { SINK_CONNECTOR_CONFIG_DEF } from '../src/runtime/connector-config.js';
+import { WORKER_CONFIG_DEF } from '../src/runtime/config/worker-config.js';
+import { SINK_CONNECTOR_CONFIG_DEF } from '../src/runtime/config/connector-config.js';
 import { MILVUS_SINK_CONFIG_DEF } from '../src/connectors/milvus/milvus-sink-config.js';
 import { JSON_CONVERTER_CONFIG_DEF, STRING_CONVERTER_CONFIG_DEF } from '../src/converters/index.js';
 

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../src/api/app.js';
 import { OPENAPI_PATH, renderOpenApi } from '../src/api/openapi.js';
-import type { Herder } from '../src/runtime/herder.js';
+import type { Herder } from '../src/runtime/herder/herder.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // the document comes from the route declarations alone; no request ever reaches this herder

@@ -4,7 +4,7 @@
  * whole surface reads in one place. Throws when the credentials file of basic authentication is unusable.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Herder } from '../runtime/herder.js';
+import type { Herder } from '../runtime/herder/herder.js';
 import { negotiate } from './content-negotiation.js';
 import { corsHook } from './cors.js';
 import { badUrlHandler, errorHandler, notFoundHandler } from './errors.js';

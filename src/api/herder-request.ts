@@ -3,7 +3,7 @@
  * takes longer than 90 s is answered with 500 `Request timed out`, naming what the herder is busy with
  * so an operator can tell a slow reconfiguration from a stuck one. The operation itself keeps running.
  */
-import type { Herder } from '../runtime/herder.js';
+import type { Herder } from '../runtime/herder/herder.js';
 import { RequestTimeoutError } from '../runtime/errors.js';
 import { javaInstant } from './compat.js';
 

@@ -8,7 +8,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import type { PluginMetric, TopicPartition } from '../plugin/index.js';
-import { State, type ConnectorTaskId } from './status.js';
+import { State, type ConnectorTaskId } from './status/status.js';
 
 /** What one sink task reports; every method is cheap and never throws. */
 export interface SinkTaskMetrics {

@@ -1,6 +1,6 @@
 import type { ConverterPlugin, SinkConnectorPlugin } from '../plugin/index.js';
-import { convertConfigKey } from './config-infos.js';
-import { SINK_CONNECTOR_CONFIG_DEF } from './connector-config.js';
+import { convertConfigKey } from './config/config-infos.js';
+import { SINK_CONNECTOR_CONFIG_DEF } from './config/connector-config.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import type { ConfigKeyInfo, ConnectorType, PluginInfo } from './types.js';
 

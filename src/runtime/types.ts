@@ -2,9 +2,9 @@
  * Value types crossing the Herder boundary. They are wire-identical to Kafka Connect's REST entities
  * (field names and order), so the API layer serialises them as they are.
  */
-import type { ConnectorTaskId, State } from './status.js';
+import type { ConnectorTaskId, State } from './status/status.js';
 
-export type { ConnectorTaskId } from './status.js';
+export type { ConnectorTaskId } from './status/status.js';
 export type ConnectorType = 'sink' | 'source' | 'unknown';
 
 export interface ConnectorInfo {

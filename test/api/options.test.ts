@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { apiOptionsFrom, resolveApiOptions } from '../../src/api/options.js';
-import { loadWorkerConfig } from '../../src/runtime/worker-config.js';
+import { loadWorkerConfig } from '../../src/runtime/config/worker-config.js';
 
 const config = (values: Record<string, unknown>) => ({
   get(name: string) {

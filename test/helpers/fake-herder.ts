@@ -2,7 +2,7 @@
  * A Herder for API tests: records every call and answers only what a test stubbed. An unstubbed
  * method rejects loudly, so a test can never pass by accident on a default answer.
  */
-import type { Herder } from '../../src/runtime/herder.js';
+import type { Herder } from '../../src/runtime/herder/herder.js';
 
 export type HerderMethod = Exclude<keyof Herder, 'currentStage'>;
 

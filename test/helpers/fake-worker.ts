@@ -5,9 +5,9 @@
  */
 import type { SinkConnector } from '../../src/plugin/index.js';
 import type { Plugins } from '../../src/runtime/plugins.js';
-import { State, TargetState, type ConnectorTaskId, type StatusListener } from '../../src/runtime/status.js';
+import { State, TargetState, type ConnectorTaskId, type StatusListener } from '../../src/runtime/status/status.js';
 import type { ConnectorOffsets } from '../../src/runtime/types.js';
-import type { SinkOffsetChange, Worker } from '../../src/runtime/worker.js';
+import type { SinkOffsetChange, Worker } from '../../src/runtime/worker/worker.js';
 import type { ConnectorConfig } from '../../src/store/types.js';
 
 interface RunningConnector {

@@ -6,7 +6,7 @@ import { builtinConnectors } from '../../src/connectors/index.js';
 import { builtinConverters } from '../../src/converters/index.js';
 import { createRootLogger, Loggers, LogLevel } from '../../src/runtime/loggers.js';
 import { Plugins } from '../../src/runtime/plugins.js';
-import { StandaloneWorker } from '../../src/runtime/standalone-worker.js';
+import { StandaloneWorker } from '../../src/runtime/worker/standalone-worker.js';
 import { stackAddresses, uniqueName } from '../helpers/stack.js';
 import { createCollection, milvus, milvusAddress, rows } from './milvus-sink-fixture.js';
 import { RecordingListener, testWorkerConfig, waitFor } from './worker-fixture.js';

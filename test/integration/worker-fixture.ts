@@ -19,9 +19,9 @@ import {
 } from '../../src/plugin/index.js';
 import { createRootLogger, Loggers, LogLevel } from '../../src/runtime/loggers.js';
 import { Plugins } from '../../src/runtime/plugins.js';
-import { StandaloneWorker } from '../../src/runtime/standalone-worker.js';
-import type { ConnectorTaskId, StatusListener } from '../../src/runtime/status.js';
-import { WorkerConfig } from '../../src/runtime/worker-config.js';
+import { StandaloneWorker } from '../../src/runtime/worker/standalone-worker.js';
+import type { ConnectorTaskId, StatusListener } from '../../src/runtime/status/status.js';
+import { WorkerConfig } from '../../src/runtime/config/worker-config.js';
 import { stackAddresses } from '../helpers/stack.js';
 
 export const RECORDING_SINK = 'org.example.it.RecordingSinkConnector';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { builtinConnectors } from '../../src/connectors/index.js';
 import { builtinConverters } from '../../src/converters/index.js';
 import { ConfigDef, ConfigType, Importance } from '../../src/plugin/index.js';
-import { SINK_CONNECTOR_CONFIG_DEF } from '../../src/runtime/connector-config.js';
+import { SINK_CONNECTOR_CONFIG_DEF } from '../../src/runtime/config/connector-config.js';
 import { BadRequestError, NotFoundError } from '../../src/runtime/errors.js';
 import { Plugins } from '../../src/runtime/plugins.js';
 import { TEST_SINK_CLASS, createTestConnector, testSinkPlugin } from '../helpers/test-sink-plugin.js';

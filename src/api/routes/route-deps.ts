@@ -1,4 +1,4 @@
-import type { Herder } from '../../runtime/herder.js';
+import type { Herder } from '../../runtime/herder/herder.js';
 import type { HerderRequest } from '../herder-request.js';
 import type { ResolvedApiOptions } from '../options.js';
 

@@ -5,7 +5,7 @@
 import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Header } from '../../plugin/index.js';
-import type { DeadLetterQueueProducer } from '../error-handling.js';
+import type { DeadLetterQueueProducer } from '../worker/error-handling.js';
 
 /** Kafka creates the DLQ topic with a single partition. */
 const DLQ_PARTITIONS = 1;

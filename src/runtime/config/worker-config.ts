@@ -1,0 +1,363 @@
+import { hostname } from 'node:os';
+import {
+  ConfigDef,
+  ConfigError,
+  ConfigType,
+  Importance,
+  ParsedConfig,
+  Validators,
+  invalidValue,
+  type ConfigKey,
+  type Validator,
+} from '../../plugin/index.js';
+import { CONFIG_PROVIDERS_CONFIG, loadConfigProviders } from './config-providers.js';
+import { ConfigTransformer } from './config-transformer.js';
+import { isLoopback, parseListener, type Listener } from './rest-listener.js';
+import { LogLevel, parseLogLevel } from '../loggers.js';
+import { ADMIN_LISTENERS_HTTPS_PREFIX, LISTENERS_HTTPS_PREFIX, REST_SERVER_CONFIG_KEYS, sslSettingsFor, unusedSslKeyWarning, type SslSettings } from './rest-server-config.js';
+import { propertiesFromEnv, readPropertiesFile, type ConfigSources } from './worker-config-sources.js';
+
+export { parseListener, type Listener } from './rest-listener.js';
+
+function nonEmptyList(what: string): Validator {
+  return (name, value) => {
+    if (value === null || (value as string[]).length === 0) throw invalidValue(name, value, `at least one ${what} is required`);
+  };
+}
+
+function logLevelName(name: string, value: unknown): void {
+  if (parseLogLevel(String(value)) === null) {
+    throw invalidValue(name, value, `String must be one of (case insensitive): ${Object.keys(LogLevel).join(', ')}`);
+  }
+}
+
+function loggerLevelList(name: string, value: unknown): void {
+  if (value === null) return;
+  for (const item of value as string[]) {
+    const [logger, level, extra] = item.split('=');
+    if (extra !== undefined || !logger?.trim() || level === undefined || parseLogLevel(level.trim()) === null) {
+      throw invalidValue(name, value, `Expected <logger>=<level> items with a level among ${Object.keys(LogLevel).join(', ')}; got '${item}'`);
+    }
+  }
+}
+
+const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+const LEVELS = Object.keys(LogLevel).join(', ');
+
+/** Numbers each key within its group, in the order listed (what `orderInGroup` means to Kafka). */
+function grouped(group: string, keys: ReadonlyArray<Omit<ConfigKey, 'group' | 'orderInGroup'>>): ConfigKey[] {
+  return keys.map((k, i) => ({ ...k, group, orderInGroup: i + 1 }));
+}
+
+/**
+ * The worker's keys, declared once. Kafka's names (WorkerConfig, StandaloneConfig, RestServerConfig)
+ * wherever Kafka has the setting; `sqlite.*` and `log4j.*` are this worker's own.
+ */
+export const WORKER_CONFIG_DEF = new ConfigDef([
+  ...grouped('Kafka', [
+    {
+      name: 'bootstrap.servers',
+      type: ConfigType.LIST,
+      defaultValue: 'localhost:9092',
+      validator: nonEmptyList('host:port'),
+      importance: Importance.HIGH,
+      documentation: 'Kafka brokers to connect to, as a list of host:port pairs. Sink task consumers and the offsets admin client use them; consumer.* and admin.* keys configure those clients further.',
+    },
+    {
+      name: 'key.converter',
+      type: ConfigType.CLASS,
+      defaultValue: JSON_CONVERTER,
+      importance: Importance.HIGH,
+      documentation: 'Converter for record keys when a connector does not set its own. Its settings are the keys prefixed with key.converter., e.g. key.converter.schemas.enable.',
+    },
+    {
+      name: 'value.converter',
+      type: ConfigType.CLASS,
+      defaultValue: JSON_CONVERTER,
+      importance: Importance.HIGH,
+      documentation: 'Converter for record values when a connector does not set its own. Its settings are the keys prefixed with value.converter., e.g. value.converter.schemas.enable.',
+    },
+    {
+      name: 'header.converter',
+      type: ConfigType.CLASS,
+      defaultValue: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+      importance: Importance.LOW,
+      documentation: 'Converter for record headers when a connector does not set its own; settings prefixed with header.converter.',
+    },
+  ]),
+  ...grouped('Tasks', [
+    {
+      name: 'offset.flush.interval.ms',
+      type: ConfigType.LONG,
+      defaultValue: 1000,
+      validator: Validators.atLeast(0),
+      importance: Importance.LOW,
+      documentation: 'How often sink tasks commit the offsets of records Milvus has acknowledged. Kafka defaults to 60000; this worker defaults to 1000 because a commit is one cheap consumer-group request and a short interval means fewer records delivered again after a crash.',
+    },
+    {
+      name: 'offset.flush.timeout.ms',
+      type: ConfigType.LONG,
+      defaultValue: 5000,
+      validator: Validators.atLeast(1),
+      importance: Importance.LOW,
+      documentation: 'How long an offset commit may take before it is given up and retried at the next interval.',
+    },
+    {
+      name: 'task.shutdown.graceful.timeout.ms',
+      type: ConfigType.LONG,
+      defaultValue: 5000,
+      validator: Validators.atLeast(0),
+      importance: Importance.LOW,
+      documentation: 'How long a stopping task may take to finish its in-flight batch and commit before it is abandoned (its records are then delivered again).',
+    },
+    {
+      name: 'shutdown.timeout.ms',
+      type: ConfigType.LONG,
+      defaultValue: 30000,
+      validator: Validators.atLeast(1),
+      importance: Importance.LOW,
+      documentation: 'This worker\'s own bound on a whole shutdown after SIGTERM or SIGINT: stop serving REST requests, stop every task (each within task.shutdown.graceful.timeout.ms: flush to Milvus, commit offsets, leave the consumer group), close the database. Past it the process exits with status 1; what was not committed is delivered again after the restart.',
+    },
+    {
+      name: 'topic.tracking.enable',
+      type: ConfigType.BOOLEAN,
+      defaultValue: true,
+      importance: Importance.LOW,
+      documentation: 'Record the topics each connector consumes (GET /connectors/{name}/topics).',
+    },
+    {
+      name: 'topic.tracking.allow.reset',
+      type: ConfigType.BOOLEAN,
+      defaultValue: true,
+      importance: Importance.LOW,
+      documentation: 'Allow PUT /connectors/{name}/topics/reset.',
+    },
+    {
+      name: 'connector.client.config.override.policy',
+      type: ConfigType.STRING,
+      defaultValue: 'All',
+      validator: Validators.oneOf('All', 'None', 'Principal'),
+      importance: Importance.MEDIUM,
+      documentation: 'Which consumer.override.* keys connector configs may set: All, None, or Principal (only sasl.jaas.config, sasl.mechanism and security.protocol).',
+    },
+  ]),
+  ...REST_SERVER_CONFIG_KEYS,
+  ...grouped('Secrets', [
+    {
+      name: CONFIG_PROVIDERS_CONFIG,
+      type: ConfigType.LIST,
+      defaultValue: '',
+      importance: Importance.LOW,
+      documentation: 'Names of config providers, as in Kafka: each needs config.providers.<name>.class (org.apache.kafka.common.config.provider.EnvVarConfigProvider, FileConfigProvider or DirectoryConfigProvider, or their simple names) and may take config.providers.<name>.param.<param> settings (allowed.paths, allowlist.pattern). Connector configs then refer to secrets as ${<name>:[path:]key}; they are stored and shown with the placeholder and resolved only when a connector or task starts and when a config is validated. Placeholders in this worker config are resolved at start-up too.',
+    },
+  ]),
+  ...grouped('Storage', [
+    {
+      name: 'sqlite.path',
+      type: ConfigType.STRING,
+      defaultValue: 'data/connect.db',
+      validator: Validators.nonEmptyString(),
+      importance: Importance.HIGH,
+      documentation: 'SQLite database holding connector configs, target states and task configs; its directory is created if missing. Relative to the working directory.',
+    },
+    {
+      name: 'plugin.path',
+      type: ConfigType.LIST,
+      defaultValue: null,
+      importance: Importance.LOW,
+      documentation: 'Accepted so that stock connect-standalone.properties files work, and ignored: connectors and converters are built in.',
+    },
+  ]),
+  ...grouped('Logging', [
+    {
+      name: 'log4j.root.loglevel',
+      type: ConfigType.STRING,
+      defaultValue: 'INFO',
+      validator: logLevelName,
+      importance: Importance.LOW,
+      documentation: `Initial root log level, one of ${LEVELS} (the Confluent images' CONNECT_LOG4J_ROOT_LOGLEVEL). Change it at runtime with PUT /admin/loggers/root.`,
+    },
+    {
+      name: 'log4j.loggers',
+      type: ConfigType.LIST,
+      defaultValue: '',
+      validator: loggerLevelList,
+      importance: Importance.LOW,
+      documentation: 'Initial levels of named loggers as <logger>=<level> items, e.g. org.apache.kafka.connect.runtime.WorkerSinkTask=DEBUG (the Confluent images\' CONNECT_LOG4J_LOGGERS).',
+    },
+  ]),
+]);
+
+/** Keys handed on to a client or converter under a prefix (Kafka's originalsWithPrefix); never "unknown". */
+export const PASSTHROUGH_PREFIXES: readonly string[] = [
+  'key.converter.', 'value.converter.', 'header.converter.', 'consumer.', 'producer.', 'admin.', `${CONFIG_PROVIDERS_CONFIG}.`,
+];
+
+const DISTRIBUTED_ONLY = 'a distributed-mode setting: this worker is standalone and keeps its state in SQLite (sqlite.path)';
+
+/** Kafka worker keys that mean nothing here, with the reason given in the start-up warning. */
+export const IGNORED_KEYS: Readonly<Record<string, string>> = {
+  'offset.storage.file.filename': 'sink connectors commit their offsets to Kafka consumer groups (connect-<connector name>)',
+  'plugin.path': 'connectors and converters are built in',
+  'rest.advertised.listener': 'a standalone worker forwards no requests to other workers, so no listener is advertised',
+  'rest.extension.classes': 'REST extensions are Java classes; for basic authentication set rest.basic.auth.credentials.file',
+  'group.id': DISTRIBUTED_ONLY,
+  'config.storage.topic': DISTRIBUTED_ONLY,
+  'offset.storage.topic': DISTRIBUTED_ONLY,
+  'status.storage.topic': DISTRIBUTED_ONLY,
+  'config.storage.replication.factor': DISTRIBUTED_ONLY,
+  'offset.storage.replication.factor': DISTRIBUTED_ONLY,
+  'status.storage.replication.factor': DISTRIBUTED_ONLY,
+  'offset.storage.partitions': DISTRIBUTED_ONLY,
+  'status.storage.partitions': DISTRIBUTED_ONLY,
+};
+
+/** Why a supplied key does nothing, in Kafka's wording where Kafka has one; null for keys in use. */
+function unusedKeyWarning(key: string): string | null {
+  if (Object.hasOwn(IGNORED_KEYS, key)) return `The configuration '${key}' is ignored by this worker: ${IGNORED_KEYS[key]}.`;
+  if (WORKER_CONFIG_DEF.keys.has(key) || PASSTHROUGH_PREFIXES.some((p) => key.startsWith(p))) return null;
+  const ssl = unusedSslKeyWarning(key);
+  if (ssl !== null) return ssl;
+  const unknown = `The configuration '${key}' was supplied but isn't a known config.`;
+  if (key === 'connector.class') {
+    return `${unknown.slice(0, -1)}: this looks like a connector config; the worker properties file comes first, connector files after it.`;
+  }
+  if (key.startsWith('log4j.')) {
+    return `The configuration '${key}' is ignored by this worker: log lines are JSON; only log4j.root.loglevel and log4j.loggers are used.`;
+  }
+  return unknown;
+}
+
+function unusedKeyWarnings(props: Readonly<Record<string, string>>, sources: ConfigSources): string[] {
+  return Object.keys(props).flatMap((key) => {
+    const warning = unusedKeyWarning(key);
+    if (warning === null) return [];
+    return [sources[key] ? `${warning} (${sources[key]})` : warning];
+  });
+}
+
+/** The worker configuration (Kafka's StandaloneConfig): typed getters by key name plus a few derived values. */
+export class WorkerConfig extends ParsedConfig {
+  /** Start-up warnings about keys that are set but unused; main logs them once loggers exist. */
+  readonly warnings: readonly string[];
+
+  /** Throws ConfigError (`Invalid value … for configuration …`) for the first invalid key. */
+  constructor(props: Readonly<Record<string, string>> = {}, sources: ConfigSources = {}) {
+    const parsed = WORKER_CONFIG_DEF.parse(props);
+    super(parsed.values, parsed.originals);
+    const warnings = unusedKeyWarnings(props, sources);
+    const exposed = [...this.listeners, ...(this.adminListeners ?? [])].filter((l) => l.protocol === 'http' && !isLoopback(l));
+    if (this.basicAuthCredentialsFile !== null && exposed.length > 0) {
+      warnings.push(`Basic authentication is on, but ${exposed.map((l) => l.url).join(', ')} ${exposed.length === 1 ? 'is' : 'are'} plain http reachable from other machines: passwords cross the network readable. Use https listeners or TLS in front of the worker.`);
+    }
+    this.warnings = warnings;
+  }
+
+  get listeners(): Listener[] {
+    return this.getList('listeners').map(parseListener);
+  }
+
+  /** null: served on the regular listeners; []: disabled; otherwise only on these. */
+  get adminListeners(): Listener[] | null {
+    const urls = this.get('admin.listeners') as string[] | null;
+    return urls === null ? null : urls.map(parseListener);
+  }
+
+  /** The `ssl.*` settings of https listeners (from `listeners.https.ssl.*` when any is set). */
+  get listenersSsl(): SslSettings {
+    return sslSettingsFor(this, LISTENERS_HTTPS_PREFIX);
+  }
+
+  /** The `ssl.*` settings of https admin listeners (from `admin.listeners.https.ssl.*` when any is set). */
+  get adminListenersSsl(): SslSettings {
+    return sslSettingsFor(this, ADMIN_LISTENERS_HTTPS_PREFIX);
+  }
+
+  /** `rest.basic.auth.credentials.file`; null when the REST API needs no credentials. */
+  get basicAuthCredentialsFile(): string | null {
+    return this.getString('rest.basic.auth.credentials.file') || null;
+  }
+
+  /** `<advertised host>:<advertised port>` as Kafka's standalone worker id. */
+  get workerId(): string {
+    const first = this.listeners[0];
+    const host = this.getString('rest.advertised.host.name') || first.host || hostname();
+    const port = (this.get('rest.advertised.port') as number | null) ?? first.port;
+    return `${host}:${port}`;
+  }
+
+  get sqlitePath(): string {
+    return this.getString('sqlite.path')!;
+  }
+
+  /**
+   * Resolves `${provider:path:key}` placeholders of connector configs with the providers of
+   * `config.providers` (checked by loadWorkerConfig; reads variables from `env`).
+   */
+  configTransformer(env: Readonly<Record<string, string | undefined>> = process.env): ConfigTransformer {
+    return new ConfigTransformer(loadConfigProviders(this.originals, env));
+  }
+
+  /** Start-up log levels for `Loggers`: `root` plus each `log4j.loggers` entry. */
+  get logLevels(): Record<string, LogLevel> {
+    const levels: Record<string, LogLevel> = { root: parseLogLevel(this.getString('log4j.root.loglevel')!)! };
+    for (const item of this.getList('log4j.loggers')) {
+      const [logger, level] = item.split('=');
+      levels[logger.trim()] = parseLogLevel(level.trim())!;
+    }
+    return levels;
+  }
+}
+
+/**
+ * Reads the worker config the way connect-standalone does, plus the environment: the properties
+ * `file` (if any), overridden by `CONNECT_<KEY>` variables of `env`. Every invalid key is reported
+ * in one ConfigError that says where the value came from.
+ */
+export function loadWorkerConfig(options: { file?: string; env?: Readonly<Record<string, string | undefined>> } = {}): WorkerConfig {
+  const props: Record<string, string> = {};
+  const sources: ConfigSources = {};
+  if (options.file !== undefined) {
+    for (const [k, v] of Object.entries(readPropertiesFile(options.file))) {
+      props[k] = v;
+      sources[k] = `in ${options.file}`;
+    }
+  }
+  const fromEnv = propertiesFromEnv(options.env ?? {}, [...WORKER_CONFIG_DEF.keys.keys(), ...Object.keys(IGNORED_KEYS)]);
+  Object.assign(props, fromEnv.props);
+  Object.assign(sources, fromEnv.sources);
+
+  const errors: string[] = [];
+  resolveWorkerPlaceholders(props, sources, options.env ?? {}, errors);
+  for (const [k, result] of WORKER_CONFIG_DEF.validateAll(props)) {
+    // the first error says it; Kafka's validators may add a second one about the null left behind
+    if (result.errors.length > 0) errors.push(sources[k] ? `${result.errors[0]} (${sources[k]})` : result.errors[0]);
+  }
+  if (errors.length === 1) throw new ConfigError(errors[0]);
+  if (errors.length > 1) throw new ConfigError(`The worker configuration has ${errors.length} errors:\n${errors.map((e) => `  ${e}`).join('\n')}`);
+  return new WorkerConfig(props, sources);
+}
+
+/**
+ * Kafka resolves placeholders in the worker config itself (e.g. `consumer.sasl.jaas.config=${file:…}`),
+ * with the providers the same config defines. Replaces values in `props`; problems go to `errors`.
+ */
+function resolveWorkerPlaceholders(
+  props: Record<string, string>,
+  sources: ConfigSources,
+  env: Readonly<Record<string, string | undefined>>,
+  errors: string[],
+): void {
+  let transformer: ConfigTransformer;
+  try {
+    transformer = new ConfigTransformer(loadConfigProviders(props, env));
+  } catch (e) {
+    const source = sources[`${CONFIG_PROVIDERS_CONFIG}`];
+    errors.push(source ? `${(e as Error).message} (${source})` : (e as Error).message);
+    return;
+  }
+  const own = Object.fromEntries(Object.entries(props).filter(([k]) => k !== CONFIG_PROVIDERS_CONFIG && !k.startsWith(`${CONFIG_PROVIDERS_CONFIG}.`)));
+  const { config, errors: unresolved } = transformer.transform(own);
+  Object.assign(props, config);
+  for (const [key, message] of unresolved) errors.push(`${key}: ${message}${sources[key] ? ` (${sources[key]})` : ''}`);
+}

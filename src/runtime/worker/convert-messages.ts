@@ -1,0 +1,170 @@
+/**
+ * A fetched record becomes a SinkRecord: key and value through their converters, headers as they
+ * were, and the original key and value bytes (no copy) when error reporting will need them, so that
+ * the dead-letter queue can forward them untouched. A record its converter rejects is retried under
+ * errors.retry.*, then skipped or fatal as errors.tolerance says (Kafka's convertMessages).
+ */
+import type { Converter, Header, SchemaAndValue, SinkRecord } from '../../plugin/index.js';
+import type { Clock } from '../clock.js';
+import { Stage, isRetriable, retryDelay, type ConsumedRecord, type ErrorReporter } from './error-handling.js';
+import type { RawBatch, RawHeaders, RawMessage } from '../kafka/sink-consumer.js';
+import type { SinkTaskMetrics } from '../metrics.js';
+
+export interface ConverterHandle {
+  readonly converter: Converter;
+  /** for error reports and the DLQ `class.name` header */
+  readonly className: string;
+}
+
+/** A converter threw for one record: which stage, which class, and the original error as cause. */
+export class ConversionError extends Error {
+  constructor(
+    readonly stage: Stage,
+    readonly className: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'ConversionError';
+  }
+}
+
+const NO_HEADERS: readonly Header[] = Object.freeze([]);
+const EMPTY = new Uint8Array(0);
+
+function headerBytes(value: Buffer | string | null | undefined): Uint8Array | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+}
+
+/** kafkajs groups headers by key; a record without headers shares one frozen empty list. */
+export function toHeaders(raw: RawHeaders | undefined): readonly Header[] {
+  if (raw === undefined) return NO_HEADERS;
+  let out: Header[] | undefined;
+  for (const key in raw) {
+    const value = raw[key];
+    out ??= [];
+    if (Array.isArray(value)) for (const v of value as ReadonlyArray<Buffer | string>) out.push({ key, value: headerBytes(v) ?? EMPTY });
+    else out.push({ key, value: headerBytes(value as Buffer | string | null | undefined) });
+  }
+  return out ?? NO_HEADERS;
+}
+
+export function timestampOf(message: RawMessage): number | null {
+  const t = Number(message.timestamp);
+  return t >= 0 ? t : null;
+}
+
+/** The record as it was consumed, for the error log and the DLQ. */
+export function consumedRecord(batch: RawBatch, message: RawMessage): ConsumedRecord {
+  return {
+    topic: batch.topic,
+    kafkaPartition: batch.partition,
+    kafkaOffset: Number(message.offset),
+    timestamp: timestampOf(message),
+    rawKey: message.key,
+    rawValue: message.value,
+    headers: toHeaders(message.headers),
+  };
+}
+
+/** A header value detached from the fetch response it was read from. */
+function ownHeader(header: Header): Header {
+  return header.value === null ? header : { key: header.key, value: Uint8Array.prototype.slice.call(header.value) };
+}
+
+/**
+ * Throws ConversionError naming the failing stage.
+ *
+ * kafkajs hands over keys, values and headers as views into the fetch response, about a megabyte
+ * each, which stays in memory as long as any view of it does. A sink task may hold a record until
+ * its write is acknowledged (thousands of records for a batching sink), so without `keepOriginal`
+ * the record keeps no view: no original bytes (only the dead-letter queue and the error log with
+ * errors.log.include.messages read them), and copies of its headers. A 768-dim vector record as
+ * JSON is ~10 KB of text, three times its parsed size.
+ */
+export function convertRecord(batch: RawBatch, message: RawMessage, key: ConverterHandle, value: ConverterHandle, keepOriginal = true): SinkRecord {
+  const viewHeaders = toHeaders(message.headers);
+  const headers = keepOriginal || viewHeaders.length === 0 ? viewHeaders : viewHeaders.map(ownHeader);
+  let k: SchemaAndValue;
+  let v: SchemaAndValue;
+  try {
+    k = key.converter.toConnectData(batch.topic, headers, message.key);
+  } catch (error) {
+    throw new ConversionError(Stage.KEY_CONVERTER, key.className, error);
+  }
+  try {
+    v = value.converter.toConnectData(batch.topic, headers, message.value);
+  } catch (error) {
+    throw new ConversionError(Stage.VALUE_CONVERTER, value.className, error);
+  }
+  return {
+    topic: batch.topic,
+    kafkaPartition: batch.partition,
+    kafkaOffset: Number(message.offset),
+    timestamp: timestampOf(message),
+    keySchema: k.schema,
+    key: k.value,
+    valueSchema: v.schema,
+    value: v.value,
+    headers,
+    rawKey: keepOriginal ? message.key : null,
+    rawValue: keepOriginal ? message.value : null,
+  };
+}
+
+/** What converting messages needs besides the converters: the error policy, time, and the task's fate. */
+export interface ConversionContext {
+  readonly keyConverter: ConverterHandle;
+  readonly valueConverter: ConverterHandle;
+  readonly errors: ErrorReporter;
+  readonly clock: Clock;
+  readonly metrics: Pick<SinkTaskMetrics, 'retried'>;
+  /** aborted on stop or failure: a retry backoff ends, and the conversion with it */
+  readonly halt: AbortSignal;
+  /** fails the task (a failed error report) */
+  readonly fail: (error: unknown) => void;
+}
+
+/** Converted records of messages[from, to); errant ones left out once reported. Null: the task failed. */
+export async function convertMessages(batch: RawBatch, from: number, to: number, context: ConversionContext): Promise<SinkRecord[] | null> {
+  const { keyConverter, valueConverter } = context;
+  const out: SinkRecord[] = [];
+  for (let i = from; i < to; i++) {
+    const message = batch.messages[i];
+    try {
+      out.push(convertRecord(batch, message, keyConverter, valueConverter, context.errors.usesOriginalBytes));
+    } catch (error) {
+      const recovered = await recoverConversion(batch, message, error as ConversionError, context);
+      if (recovered === null) return null;
+      if (recovered !== undefined) out.push(recovered);
+    }
+  }
+  return out;
+}
+
+/** Retriable converter errors are retried (errors.retry.*), then errors.tolerance decides: skip (undefined) or fail (null). */
+async function recoverConversion(batch: RawBatch, message: RawMessage, failure: ConversionError, context: ConversionContext): Promise<SinkRecord | undefined | null> {
+  const { clock, errors } = context;
+  const startedAt = clock.now();
+  let last = failure;
+  for (let attempt = 1; isRetriable(last.cause); attempt++) {
+    const delay = retryDelay(errors.config, attempt, startedAt, clock.now());
+    if (delay === null) break;
+    context.metrics.retried();
+    await clock.sleep(delay, context.halt);
+    if (context.halt.aborted) return null;
+    try {
+      return convertRecord(batch, message, context.keyConverter, context.valueConverter, errors.usesOriginalBytes);
+    } catch (error) {
+      last = error as ConversionError;
+    }
+  }
+  const cause = last.cause instanceof Error ? last.cause : new Error(String(last.cause));
+  try {
+    await errors.report({ record: consumedRecord(batch, message), stage: last.stage, executingClass: last.className, error: cause });
+    return undefined;
+  } catch (error) {
+    context.fail(error);
+    return null;
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * The Worker of a standalone process (Kafka's Worker): builds and runs connector instances and sink
+ * tasks (consumer, converters, error handling, DLQ) and answers the offset operations of the herder.
+ * It keeps no state of its own beyond the running instances and reports only through the listener.
+ */
+import type { Logger } from 'pino';
+import type { Converter } from '../../plugin/index.js';
+import type { ConnectorConfig, TargetState } from '../../store/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import { ConfigTransformer } from '../config/config-transformer.js';
+import { errorHandlingConfig, ErrorReporter, formatTrace } from './error-handling.js';
+import { ServerError } from '../errors.js';
+import { createKafka } from '../kafka/client.js';
+import { clientOptions, consumerOptions, producerOptions, withPrefix, type ClientOptions } from '../kafka/client-config.js';
+import { DlqProducer } from '../kafka/dlq-producer.js';
+import { GroupNotEmptyError, OffsetsAdmin } from '../kafka/offsets-admin.js';
+import { KafkaSinkConsumer } from '../kafka/sink-consumer.js';
+import { javaRegexToRegExp } from '../kafka/topic-pattern.js';
+import type { Loggers } from '../loggers.js';
+import type { ConnectMetrics } from '../metrics.js';
+import type { Plugins } from '../plugins.js';
+import { State, type ConnectorTaskId, type StatusListener } from '../status/status.js';
+import type { ConnectorOffsets } from '../types.js';
+import type { SinkOffsetChange, Worker } from './worker.js';
+import type { WorkerConfig } from '../config/worker-config.js';
+import { WorkerConnector } from './worker-connector.js';
+import { WorkerSinkTask } from './worker-sink-task.js';
+import type { ConverterHandle } from './convert-messages.js';
+
+export interface StandaloneWorkerOptions {
+  readonly workerConfig: WorkerConfig;
+  readonly plugins: Plugins;
+  readonly loggers: Loggers;
+  readonly clock?: Clock;
+  /** Resolves `${provider:path:key}` placeholders when instances start; default: no providers. */
+  readonly configTransformer?: ConfigTransformer;
+  /** Where tasks report their metrics and connectors' plugin metrics are read from; none by default. */
+  readonly metrics?: ConnectMetrics;
+}
+
+const CLUSTER_ID_TIMEOUT_MS = 2000;
+
+const NOT_STOPPED =
+  'either because its tasks haven\'t stopped completely yet or the connector was resumed before the request to {verb} its offsets ' +
+  'could be successfully completed. If the connector is in a stopped state, this operation can be safely retried. If it ' +
+  "doesn't eventually succeed, the Connect cluster may need to be restarted to get rid of the zombie sink tasks.";
+
+function taskKey(id: ConnectorTaskId): string {
+  return `${id.connector}-${id.task}`;
+}
+
+/** Kafka's sink consumer group: `connect-<name>` unless `consumer.override.group.id` says otherwise. */
+export function sinkGroupId(name: string, config: ConnectorConfig): string {
+  return config['consumer.override.group.id']?.trim() || `connect-${name}`;
+}
+
+export class StandaloneWorker implements Worker {
+  readonly workerId: string;
+  readonly #config: WorkerConfig;
+  readonly #plugins: Plugins;
+  readonly #loggers: Loggers;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #connectors = new Map<string, WorkerConnector>();
+  readonly #tasks = new Map<string, WorkerSinkTask>();
+  readonly #transformer: ConfigTransformer;
+  /** the stored (unresolved) config of each running connector, to put placeholders back into its task configs */
+  readonly #rawConfigs = new Map<string, ConnectorConfig>();
+  readonly #metrics: ConnectMetrics | undefined;
+  /** stops reading a connector's plugin metrics */
+  readonly #untrackPlugin = new Map<string, () => void>();
+  #clusterId: string | null = null;
+
+  constructor(options: StandaloneWorkerOptions) {
+    this.#config = options.workerConfig;
+    this.#plugins = options.plugins;
+    this.#loggers = options.loggers;
+    this.#clock = options.clock ?? systemClock;
+    this.#transformer = options.configTransformer ?? ConfigTransformer.NONE;
+    this.#metrics = options.metrics;
+    this.workerId = options.workerConfig.workerId;
+    this.#log = options.loggers.logger('org.apache.kafka.connect.runtime.Worker');
+  }
+
+  // ---- connectors -------------------------------------------------------------------------------
+
+  async startConnector(name: string, config: ConnectorConfig, targetState: TargetState, listener: StatusListener): Promise<boolean> {
+    await this.stopConnector(name);
+    let connector: WorkerConnector;
+    try {
+      const resolved = this.#transformer.resolve(config, `connector ${name}`);
+      const plugin = this.#plugins.connector(resolved['connector.class'] ?? '');
+      const logger = this.#loggers.logger('org.apache.kafka.connect.runtime.WorkerConnector').child({ connector: name });
+      connector = new WorkerConnector({ name, config: resolved, plugin, listener, logger });
+      const pluginMetrics = plugin.metrics?.bind(plugin);
+      if (this.#metrics && pluginMetrics) this.#untrackPlugin.set(name, this.#metrics.trackPlugin(name, () => pluginMetrics(name)));
+    } catch (error) {
+      this.#log.error({ err: error, connector: name }, `Failed to start connector ${name}`);
+      listener.onConnectorState(name, State.FAILED, formatTrace(error));
+      return false;
+    }
+    this.#connectors.set(name, connector);
+    this.#rawConfigs.set(name, config);
+    this.#log.info({ connector: name }, `Creating connector ${name} in state ${targetState}`);
+    return connector.transitionTo(targetState);
+  }
+
+  async connectorTaskConfigs(name: string, maxTasks: number): Promise<Record<string, string>[]> {
+    const connector = this.#connectors.get(name);
+    if (!connector) throw new Error(`Connector ${name} is not running on this worker`);
+    // Invariant: task configs leave the worker (to be stored) with placeholders, never resolved secrets
+    return this.#transformer.reverseTransform(this.#rawConfigs.get(name) ?? {}, await connector.taskConfigs(maxTasks));
+  }
+
+  async stopConnector(name: string): Promise<void> {
+    const connector = this.#connectors.get(name);
+    if (!connector) return;
+    this.#connectors.delete(name);
+    this.#rawConfigs.delete(name);
+    this.#untrackPlugin.get(name)?.();
+    this.#untrackPlugin.delete(name);
+    await connector.stop();
+  }
+
+  // ---- tasks ------------------------------------------------------------------------------------
+
+  async startTask(
+    id: ConnectorTaskId,
+    connectorConfig: ConnectorConfig,
+    taskConfig: ConnectorConfig,
+    targetState: TargetState,
+    listener: StatusListener,
+  ): Promise<boolean> {
+    if (this.#tasks.has(taskKey(id))) {
+      this.#log.warn(`Task ${taskKey(id)} is already running on this worker; stopping it first`);
+      await this.stopTask(id);
+    }
+    this.#log.info({ connector: id.connector, task: id.task }, `Creating task ${taskKey(id)}`);
+    let task: WorkerSinkTask;
+    try {
+      task = await this.#buildTask(id, connectorConfig, taskConfig, targetState, listener);
+    } catch (error) {
+      this.#log.error({ err: error }, `Failed to start task ${taskKey(id)}`);
+      listener.onTaskState(id, State.FAILED, formatTrace(error));
+      return false;
+    }
+    this.#tasks.set(taskKey(id), task);
+    return task.start();
+  }
+
+  async stopTask(id: ConnectorTaskId): Promise<void> {
+    const task = this.#tasks.get(taskKey(id));
+    if (!task) return;
+    this.#tasks.delete(taskKey(id));
+    await task.stop();
+  }
+
+  async setTargetState(name: string, state: TargetState): Promise<void> {
+    await this.#connectors.get(name)?.transitionTo(state);
+    for (const task of this.#tasks.values()) if (task.id.connector === name) task.transitionTo(state);
+  }
+
+  async #buildTask(
+    id: ConnectorTaskId,
+    rawConnectorConfig: ConnectorConfig,
+    rawTaskConfig: ConnectorConfig,
+    targetState: TargetState,
+    listener: StatusListener,
+  ): Promise<WorkerSinkTask> {
+    const name = id.connector;
+    const connectorConfig = this.#transformer.resolve(rawConnectorConfig, `connector ${name}`);
+    const taskConfig = this.#transformer.resolve(rawTaskConfig, `task ${taskKey(id)}`);
+    const bindings = { connector: name, task: id.task };
+    const plugin = this.#plugins.connector(connectorConfig['connector.class'] ?? '');
+    const keyConverter = this.#converter(connectorConfig, 'key');
+    const valueConverter = this.#converter(connectorConfig, 'value');
+    const topicsRegex = taskConfig['topics.regex']?.trim() || connectorConfig['topics.regex']?.trim();
+    const topics = topicsRegex
+      ? javaRegexToRegExp(topicsRegex)
+      : (taskConfig['topics'] ?? connectorConfig['topics'] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+
+    const consumerProps = { ...this.#config.originalsWithPrefix('consumer.'), ...withPrefix('consumer.override.', connectorConfig) };
+    const options = consumerOptions(consumerProps, {
+      bootstrapServers: this.#config.getList('bootstrap.servers'),
+      clientId: `connector-consumer-${name}-${id.task}`,
+      groupId: sinkGroupId(name, connectorConfig),
+    });
+    const log = this.#loggers.logger('org.apache.kafka.connect.runtime.WorkerSinkTask').child(bindings);
+    this.#warnUnsupported(log, 'consumer', options.unsupported);
+
+    const errorConfig = errorHandlingConfig(connectorConfig);
+    let dlq: DlqProducer | undefined;
+    if (errorConfig.dlqTopic !== '') {
+      const producer = this.#producerClient(id, connectorConfig);
+      this.#warnUnsupported(log, 'producer', producer.unsupported);
+      try {
+        dlq = await DlqProducer.create({
+          kafka: createKafka(producer.client, this.#loggers, bindings),
+          topic: errorConfig.dlqTopic,
+          replicationFactor: errorConfig.dlqReplicationFactor,
+          logger: this.#loggers.logger('org.apache.kafka.connect.runtime.errors.DeadLetterQueueReporter').child(bindings),
+        });
+      } catch (error) {
+        throw new Error(`Could not initialize dead letter queue with topic=${errorConfig.dlqTopic}`, { cause: error });
+      }
+    }
+    const metrics = this.#metrics?.sinkTask(id, options.client.clientId ?? `connector-consumer-${name}-${id.task}`);
+    const errors = new ErrorReporter({
+      id,
+      config: errorConfig,
+      logger: this.#loggers.logger('org.apache.kafka.connect.runtime.errors.LogReporter').child(bindings),
+      ...(dlq ? { dlq } : {}),
+      ...(metrics ? { metrics } : {}),
+    });
+    const consumer = new KafkaSinkConsumer({
+      kafka: createKafka(options.client, this.#loggers, bindings),
+      consumer: options.consumer,
+      topics,
+      fromBeginning: options.fromBeginning,
+    });
+    return new WorkerSinkTask({
+      id,
+      task: plugin.createTask(),
+      taskClassName: plugin.taskClassName,
+      taskConfig,
+      consumer,
+      keyConverter,
+      valueConverter,
+      errors,
+      listener,
+      logger: log,
+      taskLogger: this.#loggers.logger(plugin.taskClassName).child(bindings),
+      initialState: targetState,
+      offsetFlushIntervalMs: this.#config.getLong('offset.flush.interval.ms'),
+      offsetFlushTimeoutMs: this.#config.getLong('offset.flush.timeout.ms'),
+      shutdownTimeoutMs: this.#config.getLong('task.shutdown.graceful.timeout.ms'),
+      heartbeatIntervalMs: options.consumer.heartbeatInterval ?? 3000,
+      maxPollRecords: options.maxPollRecords,
+      topicTracking: this.#config.getBoolean('topic.tracking.enable'),
+      clock: this.#clock,
+      ...(metrics ? { metrics } : {}),
+      ...(dlq ? { release: () => (dlq as DlqProducer).close() } : {}),
+    });
+  }
+
+  /**
+   * Kafka's rule: the connector's `<key|value>.converter` wins over the worker's, and its settings come
+   * from the same config that named the class (`<key|value>.converter.*`).
+   */
+  #converter(connectorConfig: ConnectorConfig, kind: 'key' | 'value'): ConverterHandle {
+    const classKey = `${kind}.converter`;
+    const own = connectorConfig[classKey]?.trim();
+    const className = own || (this.#config.getString(classKey) as string);
+    const props = own ? withPrefix(`${classKey}.`, connectorConfig) : this.#config.originalsWithPrefix(`${classKey}.`);
+    const plugin = this.#plugins.converter(className);
+    const converter: Converter = plugin.create();
+    converter.configure(props, kind === 'key');
+    return { converter, className: plugin.className };
+  }
+
+  #producerClient(id: ConnectorTaskId, connectorConfig: ConnectorConfig): ClientOptions {
+    const props = { ...this.#config.originalsWithPrefix('producer.'), ...withPrefix('producer.override.', connectorConfig) };
+    return producerOptions(props, {
+      bootstrapServers: this.#config.getList('bootstrap.servers'),
+      clientId: `connector-dlq-producer-${id.connector}-${id.task}`,
+    });
+  }
+
+  #warnUnsupported(log: Logger, client: string, keys: readonly string[]): void {
+    for (const key of keys) log.warn(`The ${client} property '${key}' has no equivalent in this worker's Kafka client and is ignored`);
+  }
+
+  // ---- offsets ----------------------------------------------------------------------------------
+
+  #admin(name: string | null, connectorConfig: ConnectorConfig = {}): OffsetsAdmin {
+    const props = { ...this.#config.originalsWithPrefix('admin.'), ...withPrefix('admin.override.', connectorConfig) };
+    const { client } = clientOptions(props, {
+      bootstrapServers: this.#config.getList('bootstrap.servers'),
+      clientId: name === null ? 'connect-cluster-id' : `connector-adminclient-${name}`,
+    });
+    return new OffsetsAdmin(createKafka(client, this.#loggers, name === null ? {} : { connector: name }));
+  }
+
+  async sinkConnectorOffsets(name: string, rawConfig: ConnectorConfig): Promise<ConnectorOffsets> {
+    try {
+      const config = this.#transformer.resolve(rawConfig, `connector ${name}`);
+      const offsets = await this.#admin(name, config).committedOffsets(sinkGroupId(name, config));
+      return {
+        offsets: offsets.map(({ topic, partition, offset }) => ({
+          partition: { kafka_topic: topic, kafka_partition: partition },
+          offset: { kafka_offset: offset },
+        })),
+      };
+    } catch (error) {
+      throw new ServerError(`Failed to retrieve consumer group offsets for sink connector ${name}`, { cause: error });
+    }
+  }
+
+  async alterSinkConnectorOffsets(name: string, rawConfig: ConnectorConfig, changes: readonly SinkOffsetChange[]): Promise<void> {
+    try {
+      const config = this.#transformer.resolve(rawConfig, `connector ${name}`);
+      await this.#admin(name, config).alterOffsets(sinkGroupId(name, config), changes);
+    } catch (error) {
+      throw this.#offsetsError(error, name, 'alter');
+    }
+  }
+
+  async resetSinkConnectorOffsets(name: string, rawConfig: ConnectorConfig): Promise<void> {
+    try {
+      const config = this.#transformer.resolve(rawConfig, `connector ${name}`);
+      await this.#admin(name, config).deleteGroup(sinkGroupId(name, config));
+    } catch (error) {
+      throw this.#offsetsError(error, name, 'reset');
+    }
+  }
+
+  #offsetsError(error: unknown, name: string, verb: 'alter' | 'reset'): ServerError {
+    this.#log.error({ err: error, connector: name }, `Failed to ${verb} the offsets of connector ${name}`);
+    const prefix = `Failed to ${verb} consumer group offsets for connector ${name}`;
+    if (error instanceof GroupNotEmptyError) return new ServerError(`${prefix} ${NOT_STOPPED.replace('{verb}', verb)}`, { cause: error });
+    return new ServerError(prefix, { cause: error });
+  }
+
+  /** Cached once known; null (quickly) while no broker answers. */
+  async kafkaClusterId(): Promise<string | null> {
+    this.#clusterId ??= await this.#admin(null).clusterId(CLUSTER_ID_TIMEOUT_MS);
+    return this.#clusterId;
+  }
+
+  async stop(): Promise<void> {
+    const tasks = [...this.#tasks.values()];
+    this.#tasks.clear();
+    await Promise.all(tasks.map((task) => task.stop()));
+    await Promise.all([...this.#connectors.keys()].map((name) => this.stopConnector(name)));
+  }
+}

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { newConfigValue, type ConfigValue } from '../../../src/plugin/index.js';
+import { convertConfigKey } from '../../../src/runtime/config/config-infos.js';
+import {
+  SINK_CONNECTOR_CONFIG_DEF,
+  enrich,
+  parseTopicsList,
+  validateSinkTopics,
+  type ClassKindChecks,
+} from '../../../src/runtime/config/connector-config.js';
+
+const noChecks: ClassKindChecks = {
+  converter: () => {},
+  headerConverter: () => {},
+  notA: (kind, cls) => `Class class ${cls} does not implement the ${kind} interface`,
+};
+
+function sinkErrors(props: Record<string, string | null>): Record<string, string[]> {
+  const values = new Map<string, ConfigValue>([
+    ['topics', newConfigValue('topics')],
+    ['topics.regex', newConfigValue('topics.regex')],
+  ]);
+  validateSinkTopics(props, values);
+  return Object.fromEntries([...values].filter(([, v]) => v.errors.length > 0).map(([k, v]) => [k, v.errors]));
+}
+
+describe('framework sink keys (SinkConnectorConfig)', () => {
+  test('are defined in Kafka order with Kafka metadata', () => {
+    const keys = [...SINK_CONNECTOR_CONFIG_DEF.keys.values()].map((k) => convertConfigKey(k));
+    assert.deepEqual(
+      keys.map((k) => [k.name, k.type, k.required, k.default_value, k.importance, k.group, k.order, k.width, k.display_name]),
+      [
+        ['name', 'STRING', true, null, 'HIGH', 'Common', 1, 'MEDIUM', 'Connector name'],
+        ['connector.class', 'STRING', true, null, 'HIGH', 'Common', 2, 'LONG', 'Connector class'],
+        ['tasks.max', 'INT', false, '1', 'HIGH', 'Common', 3, 'SHORT', 'Tasks max'],
+        ['tasks.max.enforce', 'BOOLEAN', false, 'true', 'LOW', 'Common', 4, 'SHORT', 'Enforce tasks max'],
+        ['key.converter', 'CLASS', false, null, 'LOW', 'Common', 5, 'SHORT', 'Key converter class'],
+        ['value.converter', 'CLASS', false, null, 'LOW', 'Common', 6, 'SHORT', 'Value converter class'],
+        ['header.converter', 'CLASS', false, null, 'LOW', 'Common', 7, 'SHORT', 'Header converter class'],
+        ['transforms', 'LIST', false, '', 'LOW', 'Transforms', 8, 'LONG', 'Transforms'],
+        ['predicates', 'LIST', false, '', 'LOW', 'Predicates', 9, 'LONG', 'Predicates'],
+        ['config.action.reload', 'STRING', false, 'restart', 'LOW', 'Common', 10, 'MEDIUM', 'Reload Action'],
+        ['errors.retry.timeout', 'LONG', false, '0', 'MEDIUM', 'Error Handling', 1, 'MEDIUM', 'Retry Timeout for Errors'],
+        ['errors.retry.delay.max.ms', 'LONG', false, '60000', 'MEDIUM', 'Error Handling', 2, 'MEDIUM', 'Maximum Delay Between Retries for Errors'],
+        ['errors.tolerance', 'STRING', false, 'none', 'MEDIUM', 'Error Handling', 3, 'SHORT', 'Error Tolerance'],
+        ['errors.log.enable', 'BOOLEAN', false, 'false', 'MEDIUM', 'Error Handling', 4, 'SHORT', 'Log Errors'],
+        ['errors.log.include.messages', 'BOOLEAN', false, 'false', 'MEDIUM', 'Error Handling', 5, 'SHORT', 'Log Error Details'],
+        ['topics', 'LIST', false, '', 'HIGH', 'Common', 4, 'LONG', 'Topics'],
+        ['topics.regex', 'STRING', false, '', 'HIGH', 'Common', 4, 'LONG', 'Topics regex'],
+        ['errors.deadletterqueue.topic.name', 'STRING', false, '', 'MEDIUM', 'Error Handling', 6, 'MEDIUM', 'Dead Letter Queue Topic Name'],
+        ['errors.deadletterqueue.topic.replication.factor', 'SHORT', false, '3', 'MEDIUM', 'Error Handling', 7, 'MEDIUM', 'Dead Letter Queue Topic Replication Factor'],
+        ['errors.deadletterqueue.context.headers.enable', 'BOOLEAN', false, 'false', 'MEDIUM', 'Error Handling', 8, 'MEDIUM', 'Enable Error Context Headers'],
+      ],
+    );
+    assert.deepEqual(SINK_CONNECTOR_CONFIG_DEF.groups(), ['Common', 'Transforms', 'Predicates', 'Error Handling']);
+    assert.equal(keys[2].documentation, 'Maximum number of tasks to use for this connector.');
+    assert.equal(keys[15].documentation, 'List of topics to consume, separated by commas');
+    assert.ok(keys.every((k) => k.dependents.length === 0 && k.documentation));
+  });
+});
+
+describe('sink cross-field rules (SinkConnectorConfig.validate)', () => {
+  test('exactly one of topics and topics.regex; blank counts as unset', () => {
+    assert.deepEqual(sinkErrors({ topics: 'a' }), {});
+    assert.deepEqual(sinkErrors({ 'topics.regex': 'a.*' }), {});
+    assert.deepEqual(sinkErrors({ topics: ' ', 'topics.regex': '' }), {
+      topics: ['Must configure one of topics or topics.regex'],
+      'topics.regex': ['Must configure one of topics or topics.regex'],
+    });
+    const both = 'topics and topics.regex are mutually exclusive options, but both are set.';
+    assert.deepEqual(sinkErrors({ topics: 'a', 'topics.regex': 'b' }), { topics: [both], 'topics.regex': [both] });
+  });
+
+  test('the dead letter queue topic may not be consumed by the connector itself', () => {
+    assert.deepEqual(sinkErrors({ topics: 'a, dlq,a,', 'errors.deadletterqueue.topic.name': ' dlq ' }), {
+      topics: ["The DLQ topic 'dlq' may not be included in the list of topics ('topics=[a, dlq]') consumed by the connector"],
+    });
+    assert.deepEqual(sinkErrors({ 'topics.regex': 'd.*', 'errors.deadletterqueue.topic.name': 'dlq' }), {
+      'topics.regex': ["The DLQ topic 'dlq' may not be matched by the regex for the topics ('topics.regex=d.*') consumed by the connector"],
+    });
+    // the regex must match the whole name, as Java's Matcher.matches()
+    assert.deepEqual(sinkErrors({ 'topics.regex': 'd', 'errors.deadletterqueue.topic.name': 'dlq' }), {});
+    assert.deepEqual(sinkErrors({ 'topics.regex': '(', 'errors.deadletterqueue.topic.name': 'dlq' }), {});
+  });
+
+  test('parseTopicsList trims, drops empties and duplicates', () => {
+    assert.deepEqual(parseTopicsList({ topics: ' b, a ,,b ' }), ['b', 'a']);
+    assert.deepEqual(parseTopicsList({}), []);
+  });
+});
+
+describe('enrichment with transforms and predicates', () => {
+  test('each distinct alias gets a required CLASS <prefix>.<alias>.type key in its own group', () => {
+    const def = enrich(SINK_CONNECTOR_CONFIG_DEF, { transforms: 'a, b, a', predicates: 'p' }, noChecks);
+    const added = [...def.keys.values()].slice(SINK_CONNECTOR_CONFIG_DEF.keys.size).map((k) => convertConfigKey(k));
+    assert.deepEqual(added, [
+      {
+        name: 'transforms.a.type',
+        type: 'CLASS',
+        required: true,
+        default_value: null,
+        importance: 'HIGH',
+        documentation: "Class for the 'a' transformation.",
+        group: 'Transforms: a',
+        width: 'LONG',
+        display_name: 'Transformation type for a',
+        dependents: [],
+        order: 0,
+      },
+      { ...added[0], name: 'transforms.b.type', documentation: "Class for the 'b' transformation.", group: 'Transforms: b', display_name: 'Transformation type for b' },
+      { ...added[0], name: 'predicates.p.type', documentation: "Class for the 'p' predicate.", group: 'Predicates: p', display_name: 'Predicate type for p' },
+    ]);
+    assert.deepEqual(def.groups(), ['Common', 'Transforms', 'Predicates', 'Error Handling', 'Transforms: a', 'Transforms: b', 'Predicates: p']);
+  });
+
+  test('no transformation is installed: every type is missing, not found, or not a transformation', () => {
+    const props = {
+      transforms: 'missing,unknown,wrong,negated',
+      'transforms.unknown.type': 'org.apache.kafka.connect.transforms.InsertField$Value',
+      'transforms.wrong.type': 'Json',
+      'transforms.negated.negate': 'true',
+    };
+    const resolveClass = (c: string): string | undefined => (c === 'Json' ? 'org.example.JsonConverter' : undefined);
+    const values = enrich(SINK_CONNECTOR_CONFIG_DEF, props, noChecks).validateAll(props, { resolveClass });
+    assert.deepEqual(values.get('transforms.missing.type')!.errors, ['Missing required configuration "transforms.missing.type" which has no default value.']);
+    assert.deepEqual(values.get('transforms.unknown.type')!.errors, [
+      'Invalid value org.apache.kafka.connect.transforms.InsertField$Value for configuration transforms.unknown.type: Class org.apache.kafka.connect.transforms.InsertField$Value could not be found.',
+    ]);
+    assert.deepEqual(values.get('transforms.wrong.type')!.errors, ['Class class org.example.JsonConverter does not implement the Transformation interface']);
+    assert.deepEqual(values.get('transforms.negated.type')!.errors, [
+      'Missing required configuration "transforms.negated.type" which has no default value.',
+      "Config 'transforms.negated.negate' was provided but there is no config 'transforms.negated.predicate' defining a predicate to be negated.",
+    ]);
+  });
+
+  test('duplicate and null alias lists are errors of the list key', () => {
+    const values = SINK_CONNECTOR_CONFIG_DEF.validateAll({ transforms: 'a,a', predicates: null });
+    assert.deepEqual(values.get('transforms')!.errors, ['Invalid value [a, a] for configuration transforms: Duplicate alias provided.']);
+    assert.deepEqual(values.get('predicates')!.errors, ['Invalid value null for configuration predicates: entry must be non null']);
+  });
+});
