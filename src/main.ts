@@ -12,7 +12,7 @@ import { builtinConnectors } from './connectors/index.js';
 import { routeGrpcLogs } from './connectors/milvus/index.js';
 import { builtinConverters } from './converters/index.js';
 import { parseCommandLine, USAGE, type CommandLine } from './runtime/config/command-line.js';
-import { applyConnectorFile, readConnectorFile } from './runtime/config/connector-files.js';
+import { applyConnectorFile, readConnectorFile } from './runtime/herder/connector-files.js';
 import { createRootLogger, Loggers } from './runtime/loggers.js';
 import { ConnectMetrics } from './runtime/metrics.js';
 import { Plugins } from './runtime/plugins.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -94,4 +94,59 @@ test('the rules above really see the imports (a sanity check on the scanner)', (
   assert.ok(all.some((imp) => imp.file === 'api/app.ts' && imp.target === 'fastify'));
   assert.ok(all.some((imp) => imp.file.startsWith('runtime/kafka/') && imp.target === 'kafkajs'));
   assert.ok(all.some((imp) => imp.file === 'main.ts' && imp.target === 'runtime/herder/standalone-herder.ts'));
+});
+
+describe('runtime: one folder per Kafka Connect concept', () => {
+  test('only the worker runs Kafka clients: nothing else in runtime imports runtime/kafka', () => {
+    assert.deepEqual(
+      violations((file) => under('runtime')(file) && !under('runtime/kafka')(file) && !under('runtime/worker')(file), (imp) => !under('runtime/kafka')(imp.target)),
+      [],
+    );
+  });
+
+  test('the herder drives the worker through its interface only, never its implementation', () => {
+    assert.deepEqual(
+      violations(under('runtime/herder'), (imp) => !under('runtime/worker')(imp.target) || imp.target === 'runtime/worker/worker.ts'),
+      [],
+    );
+  });
+
+  test('configs and statuses are leaves of the runtime: they know no herder and no worker', () => {
+    for (const folder of ['runtime/config', 'runtime/status']) {
+      assert.deepEqual(
+        violations(under(folder), (imp) => !under('runtime/herder')(imp.target) && !under('runtime/worker')(imp.target)),
+        [],
+        folder,
+      );
+    }
+  });
+
+  test('the worker never reaches back into the herder', () => {
+    assert.deepEqual(violations(under('runtime/worker'), (imp) => !under('runtime/herder')(imp.target)), []);
+  });
+});
+
+/** Every import cycle among source files, each as the list of files it passes through (type-only imports included). */
+function importCycles(): string[][] {
+  const graph = new Map<string, string[]>();
+  for (const imp of all) if (imp.local) graph.set(imp.file, [...(graph.get(imp.file) ?? []), imp.target]);
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') cycles.push(path.slice(path.indexOf(next)));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return cycles;
+}
+
+test('there are no import cycles anywhere in src', () => {
+  assert.deepEqual(importCycles().map((cycle) => cycle.join(' → ')), []);
 });

@@ -8,6 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   AlreadyExistsError,
   BadRequestError,
+  ClientGoneError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -54,6 +55,8 @@ const DOMAIN_STATUS: ReadonlyArray<readonly [new (...args: never[]) => Error, nu
   [ForbiddenError, 403],
   [ServerError, 500],
   [RequestTimeoutError, 500],
+  // nobody reads it: the client closed the connection (nginx's 499), never counted as a server error
+  [ClientGoneError, 499],
 ];
 
 function toErrorMessage(err: FastifyError | Error, request: FastifyRequest, bodyLimit: number): ErrorMessage {

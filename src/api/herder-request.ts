@@ -3,6 +3,7 @@
  * takes longer than 90 s is answered with 500 `Request timed out`, naming what the herder is busy with
  * so an operator can tell a slow reconfiguration from a stuck one. The operation itself keeps running.
  */
+import type { FastifyReply } from 'fastify';
 import type { Herder } from '../runtime/herder/herder.js';
 import { RequestTimeoutError } from '../runtime/errors.js';
 import { javaInstant } from './compat.js';
@@ -53,3 +54,15 @@ export async function withinTimeout<T>(promise: Promise<T>, timeoutMs: number): 
 }
 
 export { TIMED_OUT };
+
+/**
+ * Aborted when the client closes the connection before its answer was sent. The herder does not execute
+ * a queued change whose client has gone: nobody would read the answer, and the requests behind it wait.
+ */
+export function clientGone(reply: FastifyReply): AbortSignal {
+  const gone = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) gone.abort();
+  });
+  return gone.signal;
+}

@@ -19,3 +19,12 @@ export class ForbiddenError extends DomainError {}
 export class ServerError extends DomainError {}
 /** A herder operation that did not finish in time; the message names what the worker was doing. */
 export class RequestTimeoutError extends DomainError {}
+/**
+ * The client of a request went away before the request's turn came, so it was not executed. Nobody reads
+ * the answer; the API maps it like any server-side abort (499-style close, logged, never a 5xx to a client).
+ */
+export class ClientGoneError extends DomainError {
+  constructor() {
+    super('The client closed the connection before the request was executed; it was not executed');
+  }
+}

@@ -102,6 +102,14 @@ export class FakeWorker implements Worker {
     task.listener.onTaskState(id, State.UNASSIGNED);
   }
 
+  setTaskTargetState(id: ConnectorTaskId, state: TargetState): void {
+    this.calls.push(`setTaskTargetState ${taskKey(id)} ${state}`);
+    const task = this.tasks.get(taskKey(id));
+    if (!task || task.state === State.FAILED) return;
+    task.state = state === TargetState.PAUSED ? State.PAUSED : State.RUNNING;
+    task.listener.onTaskState(id, task.state);
+  }
+
   async setTargetState(name: string, state: TargetState): Promise<void> {
     this.calls.push(`setTargetState ${name} ${state}`);
     const running = this.connectors.get(name);

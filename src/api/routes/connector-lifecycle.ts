@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServerError } from '../../runtime/errors.js';
 import { javaBoolean, javaInt } from '../compat.js';
+import { clientGone } from '../herder-request.js';
 import { httpError } from '../errors.js';
 import { connectorParams, errorResponses, forwardQuery, noContent, ref, taskParams } from '../schemas/common.js';
 import type { RouteDeps } from './route-deps.js';
@@ -66,7 +67,7 @@ export function connectorLifecycleRoutes(app: FastifyInstance, { herder, ask }: 
       response: { 204: noContent('Restarted'), ...errorResponses(404, 409) },
     },
   }, async (request, reply) => {
-    await ask(() => herder.restartTask(request.params.connector, request.params.task));
+    await ask(() => herder.restartTask(request.params.connector, request.params.task, clientGone(reply)));
     return reply.code(204).send();
   });
 
@@ -92,7 +93,7 @@ export function connectorLifecycleRoutes(app: FastifyInstance, { herder, ask }: 
   }, async (request, reply) => {
     const includeTasks = javaBoolean(request.query.includeTasks, false);
     const onlyFailed = javaBoolean(request.query.onlyFailed, false);
-    const plan = await ask(() => herder.restartConnector(request.params.connector, { includeTasks, onlyFailed }));
+    const plan = await ask(() => herder.restartConnector(request.params.connector, { includeTasks, onlyFailed }, clientGone(reply)));
     if (!includeTasks && !onlyFailed) return reply.code(204).send();
     if (plan === null) throw new ServerError('The herder returned no restart plan');
     return reply.code(202).send(plan);
@@ -109,7 +110,7 @@ export function connectorLifecycleRoutes(app: FastifyInstance, { herder, ask }: 
         response: { [status]: noContent('Accepted (no body)'), ...errorResponses(404) },
       },
     }, async (request, reply) => {
-      await ask(() => operation.call(herder, request.params.connector));
+      await ask(() => operation.call(herder, request.params.connector, clientGone(reply)));
       return reply.code(status).send();
     });
   };

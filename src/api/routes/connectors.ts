@@ -8,6 +8,7 @@ import type { ConnectorInfo, ConnectorStateInfo, CreateConnectorRequest } from '
 import { connectorLocation, toStringMap } from '../compat.js';
 import { HttpError } from '../errors.js';
 import { connectorParams, errorResponses, forwardQuery, noContent, ref } from '../schemas/common.js';
+import { clientGone } from '../herder-request.js';
 import type { RouteDeps } from './route-deps.js';
 
 type ConnectorParams = { Params: { connector: string } };
@@ -90,7 +91,7 @@ export function connectorRoutes(app: FastifyInstance, { herder, ask }: RouteDeps
       config: toStringMap(body.config),
       initial_state: initialState(body.initial_state),
     };
-    const info = await ask(() => herder.createConnector(createRequest));
+    const info = await ask(() => herder.createConnector(createRequest, clientGone(reply)));
     return created(request, reply, info);
   });
 
@@ -107,7 +108,7 @@ export function connectorRoutes(app: FastifyInstance, { herder, ask }: RouteDeps
       response: { 204: noContent('Deleted'), ...errorResponses(404, 409) },
     },
   }, async (request, reply) => {
-    await ask(() => herder.deleteConnector(request.params.connector));
+    await ask(() => herder.deleteConnector(request.params.connector, clientGone(reply)));
     return reply.code(204).send();
   });
 
@@ -130,7 +131,7 @@ export function connectorRoutes(app: FastifyInstance, { herder, ask }: RouteDeps
     },
   }, async (request, reply) => {
     const config = toStringMap(request.body);
-    const { created: isNew, result } = await ask(() => herder.putConnectorConfig(request.params.connector, config));
+    const { created: isNew, result } = await ask(() => herder.putConnectorConfig(request.params.connector, config, clientGone(reply)));
     return isNew ? created(request, reply, result) : reply.code(200).send(result);
   });
 
@@ -143,8 +144,8 @@ export function connectorRoutes(app: FastifyInstance, { herder, ask }: RouteDeps
       body: ref('ConfigInput'),
       response: { 200: ref('ConnectorInfo'), ...errorResponses(400, 404, 409) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const patch = toStringMap(request.body);
-    return ask(() => herder.patchConnectorConfig(request.params.connector, patch));
+    return ask(() => herder.patchConnectorConfig(request.params.connector, patch, clientGone(reply)));
   });
 }

@@ -5,6 +5,7 @@ import { toLooseMap } from '../compat.js';
 import { HttpError } from '../errors.js';
 import { connectorParams, errorResponses, ref } from '../schemas/common.js';
 import type { RouteDeps } from './route-deps.js';
+import { clientGone } from '../herder-request.js';
 
 type ConnectorParams = { Params: { connector: string } };
 type OffsetsBody = {
@@ -33,7 +34,7 @@ export function offsetRoutes(app: FastifyInstance, { herder, ask }: RouteDeps): 
       body: ref('AlterOffsetsRequest'),
       response: { 200: ref('Message'), ...errorResponses(400, 404) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const offsets = request.body.offsets;
     // Kafka's resource checks this before looking the connector up
     if (offsets === undefined || offsets === null || offsets.length === 0) {
@@ -42,7 +43,7 @@ export function offsetRoutes(app: FastifyInstance, { herder, ask }: RouteDeps): 
     const alter: AlterOffsetsRequest = {
       offsets: offsets.map((entry) => ({ partition: looseOrNull(entry.partition), offset: looseOrNull(entry.offset) })),
     };
-    return ask(() => herder.alterConnectorOffsets(request.params.connector, alter));
+    return ask(() => herder.alterConnectorOffsets(request.params.connector, alter, clientGone(reply)));
   });
 
   app.delete<ConnectorParams>('/connectors/:connector/offsets', {
@@ -52,5 +53,5 @@ export function offsetRoutes(app: FastifyInstance, { herder, ask }: RouteDeps): 
       params: connectorParams,
       response: { 200: ref('Message'), ...errorResponses(400, 404) },
     },
-  }, async (request) => ask(() => herder.resetConnectorOffsets(request.params.connector)));
+  }, async (request, reply) => ask(() => herder.resetConnectorOffsets(request.params.connector, clientGone(reply))));
 }

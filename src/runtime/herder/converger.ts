@@ -1,47 +1,47 @@
+/**
+ * Brings each connector's running tasks to its stored desired state, in the background (the part of
+ * Kafka's DistributedHerder tick that starts and stops task instances after a config or target-state
+ * change was written). The herder answers a request once it has written what it decided; this part then
+ * does the slow work — stopping tasks (each bounded by `task.shutdown.graceful.timeout.ms`) and starting
+ * new ones — so no REST request ever waits on a consumer group join or on a task that will not stop.
+ *
+ * It converges to the *latest* stored state, never to the state of one request: when ten requests on one
+ * connector arrive while it works, it makes one more pass for all of them, and the intermediate configs
+ * are never started. A connector is worked on by one pass at a time; different connectors concurrently.
+ */
 import type { Logger } from 'pino';
 import { ConfigType, parseType } from '../../plugin/index.js';
-import type { ConfigStore, ConnectorConfig, ConnectorRecord, StatusStore } from '../../store/types.js';
-import {
-  CONNECTOR_CLASS_CONFIG,
-  TASK_CLASS_CONFIG,
-  TASKS_MAX_CONFIG,
-  TASKS_MAX_ENFORCE_CONFIG,
-  TOPICS_CONFIG,
-  TOPICS_REGEX_CONFIG,
-} from '../config/connector-config.js';
-import type { Stages } from './request-queue.js';
-import type { Plugins } from '../plugins.js';
+import type { ConfigStore, ConnectorConfig, StatusStore } from '../../store/types.js';
+import { settlesWithin, systemClock, type Clock } from '../clock.js';
+import { TASKS_MAX_CONFIG, TASKS_MAX_ENFORCE_CONFIG } from '../config/connector-config.js';
 import { State, TargetState, type ConnectorTaskId, type StatusListener } from '../status/status.js';
 import type { Worker } from '../worker/worker.js';
 
-/** Status writes the converger needs; the herder owns the status store's contents. */
-export interface StatusWriter {
-  connector(name: string, state: State, trace?: string): void;
-  task(id: ConnectorTaskId, state: State, trace?: string): void;
+export interface ConvergerOptions {
+  readonly worker: Worker;
+  readonly configStore: ConfigStore;
+  readonly statusStore: StatusStore;
+  /** where the running tasks report (the herder); reports of a replaced or abandoned instance are dropped */
+  readonly listener: StatusListener;
+  /** writes a status decided here (a task refused before it runs), as the herder's own writes do */
+  readonly writeTaskStatus: (id: ConnectorTaskId, state: State, trace?: string) => void;
+  /** worker `task.shutdown.graceful.timeout.ms`: how long one task may take to stop before it is abandoned */
+  readonly shutdownTimeoutMs: number;
+  readonly log: Logger;
+  readonly clock?: Clock;
 }
 
-export interface HerderConvergerOptions {
-  worker: Worker;
-  configStore: ConfigStore;
-  statusStore: StatusStore;
-  plugins: Plugins;
-  /** handed to the worker for its reports (the herder) */
-  listener: StatusListener;
-  status: StatusWriter;
-  stages: Stages;
-  log: Logger;
+/** One task instance as it was started: which generation of the task configs, in which target state. */
+interface RunningTask {
+  readonly id: ConnectorTaskId;
+  readonly generation: number;
+  targetState: TargetState;
 }
 
-export function sameConfig(a: ConnectorConfig, b: ConnectorConfig): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
-}
+/** Beyond the graceful window: what the worker itself needs to abandon a task and release its resources. */
+const STOP_GRACE_MS = 1_000;
 
-/** A trace in the shape of Java's printStackTrace, for failures the herder itself detects. */
-function trace(javaClass: string, message: string): string {
-  const frames = (new Error().stack ?? '').split('\n').slice(2);
-  return [`${javaClass}: ${message}`, ...frames.map((f) => f.replace(/^\s*at /, '\tat '))].join('\n');
-}
+const key = (id: ConnectorTaskId): string => `${id.connector}-${id.task}`;
 
 /** Kafka's TooManyTasksException text. */
 export function tooManyTasks(name: string, count: number, max: number): string {
@@ -53,196 +53,163 @@ export function tooManyTasks(name: string, count: number, max: number): string {
   );
 }
 
-const TOO_MANY_TASKS = 'org.apache.kafka.connect.runtime.TooManyTasksException';
+export const TOO_MANY_TASKS = 'org.apache.kafka.connect.runtime.TooManyTasksException';
 
-function tasksMax(config: ConnectorConfig): { max: number; enforce: boolean } {
+export function tasksMax(config: ConnectorConfig): { max: number; enforce: boolean } {
   return {
     max: parseType(TASKS_MAX_CONFIG, config[TASKS_MAX_CONFIG] ?? 1, ConfigType.INT) as number,
     enforce: parseType(TASKS_MAX_ENFORCE_CONFIG, config[TASKS_MAX_ENFORCE_CONFIG] ?? true, ConfigType.BOOLEAN) as boolean,
   };
 }
 
-/**
- * Drives the worker towards the stored desired state of one connector at a time (the part of Kafka's
- * StandaloneHerder that starts/stops instances and regenerates task configs). The herder calls it from
- * inside the connector's queue, after it wrote what it decided; it only writes task configs, which are
- * derived from the connector, never a user's decision.
- */
-export class HerderConverger {
-  readonly #worker: Worker;
-  readonly #configs: ConfigStore;
-  readonly #statuses: StatusStore;
-  readonly #plugins: Plugins;
-  readonly #listener: StatusListener;
-  readonly #status: StatusWriter;
-  readonly #stages: Stages;
-  readonly #log: Logger;
-  /** connectors whose instance the worker started successfully and has not been told to stop */
-  readonly #running = new Set<string>();
-  /** the connector config the current tasks were generated from (Kafka's applied connector config) */
-  readonly #applied = new Map<string, ConnectorConfig>();
+/** A trace in the shape of Java's printStackTrace, for failures the herder itself detects. */
+export function javaTrace(javaClass: string, message: string): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(2);
+  return [`${javaClass}: ${message}`, ...frames.map((f) => f.replace(/^\s*at /, '\tat '))].join('\n');
+}
 
-  constructor(options: HerderConvergerOptions) {
-    this.#worker = options.worker;
-    this.#configs = options.configStore;
-    this.#statuses = options.statusStore;
-    this.#plugins = options.plugins;
-    this.#listener = options.listener;
-    this.#status = options.status;
-    this.#stages = options.stages;
-    this.#log = options.log;
+export class Converger {
+  readonly #o: ConvergerOptions;
+  readonly #clock: Clock;
+  /** task instances this worker runs, by `<connector>-<task>` */
+  readonly #running = new Map<string, RunningTask>();
+  /** bumped whenever a connector's task configs are replaced: a running task of an older generation is stale */
+  readonly #generations = new Map<string, number>();
+  /** tasks a restart was asked for; the next pass stops and starts them */
+  readonly #restarts = new Set<string>();
+  /** instances being stopped: their last report (UNASSIGNED) still counts */
+  readonly #stopping = new Set<RunningTask>();
+  /** connectors with a pass running, and whether another pass was asked for meanwhile */
+  readonly #passes = new Map<string, { promise: Promise<void>; again: boolean }>();
+  #closed = false;
+
+  constructor(options: ConvergerOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
   }
 
-  /** Start-up: the connector in its target state, then its stored tasks (or new ones if it now asks for others). */
-  async reconcile(name: string): Promise<void> {
-    const record = this.#configs.get(name);
-    if (!record) return;
-    this.#status.connector(name, State.UNASSIGNED);
-    // the stored tasks were generated from the stored config, or replaced after it changed
-    if (record.taskConfigs.length > 0) this.#applied.set(name, record.config);
-    await this.startConnector(name);
-    if (await this.updateTasks(name)) return;
-    const current = this.#configs.get(name)!;
-    for (let task = 0; task < current.taskConfigs.length; task++) await this.startTask({ connector: name, task });
+  /** The task configs of `name` were replaced: its running tasks are stale from now on. */
+  replacedTasks(name: string): void {
+    this.#generations.set(name, (this.#generations.get(name) ?? 0) + 1);
   }
 
-  /**
-   * The worker moves a running connector between STARTED and PAUSED in place; STOPPED has no running
-   * instance, so entering or leaving it restarts the instance in the new state. Entering STARTED
-   * (re)generates task configs, which a resumed STOPPED connector does not have.
-   */
-  async transition(name: string, from: TargetState, to: TargetState): Promise<void> {
-    if (!this.#configs.get(name)) return;
-    if (from === TargetState.STOPPED || to === TargetState.STOPPED) {
-      await this.stopConnector(name);
-      await this.startConnector(name);
-    } else {
-      await this.#stages.run(`moving connector ${name} to ${to}`, () => this.#worker.setTargetState(name, to));
+  /** The next pass restarts this task (if it still exists then). */
+  restartTask(id: ConnectorTaskId): void {
+    this.#restarts.add(key(id));
+  }
+
+  /** Asks for a pass over `name`; resolves when the stored state of that moment has been reached. */
+  request(name: string): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const pass = this.#passes.get(name);
+    if (pass) {
+      pass.again = true;
+      return pass.promise;
     }
-    if (to === TargetState.STARTED) await this.updateTasks(name);
-  }
-
-  /** Starts the connector instance from its stored config in its target state; false when it failed. */
-  async startConnector(name: string): Promise<boolean> {
-    const record = this.#configs.get(name);
-    if (!record) return false;
-    const ok = await this.#stages.run(`starting connector ${name}`, () =>
-      this.#worker.startConnector(name, record.config, record.targetState, this.#listener),
-    );
-    if (ok) this.#running.add(name);
-    else this.#running.delete(name);
-    return ok;
-  }
-
-  async stopConnector(name: string): Promise<void> {
-    this.#running.delete(name);
-    await this.#stages.run(`stopping connector ${name}`, () => this.#worker.stopConnector(name));
-  }
-
-  /**
-   * Kafka's updateConnectorTasks: asks a running, STARTED connector for task configs (adding `task.class`
-   * and the topics), enforces `tasks.max`, and replaces the tasks when their configs changed or were
-   * generated from another connector config. Returns true when it replaced (and started) the tasks.
-   */
-  async updateTasks(name: string): Promise<boolean> {
-    const record = this.#configs.get(name);
-    if (!record || record.targetState !== TargetState.STARTED || !this.#isRunning(name)) return false;
-    const { max, enforce } = tasksMax(record.config);
-
-    let generated: Record<string, string>[];
-    try {
-      generated = await this.#stages.run(`generating task configurations for connector ${name}`, () =>
-        this.#worker.connectorTaskConfigs(name, max),
-      );
-    } catch (err) {
-      await this.#fail(name, 'org.apache.kafka.connect.errors.ConnectException', err instanceof Error ? err.message : String(err));
-      return false;
-    }
-    if (generated.length > max) {
-      if (enforce) {
-        await this.#fail(name, TOO_MANY_TASKS, tooManyTasks(name, generated.length, max));
-        return false;
+    const entry = { promise: Promise.resolve(), again: false };
+    entry.promise = (async () => {
+      try {
+        do {
+          entry.again = false;
+          await this.#converge(name).catch((err: unknown) => this.#o.log.error({ err, connector: name }, 'Failed to bring the tasks to the desired state'));
+        } while (entry.again && !this.#closed);
+      } finally {
+        this.#passes.delete(name);
       }
-      this.#log.warn(
-        { connector: name, tasks: generated.length, tasksMax: max },
-        'The connector generated more task configs than tasks.max; this will be disallowed in a future release. Please report it to the maintainers of the connector.',
-      );
-    }
-
-    const taskConfigs = this.#withFrameworkKeys(record, generated);
-    const applied = this.#applied.get(name);
-    const unchanged =
-      applied !== undefined &&
-      sameConfig(applied, record.config) &&
-      taskConfigs.length === record.taskConfigs.length &&
-      taskConfigs.every((config, i) => sameConfig(config, record.taskConfigs[i]));
-    if (unchanged) return false;
-
-    await this.stopTasks(name, record.taskConfigs.length);
-    this.#configs.transaction(() => this.#configs.putTaskConfigs(name, taskConfigs));
-    this.#applied.set(name, record.config);
-    for (let task = 0; task < taskConfigs.length; task++) await this.startTask({ connector: name, task });
-    return true;
+    })();
+    this.#passes.set(name, entry);
+    return entry.promise;
   }
 
-  /** Starts one task from its stored config in the connector's target state; false when it failed. */
-  async startTask(id: ConnectorTaskId): Promise<boolean> {
-    const record = this.#configs.get(id.connector);
-    const taskConfig = record?.taskConfigs[id.task];
-    if (!record || !taskConfig) return false;
-    const { max, enforce } = tasksMax(record.config);
-    if (enforce && record.taskConfigs.length > max) {
-      // a stored set of tasks larger than tasks.max fails each task, as Kafka's Worker.startTask does
-      this.#status.task(id, State.FAILED, trace(TOO_MANY_TASKS, tooManyTasks(id.connector, record.taskConfigs.length, max)));
-      return false;
-    }
-    return this.#stages.run(`starting task ${id.connector}-${id.task}`, () =>
-      this.#worker.startTask(id, record.config, taskConfig, record.targetState, this.#listener),
-    );
+  /** Whether a pass over `name` is running or asked for. */
+  busy(name?: string): boolean {
+    return name === undefined ? this.#passes.size > 0 : this.#passes.has(name);
   }
 
-  async stopTask(id: ConnectorTaskId): Promise<void> {
-    await this.#stages.run(`stopping task ${id.connector}-${id.task}`, () => this.#worker.stopTask(id));
+  /** Resolves when no pass is running (for shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.#passes.size > 0) await Promise.all([...this.#passes.values()].map((p) => p.promise));
   }
 
-  /** Stops tasks 0..count-1 and removes their statuses: those tasks no longer exist. */
-  async stopTasks(name: string, count: number): Promise<void> {
-    const ids = Array.from({ length: count }, (_, task) => ({ connector: name, task }));
-    await Promise.all(ids.map((id) => this.stopTask(id)));
-    for (const id of ids) this.#statuses.removeTask(name, id.task);
+  /** Waits for the passes over `name` to end, at most `timeoutMs`; true when they did. */
+  settled(name: string, timeoutMs: number): Promise<boolean> {
+    const pass = this.#passes.get(name);
+    return pass ? settlesWithin(this.#clock, pass.promise, timeoutMs) : Promise.resolve(true);
   }
 
-  /** Drops what is remembered about a deleted connector. */
-  forget(name: string): void {
-    this.#running.delete(name);
-    this.#applied.delete(name);
-  }
-
-  /** Everything was stopped by the worker at shutdown. */
-  clear(): void {
+  /** Shutdown: no new passes; waits (bounded by each stop's own bound) for the running ones. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.idle();
     this.#running.clear();
   }
 
-  /** Task configs as Kafka's Worker.connectorTaskConfigs stores them: plugin map + task.class + topics. */
-  #withFrameworkKeys(record: ConnectorRecord, generated: readonly Record<string, string>[]): ConnectorConfig[] {
-    const taskClass = this.#plugins.findConnector(record.config[CONNECTOR_CLASS_CONFIG] ?? '')?.taskClassName;
-    return generated.map((props) => {
-      const config: Record<string, string> = { ...props };
-      if (taskClass) config[TASK_CLASS_CONFIG] = taskClass;
-      if (Object.hasOwn(record.config, TOPICS_CONFIG)) config[TOPICS_CONFIG] = record.config[TOPICS_CONFIG];
-      if (Object.hasOwn(record.config, TOPICS_REGEX_CONFIG)) config[TOPICS_REGEX_CONFIG] = record.config[TOPICS_REGEX_CONFIG];
-      return config;
-    });
+  /** One pass: stop what must not run (or runs a stale config), start what is missing, align target states. */
+  async #converge(name: string): Promise<void> {
+    const record = this.#o.configStore.get(name);
+    const desired = record && record.targetState !== TargetState.STOPPED ? record.taskConfigs : [];
+    const generation = this.#generations.get(name) ?? 0;
+
+    const stale = [...this.#running.values()].filter(
+      (t) => t.id.connector === name && (t.id.task >= desired.length || t.generation !== generation || this.#restarts.has(key(t.id))),
+    );
+    await Promise.all(stale.map((t) => this.#stop(t)));
+    if (record) {
+      // tasks beyond the current count no longer exist; a deleted connector's statuses went with it
+      for (const { task } of this.#o.statusStore.tasks(name)) if (task >= desired.length) this.#o.statusStore.removeTask(name, task);
+    }
+    if (!record || desired.length === 0) return;
+
+    const { max, enforce } = tasksMax(record.config);
+    for (let task = 0; task < desired.length; task++) {
+      const id = { connector: name, task };
+      this.#restarts.delete(key(id));
+      const running = this.#running.get(key(id));
+      if (running) {
+        if (running.targetState !== record.targetState) {
+          running.targetState = record.targetState;
+          this.#o.worker.setTaskTargetState(id, record.targetState);
+        }
+        continue;
+      }
+      if (enforce && desired.length > max) {
+        // a stored set of tasks larger than tasks.max fails each task, as Kafka's Worker.startTask does
+        this.#o.writeTaskStatus(id, State.FAILED, javaTrace(TOO_MANY_TASKS, tooManyTasks(name, desired.length, max)));
+        continue;
+      }
+      const instance: RunningTask = { id, generation, targetState: record.targetState };
+      this.#running.set(key(id), instance);
+      const started = await this.#o.worker.startTask(id, record.config, desired[task], record.targetState, this.#listenerFor(instance));
+      if (!started) this.#running.delete(key(id));
+    }
   }
 
-  /** Kafka's isRunning: started by us and not failed since. */
-  #isRunning(name: string): boolean {
-    return this.#running.has(name) && this.#statuses.getConnector(name)?.state !== State.FAILED;
+  /** Stops one task within the graceful window plus what abandoning it takes; never longer. */
+  async #stop(task: RunningTask): Promise<void> {
+    this.#running.delete(key(task.id));
+    this.#stopping.add(task);
+    const stopped = this.#o.worker.stopTask(task.id).catch((err: unknown) => this.#o.log.warn({ err }, `Error stopping task ${key(task.id)}`));
+    try {
+      if (!(await settlesWithin(this.#clock, stopped, this.#o.shutdownTimeoutMs + STOP_GRACE_MS))) {
+        this.#o.log.error(`Task ${key(task.id)} did not stop within ${this.#o.shutdownTimeoutMs} ms; it is abandoned and its resources are released in the background`);
+      }
+    } finally {
+      this.#stopping.delete(task);
+    }
   }
 
-  async #fail(name: string, javaClass: string, message: string): Promise<void> {
-    this.#log.error({ connector: name }, message);
-    await this.stopConnector(name);
-    this.#status.connector(name, State.FAILED, trace(javaClass, message));
+  /** Reports of an instance that was replaced, stopped or abandoned never overwrite its successor's. */
+  #listenerFor(instance: RunningTask): StatusListener {
+    const current = () => this.#running.get(key(instance.id)) === instance;
+    const { listener } = this.#o;
+    return {
+      onConnectorState: (connector, state, trace) => listener.onConnectorState(connector, state, trace),
+      onTaskState: (id, state, trace) => {
+        // a stopping instance's last word (UNASSIGNED) still counts: its successor starts only after it
+        if (current() || (state === State.UNASSIGNED && this.#stopping.has(instance))) listener.onTaskState(id, state, trace);
+      },
+      onTopicActive: (connector, topic) => listener.onTopicActive(connector, topic),
+      onTaskReconfigurationRequested: (connector) => listener.onTaskReconfigurationRequested(connector),
+    };
   }
 }

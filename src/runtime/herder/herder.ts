@@ -20,9 +20,10 @@ import type {
 
 /**
  * Every operation the REST API may request, one method per endpoint (Kafka's Herder).
- * The herder is the single writer of desired state: it validates, persists in one transaction,
- * then tells the worker to converge. Mutations on one connector are serialised.
- * Methods throw the errors of `./errors.ts` with Kafka's messages; they never know about HTTP.
+ * The herder is the single writer of desired state: it validates, persists in one transaction, answers,
+ * and brings the task instances to that state in the background. Mutations on one connector are
+ * serialised; a mutation whose `signal` is aborted (its client has gone) before its turn is not executed.
+ * Methods throw the errors of `../errors.ts` with Kafka's messages; they never know about HTTP.
  */
 export interface Herder {
   /** Connector names, sorted. */
@@ -36,13 +37,13 @@ export interface Herder {
    * and names the REST API could not address (400), sets `name` in the config, validates, then 409
    * `Connector <c> already exists`. The API passes the request body as bound, untrimmed.
    */
-  createConnector(request: CreateConnectorRequest): Promise<ConnectorInfo>;
+  createConnector(request: CreateConnectorRequest, signal?: AbortSignal): Promise<ConnectorInfo>;
   /** PUT …/config: creates (created=true) or replaces, keeping the target state. A config `name` must equal `name` (400). */
-  putConnectorConfig(name: string, config: Record<string, string | null>): Promise<Created<ConnectorInfo>>;
+  putConnectorConfig(name: string, config: Record<string, string | null>, signal?: AbortSignal): Promise<Created<ConnectorInfo>>;
   /** PATCH …/config: null values remove keys; never creates; a `name` in the patch must equal `name` (400). */
-  patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo>;
-  /** Removes config, tasks and statuses; offsets are kept. */
-  deleteConnector(name: string): Promise<void>;
+  patchConnectorConfig(name: string, patch: Record<string, string | null>, signal?: AbortSignal): Promise<ConnectorInfo>;
+  /** Removes config, task configs and statuses; the tasks stop in the background; offsets are kept. */
+  deleteConnector(name: string, signal?: AbortSignal): Promise<void>;
   /** `No status found for connector <c>` when absent. */
   connectorStatus(name: string): Promise<ConnectorStateInfo>;
   /** `No status found for task <c>-<t>` when absent. */
@@ -51,21 +52,25 @@ export interface Herder {
   taskConfigs(name: string): Promise<TaskInfo[]>;
   /** Deprecated `tasks-config`: `{ "<c>-<t>": config }`. */
   tasksConfig(name: string): Promise<Record<string, Record<string, string>>>;
-  /** Plain restart (both flags false) resolves null; otherwise the plan with RESTARTING entries. */
-  restartConnector(name: string, request: RestartRequest): Promise<ConnectorStateInfo | null>;
-  restartTask(name: string, task: number): Promise<void>;
+  /**
+   * Plain restart (both flags false) resolves null; otherwise the plan with RESTARTING entries. Resolves once
+   * decided: an instance that then fails to start shows FAILED with its trace.
+   */
+  restartConnector(name: string, request: RestartRequest, signal?: AbortSignal): Promise<ConnectorStateInfo | null>;
+  /** Resolves once decided; the task restarts in the background and a failed start shows as FAILED. */
+  restartTask(name: string, task: number, signal?: AbortSignal): Promise<void>;
   /** Idempotent; resolve once the target state is persisted (transitions are asynchronous). */
-  pauseConnector(name: string): Promise<void>;
-  resumeConnector(name: string): Promise<void>;
-  /** Writes an empty task-config list and target STOPPED; resolves when the tasks are stopped. */
-  stopConnector(name: string): Promise<void>;
+  pauseConnector(name: string, signal?: AbortSignal): Promise<void>;
+  resumeConnector(name: string, signal?: AbortSignal): Promise<void>;
+  /** Writes an empty task-config list and target STOPPED; the tasks stop in the background. */
+  stopConnector(name: string, signal?: AbortSignal): Promise<void>;
   /** Never 404s; ForbiddenError when topic tracking is disabled. */
   connectorActiveTopics(name: string): Promise<ActiveTopicsInfo>;
   resetConnectorActiveTopics(name: string): Promise<void>;
   connectorOffsets(name: string): Promise<ConnectorOffsets>;
   /** Only in STOPPED with zero tasks; checks the request per spec §4.22. */
-  alterConnectorOffsets(name: string, request: AlterOffsetsRequest): Promise<Message>;
-  resetConnectorOffsets(name: string): Promise<Message>;
+  alterConnectorOffsets(name: string, request: AlterOffsetsRequest, signal?: AbortSignal): Promise<Message>;
+  resetConnectorOffsets(name: string, signal?: AbortSignal): Promise<Message>;
   /** The validate endpoint: 200 ConfigInfos even with errors. `pluginName` is the URL's plugin. */
   validateConnectorConfig(config: Record<string, string | null>, pluginName?: string): Promise<ConfigInfos>;
   connectorPlugins(connectorsOnly: boolean): Promise<PluginInfo[]>;

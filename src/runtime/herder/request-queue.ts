@@ -1,15 +1,35 @@
-/** The herder's concurrency plumbing: one operation queue per connector, and named stages. */
-
 /**
- * Operations on the same key run one at a time, in arrival order, whatever the outcome of the previous
- * one; operations on different keys run concurrently.
+ * The herder's request queue: the requests of one connector run one at a time, in arrival order, and
+ * each says what it is doing while it runs (its stage), so a request that times out can name what it
+ * waited behind. Requests of different connectors run concurrently.
  */
-export class SerialQueues {
-  readonly #tails = new Map<string, Promise<void>>();
+import { ClientGoneError } from '../errors.js';
 
-  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+export interface Stage {
+  readonly description: string;
+  readonly startedAt: number;
+}
+
+export class RequestQueue {
+  readonly #tails = new Map<string, Promise<void>>();
+  readonly #active = new Set<Stage>();
+  readonly #clock: () => number;
+
+  constructor(clock: () => number = Date.now) {
+    this.#clock = clock;
+  }
+
+  /**
+   * Runs `fn` after every request queued before it on `key`, whatever their outcome. A request whose
+   * client has gone by the time its turn comes (`signal` aborted) is not executed: nobody would read its
+   * answer, and executing it would only delay the requests behind it.
+   */
+  run<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();
-    const result = previous.then(fn);
+    const result = previous.then(() => {
+      if (signal?.aborted) throw new ClientGoneError();
+      return fn();
+    });
     const tail = result.then(
       () => undefined,
       () => undefined,
@@ -21,25 +41,9 @@ export class SerialQueues {
     return result;
   }
 
-  /** Resolves when every operation queued so far (and any queued meanwhile) has finished. */
-  async idle(): Promise<void> {
-    while (this.#tails.size > 0) await Promise.all(this.#tails.values());
-  }
-}
-
-export interface Stage {
-  readonly description: string;
-  readonly startedAt: number;
-}
-
-/** What the herder is doing right now, so a request that times out can say what it waited behind. */
-export class Stages {
-  readonly #active = new Set<Stage>();
-
-  constructor(private readonly clock: () => number = Date.now) {}
-
-  async run<T>(description: string, fn: () => Promise<T>): Promise<T> {
-    const stage: Stage = { description, startedAt: this.clock() };
+  /** Runs `fn` as a named stage: `current()` reports it while it runs. */
+  async stage<T>(description: string, fn: () => Promise<T>): Promise<T> {
+    const stage: Stage = { description, startedAt: this.#clock() };
     this.#active.add(stage);
     try {
       return await fn();
@@ -53,5 +57,15 @@ export class Stages {
     let oldest: Stage | null = null;
     for (const stage of this.#active) if (!oldest || stage.startedAt < oldest.startedAt) oldest = stage;
     return oldest && { description: oldest.description, startedAt: oldest.startedAt };
+  }
+
+  /** Whether requests are queued or running. */
+  get busy(): boolean {
+    return this.#tails.size > 0;
+  }
+
+  /** Resolves when every request queued so far (and any queued meanwhile) has finished. */
+  async idle(): Promise<void> {
+    while (this.#tails.size > 0) await Promise.all(this.#tails.values());
   }
 }

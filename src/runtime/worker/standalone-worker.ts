@@ -70,6 +70,8 @@ export class StandaloneWorker implements Worker {
   /** stops reading a connector's plugin metrics */
   readonly #untrackPlugin = new Map<string, () => void>();
   #clusterId: string | null = null;
+  /** stopped tasks whose consumers are still leaving their groups */
+  readonly #closing = new Set<Promise<void>>();
 
   constructor(options: StandaloneWorkerOptions) {
     this.#config = options.workerConfig;
@@ -145,19 +147,35 @@ export class StandaloneWorker implements Worker {
       return false;
     }
     this.#tasks.set(taskKey(id), task);
-    return task.start();
+    // like Kafka's executor: the task starts on its own; it reports RUNNING or FAILED when it knows
+    void task.start();
+    return true;
   }
 
   async stopTask(id: ConnectorTaskId): Promise<void> {
     const task = this.#tasks.get(taskKey(id));
     if (!task) return;
     this.#tasks.delete(taskKey(id));
-    await task.stop();
+    try {
+      await task.stop();
+    } finally {
+      this.#leaving(task);
+    }
+  }
+
+  setTaskTargetState(id: ConnectorTaskId, state: TargetState): void {
+    this.#tasks.get(taskKey(id))?.transitionTo(state);
   }
 
   async setTargetState(name: string, state: TargetState): Promise<void> {
     await this.#connectors.get(name)?.transitionTo(state);
     for (const task of this.#tasks.values()) if (task.id.connector === name) task.transitionTo(state);
+  }
+
+  /** A stopped task's consumer leaves its group in the background; shutdown waits for it. */
+  #leaving(task: WorkerSinkTask): void {
+    const closed = task.closed().finally(() => this.#closing.delete(closed));
+    this.#closing.add(closed);
   }
 
   async #buildTask(
@@ -328,9 +346,9 @@ export class StandaloneWorker implements Worker {
   }
 
   async stop(): Promise<void> {
-    const tasks = [...this.#tasks.values()];
-    this.#tasks.clear();
-    await Promise.all(tasks.map((task) => task.stop()));
+    await Promise.all([...this.#tasks.values()].map((task) => this.stopTask(task.id)));
     await Promise.all([...this.#connectors.keys()].map((name) => this.stopConnector(name)));
+    // each close is bounded by the consumer close timeout
+    await Promise.all([...this.#closing]);
   }
 }

@@ -3,24 +3,31 @@
  * The target state pauses and resumes consumption; a RetriableError pauses, backs off and redelivers;
  * any other error fails the task with its trace. Calls into the plugin task never overlap.
  *
- * The task owns its lifecycle (start, target state, failure, stop) and the consumer's callbacks; its
- * parts do the work, one per verb, sharing its offsets, pauses and one-at-a-time section:
- * SinkTaskDelivery (convert and put a batch, redeliver on RetriableError), SinkTaskCommitter (preCommit
- * and commit, close partitions, drain at stop), SinkTaskPauses (why partitions are paused).
+ * The task owns its whole loop: its lifecycle (start, target state, failure, stop), the consumer's
+ * callbacks, delivery (convert and put a batch in slices of `max.poll.records`, redeliver on
+ * RetriableError) and commits (every `offset.flush.interval.ms` or when the plugin task asks, before
+ * partitions close, and while draining at stop). Only what keeps state of its own lives beside it:
+ * SinkTaskOffsets (positions and commits per partition) and SinkTaskPauses (why partitions are paused).
  */
 import type { Logger } from 'pino';
-import { ConnectError, type PluginLogger, type SinkTask, type SinkTaskContext, type TopicPartition, topicPartitionKey } from '../../plugin/index.js';
-import { settlesWithin, systemClock, type Clock } from '../clock.js';
-import { ErrantRecordTracker, formatTrace, type ErrorReporter } from './error-handling.js';
+import {
+  ConnectError,
+  type OffsetMap,
+  type PluginLogger,
+  type SinkRecord,
+  type SinkTask,
+  type SinkTaskContext,
+  type TopicPartition,
+  topicPartitionKey,
+} from '../../plugin/index.js';
+import { outcomeUnlessAborted, settlesWithin, systemClock, withTimeout, type Clock } from '../clock.js';
 import { isTransientKafkaError, type BatchControl, type RawBatch, type SinkConsumer, type SinkConsumerHandler } from '../kafka/sink-consumer.js';
 import { NO_SINK_TASK_METRICS, type SinkTaskMetrics } from '../metrics.js';
 import { State, TargetState, type ConnectorTaskId, type StatusListener } from '../status/status.js';
-import { SinkTaskCommitter } from './worker-sink-task-commit.js';
-import type { ConverterHandle } from './convert-messages.js';
-import { EXIT_MESSAGE, SinkTaskDelivery } from './worker-sink-task-deliver.js';
+import { convertMessages, type ConversionContext, type ConverterHandle } from './convert-messages.js';
+import { ErrantRecordTracker, formatTrace, isRetriable, retryDelay, type ErrorReporter } from './error-handling.js';
 import { SinkTaskOffsets } from './sink-task-offsets.js';
 import { SinkTaskPauses } from './sink-task-pauses.js';
-
 export interface WorkerSinkTaskOptions {
   readonly id: ConnectorTaskId;
   readonly task: SinkTask;
@@ -55,8 +62,13 @@ export interface WorkerSinkTaskOptions {
   readonly metrics?: SinkTaskMetrics;
 }
 
+export const EXIT_MESSAGE = 'Exiting WorkerSinkTask due to unrecoverable exception.';
+
 /** The Java consumer's default close timeout. */
 const CONSUMER_CLOSE_TIMEOUT_MS = 30_000;
+
+/** Between two commits while draining at stop: the sink writes in the background meanwhile. */
+const DRAIN_COMMIT_PAUSE_MS = 100;
 
 export class WorkerSinkTask implements SinkConsumerHandler {
   readonly #o: WorkerSinkTaskOptions;
@@ -73,17 +85,22 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   readonly #opened = new Map<string, TopicPartition>();
   readonly #offsets = new SinkTaskOffsets();
   readonly #pauses: SinkTaskPauses;
-  readonly #committer: SinkTaskCommitter;
-  readonly #delivery: SinkTaskDelivery;
+  readonly #errant: ErrantRecordTracker;
+  readonly #conversion: ConversionContext;
+  readonly #topicsSeen = new Set<string>();
   /** the group is rebalancing: stop handing records over, commit, let kafkajs rejoin */
   #generationEnding = false;
   #failed = false;
   #stopping = false;
+  /** ends a retry backoff early when waiting longer is pointless (rebalance, pause) */
+  #backoff: AbortController | null = null;
+  #commitRequested = false;
+  #nextCommitAt = 0;
   /** serialises every call into the plugin task, and the commits that follow preCommit */
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #errant: ErrantRecordTracker;
   #cancelTimer: () => void = () => {};
   #released: Promise<void> | null = null;
+  #closed: Promise<void> | null = null;
 
   constructor(options: WorkerSinkTaskOptions) {
     this.#o = options;
@@ -92,46 +109,23 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     this.#metrics = options.metrics ?? NO_SINK_TASK_METRICS;
     this.#errant = new ErrantRecordTracker(options.errors, options.taskClassName);
     this.#pauses = new SinkTaskPauses(options.consumer, () => this.#assignment, options.initialState === TargetState.PAUSED);
-    const shared = {
-      id: options.id,
-      task: options.task,
-      offsets: this.#offsets,
-      pauses: this.#pauses,
-      errant: this.#errant,
+    const { keyConverter, valueConverter, errors } = options;
+    this.#conversion = {
+      keyConverter,
+      valueConverter,
+      errors,
       clock: this.#clock,
-      log: this.#log,
       metrics: this.#metrics,
       halt: this.#halt.signal,
-      abandon: this.#abandon.signal,
-      exclusive: <T>(fn: () => Promise<T>) => this.#exclusive(fn),
       fail: (error: unknown) => this.#fail(error),
     };
-    this.#committer = new SinkTaskCommitter({
-      ...shared,
-      consumer: options.consumer,
-      opened: this.#opened,
-      offsetFlushIntervalMs: options.offsetFlushIntervalMs,
-      offsetFlushTimeoutMs: options.offsetFlushTimeoutMs,
-      shutdownTimeoutMs: options.shutdownTimeoutMs,
-      failed: () => this.#failed,
-    });
-    this.#delivery = new SinkTaskDelivery({
-      ...shared,
-      keyConverter: options.keyConverter,
-      valueConverter: options.valueConverter,
-      errors: options.errors,
-      listener: options.listener,
-      maxPollRecords: options.maxPollRecords,
-      topicTracking: options.topicTracking,
-      committer: this.#committer,
-      deliverable: (key) => this.#deliverable(key),
-      generationEnding: () => this.#generationEnding,
-    });
   }
 
   get id(): ConnectorTaskId {
     return this.#o.id;
   }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
 
   /** Starts the plugin task, then the consumer in the background. False when the task failed to start. */
   async start(): Promise<boolean> {
@@ -144,7 +138,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     }
     if (this.#stopping) return true;
     this.#report(this.#pauses.targetPaused ? State.PAUSED : State.RUNNING);
-    this.#cancelTimer = this.#committer.schedule();
+    this.#scheduleCommits();
     void this.#runConsumer();
     return true;
   }
@@ -169,19 +163,26 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     if (this.#failed || this.#stopping || state === TargetState.STOPPED) return;
     const paused = state === TargetState.PAUSED;
     this.#pauses.setTargetPaused(paused);
-    if (paused) this.#delivery.interruptBackoff();
+    if (paused) this.#backoff?.abort();
     this.#report(paused ? State.PAUSED : State.RUNNING);
   }
 
   /**
    * Waits for the work in flight (at most `task.shutdown.graceful.timeout.ms`), commits what the task
-   * says is safe, closes and stops the task, leaves the group. Reports UNASSIGNED unless it had failed.
+   * says is safe, closes and stops the task. Reports UNASSIGNED unless it had failed. The consumer leaves
+   * the group afterwards, in the background: `closed()` tells when.
    */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#halt.abort();
     await this.#release();
     if (!this.#failed) this.#report(State.UNASSIGNED);
+  }
+
+  /** Resolves once the task was stopped, its consumer has left the group (or gave up) and its resources are released. */
+  async closed(): Promise<void> {
+    await this.#release();
+    await this.#closed;
   }
 
   // ---- consumer callbacks ---------------------------------------------------------------------
@@ -208,7 +209,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     const revoked = new Map([...this.#opened].filter(([key]) => !this.#assignment.has(key)));
     if (revoked.size > 0) {
       this.#log.info(`Revoked partitions [${[...revoked.keys()].join(', ')}]`);
-      await this.#committer.closePartitions(revoked);
+      await this.#closePartitions(revoked);
     }
     const added = [...this.#assignment].filter(([key]) => !this.#opened.has(key));
     if (added.length === 0 || this.#halt.signal.aborted) return;
@@ -219,7 +220,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   onRebalancing(): void {
     this.#endGeneration();
     // the ending generation may still accept this commit; the assignment that follows commits again
-    void this.#committer.commit();
+    void this.#commit();
   }
 
   onCrash(error: Error, restarting: boolean): void {
@@ -237,7 +238,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
       });
     });
     try {
-      await this.#delivery.process(key, batch, control);
+      await this.#process(key, batch, control);
     } catch (error) {
       this.#fail(new ConnectError(EXIT_MESSAGE, { cause: error }));
     } finally {
@@ -252,7 +253,219 @@ export class WorkerSinkTask implements SinkConsumerHandler {
   /** The group is rebalancing: records still in hand are fetched again by whoever owns them next. */
   #endGeneration(): void {
     this.#generationEnding = true;
-    this.#delivery.interruptBackoff();
+    this.#backoff?.abort();
+  }
+
+  // ---- delivery (Kafka's deliverMessages) -------------------------------------------------------
+
+  /** Delivers the batch of partition `key` until it is done or the partition is no longer deliverable. */
+  async #process(key: string, batch: RawBatch, control: BatchControl): Promise<void> {
+    const { messages } = batch;
+    const offsets = this.#offsets;
+    const metrics = this.#metrics;
+    offsets.fetched(key, Number(messages[0].offset));
+    if (this.#o.topicTracking && !this.#topicsSeen.has(batch.topic)) {
+      this.#topicsSeen.add(batch.topic);
+      this.#o.listener.onTopicActive(this.#o.id.connector, batch.topic);
+    }
+    const max = this.#o.maxPollRecords;
+    for (let from = 0; from < messages.length; from += max) {
+      const to = Math.min(from + max, messages.length);
+      metrics.recordsRead(to - from);
+      const records = await convertMessages(batch, from, to, this.#conversion);
+      if (records === null) return;
+      if (records.length > 0 && !(await this.#deliver(records))) return;
+      const last = messages[to - 1];
+      control.resolveOffset(last.offset);
+      offsets.consumed(batch.topic, batch.partition, key, Number(last.offset) + 1);
+      if (batch.highWatermark !== undefined) metrics.lag(batch.topic, batch.partition, Number(batch.highWatermark) - Number(last.offset) - 1);
+      if (this.#generationEnding) {
+        // commit what is safe while this generation still owns the partitions; the rest is fetched again
+        await this.#commit();
+        return;
+      }
+      if (!this.#deliverable(key)) return;
+    }
+  }
+
+  /**
+   * put() with Kafka's semantics: a RetriableError pauses the task's partitions and redelivers the same
+   * records after a backoff until `errors.retry.timeout`; anything else fails the task. True once accepted.
+   */
+  async #deliver(records: readonly SinkRecord[]): Promise<boolean> {
+    const clock = this.#clock;
+    const startedAt = clock.now();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        // null: accepted; undefined: abandoned because the graceful stop window is over
+        const error = await outcomeUnlessAborted(this.#exclusive(() => this.#put(records)), this.#abandon.signal);
+        if (error === undefined) return false;
+        if (this.#errant.failure !== null) {
+          this.#fail(this.#errant.failure);
+          return false;
+        }
+        if (error === null) return true;
+        if (!isRetriable(error)) {
+          this.#fail(new ConnectError(EXIT_MESSAGE, { cause: error }));
+          return false;
+        }
+        const delay = retryDelay(this.#o.errors.config, attempt, startedAt, clock.now());
+        if (delay === null) {
+          const { retryTimeoutMs } = this.#o.errors.config;
+          this.#fail(new ConnectError(`${EXIT_MESSAGE} put() kept failing with retriable errors (errors.retry.timeout=${retryTimeoutMs})`, { cause: error }));
+          return false;
+        }
+        this.#metrics.retried();
+        this.#log.warn({ err: error }, `RetriableException from SinkTask ${this.#o.id.connector}-${this.#o.id.task}: redelivering ${records.length} records in ${delay} ms`);
+        this.#pauses.setRetrying(true);
+        this.#backoff = new AbortController();
+        await clock.sleep(delay, AbortSignal.any([this.#halt.signal, this.#backoff.signal]));
+        this.#backoff = null;
+        if (this.#halt.signal.aborted || this.#pauses.targetPaused || this.#generationEnding) return false;
+      }
+    } finally {
+      this.#pauses.setRetrying(false);
+    }
+  }
+
+  /** Runs inside exclusive: one put(), timed when it succeeds (Kafka's put-batch-time). */
+  async #put(records: readonly SinkRecord[]): Promise<void> {
+    const started = this.#clock.now();
+    await this.#o.task.put(records);
+    this.#metrics.recordsPut(records.length, (this.#clock.now() - started) / 1000);
+  }
+
+  // ---- commits (Kafka's commitOffsets / closePartitions) ----------------------------------------
+
+  /** Starts the `offset.flush.interval.ms` schedule. */
+  #scheduleCommits(): void {
+    const { offsetFlushIntervalMs } = this.#o;
+    this.#nextCommitAt = this.#clock.now() + offsetFlushIntervalMs;
+    this.#cancelTimer = this.#clock.every(Math.min(offsetFlushIntervalMs, 1000), () => this.#onCommitTimer());
+  }
+
+  /** SinkTaskContext.requestCommit: commit at the next opportunity instead of at the interval. */
+  #requestCommit(): void {
+    this.#commitRequested = true;
+    queueMicrotask(() => this.#onCommitTimer());
+  }
+
+  #onCommitTimer(): void {
+    if (this.#halt.signal.aborted) return;
+    if (!this.#commitRequested && this.#clock.now() < this.#nextCommitAt) return;
+    this.#commitRequested = false;
+    this.#nextCommitAt = this.#clock.now() + this.#o.offsetFlushIntervalMs;
+    void this.#commit();
+  }
+
+  /** Commits every open partition when its turn comes; a failure is logged and the next commit tries again. */
+  #commit(): Promise<void> {
+    return this.#exclusive(() => this.#commitLocked(false, this.#opened)).catch((error) => {
+      this.#log.error({ err: error }, `Commit of offsets failed for ${this.#o.id.connector}-${this.#o.id.task}; it is tried again at the next commit`);
+    });
+  }
+
+  /**
+   * Runs inside exclusive.
+   * Invariant: commit offsets only after put() resolved — preCommit receives the offsets after records
+   * already handed to put() (or skipped as errant and dead-lettered), and only what it returns, capped at
+   * those offsets and limited to assigned partitions, is committed.
+   */
+  async #commitLocked(closing: boolean, partitions: ReadonlyMap<string, TopicPartition>): Promise<void> {
+    const clock = this.#clock;
+    const log = this.#log;
+    const metrics = this.#metrics;
+    const offsets = this.#offsets;
+    if (this.#failed && !closing) return;
+    const reportFailure = await this.#errant.settled();
+    if (reportFailure !== null) return this.#fail(reportFailure);
+    const current = offsets.snapshot(partitions.keys());
+    const started = clock.now();
+    const seconds = () => (clock.now() - started) / 1000;
+    let safe: OffsetMap;
+    try {
+      safe = await this.#o.task.preCommit(new Map(current));
+    } catch (error) {
+      metrics.offsetCommit(seconds(), false);
+      if (closing) return log.warn({ err: error }, 'Offset commit failed during close');
+      log.error({ err: error }, 'Offset commit failed, rewinding to last committed offsets');
+      for (const { topic, partition, offset } of offsets.rewind(partitions)) this.#o.consumer.seek({ topic, partition }, offset);
+      return;
+    }
+    const toCommit = offsets.toCommit(safe, current, closing, (key, offset) =>
+      log.warn(`Ignoring invalid task provided offset ${key}/${offset}: the partition is not assigned or nothing was consumed`),
+    );
+    if (toCommit.length === 0) return;
+    const timeout = this.#o.offsetFlushTimeoutMs;
+    try {
+      await withTimeout(clock, this.#o.consumer.commit(toCommit), timeout, `Timed out after ${timeout} ms (offset.flush.timeout.ms) waiting for the offset commit`);
+    } catch (error) {
+      metrics.offsetCommit(seconds(), false);
+      throw error;
+    }
+    metrics.offsetCommit(seconds(), true);
+    offsets.committed(toCommit);
+    log.debug(`Committed offsets ${toCommit.map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(', ')}`);
+  }
+
+  /** Runs inside exclusive: commit what is safe for partitions going away (unless just done), then close them. */
+  async #closePartitions(partitions: ReadonlyMap<string, TopicPartition>, commit = true): Promise<void> {
+    if (partitions.size === 0) return;
+    const closing = new Map(partitions);
+    try {
+      if (commit) {
+        await this.#flushTask();
+        await this.#commitLocked(true, closing);
+      }
+    } catch (error) {
+      this.#log.error({ err: error }, 'Commit of offsets failed while closing partitions; they will be consumed again');
+    }
+    for (const key of closing.keys()) this.#opened.delete(key);
+    this.#metrics.partitionsClosed(closing.values());
+    await this.#o.task.close([...closing.values()]);
+    this.#offsets.forget(closing.keys());
+    this.#pauses.forget(closing.keys());
+  }
+
+  /**
+   * The plugin task's optional flush(): what it can still write gets committed rather than delivered
+   * again. Waits at most `withinMs` when given (the graceful stop window), else as long as the task does.
+   */
+  async #flushTask(withinMs?: number): Promise<void> {
+    if (typeof this.#o.task.flush !== 'function') return;
+    try {
+      const flushed = this.#o.task.flush();
+      // a flush still running when the window is over goes on; preCommit reports what it achieved
+      if (withinMs === undefined) await flushed;
+      else await settlesWithin(this.#clock, flushed, withinMs);
+    } catch (error) {
+      // the task reports its failure again from preCommit, which decides what is committed
+      this.#log.debug({ err: error }, 'Task flush before the commit failed');
+    }
+  }
+
+  /**
+   * Runs inside exclusive, at stop: flushes the task, then commits again and again while the sink still
+   * has writes in flight, for at most half the graceful window, so that what the sink acknowledges during
+   * shutdown is committed rather than delivered again; then closes.
+   */
+  async #drainThenClose(): Promise<void> {
+    const clock = this.#clock;
+    const until = clock.now() + this.#o.shutdownTimeoutMs / 2;
+    let drained = false;
+    try {
+      await this.#flushTask(Math.max(0, until - clock.now()));
+      while (!this.#failed) {
+        await this.#commitLocked(false, this.#opened);
+        drained = this.#offsets.allCommitted(this.#opened.keys());
+        if (drained || clock.now() >= until) break;
+        await clock.sleep(DRAIN_COMMIT_PAUSE_MS, this.#abandon.signal);
+      }
+    } catch (error) {
+      this.#log.warn({ err: error }, 'Offset commit failed while draining at stop; the final commit tries again');
+    }
+    // everything handed to put() is committed (so nothing is in flight): no second, identical commit
+    await this.#closePartitions(this.#opened, !drained);
   }
 
   // ---- failure, shutdown ----------------------------------------------------------------------
@@ -271,27 +484,32 @@ export class WorkerSinkTask implements SinkConsumerHandler {
 
   /**
    * Once: after the work in flight, commit what is safe, close and stop the plugin task; all of it within
-   * `task.shutdown.graceful.timeout.ms`. Then leave the group, whether or not the task finished: what it
-   * did not commit is delivered again, and it is stopped (never concurrently) when its last call returns.
+   * `task.shutdown.graceful.timeout.ms`, after which the task is abandoned (what it did not commit is
+   * delivered again, and it is stopped, never concurrently, when its last call returns). Then, in the
+   * background, the consumer leaves the group and what the worker built for the task is released.
    */
   #release(): Promise<void> {
     this.#released ??= (async () => {
       this.#cancelTimer();
-      void this.#exclusive(() => this.#committer.drainThenClose()).catch((e) => this.#log.warn({ err: e }, 'Could not close the partitions'));
+      void this.#exclusive(() => this.#drainThenClose()).catch((e) => this.#log.warn({ err: e }, 'Could not close the partitions'));
       const stopped = this.#exclusive(() => this.#o.task.stop()).catch((e) => this.#log.error({ err: e }, 'Error stopping the task'));
       if (!(await settlesWithin(this.#clock, stopped, this.#o.shutdownTimeoutMs))) {
         this.#abandon.abort();
         this.#log.error(`Graceful stop of task ${this.#o.id.connector}-${this.#o.id.task} failed: still busy after ${this.#o.shutdownTimeoutMs} ms`);
       }
-      const left = this.#o.consumer.stop().catch((e) => this.#log.warn({ err: e }, 'Error stopping the Kafka consumer'));
-      // kafkajs cannot leave in the middle of a join; like the Java client's close(), wait a bounded time
-      if (!(await settlesWithin(this.#clock, left, CONSUMER_CLOSE_TIMEOUT_MS))) {
-        this.#log.warn(`The Kafka consumer is still finishing a group join after ${CONSUMER_CLOSE_TIMEOUT_MS} ms; it leaves the group when the join completes`);
-      }
-      await this.#o.release?.().catch((e) => this.#log.warn({ err: e }, 'Error releasing the task resources'));
-      this.#metrics.close();
+      this.#closed = this.#leaveGroup();
     })();
     return this.#released;
+  }
+
+  async #leaveGroup(): Promise<void> {
+    const left = this.#o.consumer.stop().catch((e) => this.#log.warn({ err: e }, 'Error stopping the Kafka consumer'));
+    // kafkajs cannot leave in the middle of a join; like the Java client's close(), wait a bounded time
+    if (!(await settlesWithin(this.#clock, left, CONSUMER_CLOSE_TIMEOUT_MS))) {
+      this.#log.warn(`The Kafka consumer is still finishing a group join after ${CONSUMER_CLOSE_TIMEOUT_MS} ms; it leaves the group when the join completes`);
+    }
+    await this.#o.release?.().catch((e) => this.#log.warn({ err: e }, 'Error releasing the task resources'));
+    this.#metrics.close();
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -314,7 +532,7 @@ export class WorkerSinkTask implements SinkConsumerHandler {
       pause: (partitions) => this.#pauses.pauseByTask(partitions),
       resume: (partitions) => this.#pauses.resumeByTask(partitions),
       assignment: () => [...this.#assignment.values()],
-      requestCommit: () => this.#committer.request(),
+      requestCommit: () => this.#requestCommit(),
     };
   }
 }

@@ -24,7 +24,11 @@ export interface Worker {
   connectorTaskConfigs(name: string, maxTasks: number): Promise<Record<string, string>[]>;
   stopConnector(name: string): Promise<void>;
 
-  /** Starts one sink task; resolves false when it failed to start (already reported as FAILED). */
+  /**
+   * Starts one sink task and resolves at once, as Kafka's Worker hands a task to its executor: the task
+   * builds its clients and starts the plugin task in the background and reports RUNNING, PAUSED or FAILED
+   * through the listener. Resolves false only when it could not even be created (already reported FAILED).
+   */
   startTask(
     id: ConnectorTaskId,
     connectorConfig: ConnectorConfig,
@@ -32,8 +36,13 @@ export interface Worker {
     targetState: TargetState,
     listener: StatusListener,
   ): Promise<boolean>;
-  /** Stops the task, waits for it to finish its in-flight work and commit, and releases its consumer. */
+  /**
+   * Stops the task: waits for its in-flight work and commit at most `task.shutdown.graceful.timeout.ms`,
+   * then abandons it. Its consumer leaves the group in the background; `stop()` waits for that.
+   */
   stopTask(id: ConnectorTaskId): Promise<void>;
+  /** Moves one running task to PAUSED or STARTED (RUNNING); no-op when it does not run here. */
+  setTaskTargetState(id: ConnectorTaskId, state: TargetState): void;
 
   /** Moves a running connector and its tasks to PAUSED or STARTED (RUNNING). */
   setTargetState(name: string, state: TargetState): Promise<void>;
@@ -46,6 +55,6 @@ export interface Worker {
 
   /** The Kafka cluster id, or null while the broker cannot be reached. */
   kafkaClusterId(): Promise<string | null>;
-  /** Stops every instance (committing what is safe) and closes clients. */
+  /** Stops every instance (committing what is safe), closes clients and waits (bounded) for consumers to leave. */
   stop(): Promise<void>;
 }

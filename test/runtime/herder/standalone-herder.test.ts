@@ -162,14 +162,17 @@ describe('StandaloneHerder: config updates', () => {
     const first = await herder.putConnectorConfig('a', { 'connector.class': TEST_SINK_CLASS, topics: 't' });
     assert.equal(first.created, true);
     assert.deepEqual(first.result.config, { 'connector.class': TEST_SINK_CLASS, topics: 't', name: 'a' });
+    await herder.idle();
 
     worker.calls.length = 0;
     const second = await herder.putConnectorConfig('a', { 'connector.class': TEST_SINK_CLASS, topics: 'u', 'tasks.max': '2' });
     assert.equal(second.created, false);
+    // the answer carries the new task configs; the task instances follow in the background
     assert.deepEqual(second.result.tasks, [
       { connector: 'a', task: 0 },
       { connector: 'a', task: 1 },
     ]);
+    await herder.idle();
     assert.deepEqual(worker.calls, [
       'stopConnector a',
       'startConnector a STARTED',

@@ -638,6 +638,8 @@ test('metrics: records read and put, put and commit times, lag from the high wat
   await consumer.poll();
   await clock.advance(10_000); // the periodic commit
   await worker.stop();
+  // the series go once the consumer has left the group, which happens after stop() in the background
+  await worker.closed();
   assert.deepEqual(metrics.calls, [
     'read 4',
     'error skipped=true logged=true',

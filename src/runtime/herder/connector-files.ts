@@ -3,7 +3,7 @@ import { parse as parseProperties } from 'dot-properties';
 import { isLosslessNumber, parse as parseJson } from 'lossless-json';
 import { ConfigError } from '../../plugin/index.js';
 import { AlreadyExistsError } from '../errors.js';
-import type { Herder } from '../herder/herder.js';
+import type { Herder } from './herder.js';
 import type { CreateConnectorRequest } from '../types.js';
 
 type InitialState = NonNullable<CreateConnectorRequest['initial_state']>;

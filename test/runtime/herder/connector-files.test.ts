@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../../../src/plugin/index.js';
-import { applyConnectorFile, parseConnectorFile, readConnectorFile } from '../../../src/runtime/config/connector-files.js';
+import { applyConnectorFile, parseConnectorFile, readConnectorFile } from '../../../src/runtime/herder/connector-files.js';
 import { AlreadyExistsError } from '../../../src/runtime/errors.js';
 import type { Herder } from '../../../src/runtime/herder/herder.js';
 import type { CreateConnectorRequest } from '../../../src/runtime/types.js';
