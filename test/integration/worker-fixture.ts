@@ -48,7 +48,8 @@ export function recorder(connector: string): Recorder {
 /**
  * Config keys steer the task: `test.fail.value` (put() throws a plain Error when a record's value has
  * this `id`), `test.retriable.failures` (the first N put() calls throw RetriableError),
- * `test.start.error` (start() throws this message).
+ * `test.start.error` (start() throws this message), `test.start.delay.ms` (start() takes this long, like
+ * a sink that connects to a slow server), `test.stop.hang` (stop() never returns).
  */
 function recordingTask(): SinkTask {
   let r: Recorder;
@@ -61,6 +62,8 @@ function recordingTask(): SinkTask {
       r = recorder(context.connector);
       r.contexts.set(context.taskId, context);
       r.calls.push('start');
+      const delay = Number(p['test.start.delay.ms'] ?? 0);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       if (p['test.start.error']) throw new Error(p['test.start.error']);
       retriableLeft = Number(p['test.retriable.failures'] ?? 0);
     },
@@ -88,6 +91,7 @@ function recordingTask(): SinkTask {
     },
     async stop() {
       r?.calls.push('stop');
+      if (props['test.stop.hang'] === 'true') await new Promise(() => {});
     },
   };
 }

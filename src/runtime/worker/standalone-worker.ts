@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { Converter } from '../../plugin/index.js';
 import type { ConnectorConfig, TargetState } from '../../store/types.js';
-import { systemClock, type Clock } from '../clock.js';
+import { settlesWithin, systemClock, type Clock } from '../clock.js';
 import { ConfigTransformer } from '../config/config-transformer.js';
 import { errorHandlingConfig, ErrorReporter, formatTrace } from './error-handling.js';
 import { ServerError } from '../errors.js';
@@ -39,6 +39,8 @@ export interface StandaloneWorkerOptions {
 }
 
 const CLUSTER_ID_TIMEOUT_MS = 2000;
+/** How long an offsets change waits for the consumers of stopped tasks to leave their group. */
+const CONSUMERS_LEFT_WAIT_MS = 10_000;
 
 const NOT_STOPPED =
   'either because its tasks haven\'t stopped completely yet or the connector was resumed before the request to {verb} its offsets ' +
@@ -70,8 +72,8 @@ export class StandaloneWorker implements Worker {
   /** stops reading a connector's plugin metrics */
   readonly #untrackPlugin = new Map<string, () => void>();
   #clusterId: string | null = null;
-  /** stopped tasks whose consumers are still leaving their groups */
-  readonly #closing = new Set<Promise<void>>();
+  /** stopped tasks whose consumers are still leaving their groups, with their connector */
+  readonly #closing = new Map<Promise<void>, string>();
 
   constructor(options: StandaloneWorkerOptions) {
     this.#config = options.workerConfig;
@@ -175,7 +177,17 @@ export class StandaloneWorker implements Worker {
   /** A stopped task's consumer leaves its group in the background; shutdown waits for it. */
   #leaving(task: WorkerSinkTask): void {
     const closed = task.closed().finally(() => this.#closing.delete(closed));
-    this.#closing.add(closed);
+    this.#closing.set(closed, task.id.connector);
+  }
+
+  /**
+   * An offsets change needs the consumer group empty: a stop answers before the stopped tasks' consumers
+   * have left, so wait for them here (bounded: a consumer stuck in a join is reported by Kafka's own
+   * "tasks haven't stopped completely yet" answer).
+   */
+  async #consumersLeft(name: string): Promise<void> {
+    const leaving = [...this.#closing].filter(([, connector]) => connector === name).map(([closed]) => closed);
+    if (leaving.length > 0) await settlesWithin(this.#clock, Promise.all(leaving), CONSUMERS_LEFT_WAIT_MS);
   }
 
   async #buildTask(
@@ -317,6 +329,7 @@ export class StandaloneWorker implements Worker {
   async alterSinkConnectorOffsets(name: string, rawConfig: ConnectorConfig, changes: readonly SinkOffsetChange[]): Promise<void> {
     try {
       const config = this.#transformer.resolve(rawConfig, `connector ${name}`);
+      await this.#consumersLeft(name);
       await this.#admin(name, config).alterOffsets(sinkGroupId(name, config), changes);
     } catch (error) {
       throw this.#offsetsError(error, name, 'alter');
@@ -326,6 +339,7 @@ export class StandaloneWorker implements Worker {
   async resetSinkConnectorOffsets(name: string, rawConfig: ConnectorConfig): Promise<void> {
     try {
       const config = this.#transformer.resolve(rawConfig, `connector ${name}`);
+      await this.#consumersLeft(name);
       await this.#admin(name, config).deleteGroup(sinkGroupId(name, config));
     } catch (error) {
       throw this.#offsetsError(error, name, 'reset');
@@ -349,6 +363,6 @@ export class StandaloneWorker implements Worker {
     await Promise.all([...this.#tasks.values()].map((task) => this.stopTask(task.id)));
     await Promise.all([...this.#connectors.keys()].map((name) => this.stopConnector(name)));
     // each close is bounded by the consumer close timeout
-    await Promise.all([...this.#closing]);
+    await Promise.all([...this.#closing.keys()]);
   }
 }
