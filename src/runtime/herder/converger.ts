@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import { ConfigType, parseType } from '../../plugin/index.js';
-import type { ConfigStore, ConnectorConfig, StatusStore } from '../../store/types.js';
+import type { ConfigStore, ConnectorConfig, ConnectorRecord, StatusStore } from '../../store/types.js';
 import { settlesWithin, systemClock, type Clock } from '../clock.js';
 import { TASKS_MAX_CONFIG, TASKS_MAX_ENFORCE_CONFIG } from '../config/connector-config.js';
 import { State, TargetState, type ConnectorTaskId, type StatusListener } from '../status/status.js';
@@ -146,14 +146,14 @@ export class Converger {
 
   /** One pass: stop what must not run (or runs a stale config), start what is missing, align target states. */
   async #converge(name: string): Promise<void> {
-    const record = this.#o.configStore.get(name);
-    const desired = record && record.targetState !== TargetState.STOPPED ? record.taskConfigs : [];
-    const generation = this.#generations.get(name) ?? 0;
-
+    const before = this.#desired(name);
     const stale = [...this.#running.values()].filter(
-      (t) => t.id.connector === name && (t.id.task >= desired.length || t.generation !== generation || this.#restarts.has(key(t.id))),
+      (t) => t.id.connector === name && (t.id.task >= before.desired.length || t.generation !== before.generation || this.#restarts.has(key(t.id))),
     );
     await Promise.all(stale.map((t) => this.#stop(t)));
+    // read again: writes that landed while the tasks stopped are what starts now (the next pass stops
+    // whatever they made stale), so a config that was overtaken meanwhile is never started
+    const { record, desired, generation } = this.#desired(name);
     if (record) {
       // tasks beyond the current count no longer exist; a deleted connector's statuses went with it
       for (const { task } of this.#o.statusStore.tasks(name)) if (task >= desired.length) this.#o.statusStore.removeTask(name, task);
@@ -182,6 +182,12 @@ export class Converger {
       const started = await this.#o.worker.startTask(id, record.config, desired[task], record.targetState, this.#listenerFor(instance));
       if (!started) this.#running.delete(key(id));
     }
+  }
+
+  #desired(name: string): { record: ConnectorRecord | undefined; desired: readonly ConnectorConfig[]; generation: number } {
+    const record = this.#o.configStore.get(name);
+    const desired = record && record.targetState !== TargetState.STOPPED ? record.taskConfigs : [];
+    return { record, desired, generation: this.#generations.get(name) ?? 0 };
   }
 
   /** Stops one task within the graceful window plus what abandoning it takes; never longer. */

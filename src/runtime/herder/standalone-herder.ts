@@ -452,6 +452,8 @@ export class StandaloneHerder implements Herder, StatusListener {
       async () => {
         const record = requireConnector(this.#configs, name);
         if (!Number.isInteger(task) || task < 0 || task >= record.taskConfigs.length) throw new NotFoundError(`Task ${name}-${task} not found`);
+        // until the converger has restarted it, the status says so instead of showing the old state
+        this.#writeTask({ connector: name, task }, State.RESTARTING);
         this.#converger.restartTask({ connector: name, task });
         void this.#converger.request(name);
       },
