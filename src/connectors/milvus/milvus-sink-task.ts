@@ -1,4 +1,3 @@
-import type { DescribeCollectionResponse, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import {
   ConnectError,
   DataError,
@@ -9,17 +8,17 @@ import {
   type SinkTaskContext,
   type TopicPartition,
 } from '../../plugin/index.js';
-import { deriveCollectionFields } from './auto-create-schema.js';
-import { deleteOp, writeOp } from './batch.js';
-import { Batcher } from './batcher.js';
-import { BatchWriter } from './batch-writer.js';
-import { collectionSchemaFromDescribe, type CollectionSchemaView } from './collection-schema.js';
-import { checkDatabase, createCollection, prepareCollection, type CollectionTarget } from './collection-setup.js';
-import { FlowControl } from './flow-control.js';
-import { normaliseEndpoint } from './milvus-client.js';
+import { deriveCollectionFields } from './rows/auto-create-schema.js';
+import { deleteOp, writeOp } from './write/sink-op-batch.js';
+import { BatchDispatcher } from './write/batch-dispatcher.js';
+import { BatchDelivery } from './write/batch-delivery.js';
+import { collectionSchemaFromDescribe, type CollectionSchemaView, type DescribedCollection } from './rows/collection-schema.js';
+import { checkDatabase, createCollection, prepareCollection, type CollectionTarget } from './client/collection-setup.js';
+import { FlowControl } from './write/flow-control.js';
+import { normaliseEndpoint } from './client/milvus-client.js';
 import { parseMilvusSinkConfig, type MilvusSinkConfig } from './milvus-sink-config.js';
-import { MilvusWriter } from './milvus-writer.js';
-import { OffsetTracker } from './offset-tracker.js';
+import { MilvusCollection } from './client/milvus-collection.js';
+import { OffsetTracker } from './write/offset-tracker.js';
 import {
   prepareRowMapping,
   primaryKeyFromRecordKey,
@@ -27,10 +26,10 @@ import {
   recordToRow,
   resolveWriteOperation,
   type RecordToRowOptions,
-} from './record-to-row.js';
-import type { RetryOptions } from './retry-policy.js';
-import { estimateRowBytes } from './row-size.js';
-import { sharedMilvusClients, type MilvusLease } from './shared-clients.js';
+} from './rows/record-to-row.js';
+import type { RetryOptions } from './write/retry-policy.js';
+import { estimateRowBytes } from './rows/row-size.js';
+import { sharedMilvusClients, type MilvusLease } from './client/shared-clients.js';
 import { milvusSinkMetrics, type MilvusSinkMetrics } from './sink-metrics.js';
 import { CONNECTOR_VERSION } from './version.js';
 
@@ -40,13 +39,13 @@ const DRAIN_WAIT_MS = 5_000;
 const PUT_WAIT_MS = 1_000;
 /**
  * After consumption resumes from a backlog, a freed request slot waits this long at most for the open
- * batch to fill (Batcher.upstreamBacklog). Refilling a 1,000-row batch of 768-dim JSON records takes a
+ * batch to fill (BatchDispatcher.upstreamBacklog). Refilling a 1,000-row batch of 768-dim JSON records takes a
  * few fetches (~0.1-0.3 s here); a topic that has run dry costs its last partial batch this much once.
  */
 const REFILL_WAIT_MS = 1_000;
 
 /**
- * The Milvus sink task. put() maps records to rows and hands them to the batcher, which writes them
+ * The Milvus sink task. put() maps records to rows and hands them to the dispatcher, which writes them
  * asynchronously (bounded batches, several requests in flight, retries, bisecting bad batches).
  * Failures of that background work surface from the next put() or preCommit().
  *
@@ -57,12 +56,11 @@ export class MilvusSinkTask implements SinkTask {
   #context!: SinkTaskContext;
   #log!: PluginLogger;
   #config!: MilvusSinkConfig;
-  #client: MilvusClient | undefined;
   #lease: MilvusLease | undefined;
-  #writer!: MilvusWriter;
+  #collection!: MilvusCollection;
   #schema: CollectionSchemaView | undefined;
   #rowOptions!: RecordToRowOptions;
-  #batcher: Batcher | undefined;
+  #dispatcher: BatchDispatcher | undefined;
   #flow!: FlowControl;
   #metrics!: MilvusSinkMetrics;
   readonly #tracker = new OffsetTracker();
@@ -99,10 +97,9 @@ export class MilvusSinkTask implements SinkTask {
       tlsCaPath: config.tlsCaPath,
       tlsSkipVerify: config.tlsSkipVerify,
     });
-    this.#client = this.#lease.client;
     try {
-      this.#writer = new MilvusWriter({
-        client: this.#client,
+      this.#collection = new MilvusCollection({
+        client: this.#lease.client,
         collection: config.collectionName,
         mode: 'upsert',
         timeoutMs: config.timeoutMs,
@@ -110,7 +107,7 @@ export class MilvusSinkTask implements SinkTask {
       });
       await checkDatabase(this.#target());
       const state = await prepareCollection(this.#target(), config);
-      if (state === 'ready') await this.#writer.describe();
+      if (state === 'ready') await this.#collection.describe();
     } catch (error) {
       await this.#releaseClient();
       throw error;
@@ -167,7 +164,7 @@ export class MilvusSinkTask implements SinkTask {
   async stop(): Promise<void> {
     this.#log?.info({ collection: this.#config?.collectionName }, 'Stopping Milvus sink task');
     await this.#sendAndWait(DRAIN_WAIT_MS);
-    this.#batcher?.close();
+    this.#dispatcher?.close();
     this.#signalStop();
     await this.#releaseClient();
     this.#log?.info({ collection: this.#config?.collectionName }, 'Milvus sink task stopped');
@@ -175,26 +172,25 @@ export class MilvusSinkTask implements SinkTask {
 
   /** Sends the partial batch now and waits, at most `timeoutMs`, until nothing is buffered or in flight. */
   async #sendAndWait(timeoutMs: number): Promise<void> {
-    if (!this.#batcher) return;
-    this.#batcher.flush();
-    await waitAtMost(this.#batcher.whenIdle(), timeoutMs);
+    if (!this.#dispatcher) return;
+    this.#dispatcher.flush();
+    await waitAtMost(this.#dispatcher.whenIdle(), timeoutMs);
   }
 
   /** Tasks of a connector share one client (shared-clients.ts); the last one to stop closes it. */
   async #releaseClient(): Promise<void> {
     const lease = this.#lease;
     this.#lease = undefined;
-    this.#client = undefined;
     await lease?.release();
   }
 
   #target(): CollectionTarget {
     const config = this.#config;
-    return { client: this.#client!, collection: config.collectionName, database: config.databaseName, timeoutMs: config.timeoutMs, logger: this.#log };
+    return { client: this.#lease!.client, collection: config.collectionName, database: config.databaseName, timeoutMs: config.timeoutMs, logger: this.#log };
   }
 
   /** Every describe result (start, auto.create, SchemaMismatch) re-derives how rows are built and sent. */
-  #useSchema(described: DescribeCollectionResponse): void {
+  #useSchema(described: DescribedCollection): void {
     const schema = collectionSchemaFromDescribe(described);
     const config = this.#config;
     const options: RecordToRowOptions = {
@@ -206,13 +202,13 @@ export class MilvusSinkTask implements SinkTask {
     prepareRowMapping(schema, options);
     this.#schema = schema;
     this.#rowOptions = options;
-    this.#writer.mode = options.operation;
+    this.#collection.mode = options.operation;
   }
 
   #startBatcher(props: Readonly<Record<string, string>>): void {
     const config = this.#config;
-    const batchWriter = new BatchWriter({
-      sink: this.#writer,
+    const delivery = new BatchDelivery({
+      sink: this.#collection,
       retry: retryOptions(config, props),
       hooks: {
         onRetryStart: () => this.#flow.retryStarted(),
@@ -237,7 +233,7 @@ export class MilvusSinkTask implements SinkTask {
     // others are in flight. Resuming later (at half the mark) left a slot free with only a partial
     // batch to send: requests of ~500-670 rows instead of 1,000 in a 200,000-record backfill.
     this.#resumeAt = this.#highWater - Math.ceil(config.batchMaxRows / 2);
-    this.#batcher = new Batcher(
+    this.#dispatcher = new BatchDispatcher(
       {
         maxRows: config.batchMaxRows,
         maxBytes: config.batchMaxBytes,
@@ -247,7 +243,7 @@ export class MilvusSinkTask implements SinkTask {
         mixedKinds: () => this.#rowOptions?.operation !== 'insert',
         refillWaitMs: REFILL_WAIT_MS,
       },
-      (batch) => batchWriter.execute(batch),
+      (batch) => delivery.execute(batch),
       (error) => this.#fail(error),
     );
   }
@@ -264,7 +260,7 @@ export class MilvusSinkTask implements SinkTask {
       throw error;
     }
     const pk = row[schema.primaryField.name];
-    this.#batcher!.add(writeOp(record, row, pk === undefined ? undefined : String(pk), estimateRowBytes(row, schema)));
+    this.#dispatcher!.add(writeOp(record, row, pk === undefined ? undefined : String(pk), estimateRowBytes(row, schema)));
   }
 
   async #tombstone(record: SinkRecord): Promise<void> {
@@ -282,7 +278,7 @@ export class MilvusSinkTask implements SinkTask {
       if (error instanceof DataError) return this.#reportErrant(record, error);
       throw error;
     }
-    this.#batcher!.add(deleteOp(record, pk, 16 + String(pk).length));
+    this.#dispatcher!.add(deleteOp(record, pk, 16 + String(pk).length));
   }
 
   /** auto.create: the first record that can define the collection creates it; unusable ones are errant. */
@@ -305,7 +301,7 @@ export class MilvusSinkTask implements SinkTask {
         indexType: config.autoCreateIndex,
         metric: config.autoCreateMetric,
       });
-      await this.#writer.describe();
+      await this.#collection.describe();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new ConnectError(`auto.create of collection ${config.collectionName} failed: ${reason}`, { cause: error });
@@ -329,20 +325,20 @@ export class MilvusSinkTask implements SinkTask {
 
   /** Pause consumption while too much is buffered; resume once half a batch fits again. */
   async #applyBackpressure(): Promise<void> {
-    const batcher = this.#batcher!;
-    const buffered = batcher.bufferedRecords;
+    const dispatcher = this.#dispatcher!;
+    const buffered = dispatcher.bufferedRecords;
     if (!this.#backlogged && buffered > this.#highWater) {
       this.#setBacklogged(true);
-      void batcher.whenAtMost(this.#resumeAt).then(() => this.#setBacklogged(false));
+      void dispatcher.whenAtMost(this.#resumeAt).then(() => this.#setBacklogged(false));
     }
-    if (buffered > 2 * this.#highWater) await waitAtMost(batcher.whenAtMost(this.#highWater), PUT_WAIT_MS);
+    if (buffered > 2 * this.#highWater) await waitAtMost(dispatcher.whenAtMost(this.#highWater), PUT_WAIT_MS);
   }
 
-  /** The consumer stops (or resumes) fetching, and the batcher knows whether records wait upstream. */
+  /** The consumer stops (or resumes) fetching, and the dispatcher knows whether records wait upstream. */
   #setBacklogged(backlogged: boolean): void {
     this.#backlogged = backlogged;
     this.#flow.backlogged(backlogged);
-    this.#batcher!.upstreamBacklog(backlogged);
+    this.#dispatcher!.upstreamBacklog(backlogged);
   }
 
   #fail(error: unknown): void {
