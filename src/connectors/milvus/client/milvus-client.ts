@@ -112,6 +112,7 @@ export async function connectMilvus(options: ConnectMilvusOptions): Promise<Milv
     ...tlsOptions(ssl, options),
     channelOptions: CHANNEL_OPTIONS,
   });
+  closeChannelsWithoutRedialling(client);
   let timer: NodeJS.Timeout | undefined;
   let connectResponse: unknown;
   try {
@@ -134,6 +135,26 @@ export async function connectMilvus(options: ConnectMilvusOptions): Promise<Milv
   }
   acceptConnectWithoutIdentifier(client, connectResponse);
   return client;
+}
+
+/** The part of the SDK's channel pool (generic-pool) that closeChannelsWithoutRedialling replaces. */
+interface PoolFactory {
+  destroy(channel: { close(): void }): Promise<unknown>;
+}
+
+/**
+ * The socket-leak fix. SDK 3.x closes each pooled gRPC client with `client.close()` followed by
+ * `getChannel().getConnectivityState(true)`; the `true` asks the closed channel to connect again, and
+ * grpc-js does: every closed MilvusClient left two TCP connections open for good (the pool's two
+ * channels), redialling an unreachable host forever. The pool's destroy is replaced by the close
+ * alone. Without that pool internal (another SDK version) nothing changes; the socket-count test
+ * then shows whether that SDK still leaks.
+ */
+export function closeChannelsWithoutRedialling(client: MilvusClient): boolean {
+  const factory = (client.channelPool as unknown as { _factory?: Partial<PoolFactory> } | undefined)?._factory;
+  if (typeof factory?.destroy !== 'function') return false;
+  factory.destroy = async (channel) => channel.close();
+  return true;
 }
 
 /**
