@@ -7,6 +7,7 @@ import {
   type SinkTask,
   type SinkTaskContext,
   type TopicPartition,
+  topicPartitionKey,
 } from '../../plugin/index.js';
 import { deriveCollectionFields } from './rows/auto-create-schema.js';
 import { deleteOp, writeOp } from './write/sink-op-batch.js';
@@ -15,7 +16,8 @@ import { BatchDelivery } from './write/batch-delivery.js';
 import { collectionSchemaFromDescribe, type CollectionSchemaView, type DescribedCollection } from './rows/collection-schema.js';
 import { checkDatabase, createCollection, prepareCollection, type CollectionTarget } from './client/collection-setup.js';
 import { FlowControl } from './write/flow-control.js';
-import { normaliseEndpoint } from './client/milvus-client.js';
+import { isUnreachable, normaliseEndpoint } from './client/milvus-client.js';
+import { scrub, scrubbedError } from './client/secret-scrubber.js';
 import { parseMilvusSinkConfig, type MilvusSinkConfig } from './milvus-sink-config.js';
 import { MilvusCollection } from './client/milvus-collection.js';
 import { OffsetTracker } from './write/offset-tracker.js';
@@ -33,6 +35,10 @@ import { sharedMilvusClients, type MilvusLease } from './client/shared-clients.j
 import { milvusSinkMetrics, type MilvusSinkMetrics } from './sink-metrics.js';
 import { CONNECTOR_VERSION } from './version.js';
 
+/** The wait between attempts to reach a Milvus that did not answer at start: 1 s, doubling to 10 s. */
+const MILVUS_WAIT_MIN_MS = 1_000;
+/** low enough that a task writes within seconds of Milvus coming back */
+const MILVUS_WAIT_MAX_MS = 10_000;
 /** stop() and close() let in-flight requests finish for this long (Kafka's task.shutdown.graceful.timeout.ms). */
 const DRAIN_WAIT_MS = 5_000;
 /** put() waits at most this long for room when far over the buffer limit (partitions are paused meanwhile). */
@@ -70,6 +76,14 @@ export class MilvusSinkTask implements SinkTask {
   /** consumption resumes at this many buffered records, set with #highWater */
   #resumeAt = 0;
   #signalStop!: () => void;
+  #props: Readonly<Record<string, string>> = {};
+  /** set while Milvus is unreachable and the task waits for it (#waitForMilvus) */
+  #waiting: Promise<void> | undefined;
+  /** put() holds its records instead of mapping them: no connection yet, or the held ones still go first */
+  #awaitingMilvus = false;
+  /** records put() received while waiting, not yet mapped to rows */
+  readonly #held: SinkRecord[] = [];
+  readonly #stopping = new AbortController();
   readonly #stopped = new Promise<void>((resolve) => (this.#signalStop = resolve));
 
   version(): string {
@@ -88,6 +102,20 @@ export class MilvusSinkTask implements SinkTask {
     const { address, ssl } = normaliseEndpoint(config.endpoint);
     this.#log.info({ address, tls: ssl, database: config.databaseName, collection: config.collectionName }, 'Starting Milvus sink task');
 
+    this.#props = props;
+    try {
+      await this.#connect();
+    } catch (error) {
+      // a definitive answer (collection missing, not loaded, authentication refused) fails the start
+      // as in the original; only an unreachable Milvus is waited for
+      if (!isUnreachable(error)) throw scrubbedError(error, config.token?.value);
+      this.#waitForMilvus(error);
+    }
+  }
+
+  /** Connects, checks and prepares the collection, reads its schema and starts writing; releases the client when a step fails. */
+  async #connect(): Promise<void> {
+    const config = this.#config;
     this.#lease = await sharedMilvusClients.acquire({
       endpoint: config.endpoint,
       token: config.token?.value,
@@ -112,11 +140,62 @@ export class MilvusSinkTask implements SinkTask {
       await this.#releaseClient();
       throw error;
     }
-    this.#startBatcher(props);
+    this.#startBatcher(this.#props);
     this.#log.info(
       { collection: config.collectionName, mode: this.#schema ? this.#rowOptions.operation : 'pending auto.create' },
       'Milvus sink task started',
     );
+  }
+
+  /**
+   * Milvus did not answer at start: the task stays RUNNING and tries again with a capped backoff
+   * (MILVUS_WAIT_MIN_MS doubling to MILVUS_WAIT_MAX_MS), for as long as it takes; errors.retry.timeout
+   * bounds retries of put(), not this wait, since a task that gave up would stay FAILED after Milvus
+   * came back. Consumption stays paused meanwhile; records fetched before the pause took effect are
+   * held (never committed: the offset tracker has them pending) and written in order once connected.
+   * A definitive answer on a later attempt fails the task from the next put() or preCommit().
+   */
+  #waitForMilvus(first: unknown): void {
+    const { address } = normaliseEndpoint(this.#config.endpoint);
+    this.#awaitingMilvus = true;
+    this.#flow.waitingForMilvus(true);
+    this.#metrics.tasksWaitingForMilvus += 1;
+    const waiting = (async () => {
+      let error = first;
+      for (let attempt = 1; !this.#stopping.signal.aborted; attempt++) {
+        const delayMs = Math.min(MILVUS_WAIT_MIN_MS * 2 ** (attempt - 1), MILVUS_WAIT_MAX_MS);
+        this.#metrics.milvusConnectAttempts += 1;
+        this.#log.warn({ address, attempt, delayMs, err: scrubbedError(error, this.#config.token?.value) }, `Waiting for Milvus at ${address}: it did not answer; trying again in ${delayMs} ms`);
+        await abortableSleep(delayMs, this.#stopping.signal);
+        if (this.#stopping.signal.aborted) return;
+        try {
+          await this.#connect();
+        } catch (next) {
+          if (!isUnreachable(next)) throw next;
+          error = next;
+          continue;
+        }
+        if (this.#stopping.signal.aborted) return;
+        await this.#acceptHeld();
+        this.#log.info({ address, attempts: attempt + 1 }, `Milvus at ${address} answered; writing`);
+        return;
+      }
+    })();
+    this.#waiting = waiting
+      .catch((error: unknown) => this.#fail(error))
+      .finally(() => {
+        this.#waiting = undefined;
+        this.#metrics.tasksWaitingForMilvus -= 1;
+        this.#flow.waitingForMilvus(false);
+      });
+  }
+
+  /** The records put() held while Milvus was unreachable, in the order they came; put() may add more meanwhile. */
+  async #acceptHeld(): Promise<void> {
+    while (this.#held.length > 0) await this.#accept(this.#held.shift()!);
+    // in the same turn as the last check above: from here on put() maps its records itself
+    this.#awaitingMilvus = false;
+    await this.#applyBackpressure();
   }
 
   async open(partitions: readonly TopicPartition[]): Promise<void> {
@@ -127,8 +206,10 @@ export class MilvusSinkTask implements SinkTask {
     this.#throwIfFailed();
     for (const record of records) {
       this.#tracker.track(record.topic, record.kafkaPartition, record.kafkaOffset);
-      await this.#accept(record);
+      if (this.#awaitingMilvus) this.#held.push(record);
+      else await this.#accept(record);
     }
+    if (this.#awaitingMilvus) return;
     await this.#applyBackpressure();
     this.#throwIfFailed();
   }
@@ -157,12 +238,18 @@ export class MilvusSinkTask implements SinkTask {
   }
 
   async close(partitions: readonly TopicPartition[]): Promise<void> {
+    // held records of a revoked partition are not committed: its next owner fetches them again
+    const revoked = new Set(partitions.map((tp) => topicPartitionKey(tp.topic, tp.partition)));
+    const kept = this.#held.filter((r) => !revoked.has(topicPartitionKey(r.topic, r.kafkaPartition)));
+    this.#held.splice(0, this.#held.length, ...kept);
     await this.#sendAndWait(DRAIN_WAIT_MS);
     this.#tracker.forget(partitions);
   }
 
   async stop(): Promise<void> {
     this.#log?.info({ collection: this.#config?.collectionName }, 'Stopping Milvus sink task');
+    this.#stopping.abort();
+    await this.#waiting;
     await this.#sendAndWait(DRAIN_WAIT_MS);
     this.#dispatcher?.close();
     this.#signalStop();
@@ -216,7 +303,7 @@ export class MilvusSinkTask implements SinkTask {
         onRetry: (error, attempt, delayMs) => {
           this.#metrics.retries += 1;
           this.#metrics.recordErrorCode(error.code);
-          this.#log.warn({ code: error.code, attempt, delayMs }, `${error.message}; retrying`);
+          this.#log.warn({ code: error.code, attempt, delayMs }, `${scrub(error.message, this.#config.token?.value)}; retrying`);
         },
         stopped: this.#stopped,
       },
@@ -341,8 +428,10 @@ export class MilvusSinkTask implements SinkTask {
     this.#dispatcher!.upstreamBacklog(backlogged);
   }
 
+  /** The task's failure as its status trace will show it: without the token, should Milvus have echoed it. */
   #fail(error: unknown): void {
-    this.#failure ??= error instanceof Error ? error : new ConnectError(String(error));
+    const scrubbed = scrubbedError(error, this.#config.token?.value);
+    this.#failure ??= scrubbed instanceof Error ? scrubbed : new ConnectError(String(scrubbed));
   }
 
   #throwIfFailed(): void {
@@ -364,6 +453,18 @@ export function retryOptions(config: MilvusSinkConfig, props: Readonly<Record<st
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : -1,
     maxRetries: config.maxRetries,
   };
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {

@@ -137,6 +137,24 @@ export async function connectMilvus(options: ConnectMilvusOptions): Promise<Milv
   return client;
 }
 
+/** gRPC statuses that mean no server answered: UNAVAILABLE, DEADLINE_EXCEEDED. */
+const NO_ANSWER_CODES = new Set<unknown>([14, 4, 'UNAVAILABLE', 'DEADLINE_EXCEEDED']);
+
+/**
+ * Whether an error means Milvus did not answer at all (down, not yet started, unreachable, or silent
+ * past the timeout), as opposed to a definitive answer such as a refused token or a missing collection.
+ * Only the former is worth waiting for.
+ */
+export function isUnreachable(error: unknown): boolean {
+  for (let e = error, depth = 0; e !== null && e !== undefined && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (NO_ANSWER_CODES.has(code) || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return true;
+    const message = e instanceof Error ? e.message : String(e);
+    if (/did not answer Connect within|No connection established|ECONNREFUSED|failed to connect to all addresses/i.test(message)) return true;
+  }
+  return false;
+}
+
 /** The part of the SDK's channel pool (generic-pool) that closeChannelsWithoutRedialling replaces. */
 interface PoolFactory {
   destroy(channel: { close(): void }): Promise<unknown>;

@@ -1,7 +1,8 @@
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { ConfigValue } from '../../../plugin/index.js';
 import { checkDatabase, loadState, missingCollectionMessage, notLoadedMessage } from './collection-setup.js';
-import { connectMilvus } from './milvus-client.js';
+import { connectMilvus, isUnreachable } from './milvus-client.js';
+import { scrub } from './secret-scrubber.js';
 import { MilvusRequestError } from '../write/milvus-errors.js';
 import { parseMilvusSinkConfig, type MilvusSinkConfig } from '../milvus-sink-config.js';
 
@@ -14,8 +15,7 @@ const AUTH_TEXT = /unauthenticated|authenticat|auth failed|permission denied|inv
 
 /** An error's text for the validate output. Texts come from the server and the SDK: the token is cut out in case one echoes it. */
 function reason(error: unknown, token: string | undefined): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return token ? message.split(token).join('[hidden]') : message;
+  return scrub(error instanceof Error ? error.message : String(error), token);
 }
 
 function addError(values: Map<string, ConfigValue>, key: string, message: string): void {
@@ -35,8 +35,9 @@ function hasErrors(values: Map<string, ConfigValue>, ...keys: string[]): boolean
 
 /**
  * The connector's deep validation (PUT …/config/validate): when `public.endpoint` is set, checks within
- * DEEP_VALIDATE_TIMEOUT_MS that Milvus answers, accepts the token, has the collection and has it loaded,
- * and attaches each finding to the key that fixes it. The original always returned zero errors; a config
+ * DEEP_VALIDATE_TIMEOUT_MS that Milvus accepts the token, has the collection and has it loaded, and
+ * attaches each finding to the key that fixes it. A Milvus that does not answer is not an error (the
+ * tasks wait for it); whether it answered shows in public.endpoint's recommended values. The original always returned zero errors; a config
  * without an endpoint still validates as it did there. Never puts the token into a message.
  */
 export async function deepValidate(
@@ -55,6 +56,7 @@ export async function deepValidate(
   // findings are collected apart and merged once, so a check still running after the timeout changes nothing
   const found = new Map<string, ConfigValue>([...values.keys()].map((k) => [k, { ...values.get(k)!, errors: [] }]));
   let settled = false;
+  let reachable = false;
   let client: MilvusClient | undefined;
   let timer: NodeJS.Timeout | undefined;
   const check = async () => {
@@ -68,11 +70,14 @@ export async function deepValidate(
         tlsSkipVerify: config.tlsSkipVerify,
       });
     } catch (error) {
+      // unreachable is not a config error: the connector is accepted and its tasks wait for Milvus
+      if (isUnreachable(error)) return;
       const key = isAuthFailure(error) ? 'token' : 'public.endpoint';
       addError(found, key, reason(error, token));
       return;
     }
     if (settled) return;
+    reachable = true;
     await checkCollection(client, config, found, timeoutMs);
   };
   const running = check().catch((error: unknown) => {
@@ -85,13 +90,17 @@ export async function deepValidate(
   settled = true;
   clearTimeout(timer);
   if (timedOut) {
-    addError(values, 'public.endpoint', `Milvus at ${config.endpoint} did not answer within ${timeoutMs} ms`);
+    // a Milvus that does not answer is waited for by the tasks, not refused here (docs/operations.md)
     // close the client whenever the abandoned check gets one
     void running.finally(() => client?.closeConnection().catch(() => undefined));
   } else {
     await client?.closeConnection().catch(() => undefined);
     for (const [key, value] of found) values.get(key)?.errors.push(...value.errors);
   }
+  // reachability without an error: the endpoint comes back as public.endpoint's recommended value
+  // when Milvus answered, and the list stays empty when it did not
+  const endpoint = values.get('public.endpoint');
+  if (endpoint && reachable && !timedOut) endpoint.recommendedValues = [config.endpoint];
   return values;
 }
 
@@ -105,6 +114,7 @@ async function checkCollection(client: MilvusClient, config: MilvusSinkConfig, v
   try {
     await checkDatabase(target);
   } catch (error) {
+    if (isUnreachable(error)) return; // Milvus went away mid-check: not a config error either
     addError(values, isAuthFailure(error) ? 'token' : 'database.name', reason(error, token));
     return;
   }
@@ -113,6 +123,7 @@ async function checkCollection(client: MilvusClient, config: MilvusSinkConfig, v
     if (state === 'NotExist' && !config.autoCreate) addError(values, 'collection.name', missingCollectionMessage(target));
     if ((state === 'NotLoad' || state === 'Loading') && !config.autoLoad) addError(values, 'collection.name', notLoadedMessage(target, state));
   } catch (error) {
+    if (isUnreachable(error)) return; // Milvus went away mid-check: not a config error either
     const message = reason(error, token);
     if (isAuthFailure(error)) addError(values, 'token', message);
     else if (/database/i.test(message)) addError(values, 'database.name', message);

@@ -2,7 +2,8 @@ import type { SinkTaskContext, TopicPartition } from '../../../plugin/index.js';
 
 /**
  * Pauses consumption of every assigned partition while the task cannot keep up: a Milvus request is
- * backing off before a retry, or more records are buffered than the in-flight requests can take.
+ * backing off before a retry, more records are buffered than the in-flight requests can take, or
+ * Milvus has not answered yet at start (the task waits for it).
  * Resumes when neither holds. Only this class calls context.pause/resume, so the two reasons never
  * undo each other.
  */
@@ -10,6 +11,7 @@ export class FlowControl {
   readonly #context: SinkTaskContext;
   #retrying = 0;
   #backlogged = false;
+  #waitingForMilvus = false;
   #paused = false;
 
   constructor(context: SinkTaskContext) {
@@ -35,13 +37,18 @@ export class FlowControl {
     this.#update();
   }
 
+  waitingForMilvus(value: boolean): void {
+    this.#waitingForMilvus = value;
+    this.#update();
+  }
+
   /** Newly assigned partitions join the current state. */
   opened(partitions: readonly TopicPartition[]): void {
     if (this.#paused && partitions.length > 0) this.#context.pause(partitions);
   }
 
   #update(): void {
-    const pause = this.#retrying > 0 || this.#backlogged;
+    const pause = this.#retrying > 0 || this.#backlogged || this.#waitingForMilvus;
     if (pause === this.#paused) return;
     this.#paused = pause;
     const assignment = this.#context.assignment();
