@@ -2,16 +2,19 @@
  * Cuts the configured Milvus token out of texts that came from the server or the SDK before they
  * become an error message, a status trace or a log line: a server (or a proxy in front of it) may
  * echo the credentials it refused. The whole token goes, and for a `user:password` token the password
- * and the user:password pair on their own as well, since a server may quote either part.
+ * on its own as well, since a server may quote it alone; but only a password of MIN_PASSWORD_PART
+ * characters or more: a short one such as Milvus' default `root:Milvus` would cut ordinary words out
+ * of every message, and is no secret worth that.
  */
 const HIDDEN = '[hidden]';
+const MIN_PASSWORD_PART = 8;
 
 /** The texts to hide for a token, longest first so that a part never splits a longer match. */
 function secretsOf(token: string | undefined): string[] {
   if (!token) return [];
   const secrets = new Set([token]);
   const colon = token.indexOf(':');
-  if (colon > 0 && colon < token.length - 1) secrets.add(token.slice(colon + 1));
+  if (colon > 0 && token.length - colon - 1 >= MIN_PASSWORD_PART) secrets.add(token.slice(colon + 1));
   return [...secrets].sort((a, b) => b.length - a.length);
 }
 
