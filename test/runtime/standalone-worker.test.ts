@@ -31,7 +31,8 @@ async function recordingGrpcServer(t: TestContext): Promise<{ endpoint: string; 
   const server: Http2Server = createServer((request, response) => {
     authorizations.push(String(request.headers.authorization ?? ''));
     response.writeHead(200, { 'content-type': 'application/grpc' });
-    response.addTrailers({ 'grpc-status': '14', 'grpc-message': 'not a Milvus server' });
+    // UNAUTHENTICATED: a definitive answer, so the task fails (an unreachable Milvus would be waited for)
+    response.addTrailers({ 'grpc-status': '16', 'grpc-message': 'not a Milvus server' });
     response.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -79,7 +80,7 @@ describe('StandaloneWorker with config providers', () => {
     assert.ok(!JSON.stringify(taskConfigs).includes(SECRET));
 
     const started = await worker.startTask({ connector: 'secrets', task: 0 }, config, taskConfigs[0], TargetState.STARTED, listener);
-    assert.equal(started, false, 'no Milvus answers, so the task fails to start');
+    assert.equal(started, false, 'the server refuses the token, so the task fails to start');
     assert.ok(authorizations.length > 0, 'the task dialled the endpoint');
     // the SDK sends the token base64-encoded in the authorization metadata
     assert.deepEqual([...new Set(authorizations)], [Buffer.from(SECRET).toString('base64')]);
