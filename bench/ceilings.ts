@@ -15,10 +15,10 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { MilvusClient, MutationResult } from '@zilliz/milvus2-sdk-node';
-import { collectionSchemaFromDescribe, type CollectionSchemaView } from '../src/connectors/milvus/collection-schema.js';
-import { columnRequest } from '../src/connectors/milvus/column-request.js';
-import { callEncoded } from '../src/connectors/milvus/encoded-call.js';
-import { encodeWriteRequest } from '../src/connectors/milvus/request-encoding.js';
+import { collectionSchemaFromDescribe, type CollectionSchemaView } from '../src/connectors/milvus/rows/collection-schema.js';
+import { columnRequest } from '../src/connectors/milvus/client/column-request.js';
+import { callEncoded } from '../src/connectors/milvus/client/encoded-call.js';
+import { encodeWriteRequest } from '../src/connectors/milvus/client/request-encoding.js';
 import { rowFor } from './dataset.js';
 import { createBenchCollection, dropCollection, openMilvus, waitForCount } from './milvus.js';
 import { progress } from './progress.js';

@@ -4,7 +4,7 @@
  * so a row counts only once a query is guaranteed to see it.
  */
 import { ConsistencyLevelEnum, DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { connectMilvus } from '../src/connectors/milvus/milvus-client.js';
+import { connectMilvus } from '../src/connectors/milvus/client/milvus-client.js';
 import { TITLE_MAX_LENGTH } from './dataset.js';
 
 /**

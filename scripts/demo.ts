@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { connectMilvus } from '../src/connectors/milvus/milvus-client.js';
+import { connectMilvus } from '../src/connectors/milvus/client/milvus-client.js';
 import { down, instanceAlive, readState, recordWatchdog, up } from './stack/instance.js';
 import { REPO_ROOT, runPaths } from './stack/paths.js';
 import { spawnDetached } from './stack/processes.js';

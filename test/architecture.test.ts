@@ -150,3 +150,57 @@ function importCycles(): string[][] {
 test('there are no import cycles anywhere in src', () => {
   assert.deepEqual(importCycles().map((cycle) => cycle.join(' → ')), []);
 });
+
+describe('the Milvus sink: rows, writes and the client each have one home', () => {
+  const MILVUS = 'connectors/milvus';
+  const rows = under(`${MILVUS}/rows`);
+  const write = under(`${MILVUS}/write`);
+  const client = under(`${MILVUS}/client`);
+  // the Milvus SDK and the transport and encoder underneath it
+  const clientPackages = new Set(['@zilliz/milvus2-sdk-node', '@grpc/grpc-js', 'protobufjs']);
+
+  test('only the client part imports the Milvus SDK, gRPC or protobuf', () => {
+    assert.deepEqual(violations(under(MILVUS), (imp) => imp.local || !clientPackages.has(imp.target) || client(imp.file)), []);
+  });
+
+  test('the record → row part imports neither the write part nor the client part', () => {
+    assert.deepEqual(violations(rows, (imp) => !imp.local || !(write(imp.target) || client(imp.target))), []);
+  });
+
+  test('the write part never reaches the client part: it talks to Milvus through the RowSink it is given', () => {
+    assert.deepEqual(violations(write, (imp) => !imp.local || !client(imp.target)), []);
+  });
+
+  test('there are no import cycles in the Milvus sink', () => {
+    const edges = new Map<string, string[]>();
+    for (const imp of all) {
+      if (imp.local && under(MILVUS)(imp.file) && under(MILVUS)(imp.target)) edges.set(imp.file, [...(edges.get(imp.file) ?? []), imp.target]);
+    }
+    assert.deepEqual(cyclesIn(edges), []);
+  });
+
+  test('the cycle check finds a cycle (a sanity check on it)', () => {
+    assert.deepEqual(cyclesIn(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])), ['a → b → c → a']);
+  });
+});
+
+/** Every import cycle in a graph, each named once by the path that closes it. */
+function cyclesIn(edges: ReadonlyMap<string, readonly string[]>): string[] {
+  const cycles: string[] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (node: string): void => {
+    const at = path.indexOf(node);
+    if (at >= 0) {
+      cycles.push([...path.slice(at), node].join(' → '));
+      return;
+    }
+    if (done.has(node)) return;
+    path.push(node);
+    for (const next of edges.get(node) ?? []) visit(next);
+    path.pop();
+    done.add(node);
+  };
+  for (const node of [...edges.keys()].sort()) visit(node);
+  return cycles;
+}

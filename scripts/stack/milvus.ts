@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectMilvus } from '../../src/connectors/milvus/milvus-client.js';
+import { connectMilvus } from '../../src/connectors/milvus/client/milvus-client.js';
 import { StackError } from './errors.js';
 import type { RunPaths } from './paths.js';
 import { HOST } from './ports.js';

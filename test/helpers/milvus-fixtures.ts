@@ -4,7 +4,7 @@
  * Strong consistency, so everything Milvus acknowledged is visible.
  */
 import { DataType, type FieldType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { connectMilvus } from '../../src/connectors/milvus/milvus-client.js';
+import { connectMilvus } from '../../src/connectors/milvus/client/milvus-client.js';
 import { stackAddresses } from './stack.js';
 
 /** `http://host:port` of the stack's Milvus, as a user would write `public.endpoint`. */

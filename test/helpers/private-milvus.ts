@@ -16,7 +16,7 @@ import { HOST, freePort, portFree } from '../../scripts/stack/ports.js';
 import { ownedAlive, pidAlive, stopProcess } from '../../scripts/stack/processes.js';
 import { provision } from '../../scripts/stack/provision.js';
 import { loadVersions } from '../../scripts/stack/versions.js';
-import { connectMilvus } from '../../src/connectors/milvus/milvus-client.js';
+import { connectMilvus } from '../../src/connectors/milvus/client/milvus-client.js';
 
 const READY_TIMEOUT_MS = 30_000;
 /** The stack gives Milvus Lite 5 s to exit on SIGTERM before it is killed. */

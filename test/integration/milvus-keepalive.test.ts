@@ -9,8 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { connectivityState, type Client } from '@grpc/grpc-js';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { connectMilvus } from '../../src/connectors/milvus/milvus-client.js';
-import { routeGrpcLogs } from '../../src/connectors/milvus/grpc-logging.js';
+import { connectMilvus } from '../../src/connectors/milvus/client/milvus-client.js';
+import { routeGrpcLogs } from '../../src/connectors/milvus/client/grpc-logging.js';
 import { stackAddresses } from '../helpers/stack.js';
 
 const { milvusAddress } = stackAddresses();

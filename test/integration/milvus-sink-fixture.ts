@@ -4,7 +4,7 @@
  */
 import { after, type TestContext } from 'node:test';
 import type { FieldType, MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { connectMilvus } from '../../src/connectors/milvus/milvus-client.js';
+import { connectMilvus } from '../../src/connectors/milvus/client/milvus-client.js';
 import { MilvusSinkTask } from '../../src/connectors/milvus/milvus-sink-task.js';
 import type { OffsetMap, Schema, SinkRecord } from '../../src/plugin/index.js';
 import { stackAddresses } from '../helpers/stack.js';

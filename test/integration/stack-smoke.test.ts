@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CONNECT_STATUS, DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { acceptConnectWithoutIdentifier, connectMilvus } from '../../src/connectors/milvus/milvus-client.js';
+import { acceptConnectWithoutIdentifier, connectMilvus } from '../../src/connectors/milvus/client/milvus-client.js';
 import { stackAddresses, uniqueName } from '../helpers/stack.js';
 
 const { kafkaBootstrap, milvusAddress } = stackAddresses();

@@ -20,4 +20,4 @@ export { MilvusSinkConnector } from './milvus-sink-connector.js';
 export { MilvusSinkTask } from './milvus-sink-task.js';
 export { MILVUS_SINK_CONFIG_DEF } from './milvus-sink-config.js';
 export { milvusSinkMetrics, allMilvusSinkMetrics, type MilvusSinkMetricsSnapshot } from './sink-metrics.js';
-export { routeGrpcLogs } from './grpc-logging.js';
+export { routeGrpcLogs } from './client/grpc-logging.js';

@@ -17,6 +17,8 @@ export function milvusPluginMetrics(connector: string): PluginMetric[] {
     counter('milvus_requests_total', 'Insert, upsert and delete requests Milvus acknowledged', m.requests),
     counter('milvus_failed_requests_total', 'Requests that failed for good (retries that later succeeded not counted)', m.failedRequests),
     counter('milvus_retries_total', 'Requests sent again after a retriable failure', m.retries),
+    counter('milvus_connect_attempts_total', 'Attempts to reach a Milvus that did not answer when a task started', m.milvusConnectAttempts),
+    { name: 'milvus_tasks_waiting', help: 'Tasks started while Milvus did not answer, waiting for it', type: 'gauge', value: m.tasksWaitingForMilvus },
     ...Object.entries(m.errorCodes).map(([code, count]): PluginMetric => ({
       name: 'milvus_request_errors_total',
       help: 'Failed Milvus requests by Milvus error code or gRPC status (retried attempts included)',

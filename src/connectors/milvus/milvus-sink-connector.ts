@@ -1,6 +1,6 @@
 import type { ConfigDef, ConfigValue, ConnectorContext, SinkConnector } from '../../plugin/index.js';
 import { MILVUS_SINK_CONFIG_DEF, parseMilvusSinkConfig } from './milvus-sink-config.js';
-import { deepValidate } from './milvus-validator.js';
+import { deepValidate } from './client/milvus-validator.js';
 import { CONNECTOR_VERSION } from './version.js';
 
 /**

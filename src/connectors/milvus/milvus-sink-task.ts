@@ -1,4 +1,3 @@
-import type { DescribeCollectionResponse, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import {
   ConnectError,
   DataError,
@@ -8,18 +7,20 @@ import {
   type SinkTask,
   type SinkTaskContext,
   type TopicPartition,
+  topicPartitionKey,
 } from '../../plugin/index.js';
-import { deriveCollectionFields } from './auto-create-schema.js';
-import { deleteOp, writeOp } from './batch.js';
-import { Batcher } from './batcher.js';
-import { BatchWriter } from './batch-writer.js';
-import { collectionSchemaFromDescribe, type CollectionSchemaView } from './collection-schema.js';
-import { checkDatabase, createCollection, prepareCollection, type CollectionTarget } from './collection-setup.js';
-import { FlowControl } from './flow-control.js';
-import { normaliseEndpoint } from './milvus-client.js';
+import { deriveCollectionFields } from './rows/auto-create-schema.js';
+import { deleteOp, writeOp } from './write/sink-op-batch.js';
+import { BatchDispatcher } from './write/batch-dispatcher.js';
+import { BatchDelivery } from './write/batch-delivery.js';
+import { collectionSchemaFromDescribe, type CollectionSchemaView, type DescribedCollection } from './rows/collection-schema.js';
+import { checkDatabase, createCollection, prepareCollection, type CollectionTarget } from './client/collection-setup.js';
+import { FlowControl } from './write/flow-control.js';
+import { isUnreachable, normaliseEndpoint } from './client/milvus-client.js';
+import { scrub, scrubbedError } from './client/secret-scrubber.js';
 import { parseMilvusSinkConfig, type MilvusSinkConfig } from './milvus-sink-config.js';
-import { MilvusWriter } from './milvus-writer.js';
-import { OffsetTracker } from './offset-tracker.js';
+import { MilvusCollection } from './client/milvus-collection.js';
+import { OffsetTracker } from './write/offset-tracker.js';
 import {
   prepareRowMapping,
   primaryKeyFromRecordKey,
@@ -27,26 +28,30 @@ import {
   recordToRow,
   resolveWriteOperation,
   type RecordToRowOptions,
-} from './record-to-row.js';
-import type { RetryOptions } from './retry-policy.js';
-import { estimateRowBytes } from './row-size.js';
-import { sharedMilvusClients, type MilvusLease } from './shared-clients.js';
+} from './rows/record-to-row.js';
+import type { RetryOptions } from './write/retry-policy.js';
+import { estimateRowBytes } from './rows/row-size.js';
+import { sharedMilvusClients, type MilvusLease } from './client/shared-clients.js';
 import { milvusSinkMetrics, type MilvusSinkMetrics } from './sink-metrics.js';
 import { CONNECTOR_VERSION } from './version.js';
 
+/** The wait between attempts to reach a Milvus that did not answer at start: 1 s, doubling to 10 s. */
+const MILVUS_WAIT_MIN_MS = 1_000;
+/** low enough that a task writes within seconds of Milvus coming back */
+const MILVUS_WAIT_MAX_MS = 10_000;
 /** stop() and close() let in-flight requests finish for this long (Kafka's task.shutdown.graceful.timeout.ms). */
 const DRAIN_WAIT_MS = 5_000;
 /** put() waits at most this long for room when far over the buffer limit (partitions are paused meanwhile). */
 const PUT_WAIT_MS = 1_000;
 /**
  * After consumption resumes from a backlog, a freed request slot waits this long at most for the open
- * batch to fill (Batcher.upstreamBacklog). Refilling a 1,000-row batch of 768-dim JSON records takes a
+ * batch to fill (BatchDispatcher.upstreamBacklog). Refilling a 1,000-row batch of 768-dim JSON records takes a
  * few fetches (~0.1-0.3 s here); a topic that has run dry costs its last partial batch this much once.
  */
 const REFILL_WAIT_MS = 1_000;
 
 /**
- * The Milvus sink task. put() maps records to rows and hands them to the batcher, which writes them
+ * The Milvus sink task. put() maps records to rows and hands them to the dispatcher, which writes them
  * asynchronously (bounded batches, several requests in flight, retries, bisecting bad batches).
  * Failures of that background work surface from the next put() or preCommit().
  *
@@ -57,12 +62,11 @@ export class MilvusSinkTask implements SinkTask {
   #context!: SinkTaskContext;
   #log!: PluginLogger;
   #config!: MilvusSinkConfig;
-  #client: MilvusClient | undefined;
   #lease: MilvusLease | undefined;
-  #writer!: MilvusWriter;
+  #collection!: MilvusCollection;
   #schema: CollectionSchemaView | undefined;
   #rowOptions!: RecordToRowOptions;
-  #batcher: Batcher | undefined;
+  #dispatcher: BatchDispatcher | undefined;
   #flow!: FlowControl;
   #metrics!: MilvusSinkMetrics;
   readonly #tracker = new OffsetTracker();
@@ -72,6 +76,14 @@ export class MilvusSinkTask implements SinkTask {
   /** consumption resumes at this many buffered records, set with #highWater */
   #resumeAt = 0;
   #signalStop!: () => void;
+  #props: Readonly<Record<string, string>> = {};
+  /** set while Milvus is unreachable and the task waits for it (#waitForMilvus) */
+  #waiting: Promise<void> | undefined;
+  /** put() holds its records instead of mapping them: no connection yet, or the held ones still go first */
+  #awaitingMilvus = false;
+  /** records put() received while waiting, not yet mapped to rows */
+  readonly #held: SinkRecord[] = [];
+  readonly #stopping = new AbortController();
   readonly #stopped = new Promise<void>((resolve) => (this.#signalStop = resolve));
 
   version(): string {
@@ -90,6 +102,20 @@ export class MilvusSinkTask implements SinkTask {
     const { address, ssl } = normaliseEndpoint(config.endpoint);
     this.#log.info({ address, tls: ssl, database: config.databaseName, collection: config.collectionName }, 'Starting Milvus sink task');
 
+    this.#props = props;
+    try {
+      await this.#connect();
+    } catch (error) {
+      // a definitive answer (collection missing, not loaded, authentication refused) fails the start
+      // as in the original; only an unreachable Milvus is waited for
+      if (!isUnreachable(error)) throw scrubbedError(error, config.token?.value);
+      this.#waitForMilvus(error);
+    }
+  }
+
+  /** Connects, checks and prepares the collection, reads its schema and starts writing; releases the client when a step fails. */
+  async #connect(): Promise<void> {
+    const config = this.#config;
     this.#lease = await sharedMilvusClients.acquire({
       endpoint: config.endpoint,
       token: config.token?.value,
@@ -99,10 +125,9 @@ export class MilvusSinkTask implements SinkTask {
       tlsCaPath: config.tlsCaPath,
       tlsSkipVerify: config.tlsSkipVerify,
     });
-    this.#client = this.#lease.client;
     try {
-      this.#writer = new MilvusWriter({
-        client: this.#client,
+      this.#collection = new MilvusCollection({
+        client: this.#lease.client,
         collection: config.collectionName,
         mode: 'upsert',
         timeoutMs: config.timeoutMs,
@@ -110,16 +135,67 @@ export class MilvusSinkTask implements SinkTask {
       });
       await checkDatabase(this.#target());
       const state = await prepareCollection(this.#target(), config);
-      if (state === 'ready') await this.#writer.describe();
+      if (state === 'ready') await this.#collection.describe();
     } catch (error) {
       await this.#releaseClient();
       throw error;
     }
-    this.#startBatcher(props);
+    this.#startBatcher(this.#props);
     this.#log.info(
       { collection: config.collectionName, mode: this.#schema ? this.#rowOptions.operation : 'pending auto.create' },
       'Milvus sink task started',
     );
+  }
+
+  /**
+   * Milvus did not answer at start: the task stays RUNNING and tries again with a capped backoff
+   * (MILVUS_WAIT_MIN_MS doubling to MILVUS_WAIT_MAX_MS), for as long as it takes; errors.retry.timeout
+   * bounds retries of put(), not this wait, since a task that gave up would stay FAILED after Milvus
+   * came back. Consumption stays paused meanwhile; records fetched before the pause took effect are
+   * held (never committed: the offset tracker has them pending) and written in order once connected.
+   * A definitive answer on a later attempt fails the task from the next put() or preCommit().
+   */
+  #waitForMilvus(first: unknown): void {
+    const { address } = normaliseEndpoint(this.#config.endpoint);
+    this.#awaitingMilvus = true;
+    this.#flow.waitingForMilvus(true);
+    this.#metrics.tasksWaitingForMilvus += 1;
+    const waiting = (async () => {
+      let error = first;
+      for (let attempt = 1; !this.#stopping.signal.aborted; attempt++) {
+        const delayMs = Math.min(MILVUS_WAIT_MIN_MS * 2 ** (attempt - 1), MILVUS_WAIT_MAX_MS);
+        this.#metrics.milvusConnectAttempts += 1;
+        this.#log.warn({ address, attempt, delayMs, err: scrubbedError(error, this.#config.token?.value) }, `Waiting for Milvus at ${address}: it did not answer; trying again in ${delayMs} ms`);
+        await abortableSleep(delayMs, this.#stopping.signal);
+        if (this.#stopping.signal.aborted) return;
+        try {
+          await this.#connect();
+        } catch (next) {
+          if (!isUnreachable(next)) throw next;
+          error = next;
+          continue;
+        }
+        if (this.#stopping.signal.aborted) return;
+        await this.#acceptHeld();
+        this.#log.info({ address, attempts: attempt + 1 }, `Milvus at ${address} answered; writing`);
+        return;
+      }
+    })();
+    this.#waiting = waiting
+      .catch((error: unknown) => this.#fail(error))
+      .finally(() => {
+        this.#waiting = undefined;
+        this.#metrics.tasksWaitingForMilvus -= 1;
+        this.#flow.waitingForMilvus(false);
+      });
+  }
+
+  /** The records put() held while Milvus was unreachable, in the order they came; put() may add more meanwhile. */
+  async #acceptHeld(): Promise<void> {
+    while (this.#held.length > 0) await this.#accept(this.#held.shift()!);
+    // in the same turn as the last check above: from here on put() maps its records itself
+    this.#awaitingMilvus = false;
+    await this.#applyBackpressure();
   }
 
   async open(partitions: readonly TopicPartition[]): Promise<void> {
@@ -130,8 +206,10 @@ export class MilvusSinkTask implements SinkTask {
     this.#throwIfFailed();
     for (const record of records) {
       this.#tracker.track(record.topic, record.kafkaPartition, record.kafkaOffset);
-      await this.#accept(record);
+      if (this.#awaitingMilvus) this.#held.push(record);
+      else await this.#accept(record);
     }
+    if (this.#awaitingMilvus) return;
     await this.#applyBackpressure();
     this.#throwIfFailed();
   }
@@ -160,14 +238,20 @@ export class MilvusSinkTask implements SinkTask {
   }
 
   async close(partitions: readonly TopicPartition[]): Promise<void> {
+    // held records of a revoked partition are not committed: its next owner fetches them again
+    const revoked = new Set(partitions.map((tp) => topicPartitionKey(tp.topic, tp.partition)));
+    const kept = this.#held.filter((r) => !revoked.has(topicPartitionKey(r.topic, r.kafkaPartition)));
+    this.#held.splice(0, this.#held.length, ...kept);
     await this.#sendAndWait(DRAIN_WAIT_MS);
     this.#tracker.forget(partitions);
   }
 
   async stop(): Promise<void> {
     this.#log?.info({ collection: this.#config?.collectionName }, 'Stopping Milvus sink task');
+    this.#stopping.abort();
+    await this.#waiting;
     await this.#sendAndWait(DRAIN_WAIT_MS);
-    this.#batcher?.close();
+    this.#dispatcher?.close();
     this.#signalStop();
     await this.#releaseClient();
     this.#log?.info({ collection: this.#config?.collectionName }, 'Milvus sink task stopped');
@@ -175,26 +259,25 @@ export class MilvusSinkTask implements SinkTask {
 
   /** Sends the partial batch now and waits, at most `timeoutMs`, until nothing is buffered or in flight. */
   async #sendAndWait(timeoutMs: number): Promise<void> {
-    if (!this.#batcher) return;
-    this.#batcher.flush();
-    await waitAtMost(this.#batcher.whenIdle(), timeoutMs);
+    if (!this.#dispatcher) return;
+    this.#dispatcher.flush();
+    await waitAtMost(this.#dispatcher.whenIdle(), timeoutMs);
   }
 
   /** Tasks of a connector share one client (shared-clients.ts); the last one to stop closes it. */
   async #releaseClient(): Promise<void> {
     const lease = this.#lease;
     this.#lease = undefined;
-    this.#client = undefined;
     await lease?.release();
   }
 
   #target(): CollectionTarget {
     const config = this.#config;
-    return { client: this.#client!, collection: config.collectionName, database: config.databaseName, timeoutMs: config.timeoutMs, logger: this.#log };
+    return { client: this.#lease!.client, collection: config.collectionName, database: config.databaseName, timeoutMs: config.timeoutMs, logger: this.#log };
   }
 
   /** Every describe result (start, auto.create, SchemaMismatch) re-derives how rows are built and sent. */
-  #useSchema(described: DescribeCollectionResponse): void {
+  #useSchema(described: DescribedCollection): void {
     const schema = collectionSchemaFromDescribe(described);
     const config = this.#config;
     const options: RecordToRowOptions = {
@@ -206,13 +289,13 @@ export class MilvusSinkTask implements SinkTask {
     prepareRowMapping(schema, options);
     this.#schema = schema;
     this.#rowOptions = options;
-    this.#writer.mode = options.operation;
+    this.#collection.mode = options.operation;
   }
 
   #startBatcher(props: Readonly<Record<string, string>>): void {
     const config = this.#config;
-    const batchWriter = new BatchWriter({
-      sink: this.#writer,
+    const delivery = new BatchDelivery({
+      sink: this.#collection,
       retry: retryOptions(config, props),
       hooks: {
         onRetryStart: () => this.#flow.retryStarted(),
@@ -220,7 +303,7 @@ export class MilvusSinkTask implements SinkTask {
         onRetry: (error, attempt, delayMs) => {
           this.#metrics.retries += 1;
           this.#metrics.recordErrorCode(error.code);
-          this.#log.warn({ code: error.code, attempt, delayMs }, `${error.message}; retrying`);
+          this.#log.warn({ code: error.code, attempt, delayMs }, `${scrub(error.message, this.#config.token?.value)}; retrying`);
         },
         stopped: this.#stopped,
       },
@@ -237,7 +320,7 @@ export class MilvusSinkTask implements SinkTask {
     // others are in flight. Resuming later (at half the mark) left a slot free with only a partial
     // batch to send: requests of ~500-670 rows instead of 1,000 in a 200,000-record backfill.
     this.#resumeAt = this.#highWater - Math.ceil(config.batchMaxRows / 2);
-    this.#batcher = new Batcher(
+    this.#dispatcher = new BatchDispatcher(
       {
         maxRows: config.batchMaxRows,
         maxBytes: config.batchMaxBytes,
@@ -247,7 +330,7 @@ export class MilvusSinkTask implements SinkTask {
         mixedKinds: () => this.#rowOptions?.operation !== 'insert',
         refillWaitMs: REFILL_WAIT_MS,
       },
-      (batch) => batchWriter.execute(batch),
+      (batch) => delivery.execute(batch),
       (error) => this.#fail(error),
     );
   }
@@ -264,7 +347,7 @@ export class MilvusSinkTask implements SinkTask {
       throw error;
     }
     const pk = row[schema.primaryField.name];
-    this.#batcher!.add(writeOp(record, row, pk === undefined ? undefined : String(pk), estimateRowBytes(row, schema)));
+    this.#dispatcher!.add(writeOp(record, row, pk === undefined ? undefined : String(pk), estimateRowBytes(row, schema)));
   }
 
   async #tombstone(record: SinkRecord): Promise<void> {
@@ -282,7 +365,7 @@ export class MilvusSinkTask implements SinkTask {
       if (error instanceof DataError) return this.#reportErrant(record, error);
       throw error;
     }
-    this.#batcher!.add(deleteOp(record, pk, 16 + String(pk).length));
+    this.#dispatcher!.add(deleteOp(record, pk, 16 + String(pk).length));
   }
 
   /** auto.create: the first record that can define the collection creates it; unusable ones are errant. */
@@ -305,7 +388,7 @@ export class MilvusSinkTask implements SinkTask {
         indexType: config.autoCreateIndex,
         metric: config.autoCreateMetric,
       });
-      await this.#writer.describe();
+      await this.#collection.describe();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new ConnectError(`auto.create of collection ${config.collectionName} failed: ${reason}`, { cause: error });
@@ -329,24 +412,26 @@ export class MilvusSinkTask implements SinkTask {
 
   /** Pause consumption while too much is buffered; resume once half a batch fits again. */
   async #applyBackpressure(): Promise<void> {
-    const batcher = this.#batcher!;
-    const buffered = batcher.bufferedRecords;
+    const dispatcher = this.#dispatcher!;
+    const buffered = dispatcher.bufferedRecords;
     if (!this.#backlogged && buffered > this.#highWater) {
       this.#setBacklogged(true);
-      void batcher.whenAtMost(this.#resumeAt).then(() => this.#setBacklogged(false));
+      void dispatcher.whenAtMost(this.#resumeAt).then(() => this.#setBacklogged(false));
     }
-    if (buffered > 2 * this.#highWater) await waitAtMost(batcher.whenAtMost(this.#highWater), PUT_WAIT_MS);
+    if (buffered > 2 * this.#highWater) await waitAtMost(dispatcher.whenAtMost(this.#highWater), PUT_WAIT_MS);
   }
 
-  /** The consumer stops (or resumes) fetching, and the batcher knows whether records wait upstream. */
+  /** The consumer stops (or resumes) fetching, and the dispatcher knows whether records wait upstream. */
   #setBacklogged(backlogged: boolean): void {
     this.#backlogged = backlogged;
     this.#flow.backlogged(backlogged);
-    this.#batcher!.upstreamBacklog(backlogged);
+    this.#dispatcher!.upstreamBacklog(backlogged);
   }
 
+  /** The task's failure as its status trace will show it: without the token, should Milvus have echoed it. */
   #fail(error: unknown): void {
-    this.#failure ??= error instanceof Error ? error : new ConnectError(String(error));
+    const scrubbed = scrubbedError(error, this.#config.token?.value);
+    this.#failure ??= scrubbed instanceof Error ? scrubbed : new ConnectError(String(scrubbed));
   }
 
   #throwIfFailed(): void {
@@ -368,6 +453,18 @@ export function retryOptions(config: MilvusSinkConfig, props: Readonly<Record<st
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : -1,
     maxRetries: config.maxRetries,
   };
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {

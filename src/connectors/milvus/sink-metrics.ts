@@ -20,6 +20,10 @@ export interface MilvusSinkMetricsSnapshot {
   readonly requests: number;
   /** requests that failed for good (not counting retried attempts that later succeeded) */
   readonly failedRequests: number;
+  /** tasks started while Milvus did not answer, waiting for it now (a gauge) */
+  readonly tasksWaitingForMilvus: number;
+  /** attempts to reach a Milvus that did not answer at task start */
+  readonly milvusConnectAttempts: number;
   readonly batchLatencyMs: { readonly count: number; readonly sum: number; readonly max: number };
   /** Milvus status codes (or gRPC status names) seen in failures, with how often */
   readonly errorCodes: Readonly<Record<string, number>>;
@@ -34,6 +38,8 @@ export class MilvusSinkMetrics {
   retries = 0;
   requests = 0;
   failedRequests = 0;
+  tasksWaitingForMilvus = 0;
+  milvusConnectAttempts = 0;
   readonly #latency = { count: 0, sum: 0, max: 0 };
   readonly #errorCodes = new Map<string, number>();
 
@@ -57,6 +63,8 @@ export class MilvusSinkMetrics {
       retries: this.retries,
       requests: this.requests,
       failedRequests: this.failedRequests,
+      tasksWaitingForMilvus: this.tasksWaitingForMilvus,
+      milvusConnectAttempts: this.milvusConnectAttempts,
       batchLatencyMs: { ...this.#latency },
       errorCodes: Object.fromEntries(this.#errorCodes),
     };

@@ -1,5 +1,5 @@
 import type { SinkRecord, SinkTaskContext, TopicPartition, PluginLogger } from '../../../src/plugin/index.js';
-import { deleteOp as newDeleteOp, writeOp as newWriteOp, type Row, type SinkOp } from '../../../src/connectors/milvus/batch.js';
+import { deleteOp as newDeleteOp, writeOp as newWriteOp, type Row, type SinkOp } from '../../../src/connectors/milvus/write/sink-op-batch.js';
 
 export function sinkRecord(fields: Partial<SinkRecord> & { offset?: number; partition?: number } = {}): SinkRecord {
   return {
@@ -17,7 +17,7 @@ export function sinkRecord(fields: Partial<SinkRecord> & { offset?: number; part
   };
 }
 
-/** Operations as the task builds them (batch.ts), so tests see the same record the batch writer gets. */
+/** Operations as the task builds them (write/sink-op-batch.ts), so tests see the same record the batch writer gets. */
 export function writeOp(offset: number, pk: string | undefined, row: Row = {}, partition = 0, bytes = 10): SinkOp {
   return newWriteOp(sinkRecord({ offset, partition, value: row }), { ...row, ...(pk === undefined ? {} : { id: pk }) }, pk, bytes);
 }

@@ -32,7 +32,8 @@ async function recordingGrpcServer(t: TestContext): Promise<{ endpoint: string; 
   const server: Http2Server = createServer((request, response) => {
     authorizations.push(String(request.headers.authorization ?? ''));
     response.writeHead(200, { 'content-type': 'application/grpc' });
-    response.addTrailers({ 'grpc-status': '14', 'grpc-message': 'not a Milvus server' });
+    // UNAUTHENTICATED: a definitive answer, so the task fails (an unreachable Milvus would be waited for)
+    response.addTrailers({ 'grpc-status': '16', 'grpc-message': 'not a Milvus server' });
     response.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -84,7 +85,7 @@ describe('StandaloneWorker with config providers', () => {
     await waitFor('the task to dial the endpoint', () => authorizations.length > 0);
     // the SDK sends the token base64-encoded in the authorization metadata
     assert.deepEqual([...new Set(authorizations)], [Buffer.from(SECRET).toString('base64')]);
-    const failed = await waitFor('no Milvus answers, so the task fails to start', () => {
+    const failed = await waitFor('the server refuses the token, so the task fails to start', () => {
       const state = listener.taskState('secrets');
       return state?.state === 'FAILED' ? state : undefined;
     });
