@@ -1,4 +1,5 @@
 import { CONNECT_API_VERSION, healthyStatus, stageSummary, startingStatus, unhealthyStatus, withTimeout } from './herder-info.js';
+import type { ConfigStore } from '../store/types.js';
 import type { Stages } from './herder-queue.js';
 import type { ServerInfo, WorkerStatus } from './types.js';
 import type { Worker } from './worker.js';
@@ -7,6 +8,8 @@ type Phase = 'created' | 'starting' | 'started' | 'failed' | 'stopped';
 
 export interface HerderHealthOptions {
   worker: Pick<Worker, 'kafkaClusterId'>;
+  /** Asked at every health check whether its file is still there and sound. */
+  configStore: Pick<ConfigStore, 'problem'>;
   stages: Stages;
   commit: string;
   healthTimeoutMs: number;
@@ -18,6 +21,7 @@ export interface HerderHealthOptions {
  */
 export class HerderHealth {
   readonly #worker: Pick<Worker, 'kafkaClusterId'>;
+  readonly #configStore: Pick<ConfigStore, 'problem'>;
   readonly #stages: Stages;
   readonly #commit: string;
   readonly #timeoutMs: number;
@@ -27,6 +31,7 @@ export class HerderHealth {
 
   constructor(options: HerderHealthOptions) {
     this.#worker = options.worker;
+    this.#configStore = options.configStore;
     this.#stages = options.stages;
     this.#commit = options.commit;
     this.#timeoutMs = options.healthTimeoutMs;
@@ -60,6 +65,9 @@ export class HerderHealth {
   }
 
   async health(): Promise<WorkerStatus> {
+    // a store that lost its file takes writes into the void: say so before anything else
+    const storeProblem = this.#configStore.problem();
+    if (storeProblem !== null) return unhealthyStatus(storeProblem);
     if (this.#phase === 'failed') return unhealthyStatus(`Start-up failed: ${this.#startFailure}`);
     if (this.#phase !== 'started' && this.#phase !== 'stopped') {
       const started = this.#started?.then(() => true, () => false) ?? Promise.resolve(false);

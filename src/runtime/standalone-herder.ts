@@ -114,7 +114,7 @@ export class StandaloneHerder implements Herder, StatusListener {
     this.#configs = new HerderConfigs({ configStore, plugins, workerConfig, configTransformer, queues, stages, converge, status, log });
     this.#lifecycle = new HerderLifecycle({ configStore, statusStore, plugins, queues, converge, status, log });
     const commit = options.commit ?? buildCommitId();
-    this.#health = new HerderHealth({ worker, stages, commit, healthTimeoutMs: options.healthTimeoutMs ?? 5_000 });
+    this.#health = new HerderHealth({ worker, configStore, stages, commit, healthTimeoutMs: options.healthTimeoutMs ?? 5_000 });
     options.metrics?.trackStatus(() => status.snapshot());
   }
 
