@@ -220,3 +220,19 @@ test('a connector file with an error stops the start with exit code 1 and names 
   assert.equal(await r.exited, 1);
   assert.ok(r.lines.some((l) => l.level === 60 && String(l.msg).includes(`Connector configuration at '${bad}' is missing the mandatory 'name' configuration`)));
 });
+
+test('a damaged database stops the start with exit code 1, naming the file', TEST_TIMEOUT, async (t) => {
+  const dir = tempDir(t);
+  const env = await baseEnv(dir);
+  const prepared = run(t, [], env);
+  await prepared.waitFor(/^Kafka Connect started$/);
+  assert.equal(await stopWith(prepared, 'SIGTERM'), 0);
+  // keep the header, scribble over every page after the first
+  const file = readFileSync(env.CONNECT_SQLITE_PATH);
+  writeFileSync(env.CONNECT_SQLITE_PATH, Buffer.concat([file.subarray(0, 4096), Buffer.alloc(Math.max(file.length - 4096, 4096), 0xa5)]));
+
+  const r = run(t, [], env);
+  assert.equal(await r.exited, 1);
+  const fatal = r.lines.find((l) => l.level === 60);
+  assert.ok(String(fatal?.msg).includes(`The SQLite database ${env.CONNECT_SQLITE_PATH} is unusable`), String(fatal?.msg));
+});
