@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import { javaTrim, type ParsedConfig } from '../plugin/index.js';
+import type { ParsedConfig } from '../plugin/index.js';
 import type { ConfigStore, ConnectorConfig, ConnectorRecord } from '../store/types.js';
 import { configErrorsMessage } from './config-infos.js';
 import type { ConfigTransformer } from './config-transformer.js';
-import { CONNECTOR_CLASS_CONFIG, NAME_CONFIG, checkConnectorNameAddressable, connectorNameMismatch } from './connector-config.js';
+import { CONNECTOR_CLASS_CONFIG, NAME_CONFIG } from './connector-config.js';
+import { checkConnectorNameAddressable, connectorName, connectorNameMismatch } from './connector-name.js';
 import { validateConnectorConfig, type ConnectorProps } from './connector-validation.js';
 import { AlreadyExistsError, BadRequestError, NotFoundError } from './errors.js';
 import type { HerderConverger } from './herder-converge.js';
@@ -90,7 +91,7 @@ export class HerderConfigs {
   // ---------------------------------------------------------------- writes
 
   async createConnector(request: CreateConnectorRequest): Promise<ConnectorInfo> {
-    const name = javaTrim(request.name ?? '');
+    const name = connectorName(request.name ?? '');
     const config: Record<string, string | null> = { ...request.config };
     if (Object.hasOwn(config, NAME_CONFIG) && config[NAME_CONFIG] !== name) throw connectorNameMismatch(config[NAME_CONFIG], name);
     config[NAME_CONFIG] = name;
@@ -100,7 +101,8 @@ export class HerderConfigs {
     return result;
   }
 
-  async putConnectorConfig(name: string, config: Record<string, string | null>): Promise<Created<ConnectorInfo>> {
+  async putConnectorConfig(given: string, config: Record<string, string | null>): Promise<Created<ConnectorInfo>> {
+    const name = connectorName(given);
     if (Object.hasOwn(config, NAME_CONFIG) && config[NAME_CONFIG] !== name) throw connectorNameMismatch(config[NAME_CONFIG], name);
     const withName = { ...config, [NAME_CONFIG]: name };
     return this.#queues.run(name, () => this.#write(name, withName, { allowReplace: true }));
