@@ -124,3 +124,26 @@ describe('when the SQLite file is lost under the running herder', () => {
     await assertLoud(app, new RegExp(`The SQLite database ${escapeRegExp(path)} was overwritten`));
   });
 });
+
+test('validate answers [hidden] for secret client overrides and the plugin\'s PASSWORD keys: no secret in the body', async (t) => {
+  const { app } = await setUp(t);
+  const config = {
+    ...sinkConfig('c'),
+    'test.secret': 'plugin-s3cr3t',
+    'errors.deadletterqueue.topic.name': 'dlq',
+    'consumer.override.ssl.key.password': 'key-s3cr3t',
+    'consumer.override.sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="jaas-s3cr3t";',
+    'producer.override.ssl.truststore.password': 'trust-s3cr3t',
+    'admin.override.sasl.jaas.config': 'admin-jaas-s3cr3t',
+  };
+  const res = await app.inject(json('PUT', `/connector-plugins/${TEST_SINK_CLASS}/config/validate`, config));
+  assert.equal(res.statusCode, 200, res.body);
+  assert.doesNotMatch(res.body, /s3cr3t/);
+  const shown = (res.json() as { configs: Array<{ value: { name: string; value: string | null } | null }> }).configs;
+  for (const key of Object.keys(config).filter((k) => k.includes('override') || k === 'test.secret')) {
+    assert.equal(shown.find((c) => c.value?.name === key)?.value?.value, '[hidden]', key);
+  }
+  const noType = await app.inject(json('PUT', `/connector-plugins/${TEST_SINK_CLASS}/config/validate`, { 'consumer.override.sasl.jaas.config': 'jaas-s3cr3t', topics: 'visible-value' }));
+  assert.equal(noType.statusCode, 400);
+  assert.equal(envelope(noType.body).message, 'Connector config {consumer.override.sasl.jaas.config, topics} contains no connector type');
+});
