@@ -194,12 +194,17 @@ test('connector files are created at start, updated on the next start, and targe
   assert.equal(await stopWith(second, 'SIGTERM'), 0);
 });
 
-test('a database written by a newer build is refused: exit 1, the migration named, nothing changed', TEST_TIMEOUT, async (t) => {
-  const dir = tempDir(t);
-  const env = await baseEnv(dir);
+/** The environment of a worker that started once and stopped cleanly, leaving its database behind. */
+async function startedOnce(t: TestContext): Promise<Record<string, string>> {
+  const env = await baseEnv(tempDir(t));
   const prepared = run(t, [], env);
   await prepared.waitFor(/^Kafka Connect started$/);
   assert.equal(await stopWith(prepared, 'SIGTERM'), 0);
+  return env;
+}
+
+test('a database written by a newer build is refused: exit 1, the migration named, nothing changed', TEST_TIMEOUT, async (t) => {
+  const env = await startedOnce(t);
   const db = new Database(env.CONNECT_SQLITE_PATH);
   db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (9999, ?, 0)').run('9999_from_the_future.sql');
   db.close();
@@ -219,4 +224,16 @@ test('a connector file with an error stops the start with exit code 1 and names 
   const r = run(t, [worker, bad], await baseEnv(dir));
   assert.equal(await r.exited, 1);
   assert.ok(r.lines.some((l) => l.level === 60 && String(l.msg).includes(`Connector configuration at '${bad}' is missing the mandatory 'name' configuration`)));
+});
+
+test('a damaged database stops the start with exit code 1, naming the file', TEST_TIMEOUT, async (t) => {
+  const env = await startedOnce(t);
+  // keep the header, scribble over every page after the first
+  const file = readFileSync(env.CONNECT_SQLITE_PATH);
+  writeFileSync(env.CONNECT_SQLITE_PATH, Buffer.concat([file.subarray(0, 4096), Buffer.alloc(Math.max(file.length - 4096, 4096), 0xa5)]));
+
+  const r = run(t, [], env);
+  assert.equal(await r.exited, 1);
+  const fatal = r.lines.find((l) => l.level === 60);
+  assert.ok(String(fatal?.msg).includes(`The SQLite database ${env.CONNECT_SQLITE_PATH} is unusable`), String(fatal?.msg));
 });

@@ -105,6 +105,7 @@ export function buildApp({ herder, workerConfig, api = {}, logger, metrics }: Bu
       realm: options.basicAuth.realm ?? DEFAULT_REALM,
       healthPublic: options.basicAuth.healthPublic ?? true,
       corsPreflight: Boolean(options.corsAllowOrigin),
+      verify: options.basicAuth.verify,
     }));
   }
   app.addHook('onSend', jsonWithoutCharset);

@@ -63,9 +63,13 @@ export function toLooseMap(body: Record<string, unknown>): Record<string, unknow
 // (all but `;`, its matrix-parameter separator), so Location headers look like Kafka's.
 const PATH_SEGMENT_KEEP = /%(?:24|26|2B|2C|3D|3A|40)/g;
 
-/** One path segment percent-encoded the way JAX-RS' `UriBuilder.path()` does for a connector name. */
+/**
+ * One path segment percent-encoded the way JAX-RS' `UriBuilder.path()` does for a connector name. Never
+ * throws: the herder refuses names with lone surrogates, but a Location header must not turn a done
+ * write into a 500, so one would be encoded as U+FFFD.
+ */
 export function encodePathSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(PATH_SEGMENT_KEEP, (escape) => decodeURIComponent(escape));
+  return encodeURIComponent(segment.toWellFormed()).replace(PATH_SEGMENT_KEEP, (escape) => decodeURIComponent(escape));
 }
 
 /**

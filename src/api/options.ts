@@ -2,6 +2,7 @@
  * What the HTTP layer needs from the worker configuration, as a small value of its own so the API can
  * be built (and tested) without the whole WorkerConfig.
  */
+import type { PasswordVerifier } from './security/basic-auth.js';
 import { DEFAULT_HEALTH_CHECK_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './herder-request.js';
 
 export interface ApiOptions {
@@ -38,6 +39,8 @@ export interface BasicAuthSettings {
   realm?: string;
   /** `rest.basic.auth.health.public`: `GET /health` without credentials (default true). */
   healthPublic?: boolean;
+  /** Checks a password against its hash: scrypt unless a test counts or holds the checks. */
+  verify?: PasswordVerifier;
 }
 
 export type ResolvedApiOptions = Required<ApiOptions>;

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { Statement } from 'better-sqlite3';
+import { DatabaseFile } from './database-file.js';
 import type { Db } from './db.js';
 import { TargetState, type ConfigStore, type ConnectorConfig, type ConnectorRecord } from './types.js';
 
@@ -48,9 +49,14 @@ function toTargetState(value: string): TargetState {
  * Returned records are frozen and shared, not copied: freezing costs once per write where copying
  * would cost at every read, and a record is frozen down to its string values, so no caller can change
  * what the next one reads. Later writes replace records and never change one already handed out.
+ *
+ * Before each write the store checks that its file is still the one it opened (DatabaseFile): a file
+ * removed, replaced or damaged under the running worker makes every later write throw an Error naming
+ * the file, instead of committing into a file the next start will not read.
  */
 export class SqliteConfigStore implements ConfigStore {
   readonly #db: Db;
+  readonly #file: DatabaseFile;
   readonly #clock: () => number;
   readonly #sql: {
     all: Statement<[], ConnectorRow>;
@@ -73,6 +79,7 @@ export class SqliteConfigStore implements ConfigStore {
   /** `db` must be migrated; the store does not own it unless `close()` is called. */
   constructor(db: Db, options: { clock?: () => number } = {}) {
     this.#db = db;
+    this.#file = new DatabaseFile(db);
     this.#clock = options.clock ?? Date.now;
     this.#sql = {
       all: db.prepare('SELECT name, config, target_state FROM connectors ORDER BY name'),
@@ -158,6 +165,7 @@ export class SqliteConfigStore implements ConfigStore {
     this.#working = new Map(enclosing ?? this.#records());
     let result: T;
     try {
+      if (!enclosing) this.#file.verify();
       result = this.#db.transaction(() => {
         const value = fn();
         if (typeof (value as { then?: unknown } | null)?.then === 'function') {
@@ -168,7 +176,7 @@ export class SqliteConfigStore implements ConfigStore {
       })();
     } catch (e) {
       this.#working = enclosing;
-      throw e;
+      throw this.#file.failure(e);
     }
     if (!enclosing) {
       // Invariant: the copy reads are served from changes only once SQLite has committed
@@ -177,6 +185,10 @@ export class SqliteConfigStore implements ConfigStore {
       this.#working = undefined;
     }
     return result;
+  }
+
+  problem(): string | null {
+    return this.#file.problem();
   }
 
   close(): void {
@@ -194,6 +206,14 @@ export class SqliteConfigStore implements ConfigStore {
 
   #load(): Map<string, ConnectorRecord> {
     // two statements, one read snapshot
+    try {
+      return this.#readAll();
+    } catch (e) {
+      throw this.#file.failure(e);
+    }
+  }
+
+  #readAll(): Map<string, ConnectorRecord> {
     return this.#db.transaction(() => {
       const tasks = new Map<string, TaskRow[]>();
       for (const task of this.#sql.allTasks.all()) {

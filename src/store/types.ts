@@ -40,6 +40,12 @@ export interface ConfigStore {
   remove(name: string): boolean;
   /** Runs `fn` in one transaction: every write inside commits together or not at all. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Why writes can no longer be trusted to last (the store's file removed, replaced or damaged under
+   * the running worker), or null. Once a problem is found it stays until a restart. Cheap enough for
+   * every health check.
+   */
+  problem(): string | null;
   close(): void;
 }
 

@@ -55,6 +55,10 @@ describe('encodePathSegment (JAX-RS UriBuilder.path)', () => {
     assert.equal(encodePathSegment('a;b?c#d%e/f'), 'a%3Bb%3Fc%23d%25e%2Ff');
     assert.equal(encodePathSegment('é名'), '%C3%A9%E5%90%8D');
   });
+
+  test('never throws: a lone surrogate is encoded as U+FFFD rather than failing a write already done', () => {
+    assert.equal(encodePathSegment('z\ud800'), 'z%EF%BF%BD');
+  });
 });
 
 describe('javaInstant (Instant.toString)', () => {

@@ -1,5 +1,5 @@
 /**
- * A StandaloneHerder on real stores (SQLite in memory, migrated; the memory status store), the real plugin
+ * A StandaloneHerder on real stores (SQLite in memory unless a path is given, migrated; the memory status store), the real plugin
  * registry with the test sink plugin, and a FakeWorker at the seam where Kafka and Milvus would be.
  */
 import type { TestContext } from 'node:test';
@@ -33,6 +33,8 @@ export interface FixtureOptions {
   connectors?: SinkConnectorPlugin[];
   converters?: ConverterPlugin[];
   healthTimeoutMs?: number;
+  /** The SQLite file; default a private in-memory database. */
+  dbPath?: string;
   /** default true: call herder.start() */
   start?: boolean;
 }
@@ -43,7 +45,7 @@ export function sinkConfig(name: string, extra: Record<string, string> = {}): Re
 }
 
 export async function herderFixture(t: TestContext, options: FixtureOptions = {}): Promise<HerderFixture> {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(options.dbPath ?? ':memory:');
   migrate(db);
   let current = await build(db, options);
   t.after(async () => {

@@ -16,6 +16,8 @@ export interface RequestOptions {
   key?: string;
   /** user and password for basic authentication */
   auth?: [string, string];
+  /** the client's address, e.g. another loopback address to be another client */
+  localAddress?: string;
 }
 
 export interface Response {
@@ -41,6 +43,7 @@ export function request(url: string, options: RequestOptions = {}): Promise<Resp
       ca: options.ca,
       cert: options.cert,
       key: options.key,
+      localAddress: options.localAddress,
       timeout: 15_000,
     }, (res) => {
       let text = '';

@@ -41,7 +41,7 @@ describe('REST security on the running worker', { timeout: 120_000 }, () => {
   before(async () => {
     dir = makeDir();
     const users = join(dir, 'connect-users');
-    writeFileSync(users, `# REST users\nalice:${await hashPassword(PASSWORD)}\n`);
+    writeFileSync(users, `# REST users\nalice:${await hashPassword(PASSWORD)}\ncarol:${await hashPassword(PASSWORD)}\n`);
     connect = await startConnect({
       dir,
       workerProps: {
@@ -83,6 +83,21 @@ describe('REST security on the running worker', { timeout: 120_000 }, () => {
     const res = await request(`${https}/connectors?expand=status`, { ca: CA, auth: ALICE });
     assert.deepEqual([res.status, res.json()], [200, {}]);
     await assert.rejects(request(`${https}/connectors`, { auth: ALICE }), /unable to verify the first certificate|self-signed certificate/);
+  });
+
+  test('a flood of made-up credentials from one address gets 401 or 429, never more, while another client\'s first login passes', async () => {
+    const flood = Array.from({ length: 60 }, (_, i) => request(`${http}/connectors`, { auth: [`mallory${i}`, `guess${i}`] }));
+    const login = await request(`${http}/connectors`, { auth: ['carol', PASSWORD], localAddress: '127.0.0.2' });
+    assert.equal(login.status, 200, login.text);
+    for (const res of await Promise.all(flood)) {
+      if (res.status === 401) {
+        assert.deepEqual(res.json(), UNAUTHORIZED);
+        continue;
+      }
+      assert.equal(res.status, 429, res.text);
+      assert.equal(res.headers['retry-after'], '1');
+      assert.deepEqual(res.json(), { error_code: 429, message: 'Too many authentication attempts at once; retry shortly.' });
+    }
   });
 
   test('/health stays open for container health checks', async () => {

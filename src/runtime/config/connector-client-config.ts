@@ -1,8 +1,9 @@
 /**
  * The Kafka consumer keys a connector may override with `consumer.override.<key>` and that this worker
- * honours, as defined by Kafka's ConsumerConfig (types, defaults, importance, documentation). Validation
- * shows these definitions for `consumer.override.*` entries, as Kafka does with its full client ConfigDefs;
- * other client keys are listed without a definition.
+ * honours, as defined by Kafka's ConsumerConfig (types, defaults, importance, documentation), plus the
+ * client keys of type PASSWORD that consumers, producers and admin clients share. Validation shows these
+ * definitions for `*.override.*` entries, as Kafka does with its full client ConfigDefs; other client
+ * keys are listed without a definition.
  */
 import { ConfigDef, ConfigType, Importance, type ConfigKey } from '../../plugin/index.js';
 
@@ -14,7 +15,29 @@ const key = (name: string, type: ConfigType, defaultValue: unknown, importance: 
   documentation,
 });
 
-export const CONSUMER_CONFIG_DEF = new ConfigDef([
+const secret = (name: string, documentation: string): ConfigKey => key(name, ConfigType.PASSWORD, null, Importance.HIGH, documentation);
+
+/**
+ * Every key of type PASSWORD in Kafka 4.1's client ConfigDefs (SslConfigs, SaslConfigs; the same for
+ * consumer, producer and admin client). Defined so that their override values parse to `Password` and
+ * show as `[hidden]` wherever validation shows them, as in Kafka; keys nobody defines show in plain text.
+ */
+export const CLIENT_PASSWORD_KEYS: readonly ConfigKey[] = [
+  secret('ssl.key.password', 'The password of the private key in the key store file or the PEM key in ssl.keystore.key.'),
+  secret('ssl.keystore.password', 'The store password for the key store file.'),
+  secret('ssl.keystore.key', 'The private key in the format given by ssl.keystore.type (PEM: PKCS#8 keys, encrypted ones with ssl.key.password).'),
+  secret('ssl.keystore.certificate.chain', 'The certificate chain in the format given by ssl.keystore.type (PEM: a list of X.509 certificates).'),
+  secret('ssl.truststore.password', 'The password for the trust store file.'),
+  secret('ssl.truststore.certificates', 'The trusted certificates in the format given by ssl.truststore.type (PEM: X.509 certificates).'),
+  secret('sasl.jaas.config', 'JAAS login context parameters for SASL connections, in the format of JAAS configuration files.'),
+  secret('sasl.oauthbearer.client.credentials.client.secret', 'The client secret of the OAuth client credentials grant.'),
+  secret('sasl.oauthbearer.assertion.private.key.passphrase', 'The passphrase of the private key that signs OAuth JWT assertions.'),
+];
+
+/** What `producer.override.*` and `admin.override.*` entries are shown with: the secret keys only. */
+export const CLIENT_SECRETS_CONFIG_DEF = new ConfigDef(CLIENT_PASSWORD_KEYS);
+
+const CONSUMER_KEYS = new ConfigDef([
   key(
     'group.id',
     ConfigType.STRING,
@@ -153,3 +176,5 @@ export const CONSUMER_CONFIG_DEF = new ConfigDef([
       'This configuration must be set to `false` when using brokers older than 0.11.0',
   ),
 ]);
+
+export const CONSUMER_CONFIG_DEF = CONSUMER_KEYS.withKeys(CLIENT_PASSWORD_KEYS);

@@ -3,7 +3,6 @@
  * the dynamic `transforms.<a>.*` / `predicates.<p>.*` keys, and the sink cross-field rules.
  * The validation algorithm that combines them with the plugin's keys lives in connector-validation.ts.
  */
-import { BadRequestError } from '../errors.js';
 import {
   ConfigDef,
   ConfigError,
@@ -458,35 +457,5 @@ function fullMatch(regex: string): RegExp | null {
     return new RegExp(`^(?:${regex})$`);
   } catch {
     return null;
-  }
-}
-
-/** Kafka's message when a config's `name` differs from the connector's (the POST message also says "URL"). */
-export function connectorNameMismatch(given: unknown, expected: string): BadRequestError {
-  return new BadRequestError(`Connector name configuration (${String(given)}) doesn't match connector name in the URL (${expected})`);
-}
-
-/**
- * Names are addressed in URL paths and become the consumer group `connect-<name>`: a name of at most
- * 1024 characters stays below Node's 16 KiB request-header limit even fully percent-encoded (4 UTF-8
- * bytes → 12 characters each) and far below Kafka's 32 KiB protocol strings. Kafka sets no limit.
- */
-export const MAX_CONNECTOR_NAME_LENGTH = 1024;
-
-/**
- * Deviations from Kafka, checked when a connector is created: a name with `/` can be created in Kafka but
- * never addressed through the REST API, and an overly long one cannot be addressed either.
- */
-export function checkConnectorNameAddressable(name: string): void {
-  if (name.includes('/')) {
-    throw new BadRequestError(
-      `Connector name ${name} is invalid: it may not contain '/', because the connector could not be addressed in REST API URLs`,
-    );
-  }
-  const length = [...name].length;
-  if (length > MAX_CONNECTOR_NAME_LENGTH) {
-    throw new BadRequestError(
-      `Connector name is too long (${length} characters): at most ${MAX_CONNECTOR_NAME_LENGTH} are allowed, so that it fits in REST API URLs and consumer group ids`,
-    );
   }
 }

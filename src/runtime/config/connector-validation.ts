@@ -7,8 +7,6 @@
 import {
   ConfigDef,
   ConfigError,
-  ConfigType,
-  Password,
   invalidValue,
   newConfigValue,
   parseType,
@@ -28,7 +26,7 @@ import {
   validateSinkTopics,
   type ClassKindChecks,
 } from './connector-config.js';
-import { CONSUMER_CONFIG_DEF } from './connector-client-config.js';
+import { CLIENT_SECRETS_CONFIG_DEF, CONSUMER_CONFIG_DEF } from './connector-client-config.js';
 import { maskResolvedValues, type ConfigTransformer } from './config-transformer.js';
 import { BadRequestError } from '../errors.js';
 import type { Plugins } from '../plugins.js';
@@ -49,8 +47,6 @@ export interface ValidationOptions {
    */
   readonly configTransformer?: ConfigTransformer;
 }
-
-const NO_KEYS = new ConfigDef();
 
 const NULL_VALUE_ERROR = 'Null value can not be supplied as the configuration value.';
 
@@ -89,7 +85,7 @@ export function classKindChecks(plugins: Plugins): ClassKindChecks {
 
 /**
  * Validates a connector config. Throws BadRequestError when `connector.class` is absent
- * (`Connector config {…} contains no connector type`) or names no installed connector.
+ * (`Connector config {<keys>} contains no connector type`) or names no installed connector.
  */
 export async function validateConnectorConfig(rawProps: ConnectorProps, options: ValidationOptions): Promise<ConfigInfos> {
   const { plugins } = options;
@@ -97,7 +93,7 @@ export async function validateConnectorConfig(rawProps: ConnectorProps, options:
   const { config: props, errors: unresolved } = options.configTransformer?.transform(rawProps) ?? { config: rawProps, errors: new Map<string, string>() };
   const connectorClass = props[CONNECTOR_CLASS_CONFIG];
   if (connectorClass === undefined || connectorClass === null) {
-    throw new BadRequestError(`Connector config ${describeProps(rawProps, plugins)} contains no connector type`);
+    throw new BadRequestError(`Connector config ${describeProps(rawProps)} contains no connector type`);
   }
   const plugin = plugins.connector(connectorClass);
   const parseOptions = { resolveClass: (c: string) => plugins.resolveClass(c) };
@@ -131,9 +127,9 @@ export async function validateConnectorConfig(rawProps: ConnectorProps, options:
   // sinks use a consumer always, and a producer and an admin client only for the dead letter queue
   const dlq = hasDlqTopic(props);
   const policy = overridePolicy(options.clientOverridePolicy);
-  const producer = dlq ? validateClientOverrides(props, 'producer.override.', NO_KEYS, policy) : null;
+  const producer = dlq ? validateClientOverrides(props, 'producer.override.', CLIENT_SECRETS_CONFIG_DEF, policy) : null;
   const consumer = validateClientOverrides(props, 'consumer.override.', CONSUMER_CONFIG_DEF, policy);
-  const admin = dlq ? validateClientOverrides(props, 'admin.override.', NO_KEYS, policy) : null;
+  const admin = dlq ? validateClientOverrides(props, 'admin.override.', CLIENT_SECRETS_CONFIG_DEF, policy) : null;
 
   const infos = mergeConfigInfos(connectorClass, main, producer, consumer, admin, headerConverter, keyConverter, valueConverter);
   return maskResolvedValues(infos, rawProps, props);
@@ -252,29 +248,11 @@ function validateClientOverrides(props: ConnectorProps, prefix: string, def: Con
   return prefixedConfigInfos(def.keys, values, prefix);
 }
 
-/** Keys whose values are secrets, so that no error message echoes them. */
-const SECRET_NAME = /password|secret|token|credential|sasl\.jaas\.config|api[._-]?key/i;
-
 /**
- * A connector config the way Java prints a map (`{k=v, k2=v2}`), as in Kafka's "contains no connector type"
- * message, except that secret values print as `[hidden]`: keys that are PASSWORD in any installed plugin's
- * ConfigDef, and keys whose name says they hold a secret.
+ * A connector config in Kafka's "contains no connector type" message. Kafka prints the whole map with its
+ * values (`{k=v, …}`), secrets included; without a connector class nothing says which keys are secret,
+ * so only the keys are printed: `{name, topics, token}`.
  */
-export function describeProps(props: ConnectorProps, plugins: Plugins): string {
-  const passwordKeys = new Set<string>();
-  for (const info of plugins.connectorPlugins(false)) {
-    const defs =
-      info.type === 'sink' ? [plugins.connector(info.class).createConnector().config()] : [plugins.converter(info.class).create().config()];
-    const prefixes = info.type === 'sink' ? [''] : ['key.converter.', 'value.converter.', 'header.converter.'];
-    for (const def of defs) {
-      for (const key of def.keys.values()) {
-        if (key.type === ConfigType.PASSWORD) for (const p of prefixes) passwordKeys.add(p + key.name);
-      }
-    }
-  }
-  const entries = Object.entries(props).map(([k, v]) => {
-    const shown = v !== null && (passwordKeys.has(k) || SECRET_NAME.test(k)) ? Password.HIDDEN : String(v);
-    return `${k}=${shown}`;
-  });
-  return `{${entries.join(', ')}}`;
+function describeProps(props: ConnectorProps): string {
+  return `{${Object.keys(props).join(', ')}}`;
 }

@@ -3,6 +3,7 @@ import { parse as parseProperties } from 'dot-properties';
 import { isLosslessNumber, parse as parseJson } from 'lossless-json';
 import { ConfigError } from '../../plugin/index.js';
 import { AlreadyExistsError } from '../errors.js';
+import { connectorName } from '../config/connector-name.js';
 import type { Herder } from './herder.js';
 import type { CreateConnectorRequest } from '../types.js';
 
@@ -19,6 +20,17 @@ export interface ConnectorFile {
 
 function missingName(path: string): ConfigError {
   return new ConfigError(`Connector configuration at '${path}' is missing the mandatory 'name' configuration`);
+}
+
+/** The file's name under the rule of every other path (connector-name.ts); its config says the same name. */
+function named(path: string, file: ConnectorFile): ConnectorFile {
+  let name: string;
+  try {
+    name = connectorName(file.name);
+  } catch (e) {
+    throw new ConfigError(`Connector configuration at '${path}' has an invalid name: ${(e as Error).message}`, { cause: e });
+  }
+  return name === file.name ? file : { ...file, name, config: { ...file.config, name } };
 }
 
 /** Jackson binds JSON scalars into Map<String, String> as their text; objects and arrays are refused. */
@@ -81,11 +93,11 @@ export function parseConnectorFile(path: string, text: string): ConnectorFile {
         throw new ConfigError(`Connector configuration at '${path}' is not valid JSON: ${(e as Error).message}`, { cause: e });
       }
     }
-    if (json !== undefined) return fromJson(path, json);
+    if (json !== undefined) return named(path, fromJson(path, json));
   }
   const config = parseProperties(text) as Record<string, string>;
   if (typeof config.name !== 'string') throw missingName(path);
-  return { name: config.name, config };
+  return named(path, { name: config.name, config });
 }
 
 export function readConnectorFile(path: string): ConnectorFile {

@@ -37,6 +37,7 @@ const READY = 'Worker has completed startup and is ready to handle requests.';
  * Health decisions, for the docs:
  * - before start-up completes (within the wait budget): `starting`, like Kafka;
  * - start-up failed: `unhealthy`, naming the failure;
+ * - the config store's file removed, replaced or damaged: `unhealthy`, naming the file (writes fail too);
  * - started, Kafka reachable: `healthy`, Kafka's message;
  * - started, Kafka unreachable: still `healthy` (HTTP 200) — the REST API keeps serving, desired state is
  *   safe in SQLite and sink tasks resume by themselves when the broker is back, so a liveness probe must

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { javaTrim, type ParsedConfig } from '../../plugin/index.js';
+import type { ParsedConfig } from '../../plugin/index.js';
 import type { ConfigStore, ConnectorConfig, ConnectorRecord, StatusRecord, StatusStore } from '../../store/types.js';
 import { configErrorsMessage } from '../config/config-infos.js';
 import { ConfigTransformer } from '../config/config-transformer.js';
@@ -9,9 +9,8 @@ import {
   TASK_CLASS_CONFIG,
   TOPICS_CONFIG,
   TOPICS_REGEX_CONFIG,
-  checkConnectorNameAddressable,
-  connectorNameMismatch,
 } from '../config/connector-config.js';
+import { checkConnectorNameAddressable, connectorName, connectorNameMismatch } from '../config/connector-name.js';
 import { validateConnectorConfig, type ConnectorProps } from '../config/connector-validation.js';
 import { AlreadyExistsError, BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { Loggers } from '../loggers.js';
@@ -236,7 +235,7 @@ export class StandaloneHerder implements Herder, StatusListener {
   // ---------------------------------------------------------------- connector configs: writes
 
   async createConnector(request: CreateConnectorRequest, signal?: AbortSignal): Promise<ConnectorInfo> {
-    const name = javaTrim(request.name ?? '');
+    const name = connectorName(request.name ?? '');
     const config: Record<string, string | null> = { ...request.config };
     if (Object.hasOwn(config, NAME_CONFIG) && config[NAME_CONFIG] !== name) throw connectorNameMismatch(config[NAME_CONFIG], name);
     config[NAME_CONFIG] = name;
@@ -246,7 +245,8 @@ export class StandaloneHerder implements Herder, StatusListener {
     return result;
   }
 
-  async putConnectorConfig(name: string, config: Record<string, string | null>, signal?: AbortSignal): Promise<Created<ConnectorInfo>> {
+  async putConnectorConfig(given: string, config: Record<string, string | null>, signal?: AbortSignal): Promise<Created<ConnectorInfo>> {
+    const name = connectorName(given);
     if (Object.hasOwn(config, NAME_CONFIG) && config[NAME_CONFIG] !== name) throw connectorNameMismatch(config[NAME_CONFIG], name);
     const withName = { ...config, [NAME_CONFIG]: name };
     return this.#requests.run(name, () => this.#write(name, withName, { allowReplace: true }), signal);
@@ -610,6 +610,9 @@ export class StandaloneHerder implements Herder, StatusListener {
 
   /** Every wait here is bounded: the answer must come back inside the REST layer's health budget. */
   async health(): Promise<WorkerStatus> {
+    // a store that lost its file takes writes into the void: say so before anything else
+    const storeProblem = this.#configs.problem();
+    if (storeProblem !== null) return unhealthyStatus(storeProblem);
     if (this.#phase === 'failed') return unhealthyStatus(`Start-up failed: ${this.#startFailure}`);
     if (this.#phase !== 'started' && this.#phase !== 'stopped') {
       const started =

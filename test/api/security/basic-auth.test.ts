@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import pino from 'pino';
 import type { ApiOptions } from '../../../src/api/app.js';
-import { Authenticator, basicCredentials } from '../../../src/api/security/basic-auth.js';
-import { hashPassword, parsePasswordHash } from '../../../src/api/security/password-hash.js';
+import { AuthResult, Authenticator, basicCredentials, type PasswordVerifier } from '../../../src/api/security/basic-auth.js';
+import { hashPassword, parsePasswordHash, type PasswordHash } from '../../../src/api/security/password-hash.js';
 import { buildTestApp, envelope } from '../../helpers/build-app.js';
 
 const FAST = { N: 1024, r: 8, p: 1 };
@@ -146,7 +146,110 @@ describe('Authenticator and the Authorization header', () => {
   test('concurrent checks of one password share the work and agree', async () => {
     const users = new Map([['alice', parsePasswordHash(await hashPassword('pw', FAST))]]);
     const authenticator = new Authenticator(users);
-    assert.deepEqual(await Promise.all([1, 2, 3].map(() => authenticator.authenticate('alice', 'pw'))), [true, true, true]);
-    assert.deepEqual(await Promise.all([authenticator.authenticate('alice', 'nope'), authenticator.authenticate('eve', 'pw')]), [false, false]);
+    assert.deepEqual(await Promise.all([1, 2, 3].map(() => authenticator.authenticate('alice', 'pw'))), Array(3).fill(AuthResult.AUTHENTICATED));
+    assert.deepEqual(await Promise.all([authenticator.authenticate('alice', 'nope'), authenticator.authenticate('eve', 'pw')]), Array(2).fill(AuthResult.REFUSED));
+  });
+});
+
+/**
+ * A password check that counts its calls and holds each until the test finishes it, or until `release()`
+ * (from then on, checks finish by themselves). Only alice's hash with 'pw' verifies.
+ */
+function countingVerifier(alice: PasswordHash, auto = false) {
+  const calls: Array<{ password: string; stored: PasswordHash; finish: () => void }> = [];
+  const verify: PasswordVerifier = (password, stored) =>
+    new Promise((resolve) => {
+      const finish = () => resolve(stored === alice && password === 'pw');
+      calls.push({ password, stored, finish });
+      if (auto) setImmediate(finish);
+    });
+  const release = () => {
+    auto = true;
+    for (const call of calls) call.finish();
+  };
+  return { calls, verify, release };
+}
+
+const ALICE_HASH: PasswordHash = { N: 2 ** 16, r: 8, p: 2, salt: Buffer.alloc(16, 1), hash: Buffer.alloc(32, 2) };
+const USERS = new Map([['alice', ALICE_HASH]]);
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 10_000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(condition(), 'condition not reached');
+}
+
+describe('Authentication cost is bounded', () => {
+  test('a hundred made-up credentials from one address let a legitimate first login through after at most four other hashes', async () => {
+    const { calls, verify } = countingVerifier(ALICE_HASH, true);
+    const authenticator = new Authenticator(USERS, { verify });
+    const flood = Array.from({ length: 100 }, (_, i) => authenticator.authenticate(`mallory${i}`, `guess${i}`, '10.0.0.66'));
+    const login = authenticator.authenticate('alice', 'pw', '10.0.0.7');
+    assert.equal(await login, AuthResult.AUTHENTICATED);
+    const results = await Promise.all(flood);
+    // the default limits: 2 hashing + 8 waiting, 4 of those places per address
+    assert.deepEqual(calls.map((c) => c.password), ['guess0', 'guess1', 'guess2', 'guess3', 'pw']);
+    assert.equal(results.filter((r) => r === AuthResult.REFUSED).length, 4);
+    assert.equal(results.filter((r) => r === AuthResult.BUSY).length, 96);
+  });
+
+  test('an unknown user costs what a known user with a wrong password costs: one hash at the listed cost', async () => {
+    const { calls, verify } = countingVerifier(ALICE_HASH, true);
+    const authenticator = new Authenticator(USERS, { verify });
+    assert.equal(await authenticator.authenticate('eve', 'pw'), AuthResult.REFUSED);
+    assert.equal(await authenticator.authenticate('alice', 'wrong'), AuthResult.REFUSED);
+    assert.equal(calls.length, 2);
+    const [decoy, real] = calls.map((c) => c.stored);
+    assert.deepEqual([decoy.N, decoy.r, decoy.p, decoy.hash.length], [real.N, real.r, real.p, real.hash.length]);
+    assert.notEqual(decoy, ALICE_HASH);
+  });
+
+  test('a client retrying the same wrong credentials costs one hash, not one per request', async () => {
+    const { calls, verify } = countingVerifier(ALICE_HASH, true);
+    const authenticator = new Authenticator(USERS, { verify });
+    for (let i = 0; i < 20; i++) {
+      assert.equal(await authenticator.authenticate('alice', 'stale'), AuthResult.REFUSED);
+      assert.equal(await authenticator.authenticate('eve', 'stale'), AuthResult.REFUSED);
+    }
+    assert.equal(calls.length, 2);
+    assert.equal(await authenticator.authenticate('alice', 'pw'), AuthResult.AUTHENTICATED);
+  });
+
+  test('remembered failures are bounded: the oldest is forgotten first and costs a hash again', async () => {
+    const { calls, verify } = countingVerifier(ALICE_HASH, true);
+    const authenticator = new Authenticator(USERS, { verify, failureMemory: 2 });
+    for (const password of ['one', 'two', 'three', 'two', 'three', 'one']) await authenticator.authenticate('alice', password);
+    assert.deepEqual(calls.map((c) => c.password), ['one', 'two', 'three', 'one']);
+  });
+
+  test('clients whose credentials verified never wait, even while the hashing places are all taken', async () => {
+    const { calls, verify, release } = countingVerifier(ALICE_HASH);
+    const authenticator = new Authenticator(USERS, { verify });
+    const first = authenticator.authenticate('alice', 'pw');
+    await until(() => calls.length === 1);
+    calls[0].finish();
+    assert.equal(await first, AuthResult.AUTHENTICATED);
+    const flood = Array.from({ length: 20 }, (_, i) => authenticator.authenticate(`u${i}`, 'x', `10.0.0.${i}`));
+    await until(() => calls.length === 3);
+    assert.equal(await authenticator.authenticate('alice', 'pw', '10.0.0.7'), AuthResult.AUTHENTICATED);
+    assert.equal(await authenticator.authenticate('bob', 'pw', '10.0.0.99'), AuthResult.BUSY);
+    release();
+    const results = await Promise.all(flood);
+    assert.equal(results.filter((r) => r === AuthResult.BUSY).length, 10);
+    assert.equal(calls.length, 11);
+  });
+
+  test('through the API, a request that finds password checking saturated gets 429 with Retry-After, not 401', async (t) => {
+    const { calls, verify, release } = countingVerifier(ALICE_HASH);
+    const { app, herder } = await buildTestApp(t, { api: { basicAuth: { credentialsFile: await credentialsFile(t), verify } } });
+    herder.stub('connectors', async () => []);
+    const flood = Array.from({ length: 4 }, (_, i) =>
+      app.inject({ url: '/connectors', remoteAddress: '10.0.0.66', headers: { authorization: basic(`m${i}`, 'x') } }));
+    await until(() => calls.length === 2);
+    const busy = await app.inject({ url: '/connectors', remoteAddress: '10.0.0.66', headers: { authorization: ALICE } });
+    assert.equal(busy.statusCode, 429);
+    assert.equal(busy.headers['retry-after'], '1');
+    assert.deepEqual(envelope(busy.body), { error_code: 429, message: 'Too many authentication attempts at once; retry shortly.' });
+    release();
+    for (const res of await Promise.all(flood)) assertUnauthorized(res);
   });
 });

@@ -5,6 +5,7 @@ import { ConfigDef, ConfigType, Importance, type SinkConnector } from '../../../
 import { configErrorsMessage } from '../../../src/runtime/config/config-infos.js';
 import { loadConfigProviders } from '../../../src/runtime/config/config-providers.js';
 import { ConfigTransformer } from '../../../src/runtime/config/config-transformer.js';
+import { CLIENT_PASSWORD_KEYS } from '../../../src/runtime/config/connector-client-config.js';
 import { validateConnectorConfig } from '../../../src/runtime/config/connector-validation.js';
 import { BadRequestError } from '../../../src/runtime/errors.js';
 import { Plugins } from '../../../src/runtime/plugins.js';
@@ -301,6 +302,51 @@ describe('validateConnectorConfig', () => {
     assert.equal(none.error_count, 2);
   });
 
+  test('every PASSWORD-type Kafka client key is [hidden] under consumer., producer. and admin.override., with its definition', async () => {
+    const props: Record<string, string> = { 'connector.class': TEST_SINK_CLASS, name: 'a', topics: 't', 'errors.deadletterqueue.topic.name': 'dlq' };
+    const secrets = new Map<string, string>();
+    for (const prefix of ['consumer.override.', 'producer.override.', 'admin.override.']) {
+      for (const { name } of CLIENT_PASSWORD_KEYS) {
+        const secret = `s3cr3t-${secrets.size}-value`;
+        props[prefix + name] = secret;
+        secrets.set(prefix + name, secret);
+      }
+    }
+    const infos = await validate(props);
+    for (const key of secrets.keys()) {
+      const found = entry(infos, key);
+      assert.equal(found.definition?.type, 'PASSWORD', key);
+      assert.equal(found.value?.value, '[hidden]', key);
+    }
+    const shown = JSON.stringify(infos);
+    for (const secret of secrets.values()) assert.ok(!shown.includes(secret), secret);
+    assert.deepEqual(
+      CLIENT_PASSWORD_KEYS.map((k) => k.name).sort(),
+      [
+        'sasl.jaas.config',
+        'sasl.oauthbearer.assertion.private.key.passphrase',
+        'sasl.oauthbearer.client.credentials.client.secret',
+        'ssl.key.password',
+        'ssl.keystore.certificate.chain',
+        'ssl.keystore.key',
+        'ssl.keystore.password',
+        'ssl.truststore.certificates',
+        'ssl.truststore.password',
+      ],
+    );
+  });
+
+  test('a config without connector.class is refused naming its keys only, never a value', async () => {
+    await assert.rejects(
+      validate({ name: 'a', 'consumer.override.ssl.key.password': 'k3y', 'some.setting': 'plain-but-private' }),
+      (e: Error) => {
+        assert.ok(e instanceof BadRequestError);
+        assert.equal(e.message, 'Connector config {name, consumer.override.ssl.key.password, some.setting} contains no connector type');
+        return true;
+      },
+    );
+  });
+
   test('a client override that does not parse is an error (Kafka answers 500)', async () => {
     const infos = await validate({ 'connector.class': TEST_SINK_CLASS, name: 'a', topics: 't', 'consumer.override.max.poll.records': 'many' });
     assert.deepEqual(entry(infos, 'consumer.override.max.poll.records').value!.errors, [
@@ -310,7 +356,7 @@ describe('validateConnectorConfig', () => {
   });
 
   test('connector.class absent or unknown is thrown, not returned', async () => {
-    await assert.rejects(validate({ name: 'a', topics: 't' }), new BadRequestError('Connector config {name=a, topics=t} contains no connector type'));
+    await assert.rejects(validate({ name: 'a', topics: 't' }), new BadRequestError('Connector config {name, topics} contains no connector type'));
     await assert.rejects(validate({ 'connector.class': null }), /contains no connector type/);
     await assert.rejects(validate({ 'connector.class': 'Nope' }), /^BadRequestError: Failed to find any class that implements Connector and which name matches Nope, available connectors are: PluginDesc/);
   });

@@ -116,3 +116,25 @@ test('any other herder error (e.g. an invalid config) propagates', async () => {
   } as unknown as Herder;
   await assert.rejects(applyConnectorFile(herder, { name: 'm', config: {} }), /is invalid/);
 });
+
+test('a file\'s name is trimmed as on POST and PUT, and its config says the trimmed name, in every form', () => {
+  for (const [path, text] of [
+    ['c.properties', `name=  spaced  \nconnector.class=${MILVUS}\n`],
+    ['c.json', `{"name": " spaced ", "connector.class": "${MILVUS}"}`],
+    ['c.json', `{"name": " spaced", "config": {"connector.class": "${MILVUS}"}}`],
+  ]) {
+    const file = parseConnectorFile(path, text);
+    assert.equal(file.name, 'spaced', text);
+    assert.equal(file.config.name, 'spaced', text);
+  }
+});
+
+test('a file whose name holds control characters or a lone surrogate is refused, naming the file', () => {
+  for (const text of ['{"name": "a\\t", "connector.class": "x"}', '{"name": "\\u0000a", "connector.class": "x"}', '{"name": "z\\ud800", "connector.class": "x"}']) {
+    assert.throws(() => parseConnectorFile('bad.json', text), (e: Error) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /^Connector configuration at 'bad\.json' has an invalid name: .*(control sequences|lone UTF-16 surrogate)/s);
+      return true;
+    }, text);
+  }
+});

@@ -137,7 +137,7 @@ describe('StandaloneHerder: validate endpoint', () => {
       new BadRequestError(`Included connector type TestSink does not match request type ${TEST_SINK_CLASS}`),
     );
     // the body's connector.class drives validation and must be there
-    await assert.rejects(herder.validateConnectorConfig({ name: 'a' }, 'TestSink'), new BadRequestError('Connector config {name=a} contains no connector type'));
+    await assert.rejects(herder.validateConnectorConfig({ name: 'a' }, 'TestSink'), new BadRequestError('Connector config {name} contains no connector type'));
     const infos = await herder.validateConnectorConfig({ 'connector.class': 'TestSinkAlias', topics: 't' }, 'TestSinkAlias');
     assert.equal(infos.name, 'TestSinkAlias');
     assert.equal(infos.error_count, 1);
