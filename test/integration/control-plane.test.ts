@@ -9,19 +9,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kafka, logLevel } from 'kafkajs';
-import { builtinConverters } from '../../src/converters/index.js';
 import { StandaloneHerder } from '../../src/runtime/herder/standalone-herder.js';
-import { createRootLogger, Loggers, LogLevel } from '../../src/runtime/loggers.js';
-import { Plugins } from '../../src/runtime/plugins.js';
-import { StandaloneWorker } from '../../src/runtime/worker/standalone-worker.js';
-import { openDatabase } from '../../src/store/db.js';
-import { MemoryStatusStore } from '../../src/store/memory-status-store.js';
-import { migrate } from '../../src/store/migrate.js';
-import { SqliteConfigStore } from '../../src/store/sqlite-config-store.js';
 import { stackAddresses } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { article, createTopic, produce, quickStartConfig, startService, status, topicAndCollection, uniqueName, waitForState } from './e2e-fixture.js';
-import { recorder, recordingPlugin, RECORDING_SINK, testWorkerConfig } from './worker-fixture.js';
+import { realHerder, recorder, RECORDING_SINK } from './worker-fixture.js';
 
 const GRACEFUL_MS = 2_000;
 
@@ -45,29 +37,13 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 
 describe('the herder with the real worker: requests never wait on the tasks', () => {
   let herder: StandaloneHerder;
-  let db: ReturnType<typeof openDatabase>;
+  let closeHerder: () => Promise<void>;
 
   before(async () => {
-    const workerConfig = testWorkerConfig({ 'task.shutdown.graceful.timeout.ms': String(GRACEFUL_MS) });
-    const loggers = new Loggers(createRootLogger({ level: LogLevel.OFF }));
-    const plugins = new Plugins({ connectors: [recordingPlugin], converters: builtinConverters });
-    db = openDatabase(':memory:');
-    migrate(db);
-    herder = new StandaloneHerder({
-      worker: new StandaloneWorker({ workerConfig, plugins, loggers }),
-      configStore: new SqliteConfigStore(db),
-      statusStore: new MemoryStatusStore(),
-      plugins,
-      workerConfig,
-      loggers,
-    });
-    await herder.start();
+    ({ herder, close: closeHerder } = await realHerder({ 'task.shutdown.graceful.timeout.ms': String(GRACEFUL_MS) }));
   });
 
-  after(async () => {
-    await herder.stop();
-    db.close();
-  });
+  after(() => closeHerder());
 
   test('a config write answers in under 100 ms although its tasks take seconds to start, and the status shows the transition', async () => {
     const topic = uniqueName('cp_slow');

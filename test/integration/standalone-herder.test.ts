@@ -4,44 +4,22 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { builtinConverters } from '../../src/converters/index.js';
-import { Loggers, createRootLogger, LogLevel } from '../../src/runtime/loggers.js';
-import { Plugins } from '../../src/runtime/plugins.js';
 import { StandaloneHerder } from '../../src/runtime/herder/standalone-herder.js';
-import { StandaloneWorker } from '../../src/runtime/worker/standalone-worker.js';
-import { openDatabase } from '../../src/store/db.js';
-import { MemoryStatusStore } from '../../src/store/memory-status-store.js';
-import { migrate } from '../../src/store/migrate.js';
-import { SqliteConfigStore } from '../../src/store/sqlite-config-store.js';
-import { createFixture, recorder, recordingPlugin, RECORDING_SINK, testWorkerConfig, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
+import { createFixture, type Fixture, realHerder, recorder, RECORDING_SINK, uniqueName, waitFor } from './worker-fixture.js';
 
 describe('StandaloneHerder with the real worker and Kafka', () => {
   let kafka: Fixture;
   let herder: StandaloneHerder;
-  let db: ReturnType<typeof openDatabase>;
+  let closeHerder: () => Promise<void>;
 
   before(async () => {
     // the fixture's admin/producer feed and inspect Kafka; the herder gets its own worker
     kafka = await createFixture();
-    const workerConfig = testWorkerConfig();
-    const loggers = new Loggers(createRootLogger({ level: LogLevel.ERROR }));
-    const plugins = new Plugins({ connectors: [recordingPlugin], converters: builtinConverters });
-    db = openDatabase(':memory:');
-    migrate(db);
-    herder = new StandaloneHerder({
-      worker: new StandaloneWorker({ workerConfig, plugins, loggers }),
-      configStore: new SqliteConfigStore(db),
-      statusStore: new MemoryStatusStore(),
-      plugins,
-      workerConfig,
-      loggers,
-    });
-    await herder.start();
+    ({ herder, close: closeHerder } = await realHerder());
   });
 
   after(async () => {
-    await herder.stop();
-    db.close();
+    await closeHerder();
     await kafka.close();
   });
 

@@ -22,6 +22,11 @@ import { Plugins } from '../../src/runtime/plugins.js';
 import { StandaloneWorker } from '../../src/runtime/worker/standalone-worker.js';
 import type { ConnectorTaskId, StatusListener } from '../../src/runtime/status/status.js';
 import { WorkerConfig } from '../../src/runtime/config/worker-config.js';
+import { StandaloneHerder } from '../../src/runtime/herder/standalone-herder.js';
+import { openDatabase } from '../../src/store/db.js';
+import { MemoryStatusStore } from '../../src/store/memory-status-store.js';
+import { migrate } from '../../src/store/migrate.js';
+import { SqliteConfigStore } from '../../src/store/sqlite-config-store.js';
 import { stackAddresses } from '../helpers/stack.js';
 
 export const RECORDING_SINK = 'org.example.it.RecordingSinkConnector';
@@ -260,4 +265,32 @@ export async function fixtureWithTopic(
 export async function groupMembers(admin: Admin, groupId: string): Promise<{ state: string; members: number }> {
   const { groups } = await admin.describeGroups([groupId]);
   return { state: groups[0]?.state ?? 'Dead', members: groups[0]?.members.length ?? 0 };
+}
+
+/**
+ * The herder over the real StandaloneWorker (recording sink plugin, real Kafka), with desired state in an
+ * in-memory SQLite database: the whole control path a REST request takes, minus HTTP. `close` stops both.
+ */
+export async function realHerder(workerProps: Record<string, string> = {}): Promise<{ herder: StandaloneHerder; close(): Promise<void> }> {
+  const workerConfig = testWorkerConfig(workerProps);
+  const loggers = new Loggers(createRootLogger({ level: LogLevel.OFF }));
+  const plugins = new Plugins({ connectors: [recordingPlugin], converters: builtinConverters });
+  const db = openDatabase(':memory:');
+  migrate(db);
+  const herder = new StandaloneHerder({
+    worker: new StandaloneWorker({ workerConfig, plugins, loggers }),
+    configStore: new SqliteConfigStore(db),
+    statusStore: new MemoryStatusStore(),
+    plugins,
+    workerConfig,
+    loggers,
+  });
+  await herder.start();
+  return {
+    herder,
+    close: async () => {
+      await herder.stop();
+      db.close();
+    },
+  };
 }
