@@ -7,7 +7,11 @@
  *   npm test -- test/x.test.ts dir/   only these files / folders (the stack still starts unless --unit)
  *   npm test -- --test-name-pattern=… other --options (in --opt=value form) go to `node --test`
  *
- * Env: TEST_TIMEOUT_MS (default 300000) bounds each test and each file; STACK_CACHE_DIR as for the stack.
+ * Every run first checks lint and formatting (`npm run lint`: Biome, biome.jsonc) and stops there if
+ * it fails; `npm run format` fixes what is formattable.
+ *
+ * Env: TEST_TIMEOUT_MS (default 300000) bounds each test and each file; STACK_CACHE_DIR as for the stack;
+ * SKIP_LINT=1 skips the lint check in a local edit-test loop (ignored when CI is set: CI always lints).
  *
  * Plain JavaScript on purpose: it must run before node_modules exists. The stack is started and
  * stopped through scripts/stack.ts (the same code as `npm run stack:up|down`), under its own
@@ -15,7 +19,7 @@
  * failure and on SIGINT/SIGTERM/SIGHUP; if this process is killed outright, the stack's watchdog
  * stops it. Exit code: non-zero on any failure.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +73,23 @@ function selectTests(options) {
 /** `npm ci` when node_modules is missing or older than package-lock.json (shared with `npm start`). */
 function ensureDependencies() {
   return ensureInstalled({ say, onChild: (child) => (current = { child, detached: false }) });
+}
+
+/** The check `npm run lint` runs (package.json), run with this Node rather than through npm. */
+const BIOME = join(ROOT, 'node_modules', '@biomejs', 'biome', 'bin', 'biome');
+const LINT_ARGS = ['check', '--error-on-warnings', '.'];
+
+async function lint() {
+  if (process.env.SKIP_LINT === '1') {
+    if (!process.env.CI) {
+      say('SKIP_LINT=1: lint and format check skipped');
+      return 0;
+    }
+    say('SKIP_LINT is ignored in CI: checking lint and format');
+  }
+  const code = await run(process.execPath, [BIOME, ...LINT_ARGS]);
+  if (code !== 0 && !interrupted) say('lint or format check failed (see above); `npm run format` fixes formatting and safe lint fixes');
+  return code;
 }
 
 function run(command, args, { env = process.env, detached = false } = {}) {
@@ -167,6 +188,8 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onSignal);
   await ensureDependencies();
   if (interrupted) return 1;
+  const lintCode = await lint();
+  if (lintCode !== 0 || interrupted) return lintCode || 1;
   const files = selectTests(options);
   if (files.length === 0) {
     say('no test files found');
@@ -187,7 +210,16 @@ async function main() {
 
   say(`running ${files.length} test file(s)${options.unit ? ' (unit only, no stack)' : ''}`);
   const guard = join(ROOT, 'scripts', 'stack', 'orphan-guard.cjs');
-  const args = ['--require', guard, '--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, ...options.passthrough, ...files.map((f) => relative(ROOT, f))];
+  const args = [
+    '--require',
+    guard,
+    '--import',
+    'tsx',
+    '--test',
+    `--test-timeout=${TEST_TIMEOUT_MS}`,
+    ...options.passthrough,
+    ...files.map((f) => relative(ROOT, f)),
+  ];
   const env = { ...process.env, ...stackEnv, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
   let code;
   try {
