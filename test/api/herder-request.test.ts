@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { herderRequest } from '../../src/api/herder-request.js';
 import { RequestTimeoutError } from '../../src/runtime/errors.js';
@@ -52,5 +53,39 @@ describe('the REST request timeout', () => {
       error_code: 500,
       message: 'Request timed out. The worker is currently starting connector c, which began at 2024-05-01T10:00:00Z.',
     });
+  });
+});
+
+describe('clientGone', () => {
+  test('a change request whose client closes the connection hands the herder an aborted signal; one answered normally does not', async (t) => {
+    const herder = new FakeHerder();
+    const signals: AbortSignal[] = [];
+    let called!: () => void;
+    const calledOnce = new Promise<void>((resolve) => (called = resolve));
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    herder.stub('deleteConnector', async (_name, signal) => {
+      signals.push(signal!);
+      called();
+      await answered;
+    });
+    const { app } = await buildTestApp(t, { herder });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+
+    // the client gives up while its request waits in the herder
+    const gone = httpRequest({ host: '127.0.0.1', port, method: 'DELETE', path: '/connectors/a' });
+    gone.on('error', () => {});
+    gone.end();
+    await calledOnce;
+    gone.destroy();
+    await new Promise<void>((resolve) => (signals[0].aborted ? resolve() : signals[0].addEventListener('abort', () => resolve())));
+    assert.equal(signals[0].aborted, true);
+    answer();
+
+    // a client that waits gets its answer, and its signal never aborted
+    const res = await fetch(`http://127.0.0.1:${port}/connectors/a`, { method: 'DELETE' });
+    assert.equal(res.status, 204);
+    assert.equal(signals[1].aborted, false);
   });
 });

@@ -162,8 +162,9 @@ export class StandaloneHerder implements Herder, StatusListener {
 
   /** Brings every stored connector back to its target state (PAUSED stays paused, STOPPED stopped). */
   start(): Promise<void> {
+    if (this.#started) return this.#started;
     this.#phase = 'starting';
-    this.#started ??= this.#requests
+    this.#started = this.#requests
       .stage('starting up: reconciling the stored connectors', async () => {
         const names = this.#configs.names();
         this.#log.info({ connectors: names.length }, 'Herder starting');
