@@ -4,7 +4,9 @@ import type { ServiceClientConstructor, ServiceDefinition } from '@grpc/grpc-js'
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { collectionSchemaFromDescribe, type DescribedCollection, type DescribedField } from '../../../../src/connectors/milvus/rows/collection-schema.js';
 import { columnRequest, supportsColumnRequests } from '../../../../src/connectors/milvus/client/column-request.js';
-import { MilvusCollection, writeRequest } from '../../../../src/connectors/milvus/client/milvus-collection.js';
+import { MilvusCollection } from '../../../../src/connectors/milvus/client/milvus-collection.js';
+import { writeRequest } from '../../../../src/connectors/milvus/client/fast-write.js';
+import { recordingLogger } from '../fixtures.js';
 import type { Row } from '../../../../src/connectors/milvus/write/sink-op-batch.js';
 
 /** Shaped like the SDK's describeCollection response (after its formatDescribedCol). */
@@ -101,9 +103,11 @@ describe('columnRequest: the request the SDK would build, column by column', () 
       const viaSdk = await recordingClient(desc);
       await (mode === 'insert' ? viaSdk.client.insert(writeRequest('docs', rows, 5000)) : viaSdk.client.upsert(writeRequest('docs', rows, 5000)));
       const viaColumns = await recordingClient(desc);
-      const writer = new MilvusCollection({ client: viaColumns.client, collection: 'docs', mode, timeoutMs: 5000 });
+      const logger = recordingLogger();
+      const writer = new MilvusCollection({ client: viaColumns.client, collection: 'docs', mode, timeoutMs: 5000, logger });
       await writer.describe();
       assert.deepEqual(await writer.write(rows), []);
+      assert.deepEqual(logger.lines, [], 'the installed SDK has everything the fast path uses');
       assert.equal(viaColumns.sent.length, 1);
       assert.equal(viaColumns.sent[0].method, viaSdk.sent[0].method);
       assert.deepStrictEqual(viaColumns.sent[0].params, viaSdk.sent[0].params);
@@ -142,7 +146,7 @@ describe('columnRequest: the request the SDK would build, column by column', () 
 
   it('a batch it leaves out goes through the SDK unchanged, errors included', async () => {
     const { client, sent } = await recordingClient(described(ALL_SIMPLE));
-    const writer = new MilvusCollection({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000 });
+    const writer = new MilvusCollection({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000, logger: recordingLogger() });
     await writer.describe();
     await assert.rejects(writer.write([{ ...row(1), extra: 1 }]), /field does not exist/);
     assert.equal(sent.length, 0);
@@ -151,7 +155,7 @@ describe('columnRequest: the request the SDK would build, column by column', () 
   it('a collection it does not cover is written through the SDK', async () => {
     const desc = described([...ALL_SIMPLE, { name: 'meta', data_type: 'JSON' }]);
     const { client, sent } = await recordingClient(desc);
-    const writer = new MilvusCollection({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000 });
+    const writer = new MilvusCollection({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000, logger: recordingLogger() });
     await writer.describe();
     await writer.write([{ ...row(1), meta: { a: 1 } }]);
     assert.equal(sent.length, 1);
