@@ -1,12 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ServiceClientConstructor, ServiceDefinition } from '@grpc/grpc-js';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { collectionSchemaFromDescribe, type DescribedCollection, type DescribedField } from '../../../../src/connectors/milvus/rows/collection-schema.js';
 import { columnRequest, supportsColumnRequests } from '../../../../src/connectors/milvus/client/column-request.js';
 import { MilvusCollection } from '../../../../src/connectors/milvus/client/milvus-collection.js';
 import { writeRequest } from '../../../../src/connectors/milvus/client/fast-write.js';
-import { recordingLogger } from '../fixtures.js';
+import { recordingLogger, sdkMilvusService } from '../fixtures.js';
 import type { Row } from '../../../../src/connectors/milvus/write/sink-op-batch.js';
 
 /** Shaped like the SDK's describeCollection response (after its formatDescribedCol). */
@@ -48,25 +47,13 @@ type Captured = { method: string; params: Record<string, unknown> };
 
 const OK_RESPONSE = { status: { error_code: 'Success', code: 0 }, err_index: [], succ_index: [], IDs: {} };
 
-/** The service definition the SDK's gRPC clients are built from (paths, serializers), from a real pool client. */
-async function sdkService(): Promise<ServiceDefinition> {
-  const client = new MilvusClient({ address: '127.0.0.1:1', __SKIP_CONNECT__: true } as never);
-  const grpc = await client.channelPool.acquire();
-  try {
-    return (grpc.constructor as ServiceClientConstructor).service;
-  } finally {
-    await client.channelPool.release(grpc);
-    await client.closeConnection();
-  }
-}
-
 /**
  * A real MilvusClient (no server) whose gRPC pool records what would be sent, decoded by the SDK's own
  * request deserializer, and whose describe answers `desc`. Calls through the SDK serialize with its
  * serializer; calls with pre-encoded bytes (makeUnaryRequest) with ours.
  */
 async function recordingClient(desc: ReturnType<typeof described>): Promise<{ client: MilvusClient; sent: Captured[] }> {
-  const service = await sdkService();
+  const service = await sdkMilvusService();
   const client = new MilvusClient({ address: '127.0.0.1:1', __SKIP_CONNECT__: true } as never);
   const sent: Captured[] = [];
   const decode = (method: string, bytes: Buffer) => service[method].requestDeserialize(bytes) as Record<string, unknown>;

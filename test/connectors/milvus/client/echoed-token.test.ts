@@ -7,8 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
-import { Server, ServerCredentials, status, type ServiceClientConstructor, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { Server, ServerCredentials, status, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { milvusSinkConnectorPlugin } from '../../../../src/connectors/milvus/index.js';
 import { builtinConverters } from '../../../../src/converters/index.js';
 import { createRootLogger, Loggers, LogLevel } from '../../../../src/runtime/loggers.js';
@@ -17,25 +16,14 @@ import { StandaloneWorker } from '../../../../src/runtime/standalone-worker.js';
 import { TargetState } from '../../../../src/runtime/status.js';
 import { WorkerConfig } from '../../../../src/runtime/worker-config.js';
 import { RecordingListener } from '../../../integration/worker-fixture.js';
+import { sdkMilvusService } from '../fixtures.js';
 
 const TOKEN = 'echo-admin:Distinctive-Secret-7f3a9c';
 const TOKEN_BASE64 = Buffer.from(TOKEN).toString('base64');
 
-/** The MilvusService definition the SDK's gRPC clients are built from. */
-async function milvusService(): Promise<ServiceDefinition> {
-  const client = new MilvusClient({ address: '127.0.0.1:1', __SKIP_CONNECT__: true } as never);
-  const grpc = await client.channelPool.acquire();
-  try {
-    return (grpc.constructor as ServiceClientConstructor).service;
-  } finally {
-    await client.channelPool.release(grpc);
-    await client.closeConnection();
-  }
-}
-
 /** A gRPC server that refuses every MilvusService call, quoting the credentials it received. */
 async function echoingServer(t: TestContext): Promise<{ endpoint: string; received: string[] }> {
-  const service = await milvusService();
+  const service = await sdkMilvusService();
   const received: string[] = [];
   const refuse = (call: { metadata: { get(key: string): unknown[] } }, callback: (error: object) => void) => {
     const sent = String(call.metadata.get('authorization')[0] ?? '');
