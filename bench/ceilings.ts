@@ -14,11 +14,8 @@
  * run. The service's CPU figure holds both plus its own work (parsing, converting, batching).
  */
 import type { Kafka } from 'kafkajs';
-import type { MilvusClient, MutationResult } from '@zilliz/milvus2-sdk-node';
-import { collectionSchemaFromDescribe, type CollectionSchemaView } from '../src/connectors/milvus/rows/collection-schema.js';
-import { columnRequest } from '../src/connectors/milvus/client/column-request.js';
-import { callEncoded } from '../src/connectors/milvus/client/encoded-call.js';
-import { encodeWriteRequest } from '../src/connectors/milvus/client/request-encoding.js';
+import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { FastWrite } from '../src/connectors/milvus/client/fast-write.js';
 import { rowFor } from './dataset.js';
 import { createBenchCollection, dropCollection, openMilvus, waitForCount } from './milvus.js';
 import { progress } from './progress.js';
@@ -80,14 +77,12 @@ function* partitionBatches(p: number, partitions: number, from: number, to: numb
   if (batch.length > 0) yield batch;
 }
 
-/** The bench collection as the ceilings write to it: rows of the data set by id, encoded like the sink's. */
+/** The bench collection as the ceilings write to it: rows of the data set by id, through the sink's own write door. */
 export class CeilingTarget {
   private constructor(
-    private readonly collection: string,
     private readonly dim: number,
-    private readonly method: 'Upsert' | 'Insert',
-    private readonly schema: CollectionSchemaView,
-    private readonly timestamp: string | number,
+    private readonly mode: 'upsert' | 'insert',
+    private readonly writes: FastWrite,
   ) {}
 
   /** CPU seconds spent generating rows, which the sink never does: the caller subtracts it. */
@@ -95,7 +90,10 @@ export class CeilingTarget {
 
   static async describe(admin: MilvusClient, collection: string, dim: number, method: 'Upsert' | 'Insert'): Promise<CeilingTarget> {
     const described = await admin.describeCollection({ collection_name: collection });
-    return new CeilingTarget(collection, dim, method, collectionSchemaFromDescribe(described), described.update_timestamp_str || described.update_timestamp);
+    // a missing piece of the fast path is fatal below, not a warning: the ceiling would measure the SDK's path instead
+    const writes = new FastWrite({ collection, timeoutMs: 60_000, logger: { warn: (_context, message) => console.warn(message) } });
+    writes.useSchema(described);
+    return new CeilingTarget(dim, method === 'Insert' ? 'insert' : 'upsert', writes);
   }
 
   /** Writes the rows of `ids`; resolves once Milvus acknowledged them. */
@@ -103,11 +101,9 @@ export class CeilingTarget {
     const generating = process.cpuUsage();
     const rows = ids.map((id) => ({ ...rowFor(id, this.dim) }));
     this.generationCpuSeconds += cpuSecondsSince(generating);
-    const request = columnRequest(this.schema, this.timestamp, this.collection, rows, 60_000);
-    if (!request) throw new Error('the bench collection no longer fits column requests');
-    const encoded = { bytes: encodeWriteRequest(this.method, request), toJSON: request.toJSON };
-    const result = await callEncoded<MutationResult>(client, this.method, encoded, 60_000);
-    if (result.status.error_code !== 'Success') throw new Error(`ceiling ${this.method} failed: ${result.status.reason}`);
+    const result = await this.writes.write(client, this.mode, rows);
+    if (this.writes.sent.sdk > 0) throw new Error("the bench collection no longer takes the sink's fast write path (see the warning above)");
+    if (result.status.error_code !== 'Success') throw new Error(`ceiling ${this.mode} failed: ${result.status.reason}`);
   }
 }
 

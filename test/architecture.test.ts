@@ -171,6 +171,17 @@ describe('the Milvus sink: rows, writes and the client each have one home', () =
     assert.deepEqual(violations(write, (imp) => !imp.local || !client(imp.target)), []);
   });
 
+  test('only the write door (client/fast-write.ts) reaches the SDK fast path, in src and in the benchmark', () => {
+    const door = `${MILVUS}/client/fast-write.ts`;
+    const fastPath = new Set(['request-encoding.ts', 'encoded-call.ts', 'column-request.ts'].map((f) => `${MILVUS}/client/${f}`));
+    const benchImports = readdirSync(join(ROOT, 'bench'))
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => importsOf(relative(SRC, join(ROOT, 'bench', f))));
+    const reaching = [...all, ...benchImports].filter((imp) => imp.local && fastPath.has(imp.target) && imp.file !== door && !fastPath.has(imp.file));
+    assert.deepEqual(reaching.map((imp) => `${imp.file} imports ${imp.target}`), []);
+    assert.ok(benchImports.some((imp) => imp.target === door), 'the benchmark writes through the door');
+  });
+
   test('there are no import cycles in the Milvus sink', () => {
     const edges = new Map<string, string[]>();
     for (const imp of all) {

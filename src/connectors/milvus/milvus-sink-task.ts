@@ -132,6 +132,7 @@ export class MilvusSinkTask implements SinkTask {
         mode: 'upsert',
         timeoutMs: config.timeoutMs,
         onSchema: (described) => this.#useSchema(described),
+        logger: this.#log,
       });
       await checkDatabase(this.#target());
       const state = await prepareCollection(this.#target(), config);

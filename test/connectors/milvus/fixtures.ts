@@ -1,3 +1,5 @@
+import type { ServiceClientConstructor, ServiceDefinition } from '@grpc/grpc-js';
+import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { SinkRecord, SinkTaskContext, TopicPartition, PluginLogger } from '../../../src/plugin/index.js';
 import { deleteOp as newDeleteOp, writeOp as newWriteOp, type Row, type SinkOp } from '../../../src/connectors/milvus/write/sink-op-batch.js';
 
@@ -66,4 +68,16 @@ export function testContext(assignment: TopicPartition[] = [{ topic: 't', partit
     requestCommit: () => {},
   };
   return ctx;
+}
+
+/** The MilvusService definition (paths, serializers) the SDK's gRPC clients are built from, read from a real pool client. */
+export async function sdkMilvusService(): Promise<ServiceDefinition> {
+  const client = new MilvusClient({ address: '127.0.0.1:1', __SKIP_CONNECT__: true } as never);
+  const grpc = await client.channelPool.acquire();
+  try {
+    return (grpc.constructor as ServiceClientConstructor).service;
+  } finally {
+    await client.channelPool.release(grpc);
+    await client.closeConnection();
+  }
 }

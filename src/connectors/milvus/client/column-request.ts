@@ -27,6 +27,20 @@ const SCALAR_DATA_KEY: Readonly<Record<string, string>> = {
   [MilvusType.VarChar]: 'string_data',
 };
 
+/**
+ * The protobuf field names the requests below use, by message. protobufjs' fromObject drops a name the
+ * message does not have without a word, so request-encoding.ts checks each against the SDK's descriptor
+ * when it loads: a field renamed by a new SDK makes the fast path unavailable instead of sending
+ * requests without it.
+ */
+export const COLUMN_REQUEST_FIELDS = {
+  'milvus.proto.milvus.InsertRequest': ['collection_name', 'fields_data', 'num_rows', 'schema_timestamp'],
+  'milvus.proto.milvus.UpsertRequest': ['collection_name', 'fields_data', 'num_rows', 'schema_timestamp'],
+  'milvus.proto.schema.FieldData': ['type', 'field_name', 'is_dynamic', 'valid_data', 'scalars', 'vectors'],
+  'milvus.proto.schema.ScalarField': [...new Set(Object.values(SCALAR_DATA_KEY))],
+  'milvus.proto.schema.VectorField': ['dim', 'float_vector'],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
 /** What the SDK passes to the gRPC Insert/Upsert method (field order = schema order). */
 export interface ColumnRequest {
   readonly collection_name: string;

@@ -1,25 +1,11 @@
-import {
-  withTelemetryLogicalOperation,
-  type DescribeCollectionResponse,
-  type FieldSchema,
-  type MilvusClient,
-  type MutationResult,
-  type RowData,
-} from '@zilliz/milvus2-sdk-node';
+import type { DescribeCollectionResponse, FieldSchema, MilvusClient, MutationResult } from '@zilliz/milvus2-sdk-node';
+import type { PluginLogger } from '../../../plugin/index.js';
 import type { PkValue, Row } from '../write/sink-op-batch.js';
 import type { RowSink } from '../write/batch-delivery.js';
-import { collectionSchemaFromDescribe, type CollectionSchemaView, type DescribedCollection } from '../rows/collection-schema.js';
-import { columnRequest, supportsColumnRequests } from './column-request.js';
-import { callEncoded, type EncodedRequest } from './encoded-call.js';
-import { encodeWriteRequest, type WriteMethod } from './request-encoding.js';
+import type { DescribedCollection } from '../rows/collection-schema.js';
+import { FastWrite } from './fast-write.js';
 import { FailureKind, isSuccess, MilvusRequestError, statusError, thrownError, type MilvusStatus } from '../write/milvus-errors.js';
 import type { WriteOperation } from '../rows/record-to-row.js';
-
-/** The collection's schema as describe() read it, and the schema timestamp requests carry. */
-interface ColumnShape {
-  readonly schema: CollectionSchemaView;
-  readonly timestamp: string | number;
-}
 
 export interface MilvusCollectionOptions {
   readonly client: MilvusClient;
@@ -30,6 +16,10 @@ export interface MilvusCollectionOptions {
   readonly timeoutMs: number;
   /** called with every fresh describe result (start-up and after a SchemaMismatch) */
   readonly onSchema?: (described: DescribedCollection) => void;
+  /** the task's logger: the one warning when the installed SDK lacks a piece of the fast write path goes there */
+  readonly logger: Pick<PluginLogger, 'warn'>;
+  /** write through the SDK's own insert/upsert only, never the fast path (fast-write.ts) */
+  readonly sdkOnly?: boolean;
 }
 
 /**
@@ -41,13 +31,14 @@ export class MilvusCollection implements RowSink {
   readonly #options: MilvusCollectionOptions;
   /** the primary key field as the last describe() read it; delete filters name and quote by it */
   #primaryKey: FieldSchema | undefined;
-  /** set when the collection's shape lets write() build requests column by column (column-request.ts) */
-  #columns: ColumnShape | undefined;
+  /** inserts and upserts go through this door only */
+  readonly #writes: FastWrite;
   mode: WriteOperation;
 
   constructor(options: MilvusCollectionOptions) {
     this.#options = options;
     this.mode = options.mode;
+    this.#writes = new FastWrite({ collection: options.collection, timeoutMs: options.timeoutMs, logger: options.logger, sdkOnly: options.sdkOnly });
   }
 
   /** Reads the schema from the server (never the SDK cache) and refreshes the SDK's cache with it. */
@@ -57,14 +48,7 @@ export class MilvusCollection implements RowSink {
       client.describeCollection({ collection_name: collection, cache: false, timeout: timeoutMs }),
     );
     this.#primaryKey = described.schema.fields.find((f) => f.is_primary_key);
-    this.#columns = undefined;
-    try {
-      const schema = collectionSchemaFromDescribe(described);
-      // the same schema_timestamp the SDK sends, so a schema change is still answered with SchemaMismatch
-      if (supportsColumnRequests(schema)) this.#columns = { schema, timestamp: described.update_timestamp_str || described.update_timestamp };
-    } catch {
-      // not a shape for column requests; onSchema reports what is wrong with it
-    }
+    this.#writes.useSchema(described);
     this.#options.onSchema?.(described);
     return described;
   }
@@ -74,23 +58,9 @@ export class MilvusCollection implements RowSink {
   }
 
   async write(rows: Row[]): Promise<number[]> {
-    const { client, collection, timeoutMs } = this.#options;
+    const { client } = this.#options;
     const mode = this.mode;
-    const method = mode === 'insert' ? 'Insert' : 'Upsert';
-    const encoded = this.#columns && encodeColumns(method, this.#columns, collection, rows, timeoutMs);
-    if (encoded) {
-      // the SDK's telemetry reads only the collection name (and a client request id, which we never set)
-      const summary = encoded.toJSON();
-      const result: MutationResult = await call(mode, () =>
-        withTelemetryLogicalOperation(client.channelPool, method, summary, () => callEncoded<MutationResult>(client, method, encoded, timeoutMs)),
-      );
-      return (result.err_index ?? []).map(Number);
-    }
-    // a fresh request object per call: the SDK writes into it (fields_data)
-    const request = writeRequest(collection, rows, timeoutMs);
-    const result: MutationResult = await call(mode, () =>
-      mode === 'insert' ? client.insert(request) : client.upsert(request),
-    );
+    const result: MutationResult = await call(mode, () => this.#writes.write(client, mode, rows));
     return (result.err_index ?? []).map(Number);
   }
 
@@ -100,60 +70,6 @@ export class MilvusCollection implements RowSink {
     const filter = pkInFilter(this.#primaryKey, pks);
     await call('delete', () => client.delete({ collection_name: collection, filter, timeout: timeoutMs }));
   }
-}
-
-/**
- * What client.insert/upsert would send for these rows, built without its per-row conversion, or null
- * when the rows need the SDK's path. Only the encoded bytes leave this function: the column request
- * holds a copy of every vector (~3 MB per 1,000 768-dim rows) that would otherwise stay reachable for
- * the whole call, seconds on a busy Milvus, once per request in flight.
- */
-function encodeColumns(
-  method: WriteMethod,
-  columns: ColumnShape,
-  collection: string,
-  rows: Row[],
-  timeoutMs: number,
-): EncodedRequest | null {
-  const request = columnRequest(columns.schema, columns.timestamp, collection, rows, timeoutMs);
-  return request && { bytes: encodeWriteRequest(method, request), toJSON: request.toJSON };
-}
-
-/**
- * The insert/upsert request. The SDK's retry interceptor JSON.stringify()s every request it sends, for
- * a debug line it then cuts to 4 KB, whether or not debug logging is on; for vectors that is the whole
- * batch as text (a 1,000-row 768-dim upsert: ~15 MB, ~0.2 s of CPU on the event loop). The SDK copies
- * the request's own properties into the message it sends, so a `toJSON` here makes that line a short
- * summary instead. It is not a field of the protobuf message, so nothing sent to Milvus changes.
- */
-export interface WriteRequest {
-  readonly collection_name: string;
-  readonly data: RowData[];
-  readonly timeout: number;
-  toJSON(): { collection_name: string; num_rows: number };
-}
-
-export function writeRequest(collection: string, rows: Row[], timeoutMs: number): WriteRequest {
-  const summary = { collection_name: collection, num_rows: rows.length };
-  return { collection_name: collection, data: rows.map(sdkRow) as RowData[], timeout: timeoutMs, toJSON: () => summary };
-}
-
-/**
- * The row with its FloatVectors (Float32Array, see vector-converters.ts) as plain arrays: with a dynamic
- * field the SDK clones rows through JSON, which turns a typed array into an object of indexes. The row
- * itself is left alone (a retry or a fallback after a rejected batch sends it again); a row without a
- * typed array is passed on as it is.
- */
-function sdkRow(row: Row): Row {
-  let out: Row | undefined;
-  for (const name in row) {
-    const value = row[name];
-    if (value instanceof Float32Array) {
-      out ??= { ...row };
-      out[name] = Array.from(value);
-    }
-  }
-  return out ?? row;
 }
 
 /** Runs one SDK call and turns both thrown errors and error statuses into MilvusRequestError. */

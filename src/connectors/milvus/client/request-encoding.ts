@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import protobuf from 'protobufjs';
 import sdkProtoModule from '@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus.js';
-import type { ColumnRequest } from './column-request.js';
+import { COLUMN_REQUEST_FIELDS, type ColumnRequest } from './column-request.js';
 
 /**
  * Insert/upsert requests encoded to protobuf bytes here instead of by the SDK's gRPC serializer.
@@ -52,6 +52,13 @@ function writeRequestDescriptor(): protobuf.INamespace {
 }
 
 const root = protobuf.Root.fromJSON(writeRequestDescriptor());
+
+// Every field a column request names must exist in the SDK's messages (see COLUMN_REQUEST_FIELDS);
+// loading fails otherwise, and fast-write.ts then sends through the SDK's own insert/upsert.
+for (const [message, fields] of Object.entries(COLUMN_REQUEST_FIELDS)) {
+  const type = root.lookupType(message);
+  for (const field of fields) if (!type.fields[field]) throw new Error(`the SDK's ${message} has no field ${field}`);
+}
 const FieldData = root.lookupType('milvus.proto.schema.FieldData');
 const VectorField = root.lookupType('milvus.proto.schema.VectorField');
 const FloatArray = root.lookupType('milvus.proto.schema.FloatArray');

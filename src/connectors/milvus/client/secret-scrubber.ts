@@ -4,7 +4,9 @@
  * echo the credentials it refused. The whole token goes, and for a `user:password` token the password
  * on its own as well, since a server may quote it alone; but only a password of MIN_PASSWORD_PART
  * characters or more: a short one such as Milvus' default `root:Milvus` would cut ordinary words out
- * of every message, and is no secret worth that.
+ * of every message, and is no secret worth that. The token's base64 form goes too: that is how the SDK
+ * sends it (the `authorization` metadata), so a server quoting the metadata as it came quotes that.
+ * It is matched with and without its `=` padding, which a quoting server may drop.
  */
 const HIDDEN = '[hidden]';
 const MIN_PASSWORD_PART = 8;
@@ -15,6 +17,8 @@ function secretsOf(token: string | undefined): string[] {
   const secrets = new Set([token]);
   const colon = token.indexOf(':');
   if (colon > 0 && token.length - colon - 1 >= MIN_PASSWORD_PART) secrets.add(token.slice(colon + 1));
+  const base64 = Buffer.from(token).toString('base64');
+  secrets.add(base64).add(base64.replace(/=+$/, ''));
   return [...secrets].sort((a, b) => b.length - a.length);
 }
 

@@ -1,10 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ServiceClientConstructor, ServiceDefinition } from '@grpc/grpc-js';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { collectionSchemaFromDescribe, type DescribedCollection, type DescribedField } from '../../../../src/connectors/milvus/rows/collection-schema.js';
 import { columnRequest, supportsColumnRequests } from '../../../../src/connectors/milvus/client/column-request.js';
-import { MilvusCollection, writeRequest } from '../../../../src/connectors/milvus/client/milvus-collection.js';
+import { MilvusCollection } from '../../../../src/connectors/milvus/client/milvus-collection.js';
+import { writeRequest } from '../../../../src/connectors/milvus/client/fast-write.js';
+import { recordingLogger, sdkMilvusService } from '../fixtures.js';
 import type { Row } from '../../../../src/connectors/milvus/write/sink-op-batch.js';
 
 /** Shaped like the SDK's describeCollection response (after its formatDescribedCol). */
@@ -46,25 +47,13 @@ type Captured = { method: string; params: Record<string, unknown> };
 
 const OK_RESPONSE = { status: { error_code: 'Success', code: 0 }, err_index: [], succ_index: [], IDs: {} };
 
-/** The service definition the SDK's gRPC clients are built from (paths, serializers), from a real pool client. */
-async function sdkService(): Promise<ServiceDefinition> {
-  const client = new MilvusClient({ address: '127.0.0.1:1', __SKIP_CONNECT__: true } as never);
-  const grpc = await client.channelPool.acquire();
-  try {
-    return (grpc.constructor as ServiceClientConstructor).service;
-  } finally {
-    await client.channelPool.release(grpc);
-    await client.closeConnection();
-  }
-}
-
 /**
  * A real MilvusClient (no server) whose gRPC pool records what would be sent, decoded by the SDK's own
  * request deserializer, and whose describe answers `desc`. Calls through the SDK serialize with its
  * serializer; calls with pre-encoded bytes (makeUnaryRequest) with ours.
  */
 async function recordingClient(desc: ReturnType<typeof described>): Promise<{ client: MilvusClient; sent: Captured[] }> {
-  const service = await sdkService();
+  const service = await sdkMilvusService();
   const client = new MilvusClient({ address: '127.0.0.1:1', __SKIP_CONNECT__: true } as never);
   const sent: Captured[] = [];
   const decode = (method: string, bytes: Buffer) => service[method].requestDeserialize(bytes) as Record<string, unknown>;
@@ -101,9 +90,11 @@ describe('columnRequest: the request the SDK would build, column by column', () 
       const viaSdk = await recordingClient(desc);
       await (mode === 'insert' ? viaSdk.client.insert(writeRequest('docs', rows, 5000)) : viaSdk.client.upsert(writeRequest('docs', rows, 5000)));
       const viaColumns = await recordingClient(desc);
-      const writer = new MilvusCollection({ client: viaColumns.client, collection: 'docs', mode, timeoutMs: 5000 });
+      const logger = recordingLogger();
+      const writer = new MilvusCollection({ client: viaColumns.client, collection: 'docs', mode, timeoutMs: 5000, logger });
       await writer.describe();
       assert.deepEqual(await writer.write(rows), []);
+      assert.deepEqual(logger.lines, [], 'the installed SDK has everything the fast path uses');
       assert.equal(viaColumns.sent.length, 1);
       assert.equal(viaColumns.sent[0].method, viaSdk.sent[0].method);
       assert.deepStrictEqual(viaColumns.sent[0].params, viaSdk.sent[0].params);
@@ -142,7 +133,7 @@ describe('columnRequest: the request the SDK would build, column by column', () 
 
   it('a batch it leaves out goes through the SDK unchanged, errors included', async () => {
     const { client, sent } = await recordingClient(described(ALL_SIMPLE));
-    const writer = new MilvusCollection({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000 });
+    const writer = new MilvusCollection({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000, logger: recordingLogger() });
     await writer.describe();
     await assert.rejects(writer.write([{ ...row(1), extra: 1 }]), /field does not exist/);
     assert.equal(sent.length, 0);
@@ -151,7 +142,7 @@ describe('columnRequest: the request the SDK would build, column by column', () 
   it('a collection it does not cover is written through the SDK', async () => {
     const desc = described([...ALL_SIMPLE, { name: 'meta', data_type: 'JSON' }]);
     const { client, sent } = await recordingClient(desc);
-    const writer = new MilvusCollection({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000 });
+    const writer = new MilvusCollection({ client, collection: 'docs', mode: 'upsert', timeoutMs: 1000, logger: recordingLogger() });
     await writer.describe();
     await writer.write([{ ...row(1), meta: { a: 1 } }]);
     assert.equal(sent.length, 1);

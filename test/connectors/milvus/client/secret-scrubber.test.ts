@@ -16,6 +16,12 @@ test('an error echoing the token loses it, and its password part, in message, st
   assert.equal(isUnreachable(scrubbed), false, 'a refused token is a definitive answer, not an unreachable Milvus');
 });
 
+test('the token base64-encoded, as the SDK sends it in the authorization metadata, is hidden too, padded or not', () => {
+  const base64 = Buffer.from('root:Milvus').toString('base64');
+  assert.equal(base64, 'cm9vdDpNaWx2dXM=');
+  assert.equal(scrub(`authorization: ${base64} refused; again: cm9vdDpNaWx2dXM`, 'root:Milvus'), 'authorization: [hidden] refused; again: [hidden]');
+});
+
 test('an error without the token is returned as it is, class and all', () => {
   class MyError extends Error {}
   const error = new MyError('collection missing');
