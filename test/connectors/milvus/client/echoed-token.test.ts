@@ -12,11 +12,12 @@ import { milvusSinkConnectorPlugin } from '../../../../src/connectors/milvus/ind
 import { builtinConverters } from '../../../../src/converters/index.js';
 import { createRootLogger, Loggers, LogLevel } from '../../../../src/runtime/loggers.js';
 import { Plugins } from '../../../../src/runtime/plugins.js';
-import { StandaloneWorker } from '../../../../src/runtime/standalone-worker.js';
-import { TargetState } from '../../../../src/runtime/status.js';
-import { WorkerConfig } from '../../../../src/runtime/worker-config.js';
+import { StandaloneWorker } from '../../../../src/runtime/worker/standalone-worker.js';
+import { TargetState } from '../../../../src/runtime/status/status.js';
+import { WorkerConfig } from '../../../../src/runtime/config/worker-config.js';
 import { RecordingListener } from '../../../integration/worker-fixture.js';
 import { sdkMilvusService } from '../fixtures.js';
+import { waitFor } from '../../../helpers/wait-for.js';
 
 const TOKEN = 'echo-admin:Distinctive-Secret-7f3a9c';
 const TOKEN_BASE64 = Buffer.from(TOKEN).toString('base64');
@@ -79,11 +80,11 @@ describe('a token the server echoes back', () => {
     };
     assert.equal(await worker.startConnector('echo', config, TargetState.STARTED, listener), true);
     const [taskConfig] = await worker.connectorTaskConfigs('echo', 1);
-    assert.equal(await worker.startTask({ connector: 'echo', task: 0 }, config, taskConfig, TargetState.STARTED, listener), false);
+    // the task is created at once and starts in the background, where the server refuses it
+    assert.equal(await worker.startTask({ connector: 'echo', task: 0 }, config, taskConfig, TargetState.STARTED, listener), true);
+    const failed = await waitFor('the task FAILED', () => (listener.taskState('echo')?.state === 'FAILED' ? listener.taskState('echo') : undefined));
 
     assert.ok(received.includes(TOKEN_BASE64), 'the server got the token, so it had it to echo');
-    const failed = listener.taskState('echo');
-    assert.equal(failed?.state, 'FAILED');
     assert.match(failed?.trace ?? '', /UNAUTHENTICATED/, 'the trace still says what went wrong');
     assert.match(failed?.trace ?? '', /credentials "\[hidden\]" \(authorization: \[hidden\]\)/);
     assert.ok(logLines.length > 0, 'the worker logged');
