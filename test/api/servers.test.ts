@@ -119,7 +119,10 @@ describe('closing a REST listener', () => {
     const { app: fastify, herder } = app(t);
     let release!: () => void;
     const answered = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inHerder = new Promise<void>((resolve) => (entered = resolve));
     herder.stub('connectors', async () => {
+      entered();
       await answered;
       return ['milvus'];
     });
@@ -133,7 +136,7 @@ describe('closing a REST listener', () => {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
       }).on('error', reject);
     });
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the request is in the herder now
+    await inHerder; // the connection is busy with this request when closing begins
     const started = Date.now();
     const closed = server.close();
     release();

@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { sleep, waitUntil, type ConnectProcess } from '../helpers/connect-process.js';
+import { waitUntil, type ConnectProcess } from '../helpers/connect-process.js';
 import { countRows, deleteRows, queryRows } from '../helpers/milvus-fixtures.js';
 import {
   article,
+  collectionFor,
   committedOffsets,
   createConnector,
   fileCleanup,
@@ -67,15 +68,20 @@ test('replay after rewinding the offsets to 0 leaves exactly one entity per prim
 test('pause stops ingestion; resume continues with nothing lost', async (t) => {
   const topic = uniqueName('pause');
   await quickStartConnector(t, service, topic);
+  // a connector of the same service on the same topic, writing to a collection of its own, that is never
+  // paused: once it has written what was produced during the pause, the paused one had its chance too
+  const witness = `${topic}_witness`;
+  await collectionFor(t, witness);
+  await createConnector(t, service, witness, quickStartConfig(witness, topic));
   await produce(topic, range(0, 3).map((i) => ({ value: article(i) })));
   await waitForCount(service, topic, topic, 3);
+  await waitForCount(service, witness, witness, 3);
 
   const paused = await service.request('PUT', `/connectors/${topic}/pause`);
   assert.equal(paused.status, 202);
   await waitForState(service, topic, 'PAUSED', 'PAUSED');
   await produce(topic, range(3, 8).map((i) => ({ value: article(i) })));
-  // absence cannot be polled for: give a running task ample time (it writes 3 rows well within this)
-  await sleep(3000);
+  await waitForCount(service, witness, witness, 8);
   assert.equal(await countRows(topic), 3, 'records produced while PAUSED reached Milvus');
   assert.equal((await service.request('GET', `/connectors/${topic}/status`)).body.tasks[0].state, 'PAUSED');
 

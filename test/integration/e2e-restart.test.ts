@@ -4,11 +4,14 @@
  * graceful restart (SIGTERM) keeps every connector's config and target state.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { makeDir, removeDir, sleep, waitUntil } from '../helpers/connect-process.js';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { test, type TestContext } from 'node:test';
+import { makeDir, removeDir, waitUntil } from '../helpers/connect-process.js';
 import { countRows, queryRows } from '../helpers/milvus-fixtures.js';
+import { stackAddresses } from '../helpers/stack.js';
 import {
   article,
+  collectionFor,
   committedOffsets,
   createConnector,
   produce,
@@ -24,6 +27,44 @@ import {
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
+/**
+ * `public.endpoint` for the stack's Milvus through a proxy that holds every connection (reading nothing)
+ * until `release()`, then forwards it; `dialled` resolves once the first connection arrived. Closed after
+ * test `t`.
+ */
+async function heldMilvus(t: TestContext): Promise<{ endpoint: string; dialled: Promise<void>; release(): void }> {
+  const [host, port] = stackAddresses().milvusAddress.split(':');
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let dialled!: () => void;
+  const firstDial = new Promise<void>((resolve) => (dialled = resolve));
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  const proxy = createServer((client) => {
+    track(client);
+    client.pause();
+    dialled();
+    void released.then(() => {
+      if (client.destroyed) return;
+      const upstream = connect(Number(port), host);
+      track(upstream);
+      upstream.on('close', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  t.after(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+  return { endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, dialled: firstDial, release };
 }
 
 test('SIGKILL mid-stream, then a start on the same SQLite file: every produced record is in Milvus exactly once', async (t) => {
@@ -96,8 +137,13 @@ test('SIGTERM and a start on the same SQLite file keep configs and target states
   await produce(names.paused, [{ value: article(3) }]);
   await produce(names.stopped, [{ value: article(4) }]);
   await waitForCount(second, names.running, names.running, 2);
-  // the running connector wrote within this time; the others must not have
-  await sleep(2000);
+  // a connector created only now on the PAUSED and STOPPED connectors' topics, writing to a collection of
+  // its own: once it has joined its group, read both records and written them, the PAUSED and STOPPED
+  // connectors (had they run) would have written theirs too
+  const witness = uniqueName('keep_witness');
+  await collectionFor(t, witness);
+  await createConnector(t, second, witness, quickStartConfig(witness, `${names.paused},${names.stopped}`));
+  await waitForCount(second, witness, witness, 2);
   assert.equal(await countRows(names.paused), 0, 'the PAUSED connector ingested after the restart');
   assert.equal(await countRows(names.stopped), 0, 'the STOPPED connector ingested after the restart');
   assert.equal((await status(second, names.paused))?.tasks[0].state, 'PAUSED');
@@ -107,11 +153,19 @@ test('SIGTERM while a REST request is in flight: the request is answered and the
   const topic = uniqueName('sigterm');
   await topicAndCollection(t, topic);
   const service = await startService(t);
-  // creating a connector takes a while (validation dials Milvus): the signal lands in the middle of it
-  const created = service.request('POST', '/connectors', { name: topic, config: quickStartConfig(topic, topic) });
-  await sleep(50);
+  const milvus = await heldMilvus(t);
+  // creating a connector dials Milvus to validate the config; Milvus answers only after the signal, so
+  // the signal lands in the middle of the request for certain
+  const created = service.request('POST', '/connectors', { name: topic, config: quickStartConfig(topic, topic, { 'public.endpoint': milvus.endpoint }) });
+  await Promise.race([
+    milvus.dialled,
+    created.then((res) => Promise.reject(new Error(`POST /connectors answered ${res.status} before it dialled Milvus: ${JSON.stringify(res.body)}`))),
+  ]);
   const started = Date.now();
-  const ended = await service.stop(60_000);
+  const stopped = service.stop(60_000);
+  await waitUntil('the service to take the signal', () => service.logs().some((l) => l.msg === 'Received SIGTERM, stopping'), { intervalMs: 20 });
+  milvus.release();
+  const ended = await stopped;
   const took = Date.now() - started;
   assert.equal((await created).status, 201);
   assert.deepEqual(ended, { code: 0, signal: null }, `exit after ${took} ms; log:\n${service.logTail(15)}`);

@@ -109,7 +109,8 @@ test('a shutdown that cannot finish is cut off at shutdown.timeout.ms with exit 
   const config = quickStartConfig('c', 't', { 'public.endpoint': `http://127.0.0.1:${port}` });
   // the REST server finishes requests in flight before it closes; this one outlasts the bound
   const inFlight = service.request('PUT', '/connector-plugins/MilvusSinkConnector/config/validate', { name: 'slow', ...config }).catch(() => undefined);
-  await sleep(300);
+  // the validation has dialled the black hole: the request is in the server, waiting for an answer
+  await waitUntil('the validation to dial Milvus', () => sockets.size > 0, { intervalMs: 20 });
   const signalled = Date.now();
   const exit = await service.stop(30_000);
   const took = Date.now() - signalled;

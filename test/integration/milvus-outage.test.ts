@@ -108,6 +108,28 @@ async function recordsRead(service: ConnectProcess, connector: string): Promise<
   return Number(line.slice(series.length));
 }
 
+/** The service's offset.flush.interval.ms (the e2e default): the committed offset can move once per interval. */
+const COMMIT_INTERVAL_MS = 200;
+/** Consecutive equal reads, one commit interval apart, that make the progress settled. */
+const SETTLED_READS = 5;
+
+/**
+ * Waits until the requests in flight when Milvus went away have failed (a retry was logged) and then the
+ * committed offset and the records read stayed the same over SETTLED_READS reads one commit interval
+ * apart; resolves with those values. Fails if that has not happened by `deadline` (epoch ms).
+ */
+async function settledProgress(service: ConnectProcess, connector: string, deadline: number): Promise<{ committed: number; read: number }> {
+  let last = '';
+  let same = 0;
+  return waitUntil('the committed offset and the records read to stop moving', async () => {
+    if (retryWarnings(service).length === 0) return undefined;
+    const now = { committed: await offsetOf(service, connector, connector), read: await recordsRead(service, connector) };
+    same = JSON.stringify(now) === last ? same + 1 : 1;
+    last = JSON.stringify(now);
+    return same >= SETTLED_READS ? now : undefined;
+  }, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: COMMIT_INTERVAL_MS, describe: () => ({ last, same, log: service.logTail(20) }) });
+}
+
 /** The sink's retry warnings seen so far (one per retried request attempt). */
 function retryWarnings(service: ConnectProcess): Array<Record<string, unknown>> {
   return service.logs().filter((line) => typeof line.msg === 'string' && /Milvus \w+ failed \(UNAVAILABLE\).*; retrying$/.test(line.msg));
@@ -174,9 +196,9 @@ test('Milvus down for 10 s with a retry budget that outlasts it: the task stays 
 
   // Throughout the outage the task is RUNNING; once the requests in flight have failed and the next commit
   // is done the committed offset no longer moves: nothing is acknowledged while Milvus is away.
-  await sleep(4000);
-  const committedEarly = await offsetOf(service, name, name);
-  const readEarly = await recordsRead(service, name);
+  // (settled 6 s after the kill at the latest, so that at least 4 s of the outage are left to watch)
+  const { committed: committedEarly, read: readEarly } = await settledProgress(service, name, killedAt + OUTAGE_MS - 4000);
+  t.diagnostic(`progress settled ${Date.now() - killedAt} ms after Milvus went away`);
   while (Date.now() - killedAt < OUTAGE_MS) {
     const s = await status(service, name);
     assert.equal(s?.tasks[0]?.state, 'RUNNING', `the task left RUNNING during the outage:\n${s?.tasks[0]?.trace ?? ''}\n${service.logTail(20)}`);

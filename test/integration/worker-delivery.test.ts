@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixtureFor, fixtureWithTopic, groupMembers, recorder, uniqueName, waitFor } from './worker-fixture.js';
+import { commitCycles, fixtureFor, fixtureWithTopic, groupMembers, recorder, uniqueName, waitFor } from './worker-fixture.js';
 
 test('records reach put() in offset order, converted, with key, headers and (with a DLQ) raw bytes; the offsets are committed', async (t) => {
   const { f, topic, name } = await fixtureWithTopic(t, 'flow');
@@ -27,7 +27,9 @@ test('offsets are committed only once preCommit says the records are written', a
   await f.startConnector(name, { topics: topic });
   await f.produce(topic, [{ id: 1 }, { id: 2 }]);
   await waitFor('both records put', () => recorder(name).puts.flat().length === 2);
-  await new Promise((resolve) => setTimeout(resolve, 1500)); // several offset.flush.interval.ms
+  // Commit cycles run one at a time: once a second cycle was offered offset 2, the first one's commit
+  // (had it ignored the empty preCommit answer) has been acknowledged by the broker.
+  await waitFor('two commit cycles offered offset 2', () => commitCycles(name, `${topic}-0=2`) >= 2);
   assert.deepEqual(await f.committed(`connect-${name}`), {}, 'nothing is committed while the task holds its offsets back');
   recorder(name).hold = false;
   await waitFor('the commit once released', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 2);

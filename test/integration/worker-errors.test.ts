@@ -95,12 +95,16 @@ test('a broker that cannot be reached when the task starts is retried; consumpti
   const { createServer, connect } = await import('node:net');
   const { kafkaBootstrap } = (await import('../helpers/stack.js')).stackAddresses();
   const [brokerHost, brokerPort] = kafkaBootstrap.split(':');
-  // a bootstrap address that refuses connections at first, then forwards to the real broker
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  // a bootstrap address that refuses connections at first (it resets each one, so that they can be
+  // counted), then forwards to the real broker
+  let forwarding = false;
+  let refused = 0;
   const proxy = createServer((client) => {
+    if (!forwarding) {
+      refused++;
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = connect(Number(brokerPort), brokerHost);
     client.pipe(upstream).pipe(client);
     const end = () => {
@@ -110,16 +114,21 @@ test('a broker that cannot be reached when the task starts is retried; consumpti
     client.on('error', end);
     upstream.on('error', end);
   });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const port = (proxy.address() as { port: number }).port;
   t.after(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
 
   const { f, topic, name } = await fixtureWithTopic(t, 'late-broker', { workerProps: { 'bootstrap.servers': `127.0.0.1:${port}` } });
   await f.produce(topic, [{ id: 1 }]);
   await f.startConnector(name, { topics: topic });
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // one kafkajs connect() dials up to 6 times (1 + 5 retries) before it gives up: a 7th refused connection
+  // means the task's start loop has already tried again after a failed start (a task that gave up instead
+  // is FAILED: that ends the wait, and the assertion below says so)
+  await waitFor('a connection attempt after a failed consumer start', () => refused >= 7 || f.listener.taskState(name)?.state === 'FAILED');
   assert.equal(recorder(name).puts.length, 0);
   assert.deepEqual(f.listener.tasks.get(`${name}-0`), [{ state: 'RUNNING' }], 'like a Java consumer, the task keeps trying');
 
-  await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+  forwarding = true;
   await waitFor('the record once the broker answers', () => recorder(name).puts.flat().length === 1, 60_000);
   await f.worker.stopTask({ connector: name, task: 0 });
   // the consumer leaves the group right after the stop, in the background

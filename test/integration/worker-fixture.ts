@@ -35,6 +35,7 @@ export const RECORDING_TASK = 'org.example.it.RecordingSinkTask';
 /** What the recording tasks of one connector saw, shared so that a test can look. */
 export interface Recorder {
   readonly puts: SinkRecord[][];
+  /** start, open, put retriable, preCommit <topic-partition=offset,…> (one per commit cycle), close, stop */
   readonly calls: string[];
   /** the offsets the task reports as written; by default everything put() received */
   hold: boolean;
@@ -89,6 +90,8 @@ function recordingTask(): SinkTask {
       r.puts.push([...records]);
     },
     async preCommit(offsets: OffsetMap) {
+      // every commit cycle, with what it would commit: a test can wait for cycles instead of for time
+      r.calls.push(`preCommit ${[...offsets.values()].map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(',')}`);
       return r.hold ? new Map() : offsets;
     },
     async close(partitions) {
@@ -144,6 +147,14 @@ export class RecordingListener implements StatusListener {
   taskState(connector: string, task = 0): { state: string; trace?: string } | undefined {
     return this.tasks.get(`${connector}-${task}`)?.at(-1);
   }
+}
+
+/**
+ * How many commit cycles the connector's tasks have run so far (preCommit calls), or only those in which
+ * preCommit was offered exactly `offsets` (e.g. `t-0=2`).
+ */
+export function commitCycles(connector: string, offsets?: string): number {
+  return recorder(connector).calls.filter((c) => (offsets === undefined ? c.startsWith('preCommit ') : c === `preCommit ${offsets}`)).length;
 }
 
 export function uniqueName(prefix: string): string {

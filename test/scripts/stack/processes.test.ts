@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { logTail, ownedAlive, pidAlive, spawnDetached, stopProcess } from '../../../scripts/stack/processes.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 function scratch(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'stack-processes-'));
@@ -11,9 +12,14 @@ function scratch(t: { after: (fn: () => void) => void }): string {
   return dir;
 }
 
-/** A node process whose command line carries `marker`; with `stubborn` it ignores SIGTERM. */
+const IGNORING_TERM = 'SIGTERM handler installed';
+
+/**
+ * A node process whose command line carries `marker`; with `stubborn` it ignores SIGTERM, and writes
+ * IGNORING_TERM to `<dir>/out.log` once it does.
+ */
 function startSleeper(dir: string, marker: string, stubborn = false): number {
-  const script = `${stubborn ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000);`;
+  const script = `${stubborn ? `process.on('SIGTERM', () => {}); console.log('${IGNORING_TERM}');` : ''} setInterval(() => {}, 1000);`;
   return spawnDetached(process.execPath, ['-e', script, marker], { cwd: dir, env: process.env, logFile: join(dir, 'out.log') });
 }
 
@@ -38,7 +44,8 @@ describe('stopping processes by pid', () => {
   test('a server that ignores TERM is killed after the grace period', async (t) => {
     const dir = scratch(t);
     const pid = startSleeper(dir, dir, true);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let it install the handler
+    // a TERM that arrived before the handler would end it: 'terminated', not the case under test
+    await waitFor('the child to ignore SIGTERM', () => readFileSync(join(dir, 'out.log'), 'utf8').includes(IGNORING_TERM), 10_000);
     const started = Date.now();
     assert.equal(await stopProcess(pid, dir, 500), 'killed');
     assert.ok(Date.now() - started >= 500);
