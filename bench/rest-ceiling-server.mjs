@@ -12,14 +12,14 @@ const kind = process.env.BENCH_SERVER;
 const announce = (port) => process.stdout.write(`port ${port}\n`);
 
 if (kind === 'node') {
-  const server = createServer((request, response) => {
+  const server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     response.end(body);
   });
   server.listen(0, '127.0.0.1', () => announce(server.address().port));
 } else if (kind === 'fastify') {
   const app = Fastify({ logger: false });
-  app.get('/*', (request, reply) => {
+  app.get('/*', (_request, reply) => {
     reply.header('content-type', 'application/json').send(body);
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

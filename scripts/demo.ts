@@ -167,14 +167,15 @@ async function startService(dir: string, kafkaBootstrap: string): Promise<Servic
   return { url: url!, logFile };
 }
 
-async function rest(service: Service, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+/** One REST call; `T` is the shape the caller expects back (the demo reads a few fields of it). */
+async function rest<T = unknown>(service: Service, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${service.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
 async function main(): Promise<void> {
@@ -217,7 +218,7 @@ async function main(): Promise<void> {
   if (created.status !== 201) throw new Error(`POST /connectors answered ${created.status}: ${JSON.stringify(created.body)}`);
   const deadline = Date.now() + SERVICE_START_MS;
   for (;;) {
-    const status = await rest(service, 'GET', `/connectors/${CONNECTOR}/status`);
+    const status = await rest<{ tasks?: Array<{ state?: string; trace?: string }> } | undefined>(service, 'GET', `/connectors/${CONNECTOR}/status`);
     const task = status.body?.tasks?.[0];
     if (task?.state === 'RUNNING') break;
     if (task?.state === 'FAILED') throw new Error(`The task failed:\n${task.trace}`);
@@ -251,7 +252,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${JSON.stringify(rows[0], null, 2).replace(/^/gm, '   ')}\n`);
   // the offset is committed after Milvus acknowledged the row, at the next commit interval (1 s here)
-  let offsets = await rest(service, 'GET', `/connectors/${CONNECTOR}/offsets`);
+  let offsets = await rest<{ offsets?: Array<{ offset?: { kafka_offset?: number } }> } | undefined>(service, 'GET', `/connectors/${CONNECTOR}/offsets`);
   for (let i = 0; i < 20 && offsets.body?.offsets?.[0]?.offset?.kafka_offset !== 1; i++) {
     await sleep(250);
     offsets = await rest(service, 'GET', `/connectors/${CONNECTOR}/offsets`);

@@ -75,6 +75,7 @@ const NOISE = /^\[ERROR\]\s*$|re-run maven|to see the full stack trace|for more 
 
 /** Turns a failed download into one readable message, naming the registry and what to check. */
 export function downloadError(what: string, registry: string, output: string, settingsHint: string): StackError {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the terminal colour codes removed here
   const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
   const lines = plain.split('\n').map((line) => line.trimEnd()).filter((line) => line.trim() !== '' && !NOISE.test(line));
   const relevant = lines.slice(-6).join('\n    ');

@@ -69,7 +69,7 @@ const PATH_SEGMENT_KEEP = /%(?:24|26|2B|2C|3D|3A|40)/g;
  * write into a 500, so one would be encoded as U+FFFD.
  */
 export function encodePathSegment(segment: string): string {
-  return encodeURIComponent(segment.toWellFormed()).replace(PATH_SEGMENT_KEEP, (escape) => decodeURIComponent(escape));
+  return encodeURIComponent(segment.toWellFormed()).replace(PATH_SEGMENT_KEEP, (encoded) => decodeURIComponent(encoded));
 }
 
 /**

@@ -37,6 +37,7 @@ let scratch = new Float64Array(1024);
 /** Milvus vectors have at most 32,768 dimensions; longer arrays take the text path rather than pin a larger scratch. */
 const MAX_SCRATCH = 1 << 16;
 
+// biome-ignore lint/suspicious/noConstEnum: file-local, so tsc inlines the byte values in the hot parse loop
 const enum Byte {
   Tab = 0x09,
   Lf = 0x0a,

@@ -145,7 +145,9 @@ export class SqliteConfigStore implements ConfigStore {
     this.transaction(() => {
       if (this.#sql.touch.run(this.#clock(), name).changes === 0) throw unknownConnector(name);
       this.#sql.deleteTasks.run(name);
-      encoded.forEach((config, task) => this.#sql.insertTask.run(name, task, config));
+      encoded.forEach((config, task) => {
+        this.#sql.insertTask.run(name, task, config);
+      });
       this.#set({ ...this.#working!.get(name)!, taskConfigs: Object.freeze(encoded.map(decodeConfig)) });
     });
   }

@@ -39,7 +39,10 @@ describe('REST listeners', () => {
   test('one app on an http and an https listener; port 0 resolves; TLS settings are read only for https', async (t) => {
     const { app: fastify } = app(t);
     let tlsAsked = 0;
-    const [plain, secure] = await serve(t, fastify, ['http://127.0.0.1:0', 'HTTPS://127.0.0.1:0'], () => (tlsAsked++, tls()));
+    const [plain, secure] = await serve(t, fastify, ['http://127.0.0.1:0', 'HTTPS://127.0.0.1:0'], () => {
+      tlsAsked++;
+      return tls();
+    });
     assert.match(plain.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(secure.url, /^https:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(tlsAsked, 1);

@@ -12,9 +12,11 @@ describe('parseJson: integers stay exact, everything else parses like JSON.parse
     ['9223372036854775807', 9223372036854775807n], // Long.MAX_VALUE
     ['-9223372036854775808', -9223372036854775808n],
     ['123456789012345678901234567890', 123456789012345678901234567890n], // beyond int64: kept, judged later
+    // biome-ignore lint/correctness/noPrecisionLoss: the literal is the nearest double, which the parser must produce
     ['0.12345678901234567', 0.12345678901234567], // a long fraction is a float, not an integer
     ['1.5e300', 1.5e300], // exponents stay floats
     ['1e20', 1e20],
+    // biome-ignore lint/correctness/noPrecisionLoss: the literal is the nearest double, which the parser must produce
     ['12345678901234567.0', 12345678901234567.0], // a float literal with 17 integer digits stays a float
     ['0', 0],
     ['-0', -0],

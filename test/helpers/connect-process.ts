@@ -100,8 +100,8 @@ export function defaultWorkerProps(dir: string): Record<string, string> {
 
 function propertiesText(props: Readonly<Record<string, string>>): string {
   // backslashes and line breaks are the only characters our values need escaped in .properties
-  const escape = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-  return `${Object.entries(props).map(([k, v]) => `${escape(k)}=${escape(v)}`).join('\n')}\n`;
+  const escaped = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return `${Object.entries(props).map(([k, v]) => `${escaped(k)}=${escaped(v)}`).join('\n')}\n`;
 }
 
 /**

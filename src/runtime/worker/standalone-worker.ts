@@ -207,7 +207,7 @@ export class StandaloneWorker implements Worker {
     const topicsRegex = taskConfig['topics.regex']?.trim() || connectorConfig['topics.regex']?.trim();
     const topics = topicsRegex
       ? javaRegexToRegExp(topicsRegex)
-      : (taskConfig['topics'] ?? connectorConfig['topics'] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+      : (taskConfig.topics ?? connectorConfig.topics ?? '').split(',').map((t) => t.trim()).filter(Boolean);
 
     const consumerProps = { ...this.#config.originalsWithPrefix('consumer.'), ...withPrefix('consumer.override.', connectorConfig) };
     const options = consumerOptions(consumerProps, {

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { AlreadyExistsError, BadRequestError, NotFoundError } from '../../../src/runtime/errors.js';
 import type { CreateConnectorRequest } from '../../../src/runtime/types.js';
 import { buildTestApp, connectorInfo, connectorStatus, envelope, json } from '../../helpers/build-app.js';
+import type { FakeHerder } from '../../helpers/fake-herder.js';
 
 describe('GET /connectors', () => {
   test('lists connector names sorted', async (t) => {
@@ -67,7 +68,7 @@ describe('GET /connectors', () => {
 });
 
 describe('POST /connectors', () => {
-  const created = (herder: { stub: Function }) =>
+  const created = (herder: FakeHerder) =>
     herder.stub('createConnector', async (request: CreateConnectorRequest) => connectorInfo(request.name, request.config as Record<string, string>));
 
   test('creates: 201, absolute Location with the percent-encoded name, ConnectorInfo body', async (t) => {

@@ -118,6 +118,7 @@ describe('StandaloneHerder: create', () => {
       return true;
     });
     await assert.rejects(herder.createConnector({ name: 'a\u0007b', config: { 'connector.class': TEST_SINK_CLASS, topics: 't' } }), (e: Error) => {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the message must quote the BEL of the name
       assert.match(e.message, /Invalid value a\u0007b for configuration name: String may not contain control sequences but had the following ASCII chars: 7/);
       return true;
     });

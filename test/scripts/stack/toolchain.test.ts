@@ -90,6 +90,7 @@ describe('downloadError', () => {
     assert.ok(error instanceof StackError);
     assert.match(error.message, /^Could not download the Kafka jars: Maven Central could not be reached from this machine\./);
     assert.match(error.message, /Connection refused/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no terminal escape (ESC) may reach the message
     assert.doesNotMatch(error.message, /re-run Maven|\[Help 1\] http|\u001b/);
   });
 

@@ -91,7 +91,7 @@ function toBool(value: unknown): boolean {
     if (t === 'true') return true;
     if (t === 'false') return false;
   } else if (value === 1 || value === 0 || value === 1n || value === 0n) {
-    return value == 1;
+    return value === 1 || value === 1n;
   }
   throw new FieldValueError(`expected true or false, got ${preview(value)}`);
 }

@@ -61,8 +61,14 @@ function fakeClient(grpc: object, refuse = () => false) {
       },
       release: async () => undefined,
     },
-    insert: async () => (viaSdk.push('insert'), OK),
-    upsert: async () => (viaSdk.push('upsert'), OK),
+    insert: async () => {
+      viaSdk.push('insert');
+      return OK;
+    },
+    upsert: async () => {
+      viaSdk.push('upsert');
+      return OK;
+    },
   } as unknown as MilvusClient;
   return { client, viaSdk };
 }
@@ -121,7 +127,12 @@ describe('the fast write path is used only while the installed SDK has everythin
     const logger = recordingLogger();
     const door = writer(sdkWith({}), logger);
     const viaSdk: string[] = [];
-    const client = { upsert: async () => (viaSdk.push('upsert'), OK) } as unknown as MilvusClient;
+    const client = {
+      upsert: async () => {
+        viaSdk.push('upsert');
+        return OK;
+      },
+    } as unknown as MilvusClient;
     await door.write(client, 'upsert', ROWS);
     assert.deepEqual(viaSdk, ['upsert']);
     assert.match(logger.lines[0]?.msg ?? '', /channelPool/);
@@ -143,7 +154,12 @@ describe('the fast write path is used only while the installed SDK has everythin
 
   test('sdkOnly sends everything through the SDK without checking it, and warns of nothing', async () => {
     let checked = false;
-    const sdk = sdkWith({ loadEncoder: () => ((checked = true), Promise.reject(new Error('not to be loaded'))) });
+    const sdk = sdkWith({
+      loadEncoder: () => {
+        checked = true;
+        return Promise.reject(new Error('not to be loaded'));
+      },
+    });
     const { grpc } = pooledGrpc();
     const { client, viaSdk } = fakeClient(grpc);
     const logger = recordingLogger();
@@ -159,7 +175,7 @@ describe("the SDK path's request", () => {
     const rows = [0, 1, 2].map((id) => ({ id, vector: Array.from({ length: 768 }, (_, i) => i / 768) }));
     const request = writeRequest('docs', rows, 5000);
     assert.deepEqual(request.data, rows);
-    request.data.forEach((row, i) => assert.equal(row, rows[i]));
+    for (const [i, row] of request.data.entries()) assert.equal(row, rows[i]);
     assert.equal(request.collection_name, 'docs');
     assert.equal(request.timeout, 5000);
     // what the SDK's _insert sends and its retry interceptor stringifies: the request's own properties plus the columns
