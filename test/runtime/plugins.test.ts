@@ -80,16 +80,17 @@ describe('Plugins: listing (GET /connector-plugins)', () => {
     ]);
   });
 
-  test('all plugins: then converters, then header converters (a converter usable for headers appears twice)', () => {
+  test('all plugins: 9 converters, then 10 header converters (SimpleHeaderConverter only as a header converter), as Kafka 4.1 lists them', () => {
     const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
+    const v = '4.1.1';
+    const converters = ['converters.BooleanConverter', 'converters.ByteArrayConverter', 'converters.DoubleConverter', 'converters.FloatConverter',
+      'converters.IntegerConverter', 'converters.LongConverter', 'converters.ShortConverter', 'json.JsonConverter', 'storage.StringConverter']
+      .map((c) => `org.apache.kafka.connect.${c}`);
+    const headerConverters = [...converters.slice(0, 8), 'org.apache.kafka.connect.storage.SimpleHeaderConverter', converters[8]];
     assert.deepEqual(plugins.connectorPlugins(false), [
       { class: TEST_SINK_CLASS, type: 'sink', version: '1.2.3' },
-      { class: 'org.apache.kafka.connect.converters.ByteArrayConverter', type: 'converter', version: '3.9.0' },
-      { class: JSON_CONVERTER, type: 'converter', version: '3.9.0' },
-      { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'converter', version: '3.9.0' },
-      { class: 'org.apache.kafka.connect.converters.ByteArrayConverter', type: 'header_converter', version: '3.9.0' },
-      { class: JSON_CONVERTER, type: 'header_converter', version: '3.9.0' },
-      { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'header_converter', version: '3.9.0' },
+      ...converters.map((c) => ({ class: c, type: 'converter', version: v })),
+      ...headerConverters.map((c) => ({ class: c, type: 'header_converter', version: v })),
     ]);
   });
 });
