@@ -77,7 +77,7 @@ describe('validateConnectorConfig', () => {
         width: 'SHORT',
         display_name: 'Tasks max',
         dependents: [],
-        order: 3,
+        order: 4,
       },
       value: { name: 'tasks.max', value: '2', recommended_values: [], errors: [], visible: true },
     });
@@ -171,8 +171,8 @@ describe('validateConnectorConfig', () => {
     });
     const own = new Plugins({ connectors: [overriding], converters: [] });
     const infos = await validateConnectorConfig({ 'connector.class': TEST_SINK_CLASS, name: 'a', topics: 't', 'tasks.max': '0' }, { plugins: own });
-    // same position as the framework key, the plugin's definition and value
-    assert.equal(names(infos).indexOf('tasks.max'), 2);
+    // same position as the framework key (after connector.plugin.version), the plugin's definition and value
+    assert.equal(names(infos).indexOf('tasks.max'), 3);
     assert.equal(entry(infos, 'tasks.max').definition!.documentation, 'Only one task.');
     assert.deepEqual(entry(infos, 'tasks.max').value!.errors, ['This connector supports a single task']);
     assert.equal(infos.error_count, 1);
