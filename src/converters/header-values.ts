@@ -3,8 +3,8 @@ import { SchemaType, type Schema, type SchemaAndValue } from '../plugin/index.js
 /**
  * The string → typed value inference of Kafka's Values.parseString, which SimpleHeaderConverter applies to
  * every header: `true`/`false` (any case) are booleans, `null` is null, whole numbers take the smallest of
- * int8/int16/int32/int64 that holds them, other numbers float32 when exact as a float and float64
- * otherwise, `[a, b]` is an array and `{k: v}` a map (element schema shared when all elements agree,
+ * int8/int16/int32/int64 that holds them (`1.0` and `1e3` too), other numbers float32 while finite as a
+ * float and float64 beyond, `[a, b]` is an array and `{k: v}` a map (element schema shared when all elements agree,
  * none otherwise), a double-quoted token is its content; anything that is not one whole value stays the
  * original string. Not inferred here (they stay strings): dates/times and numbers beyond int64.
  */
@@ -33,19 +33,45 @@ const FLOAT64 = schema(SchemaType.FLOAT64);
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const DELIMITERS = '[]{},:"';
 
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Kafka's parseAsNumber on the token read as a BigDecimal: a whole value (whatever its notation, so `1.0`
+ * and `1e3` too) takes the smallest of int8/int16/int32/int64 that holds it; any other value is float32
+ * while finite as a float (Kafka's rule: not only when exact), else float64. The value is the text's
+ * nearest double either way. What Kafka makes a Decimal (whole numbers beyond int64 written without
+ * exponent or fraction, numbers beyond float64) is not inferred: null, so the text stays a string.
+ */
 function number(token: string): SchemaAndValue | null {
-  if (!NUMBER.test(token)) return null;
-  if (/^[+-]?\d+$/.test(token)) {
-    const n = BigInt(token);
-    if (n >= -128n && n <= 127n) return { schema: INT8, value: Number(n) };
-    if (n >= -32768n && n <= 32767n) return { schema: INT16, value: Number(n) };
-    if (n >= -2147483648n && n <= 2147483647n) return { schema: INT32, value: Number(n) };
-    if (n >= -(2n ** 63n) && n < 2n ** 63n) return { schema: INT64, value: Number.isSafeInteger(Number(n)) ? Number(n) : n };
-    return null;
+  const m = NUMBER.test(token) ? DECIMAL.exec(token) : null;
+  if (!m) return null;
+  const [, sign, whole = '', fraction = '', exponent = '0'] = m;
+  const scale = fraction.length - Number(exponent);
+  const integral = wholeValue(sign + whole + fraction, scale);
+  if (integral !== null && integral >= INT64_MIN && integral <= INT64_MAX) {
+    const n = Number(integral);
+    if (integral >= -128n && integral <= 127n) return { schema: INT8, value: n };
+    if (integral >= -32768n && integral <= 32767n) return { schema: INT16, value: n };
+    if (integral >= -2147483648n && integral <= 2147483647n) return { schema: INT32, value: n };
+    return { schema: INT64, value: Number.isSafeInteger(n) ? n : integral };
   }
   const x = Number(token);
-  if (!Number.isFinite(x)) return null;
-  return Math.fround(x) === x ? { schema: FLOAT32, value: x } : { schema: FLOAT64, value: x };
+  if (scale === 0 || !Number.isFinite(x)) return null;
+  return Number.isFinite(Math.fround(x)) ? { schema: FLOAT32, value: x } : { schema: FLOAT64, value: x };
+}
+
+/** digits × 10^-scale as a bigint when that is a whole number (null otherwise, or when absurdly large). */
+function wholeValue(digits: string, scale: number): bigint | null {
+  if (scale > 0) {
+    const kept = digits.length - scale;
+    if (!/^0*$/.test(digits.slice(Math.max(kept, 0)).replace(/^[+-]/, ''))) return null;
+    return kept <= 0 || digits.slice(0, kept).replace(/^[+-]$/, '') === '' ? 0n : BigInt(digits.slice(0, kept));
+  }
+  // beyond 10^40 it is outside int64 anyway; avoid building huge bigints from exponents like 1e999999
+  if (-scale > 40 && !/^[+-]?0*$/.test(digits)) return 2n ** 64n;
+  return BigInt(digits === '' || /^[+-]$/.test(digits) ? '0' : digits) * 10n ** BigInt(-scale);
 }
 
 /** The element schema when every non-null element has the same one, else none (Kafka's commonSchemaFor). */
