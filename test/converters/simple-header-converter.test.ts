@@ -14,7 +14,7 @@ describe('SimpleHeaderConverter', () => {
 
   it('decodes the header bytes as UTF-8 and infers a typed value from the text', () => {
     const c = new SimpleHeaderConverter();
-    c.configure({}, false);
+    c.configure();
     assert.deepEqual(c.toConnectHeader('t', 'h', utf8('42')), { schema: { type: 'int8', optional: false }, value: 42 });
     assert.deepEqual(c.toConnectHeader('t', 'h', utf8('true')).value, true);
     assert.deepEqual(c.toConnectHeader('t', 'h', utf8('[1,2]')).value, [1, 2]);
