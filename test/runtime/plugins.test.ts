@@ -139,6 +139,23 @@ describe('Plugins: plugin config (GET /connector-plugins/{p}/config)', () => {
     assert.ok(json.some((k) => k.name === 'schemas.enable'));
     assert.throws(() => plugins.pluginConfig('Nope'), new NotFoundError('Unknown plugin Nope.'));
   });
+
+  test('?version= (KIP-891): the installed version or a range holding it answers, anything else is a 400, an unknown plugin still a 404', () => {
+    const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
+    const simple = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+    assert.deepEqual(plugins.pluginConfig(simple, '4.1.1'), []);
+    assert.deepEqual(plugins.pluginConfig(simple, '[4.0,5.0)'), []);
+    assert.deepEqual(plugins.pluginConfig(simple, 'latest'), []);
+    // the connector's config shows its installed version as connector.plugin.version's default
+    assert.equal(plugins.pluginConfig('TestSink', '1.2.3').find((k) => k.name === 'connector.plugin.version')?.default_value, '1.2.3');
+    assert.throws(
+      () => plugins.pluginConfig(simple, '3.9.0'),
+      new BadRequestError(`Plugin ${simple} has version 4.1.1 which does not match the required version range [3.9.0,3.9.0]`),
+    );
+    assert.throws(() => plugins.pluginConfig('TestSink', '(,1.0)'), /^BadRequestError: Plugin .* has version 1\.2\.3 which does not match the required version range \(,1\.0\)$/);
+    assert.throws(() => plugins.pluginConfig(simple, '[1.0'), BadRequestError);
+    assert.throws(() => plugins.pluginConfig('Nope', '1.0'), new NotFoundError('Unknown plugin Nope.'));
+  });
 });
 
 describe('Plugins: with the shipped Milvus sink and converters', () => {

@@ -146,16 +146,18 @@ export async function validateConnectorConfig(rawProps: ConnectorProps, options:
   addNullValueErrors(props, values);
   addResolutionErrors(rawProps, unresolved, values);
 
-  const keys = new Map(frameworkDef.keys);
-  for (const [name, key] of pluginDef.keys) keys.set(name, key);
-  const groups = [...new Set([...frameworkDef.groups(), ...pluginDef.groups()])];
-  const main = generateResult(connectorClass, keys, values, groups);
-
+  // before the result is generated: a converter that cannot be loaded, configured or matched to its
+  // required version adds errors to the framework's class and version values, which must be counted
   const converter = (property: string, versionProperty: string, type: string, header: boolean): ConfigInfos | null =>
     validateConverterConfig(props, framework.get(property), framework.get(versionProperty), property, versionProperty, type, header, plugins);
   const headerConverter = converter(HEADER_CONVERTER_CLASS_CONFIG, HEADER_CONVERTER_VERSION_CONFIG, 'header', true);
   const keyConverter = converter(KEY_CONVERTER_CLASS_CONFIG, KEY_CONVERTER_VERSION_CONFIG, 'key', false);
   const valueConverter = converter(VALUE_CONVERTER_CLASS_CONFIG, VALUE_CONVERTER_VERSION_CONFIG, 'value', false);
+
+  const keys = new Map(frameworkDef.keys);
+  for (const [name, key] of pluginDef.keys) keys.set(name, key);
+  const groups = [...new Set([...frameworkDef.groups(), ...pluginDef.groups()])];
+  const main = generateResult(connectorClass, keys, values, groups);
 
   // sinks use a consumer always, and a producer and an admin client only for the dead letter queue
   const dlq = hasDlqTopic(props);
