@@ -29,4 +29,4 @@ export function withConverterType(props: Readonly<Record<string, string>>, isKey
 }
 
 /** The Kafka release whose converters these mirror (AppInfoParser.getVersion() in Kafka). */
-export const KAFKA_VERSION = '3.9.0';
+export const KAFKA_VERSION = '4.1.1';

@@ -1,11 +1,24 @@
 import type { ConverterPlugin } from '../plugin/index.js';
+import { booleanConverterPlugin } from './boolean-converter.js';
 import { byteArrayConverterPlugin } from './byte-array-converter.js';
+import { numberConverterPlugins } from './number-converter.js';
+import { simpleHeaderConverterPlugin } from './simple-header-converter.js';
 import { jsonConverterPlugin } from './json-converter.js';
 import { stringConverterPlugin } from './string-converter.js';
 
 /** The converters this worker ships, under Kafka's class names (handed to the Plugins registry by main.ts). */
-export const builtinConverters: ConverterPlugin[] = [jsonConverterPlugin, stringConverterPlugin, byteArrayConverterPlugin];
+export const builtinConverters: ConverterPlugin[] = [
+  jsonConverterPlugin,
+  stringConverterPlugin,
+  byteArrayConverterPlugin,
+  booleanConverterPlugin,
+  ...numberConverterPlugins,
+  simpleHeaderConverterPlugin,
+];
 
 export { JsonConverter, JSON_CONVERTER_CONFIG_DEF } from './json-converter.js';
 export { StringConverter, STRING_CONVERTER_CONFIG_DEF } from './string-converter.js';
 export { ByteArrayConverter, BYTE_ARRAY_CONVERTER_CONFIG_DEF } from './byte-array-converter.js';
+export { BooleanConverter, BOOLEAN_CONVERTER_CONFIG_DEF } from './boolean-converter.js';
+export { NumberConverter, NUMBER_CONVERTER_CONFIG_DEF } from './number-converter.js';
+export { SimpleHeaderConverter, SIMPLE_HEADER_CONVERTER_CONFIG_DEF } from './simple-header-converter.js';

@@ -13,6 +13,11 @@ export interface Converter {
   toConnectData(topic: string, headers: readonly Header[], value: Uint8Array | null): SchemaAndValue;
   /** The converter's own ConfigDef, validated against `<key|value>.converter.`-prefixed keys. */
   config(): ConfigDef;
+  /**
+   * Kafka's HeaderConverter.toConnectHeader: one header value to Connect data. Converters without it
+   * convert header values as they convert keys and values (Kafka's own converters all do).
+   */
+  toConnectHeader?(topic: string, headerKey: string, value: Uint8Array | null): SchemaAndValue;
 }
 
 export interface ConverterPlugin {
@@ -22,5 +27,12 @@ export interface ConverterPlugin {
   readonly version: string;
   /** also usable as a header converter (JsonConverter and StringConverter are in Kafka) */
   readonly isHeaderConverter: boolean;
+  /** false for a header converter that is no Converter (SimpleHeaderConverter); absent means true */
+  readonly isConverter?: boolean;
   create(): Converter;
+}
+
+/** A header value to Connect data through `converter`, by toConnectHeader when it has one. */
+export function toConnectHeader(converter: Converter, topic: string, headerKey: string, value: Uint8Array | null): SchemaAndValue {
+  return converter.toConnectHeader ? converter.toConnectHeader(topic, headerKey, value) : converter.toConnectData(topic, [], value);
 }

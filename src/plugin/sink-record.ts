@@ -1,9 +1,14 @@
-import type { Schema } from './schema.js';
+import type { Schema, SchemaAndValue } from './schema.js';
 
 export interface Header {
   readonly key: string;
   /** raw header bytes as they were on the Kafka record (null for a null header value) */
   readonly value: Uint8Array | null;
+  /**
+   * The typed Connect header (Kafka's Header.schema()/value()) the connector's header converter made of
+   * the bytes; set on every header of a SinkRecord. The bytes stay beside it for the dead-letter queue.
+   */
+  readonly converted?: SchemaAndValue;
 }
 
 export interface TopicPartition {

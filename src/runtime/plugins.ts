@@ -1,6 +1,7 @@
 import type { ConverterPlugin, SinkConnectorPlugin } from '../plugin/index.js';
 import { convertConfigKey } from './config/config-infos.js';
-import { SINK_CONNECTOR_CONFIG_DEF } from './config/connector-config.js';
+import { sinkConnectorConfigDefFor } from './config/connector-config.js';
+import { checkPluginVersion } from './config/plugin-version.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import type { ConfigKeyInfo, ConnectorType, PluginInfo } from './types.js';
 
@@ -155,7 +156,7 @@ export class Plugins {
         : { class: plugin.className, type, version: plugin.version };
     const result = this.#connectors.map((p) => info(p, 'sink'));
     if (connectorsOnly) return result;
-    result.push(...this.#converters.map((p) => info(p, 'converter')));
+    result.push(...this.#converters.filter((p) => p.isConverter !== false).map((p) => info(p, 'converter')));
     result.push(...this.#converters.filter((p) => p.isHeaderConverter).map((p) => info(p, 'header_converter')));
     return result;
   }
@@ -164,12 +165,18 @@ export class Plugins {
    * `GET /connector-plugins/{p}/config`: a connector's own keys, then the framework's sink keys it does not
    * define itself; a converter's own keys. `Unknown plugin <p>.` (404) when no class or alias matches.
    */
-  pluginConfig(name: string): ConfigKeyInfo[] {
+  pluginConfig(name: string, version?: string): ConfigKeyInfo[] {
     const found = this.#lookup(name);
     if (!found) throw new NotFoundError(`Unknown plugin ${name}.`);
+    // KIP-891: an installed version outside the requirement, or a malformed requirement, is a 400
+    try {
+      checkPluginVersion(found.plugin.className, found.plugin.version ?? UNDEFINED_VERSION, version);
+    } catch (e) {
+      throw new BadRequestError((e as Error).message);
+    }
     if (found.kind === 'converter') return [...found.plugin.create().config().keys.values()].map((k) => convertConfigKey(k));
     const own = found.plugin.createConnector().config();
-    const merged = own.withKeys([...SINK_CONNECTOR_CONFIG_DEF.keys.values()]);
+    const merged = own.withKeys([...sinkConnectorConfigDefFor(found.plugin.version ?? null).keys.values()]);
     return [...merged.keys.values()].map((k) => convertConfigKey(k));
   }
 }

@@ -19,6 +19,8 @@ export interface EntityState {
   worker_id: string;
   /** omitted when empty */
   trace?: string;
+  /** plugin version of the running instance (Kafka 4.1); omitted when unknown */
+  version?: string;
 }
 
 export interface TaskState extends EntityState {

@@ -54,6 +54,8 @@ export interface StatusRecord {
   readonly state: string;
   readonly trace: string | null;
   readonly workerId: string;
+  /** plugin version of the instance that reported the state (Kafka 4.1); absent for herder-written states */
+  readonly version?: string;
 }
 
 export interface StatusStore {

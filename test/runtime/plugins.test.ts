@@ -80,16 +80,17 @@ describe('Plugins: listing (GET /connector-plugins)', () => {
     ]);
   });
 
-  test('all plugins: then converters, then header converters (a converter usable for headers appears twice)', () => {
+  test('all plugins: 9 converters, then 10 header converters (SimpleHeaderConverter only as a header converter), as Kafka 4.1 lists them', () => {
     const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
+    const v = '4.1.1';
+    const converters = ['converters.BooleanConverter', 'converters.ByteArrayConverter', 'converters.DoubleConverter', 'converters.FloatConverter',
+      'converters.IntegerConverter', 'converters.LongConverter', 'converters.ShortConverter', 'json.JsonConverter', 'storage.StringConverter']
+      .map((c) => `org.apache.kafka.connect.${c}`);
+    const headerConverters = [...converters.slice(0, 8), 'org.apache.kafka.connect.storage.SimpleHeaderConverter', converters[8]];
     assert.deepEqual(plugins.connectorPlugins(false), [
       { class: TEST_SINK_CLASS, type: 'sink', version: '1.2.3' },
-      { class: 'org.apache.kafka.connect.converters.ByteArrayConverter', type: 'converter', version: '3.9.0' },
-      { class: JSON_CONVERTER, type: 'converter', version: '3.9.0' },
-      { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'converter', version: '3.9.0' },
-      { class: 'org.apache.kafka.connect.converters.ByteArrayConverter', type: 'header_converter', version: '3.9.0' },
-      { class: JSON_CONVERTER, type: 'header_converter', version: '3.9.0' },
-      { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'header_converter', version: '3.9.0' },
+      ...converters.map((c) => ({ class: c, type: 'converter', version: v })),
+      ...headerConverters.map((c) => ({ class: c, type: 'header_converter', version: v })),
     ]);
   });
 });
@@ -137,6 +138,23 @@ describe('Plugins: plugin config (GET /connector-plugins/{p}/config)', () => {
     );
     assert.ok(json.some((k) => k.name === 'schemas.enable'));
     assert.throws(() => plugins.pluginConfig('Nope'), new NotFoundError('Unknown plugin Nope.'));
+  });
+
+  test('?version= (KIP-891): the installed version or a range holding it answers, anything else is a 400, an unknown plugin still a 404', () => {
+    const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
+    const simple = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+    assert.deepEqual(plugins.pluginConfig(simple, '4.1.1'), []);
+    assert.deepEqual(plugins.pluginConfig(simple, '[4.0,5.0)'), []);
+    assert.deepEqual(plugins.pluginConfig(simple, 'latest'), []);
+    // the connector's config shows its installed version as connector.plugin.version's default
+    assert.equal(plugins.pluginConfig('TestSink', '1.2.3').find((k) => k.name === 'connector.plugin.version')?.default_value, '1.2.3');
+    assert.throws(
+      () => plugins.pluginConfig(simple, '3.9.0'),
+      new BadRequestError(`Plugin ${simple} has version 4.1.1 which does not match the required version range [3.9.0,3.9.0]`),
+    );
+    assert.throws(() => plugins.pluginConfig('TestSink', '(,1.0)'), /^BadRequestError: Plugin .* has version 1\.2\.3 which does not match the required version range \(,1\.0\)$/);
+    assert.throws(() => plugins.pluginConfig(simple, '[1.0'), BadRequestError);
+    assert.throws(() => plugins.pluginConfig('Nope', '1.0'), new NotFoundError('Unknown plugin Nope.'));
   });
 });
 

@@ -29,14 +29,20 @@ export function connectorPluginRoutes(app: FastifyInstance, { herder, ask }: Rou
     },
   }, async (request) => ask(() => herder.connectorPlugins(javaBoolean(request.query.connectorsOnly, true))));
 
-  app.get<PluginParams>('/connector-plugins/:plugin/config', {
+  app.get<PluginParams & { Querystring: { version?: string } }>('/connector-plugins/:plugin/config', {
     schema: {
       tags,
       summary: 'Config definitions of a plugin (connectors: own keys, then the framework\'s)',
       params: pluginParams,
+      querystring: {
+        type: 'object',
+        properties: {
+          version: { type: 'string', default: 'latest', description: 'KIP-891: a version or Maven version range the installed plugin must satisfy.' },
+        },
+      },
       response: { 200: { type: 'array', items: ref('ConfigKeyInfo') }, ...errorResponses(400, 404) },
     },
-  }, async (request) => ask(() => herder.connectorPluginConfig(request.params.plugin)));
+  }, async (request) => ask(() => herder.connectorPluginConfig(request.params.plugin, request.query.version)));
 
   app.put<PluginParams & { Body: Record<string, unknown> }>('/connector-plugins/:plugin/config/validate', {
     schema: {

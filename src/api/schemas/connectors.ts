@@ -36,18 +36,19 @@ const State = {
 
 const trace = { type: 'string', description: 'Stack trace of the failure; omitted when there is none' } as const;
 const workerId = { type: 'string', description: 'host:port of the worker that reported the state' } as const;
+const version = { type: 'string', description: 'Plugin version of the running instance (Kafka 4.1); omitted when unknown' } as const;
 
 export const ConnectorState = {
   $id: 'ConnectorState',
   type: 'object',
-  properties: { state: State, worker_id: workerId, trace },
+  properties: { state: State, worker_id: workerId, trace, version },
   required: ['state', 'worker_id'],
 } as const;
 
 export const TaskState = {
   $id: 'TaskState',
   type: 'object',
-  properties: { id: { type: 'integer' }, state: State, worker_id: workerId, trace },
+  properties: { id: { type: 'integer' }, state: State, worker_id: workerId, trace, version },
   required: ['id', 'state', 'worker_id'],
 } as const;
 

@@ -18,6 +18,7 @@ import {
   type ConfigValue,
   type Validator,
 } from '../../plugin/index.js';
+import { pluginVersionValidator } from './plugin-version.js';
 
 const COMMON_GROUP = 'Common';
 const TRANSFORMS_GROUP = 'Transforms';
@@ -35,6 +36,11 @@ export const HEADER_CONVERTER_CLASS_CONFIG = 'header.converter';
 export const CONNECTOR_CLASS_CONFIG = 'connector.class';
 export const NAME_CONFIG = 'name';
 export const TASK_CLASS_CONFIG = 'task.class';
+/** KIP-891 (Kafka 4.1): the plugin version a connector config asks for, as a Maven version range. */
+export const CONNECTOR_VERSION_CONFIG = 'connector.plugin.version';
+export const KEY_CONVERTER_VERSION_CONFIG = 'key.converter.plugin.version';
+export const VALUE_CONVERTER_VERSION_CONFIG = 'value.converter.plugin.version';
+export const HEADER_CONVERTER_VERSION_CONFIG = 'header.converter.plugin.version';
 
 const CONVERTER_DOC = (what: string): string =>
   'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.' +
@@ -81,6 +87,18 @@ export const SINK_CONNECTOR_CONFIG_KEYS: readonly ConfigKey[] = [
     displayName: 'Connector class',
   },
   {
+    name: CONNECTOR_VERSION_CONFIG,
+    type: ConfigType.STRING,
+    defaultValue: null,
+    validator: pluginVersionValidator(),
+    importance: Importance.MEDIUM,
+    documentation: 'Version of the connector.',
+    group: COMMON_GROUP,
+    orderInGroup: 3,
+    width: Width.MEDIUM,
+    displayName: 'Connector version',
+  },
+  {
     name: TASKS_MAX_CONFIG,
     type: ConfigType.INT,
     defaultValue: 1,
@@ -88,7 +106,7 @@ export const SINK_CONNECTOR_CONFIG_KEYS: readonly ConfigKey[] = [
     importance: Importance.HIGH,
     documentation: 'Maximum number of tasks to use for this connector.',
     group: COMMON_GROUP,
-    orderInGroup: 3,
+    orderInGroup: 4,
     width: Width.SHORT,
     displayName: 'Tasks max',
   },
@@ -104,7 +122,7 @@ export const SINK_CONNECTOR_CONFIG_KEYS: readonly ConfigKey[] = [
       'tasks that exceed the tasks.max property will be allowed to run. ' +
       'This property is deprecated and will be removed in an upcoming major release.',
     group: COMMON_GROUP,
-    orderInGroup: 4,
+    orderInGroup: 5,
     width: Width.SHORT,
     displayName: 'Enforce tasks max',
   },
@@ -115,9 +133,21 @@ export const SINK_CONNECTOR_CONFIG_KEYS: readonly ConfigKey[] = [
     importance: Importance.LOW,
     documentation: CONVERTER_DOC('keys'),
     group: COMMON_GROUP,
-    orderInGroup: 5,
+    orderInGroup: 6,
     width: Width.SHORT,
     displayName: 'Key converter class',
+  },
+  {
+    name: KEY_CONVERTER_VERSION_CONFIG,
+    type: ConfigType.STRING,
+    defaultValue: null,
+    validator: pluginVersionValidator(),
+    importance: Importance.LOW,
+    documentation: 'Version of the key converter.',
+    group: COMMON_GROUP,
+    orderInGroup: 7,
+    width: Width.SHORT,
+    displayName: 'Key converter version',
   },
   {
     name: VALUE_CONVERTER_CLASS_CONFIG,
@@ -126,9 +156,21 @@ export const SINK_CONNECTOR_CONFIG_KEYS: readonly ConfigKey[] = [
     importance: Importance.LOW,
     documentation: CONVERTER_DOC('values'),
     group: COMMON_GROUP,
-    orderInGroup: 6,
+    orderInGroup: 8,
     width: Width.SHORT,
     displayName: 'Value converter class',
+  },
+  {
+    name: VALUE_CONVERTER_VERSION_CONFIG,
+    type: ConfigType.STRING,
+    defaultValue: null,
+    validator: pluginVersionValidator(),
+    importance: Importance.LOW,
+    documentation: 'Version of the value converter.',
+    group: COMMON_GROUP,
+    orderInGroup: 9,
+    width: Width.SHORT,
+    displayName: 'Value converter version',
   },
   {
     name: HEADER_CONVERTER_CLASS_CONFIG,
@@ -143,9 +185,21 @@ export const SINK_CONNECTOR_CONFIG_KEYS: readonly ConfigKey[] = [
       ' Examples of common formats include JSON and Avro. By default, the SimpleHeaderConverter is used to serialize' +
       ' header values to strings and deserialize them by inferring the schemas.',
     group: COMMON_GROUP,
-    orderInGroup: 7,
+    orderInGroup: 10,
     width: Width.SHORT,
     displayName: 'Header converter class',
+  },
+  {
+    name: HEADER_CONVERTER_VERSION_CONFIG,
+    type: ConfigType.STRING,
+    defaultValue: null,
+    validator: pluginVersionValidator(),
+    importance: Importance.LOW,
+    documentation: 'Version of the header converter.',
+    group: COMMON_GROUP,
+    orderInGroup: 11,
+    width: Width.SHORT,
+    displayName: 'Header converter version',
   },
   {
     name: 'transforms',
@@ -155,7 +209,7 @@ export const SINK_CONNECTOR_CONFIG_KEYS: readonly ConfigKey[] = [
     importance: Importance.LOW,
     documentation: 'Aliases for the transformations to be applied to records.',
     group: TRANSFORMS_GROUP,
-    orderInGroup: 8,
+    orderInGroup: 12,
     width: Width.LONG,
     displayName: 'Transforms',
   },
@@ -167,7 +221,7 @@ export const SINK_CONNECTOR_CONFIG_KEYS: readonly ConfigKey[] = [
     importance: Importance.LOW,
     documentation: 'Aliases for the predicates used by transformations.',
     group: PREDICATES_GROUP,
-    orderInGroup: 9,
+    orderInGroup: 13,
     width: Width.LONG,
     displayName: 'Predicates',
   },
@@ -183,7 +237,7 @@ export const SINK_CONNECTOR_CONFIG_KEYS: readonly ConfigKey[] = [
       "A value of 'restart' indicates that Connect should restart/reload the connector with the updated configuration properties." +
       'The restart may actually be scheduled in the future if the external configuration provider indicates that a configuration value will expire in the future.',
     group: COMMON_GROUP,
-    orderInGroup: 10,
+    orderInGroup: 14,
     width: Width.MEDIUM,
     displayName: 'Reload Action',
   },
@@ -329,14 +383,29 @@ export interface ClassKindChecks {
   notA(kind: 'Transformation' | 'Predicate', className: string): string;
 }
 
-/** The sink keys with their CLASS keys checked against the installed plugins (what validation uses). */
-export function sinkConnectorConfigDef(checks: ClassKindChecks): ConfigDef {
+/**
+ * The sink keys with their CLASS keys checked against the installed plugins (what validation uses), and
+ * the defaults Kafka 4.1's enrichedConfigDef computes for one config (the connector's version, the
+ * converters the worker would use and their versions) in place of the static null defaults.
+ */
+export function sinkConnectorConfigDef(checks: ClassKindChecks, defaults: Readonly<Record<string, string | null>> = {}): ConfigDef {
   const validators: Record<string, Validator> = {
     [KEY_CONVERTER_CLASS_CONFIG]: checks.converter,
     [VALUE_CONVERTER_CLASS_CONFIG]: checks.converter,
     [HEADER_CONVERTER_CLASS_CONFIG]: checks.headerConverter,
   };
-  return new ConfigDef(SINK_CONNECTOR_CONFIG_KEYS.map((key) => (validators[key.name] ? { ...key, validator: validators[key.name] } : key)));
+  return new ConfigDef(
+    SINK_CONNECTOR_CONFIG_KEYS.map((key) => {
+      let out = validators[key.name] ? { ...key, validator: validators[key.name] } : key;
+      if (Object.hasOwn(defaults, key.name)) out = { ...out, defaultValue: defaults[key.name] };
+      return out;
+    }),
+  );
+}
+
+/** The sink keys with only the connector's own version as default (Kafka's enrichedConfigDef(plugins, class)). */
+export function sinkConnectorConfigDefFor(connectorVersion: string | null): ConfigDef {
+  return new ConfigDef(SINK_CONNECTOR_CONFIG_KEYS.map((key) => (key.name === CONNECTOR_VERSION_CONFIG ? { ...key, defaultValue: connectorVersion } : key)));
 }
 
 /**

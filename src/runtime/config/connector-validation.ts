@@ -12,14 +12,19 @@ import {
   parseType,
   type ConfigValue,
   type ConverterPlugin,
+  type SinkConnectorPlugin,
   type Validator,
 } from '../../plugin/index.js';
 import { generateResult, mergeConfigInfos, prefixedConfigInfos } from './config-infos.js';
 import {
   CONNECTOR_CLASS_CONFIG,
+  CONNECTOR_VERSION_CONFIG,
   HEADER_CONVERTER_CLASS_CONFIG,
+  HEADER_CONVERTER_VERSION_CONFIG,
   KEY_CONVERTER_CLASS_CONFIG,
+  KEY_CONVERTER_VERSION_CONFIG,
   VALUE_CONVERTER_CLASS_CONFIG,
+  VALUE_CONVERTER_VERSION_CONFIG,
   enrich,
   hasDlqTopic,
   sinkConnectorConfigDef,
@@ -29,6 +34,7 @@ import {
 import { CLIENT_SECRETS_CONFIG_DEF, CONSUMER_CONFIG_DEF } from './connector-client-config.js';
 import { maskResolvedValues, type ConfigTransformer } from './config-transformer.js';
 import { BadRequestError } from '../errors.js';
+import { PluginVersionMismatchError, checkPluginVersion } from './plugin-version.js';
 import type { Plugins } from '../plugins.js';
 import type { ConfigInfos } from '../types.js';
 
@@ -46,7 +52,25 @@ export interface ValidationOptions {
    * that the plugin validates, and may connect with, the real values. Absent: values are taken literally.
    */
   readonly configTransformer?: ConfigTransformer;
+  /**
+   * The converters the worker gives connectors that name none (Kafka: key/value only when the worker
+   * properties set them, the header converter always): the defaults shown for the converter keys.
+   */
+  readonly workerConverters?: WorkerConverters;
+  /**
+   * Connector classes that failed to load before (Kafka's CachedConnectors, kept by the herder): a repeated
+   * failure is wrapped in a ConnectException, so its message gains the exception's class name in front.
+   */
+  readonly failedConnectorClasses?: Set<string>;
 }
+
+export interface WorkerConverters {
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly header: string | null;
+}
+
+const CONNECT_EXCEPTION = 'org.apache.kafka.connect.errors.ConnectException';
 
 const NULL_VALUE_ERROR = 'Null value can not be supplied as the configuration value.';
 
@@ -67,7 +91,7 @@ function converterCheck(plugins: Plugins, header: boolean): Validator {
     // null: the class could not be found (already reported) or none was given
     if (value === null) return;
     const plugin = plugins.findConverter(value as string);
-    if (!plugin || (header && !plugin.isHeaderConverter)) {
+    if (!plugin || (header ? !plugin.isHeaderConverter : plugin.isConverter === false)) {
       throw new ConfigError(`Class class ${String(value)} does not implement the ${iface} interface`);
     }
     const created = attempt(() => plugin.create(), 'Could not instantiate class');
@@ -95,11 +119,20 @@ export async function validateConnectorConfig(rawProps: ConnectorProps, options:
   if (connectorClass === undefined || connectorClass === null) {
     throw new BadRequestError(`Connector config ${describeProps(rawProps)} contains no connector type`);
   }
-  const plugin = plugins.connector(connectorClass);
+  const plugin = loadConnector(connectorClass, options);
   const parseOptions = { resolveClass: (c: string) => plugins.resolveClass(c) };
   const checks = classKindChecks(plugins);
+  const installedVersion = plugin.version ?? 'undefined';
+  const defaults = enrichedDefaults(installedVersion, props, options);
 
-  const frameworkDef = enrich(sinkConnectorConfigDef(checks), props, checks);
+  try {
+    checkPluginVersion(plugin.className, installedVersion, props[CONNECTOR_VERSION_CONFIG]);
+  } catch (e) {
+    if (!(e instanceof PluginVersionMismatchError)) throw new BadRequestError((e as Error).message);
+    return invalidVersionedConnector(connectorClass, props, sinkConnectorConfigDef(checks, defaults), e, parseOptions);
+  }
+
+  const frameworkDef = enrich(sinkConnectorConfigDef(checks, defaults), props, checks);
   const framework = frameworkDef.validateAll(props, parseOptions);
   validateSinkTopics(props, framework);
 
@@ -113,16 +146,18 @@ export async function validateConnectorConfig(rawProps: ConnectorProps, options:
   addNullValueErrors(props, values);
   addResolutionErrors(rawProps, unresolved, values);
 
+  // before the result is generated: a converter that cannot be loaded, configured or matched to its
+  // required version adds errors to the framework's class and version values, which must be counted
+  const converter = (property: string, versionProperty: string, type: string, header: boolean): ConfigInfos | null =>
+    validateConverterConfig(props, framework.get(property), framework.get(versionProperty), property, versionProperty, type, header, plugins);
+  const headerConverter = converter(HEADER_CONVERTER_CLASS_CONFIG, HEADER_CONVERTER_VERSION_CONFIG, 'header', true);
+  const keyConverter = converter(KEY_CONVERTER_CLASS_CONFIG, KEY_CONVERTER_VERSION_CONFIG, 'key', false);
+  const valueConverter = converter(VALUE_CONVERTER_CLASS_CONFIG, VALUE_CONVERTER_VERSION_CONFIG, 'value', false);
+
   const keys = new Map(frameworkDef.keys);
   for (const [name, key] of pluginDef.keys) keys.set(name, key);
   const groups = [...new Set([...frameworkDef.groups(), ...pluginDef.groups()])];
   const main = generateResult(connectorClass, keys, values, groups);
-
-  const converter = (property: string, type: string, header: boolean): ConfigInfos | null =>
-    validateConverterConfig(props, framework.get(property), property, type, header, plugins);
-  const headerConverter = converter(HEADER_CONVERTER_CLASS_CONFIG, 'header', true);
-  const keyConverter = converter(KEY_CONVERTER_CLASS_CONFIG, 'key', false);
-  const valueConverter = converter(VALUE_CONVERTER_CLASS_CONFIG, 'value', false);
 
   // sinks use a consumer always, and a producer and an admin client only for the dead letter queue
   const dlq = hasDlqTopic(props);
@@ -133,6 +168,67 @@ export async function validateConnectorConfig(rawProps: ConnectorProps, options:
 
   const infos = mergeConfigInfos(connectorClass, main, producer, consumer, admin, headerConverter, keyConverter, valueConverter);
   return maskResolvedValues(infos, rawProps, props);
+}
+
+/** The connector plugin; an unknown class is a 400, and from its second failure on Kafka's wrapped message. */
+function loadConnector(connectorClass: string, options: ValidationOptions): SinkConnectorPlugin {
+  try {
+    return options.plugins.connector(connectorClass);
+  } catch (e) {
+    const failed = options.failedConnectorClasses;
+    if (!(e instanceof BadRequestError) || !failed) throw e;
+    if (failed.has(connectorClass)) throw new BadRequestError(`${CONNECT_EXCEPTION}: ${e.message}`);
+    failed.add(connectorClass);
+    throw e;
+  }
+}
+
+/**
+ * Kafka 4.1's ConnectorConfig.enrichedConfigDef defaults: the connector's installed version; for each
+ * converter key the worker's converter, and the version of the converter the connector will really use
+ * (the one the connector config names, else the worker's).
+ */
+function enrichedDefaults(connectorVersion: string, props: ConnectorProps, options: ValidationOptions): Record<string, string | null> {
+  const worker = options.workerConverters ?? { key: null, value: null, header: null };
+  const defaults: Record<string, string | null> = { [CONNECTOR_VERSION_CONFIG]: connectorVersion };
+  const converters = [
+    [KEY_CONVERTER_CLASS_CONFIG, KEY_CONVERTER_VERSION_CONFIG, worker.key],
+    [VALUE_CONVERTER_CLASS_CONFIG, VALUE_CONVERTER_VERSION_CONFIG, worker.value],
+    [HEADER_CONVERTER_CLASS_CONFIG, HEADER_CONVERTER_VERSION_CONFIG, worker.header],
+  ] as const;
+  for (const [classKey, versionKey, configured] of converters) {
+    const own = props[classKey] ?? null;
+    // a worker converter that is not installed cannot be a default (the worker would fail on it anyway)
+    const workerClass = configured !== null && options.plugins.findConverter(configured) ? configured : null;
+    if (own === null && workerClass === null) continue;
+    defaults[classKey] = workerClass;
+    defaults[versionKey] = options.plugins.findConverter(own ?? workerClass ?? '')?.version ?? null;
+  }
+  return defaults;
+}
+
+/**
+ * Kafka's invalidVersionedConnectorValidation: a `connector.plugin.version` the installed connector does
+ * not satisfy ends validation after the framework keys, with the error on the class and the version keys
+ * and the available versions recommended.
+ */
+function invalidVersionedConnector(
+  connectorClass: string,
+  props: ConnectorProps,
+  def: ConfigDef,
+  error: PluginVersionMismatchError,
+  parseOptions: { resolveClass: (c: string) => string | undefined },
+): ConfigInfos {
+  const values = def.validateAll(props, parseOptions);
+  values.get(CONNECTOR_CLASS_CONFIG)?.errors.push(error.message);
+  const version = values.get(CONNECTOR_VERSION_CONFIG);
+  if (version) {
+    version.errors.push(error.message);
+    version.recommendedValues = [...error.availableVersions];
+  }
+  const all = [...values.values()];
+  addNullValueErrors(props, all);
+  return generateResult(connectorClass, def.keys, all, [...def.groups()]);
 }
 
 function withoutNulls(props: ConnectorProps): Record<string, string> {
@@ -176,16 +272,27 @@ function addResolutionErrors(props: ConnectorProps, unresolved: ReadonlyMap<stri
 function validateConverterConfig(
   props: ConnectorProps,
   classValue: ConfigValue | undefined,
+  versionValue: ConfigValue | undefined,
   property: string,
+  versionProperty: string,
   converterType: string,
   header: boolean,
   plugins: Plugins,
 ): ConfigInfos | null {
   const given = props[property];
-  if (given === undefined || given === null || !classValue || classValue.errors.length > 0) return null;
+  if (given === undefined || given === null || !classValue || classValue.errors.length > 0 || (versionValue?.errors.length ?? 0) > 0) return null;
   const what = `${converterType} converter`;
   const plugin: ConverterPlugin | undefined = plugins.findConverter(classValue.value as string);
-  if (!plugin || (header && !plugin.isHeaderConverter)) return null;
+  if (!plugin || (header ? !plugin.isHeaderConverter : plugin.isConverter === false)) return null;
+  try {
+    checkPluginVersion(plugin.className, plugin.version, props[versionProperty]);
+  } catch (e) {
+    // KIP-891: a version the installed converter does not satisfy is an error on both keys
+    const message = (e as Error).message;
+    classValue.errors.push(message);
+    versionValue?.errors.push(message);
+    return null;
+  }
 
   const created = attempt(() => plugin.create(), `Failed to load class ${given}`);
   if (!created.ok) return fail(classValue, created.message);

@@ -74,7 +74,8 @@ export interface Herder {
   /** The validate endpoint: 200 ConfigInfos even with errors. `pluginName` is the URL's plugin. */
   validateConnectorConfig(config: Record<string, string | null>, pluginName?: string): Promise<ConfigInfos>;
   connectorPlugins(connectorsOnly: boolean): Promise<PluginInfo[]>;
-  connectorPluginConfig(pluginName: string): Promise<ConfigKeyInfo[]>;
+  /** `version`: a version requirement (KIP-891); a plugin that does not satisfy it is a BadRequestError. */
+  connectorPluginConfig(pluginName: string, version?: string): Promise<ConfigKeyInfo[]>;
   serverInfo(): Promise<ServerInfo>;
   /** Never throws: the status says what is wrong. */
   health(): Promise<WorkerStatus>;

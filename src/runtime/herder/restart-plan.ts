@@ -15,6 +15,8 @@ export interface RestartPlan {
 export function entityState(status: StatusRecord): EntityState {
   const state: EntityState = { state: status.state as State, worker_id: status.workerId };
   if (status.trace) state.trace = status.trace;
+  // Kafka 4.1 leaves out a missing or "undefined" version (PluginInfo.NoVersionFilter)
+  if (status.version !== undefined && status.version !== 'undefined') state.version = status.version;
   return state;
 }
 

@@ -9,7 +9,7 @@ import type { WorkerStatus } from '../types.js';
  * The Kafka Connect REST API level we emulate, reported as `version` by `GET /`: tools gate features
  * (offsets, stop, PATCH config) on it. Our own version goes into `commit`.
  */
-export const CONNECT_API_VERSION = '3.9.0';
+export const CONNECT_API_VERSION = '4.1.1';
 
 /** The package version, read next to the build (works from src/ under tsx and from dist/). */
 function packageVersion(): string {

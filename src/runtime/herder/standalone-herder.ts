@@ -5,13 +5,16 @@ import { configErrorsMessage } from '../config/config-infos.js';
 import { ConfigTransformer } from '../config/config-transformer.js';
 import {
   CONNECTOR_CLASS_CONFIG,
+  HEADER_CONVERTER_CLASS_CONFIG,
+  KEY_CONVERTER_CLASS_CONFIG,
   NAME_CONFIG,
+  VALUE_CONVERTER_CLASS_CONFIG,
   TASK_CLASS_CONFIG,
   TOPICS_CONFIG,
   TOPICS_REGEX_CONFIG,
 } from '../config/connector-config.js';
 import { checkConnectorNameAddressable, connectorName, connectorNameMismatch } from '../config/connector-name.js';
-import { validateConnectorConfig, type ConnectorProps } from '../config/connector-validation.js';
+import { validateConnectorConfig, type ConnectorProps, type WorkerConverters } from '../config/connector-validation.js';
 import { AlreadyExistsError, BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { Loggers } from '../loggers.js';
 import type { ConnectMetrics, StatusSnapshot } from '../metrics.js';
@@ -45,7 +48,7 @@ import { buildRestartPlan, entityState, taskState } from './restart-plan.js';
 import { buildCommitId, CONNECT_API_VERSION, healthyStatus, stageSummary, startingStatus, unhealthyStatus, withTimeout } from './server-info.js';
 
 /** What the herder reads from the worker config (WorkerConfig satisfies it). */
-export type HerderWorkerConfig = Pick<ParsedConfig, 'getBoolean' | 'getString' | 'getLong' | 'values'>;
+export type HerderWorkerConfig = Pick<ParsedConfig, 'getBoolean' | 'getString' | 'getLong' | 'values' | 'originals'>;
 
 export interface StandaloneHerderOptions {
   worker: Worker;
@@ -115,6 +118,8 @@ export class StandaloneHerder implements Herder, StatusListener {
   readonly #workerConfig: HerderWorkerConfig;
   readonly #loggers: Loggers;
   readonly #transformer: ConfigTransformer;
+  /** connector classes that failed to load (Kafka's CachedConnectors): later failures are worded differently */
+  readonly #failedConnectorClasses = new Set<string>();
   readonly #log: Logger;
   readonly #requests: RequestQueue;
   readonly #converger: Converger;
@@ -320,12 +325,29 @@ export class StandaloneHerder implements Herder, StatusListener {
     return this.#validate(config);
   }
 
+  /** Kafka shows the worker's key/value converters only when its properties set them; the header converter always. */
+  #workerConverters(): WorkerConverters {
+    const originals = this.#workerConfig.originals;
+    const header = this.#workerConfig.getString(HEADER_CONVERTER_CLASS_CONFIG) ?? null;
+    return {
+      key: originals[KEY_CONVERTER_CLASS_CONFIG] ?? null,
+      value: originals[VALUE_CONVERTER_CLASS_CONFIG] ?? null,
+      header: header === null ? null : (this.#plugins.resolveClass(header) ?? header),
+    };
+  }
+
   #validate(config: ConnectorProps): Promise<ConfigInfos> {
     const policy = this.#workerConfig.values.has('connector.client.config.override.policy')
       ? (this.#workerConfig.getString('connector.client.config.override.policy') ?? undefined)
       : undefined;
     return this.#requests.stage('validating the connector configuration', () =>
-      validateConnectorConfig(config, { plugins: this.#plugins, clientOverridePolicy: policy, configTransformer: this.#transformer }),
+      validateConnectorConfig(config, {
+        plugins: this.#plugins,
+        clientOverridePolicy: policy,
+        configTransformer: this.#transformer,
+        workerConverters: this.#workerConverters(),
+        failedConnectorClasses: this.#failedConnectorClasses,
+      }),
     );
   }
 
@@ -409,11 +431,11 @@ export class StandaloneHerder implements Herder, StatusListener {
    */
   async restartConnector(name: string, request: RestartRequest, signal?: AbortSignal): Promise<ConnectorStateInfo | null> {
     if (!request.includeTasks && !request.onlyFailed) {
-      // Kafka's plain restart: the connector only, with its own not-found text and no plan to answer with
+      // Kafka's plain restart: the connector only, no plan to answer with
       return this.#requests.run(
         name,
         async () => {
-          const record = requireConnector(this.#configs, name);
+          const record = requireConnector(this.#configs, name, `Unknown connector: ${name}`);
           await this.#stopConnector(name);
           const ok = await this.#startConnector(name);
           if (ok && record.targetState === TargetState.STARTED) await this.#updateTasks(name);
@@ -451,8 +473,8 @@ export class StandaloneHerder implements Herder, StatusListener {
     return this.#requests.run(
       name,
       async () => {
-        const record = requireConnector(this.#configs, name);
-        if (!Number.isInteger(task) || task < 0 || task >= record.taskConfigs.length) throw new NotFoundError(`Task ${name}-${task} not found`);
+        const record = requireConnector(this.#configs, name, `Unknown connector: ${name}`);
+        if (!Number.isInteger(task) || task < 0 || task >= record.taskConfigs.length) throw new NotFoundError(`Unknown task: ${name}-${task}`);
         // until the converger has restarted it, the status says so instead of showing the old state
         this.#writeTask({ connector: name, task }, State.RESTARTING);
         this.#converger.restartTask({ connector: name, task });
@@ -494,15 +516,25 @@ export class StandaloneHerder implements Herder, StatusListener {
 
   onConnectorState(connector: string, state: State, trace?: string): void {
     // late reports from instances of deleted connectors must not resurrect a status
-    if (!this.#configs.get(connector)) return;
-    this.#writeConnector(connector, state, trace);
+    const record = this.#configs.get(connector);
+    if (!record) return;
+    this.#writeConnector(connector, state, trace, this.#runningVersion(record.config));
   }
 
   onTaskState(id: ConnectorTaskId, state: State, trace?: string): void {
     const record = this.#configs.get(id.connector);
     // tasks whose configs were removed (stop, reconfiguration, delete) are gone, whatever they report
     if (!record || id.task >= record.taskConfigs.length) return;
-    this.#writeTask(id, state, trace);
+    this.#writeTask(id, state, trace, this.#runningVersion(record.config));
+  }
+
+  /**
+   * Kafka 4.1 reports the plugin version of the running instance with each state the worker reports
+   * (states the herder writes itself — UNASSIGNED, RESTARTING — carry none). Our tasks are the connector's.
+   */
+  #runningVersion(config: Readonly<Record<string, string>>): string | undefined {
+    const className = config[CONNECTOR_CLASS_CONFIG];
+    return className === undefined ? undefined : this.#plugins.findConnector(className)?.version;
   }
 
   onTopicActive(connector: string, topic: string): void {
@@ -522,17 +554,18 @@ export class StandaloneHerder implements Herder, StatusListener {
       .catch((err: unknown) => this.#log.error({ err, connector }, 'Failed to reconfigure the tasks of the connector'));
   }
 
-  #writeConnector(name: string, state: State, trace?: string): void {
-    this.#statuses.putConnector(name, this.#statusRecord(state, trace));
+  #writeConnector(name: string, state: State, trace?: string, version?: string): void {
+    this.#statuses.putConnector(name, this.#statusRecord(state, trace, version));
   }
 
-  #writeTask(id: ConnectorTaskId, state: State, trace?: string): void {
-    this.#statuses.putTask(id.connector, id.task, this.#statusRecord(state, trace));
+  #writeTask(id: ConnectorTaskId, state: State, trace?: string, version?: string): void {
+    this.#statuses.putTask(id.connector, id.task, this.#statusRecord(state, trace, version));
   }
 
-  #statusRecord(state: State, trace: string | undefined): StatusRecord {
+  #statusRecord(state: State, trace: string | undefined, version: string | undefined): StatusRecord {
     // a trace explains a failure; any other state clears the one a previous failure left
-    return { state, trace: state === State.FAILED ? (trace ?? null) : null, workerId: this.#worker.workerId };
+    const record = { state, trace: state === State.FAILED ? (trace ?? null) : null, workerId: this.#worker.workerId };
+    return version === undefined ? record : { ...record, version };
   }
 
   /** Every stored connector with the statuses `GET …/status` would show (for the metrics). */
@@ -601,8 +634,8 @@ export class StandaloneHerder implements Herder, StatusListener {
     return this.#plugins.connectorPlugins(connectorsOnly);
   }
 
-  async connectorPluginConfig(pluginName: string): Promise<ConfigKeyInfo[]> {
-    return this.#plugins.pluginConfig(pluginName);
+  async connectorPluginConfig(pluginName: string, version?: string): Promise<ConfigKeyInfo[]> {
+    return this.#plugins.pluginConfig(pluginName, version);
   }
 
   async serverInfo(): Promise<ServerInfo> {

@@ -1,10 +1,10 @@
 /**
- * A fetched record becomes a SinkRecord: key and value through their converters, headers as they
- * were, and the original key and value bytes (no copy) when error reporting will need them, so that
+ * A fetched record becomes a SinkRecord: key and value through their converters, each header through
+ * the header converter (typed beside its original bytes), and the original key and value bytes (no copy) when error reporting will need them, so that
  * the dead-letter queue can forward them untouched. A record its converter rejects is retried under
  * errors.retry.*, then skipped or fatal as errors.tolerance says (Kafka's convertMessages).
  */
-import type { Converter, Header, SchemaAndValue, SinkRecord } from '../../plugin/index.js';
+import { toConnectHeader, type Converter, type Header, type SchemaAndValue, type SinkRecord } from '../../plugin/index.js';
 import type { Clock } from '../clock.js';
 import { Stage, isRetriable, retryDelay, type ConsumedRecord, type ErrorReporter } from './error-handling.js';
 import type { RawBatch, RawHeaders, RawMessage } from '../kafka/sink-consumer.js';
@@ -82,9 +82,16 @@ function ownHeader(header: Header): Header {
  * errors.log.include.messages read them), and copies of its headers. A 768-dim vector record as
  * JSON is ~10 KB of text, three times its parsed size.
  */
-export function convertRecord(batch: RawBatch, message: RawMessage, key: ConverterHandle, value: ConverterHandle, keepOriginal = true): SinkRecord {
+export function convertRecord(
+  batch: RawBatch,
+  message: RawMessage,
+  key: ConverterHandle,
+  value: ConverterHandle,
+  keepOriginal = true,
+  header?: ConverterHandle,
+): SinkRecord {
   const viewHeaders = toHeaders(message.headers);
-  const headers = keepOriginal || viewHeaders.length === 0 ? viewHeaders : viewHeaders.map(ownHeader);
+  let headers = keepOriginal || viewHeaders.length === 0 ? viewHeaders : viewHeaders.map(ownHeader);
   let k: SchemaAndValue;
   let v: SchemaAndValue;
   try {
@@ -97,6 +104,7 @@ export function convertRecord(batch: RawBatch, message: RawMessage, key: Convert
   } catch (error) {
     throw new ConversionError(Stage.VALUE_CONVERTER, value.className, error);
   }
+  if (header && headers.length > 0) headers = convertHeaders(batch.topic, headers, header);
   return {
     topic: batch.topic,
     kafkaPartition: batch.partition,
@@ -112,10 +120,21 @@ export function convertRecord(batch: RawBatch, message: RawMessage, key: Convert
   };
 }
 
+/** Kafka's convertHeadersFor: every header through the header converter, in order (Kafka does it after the value). */
+function convertHeaders(topic: string, headers: readonly Header[], header: ConverterHandle): Header[] {
+  try {
+    return headers.map((h) => ({ key: h.key, value: h.value, converted: toConnectHeader(header.converter, topic, h.key, h.value) }));
+  } catch (error) {
+    throw new ConversionError(Stage.HEADER_CONVERTER, header.className, error);
+  }
+}
+
 /** What converting messages needs besides the converters: the error policy, time, and the task's fate. */
 export interface ConversionContext {
   readonly keyConverter: ConverterHandle;
   readonly valueConverter: ConverterHandle;
+  /** absent: headers reach the task with their bytes only */
+  readonly headerConverter?: ConverterHandle;
   readonly errors: ErrorReporter;
   readonly clock: Clock;
   readonly metrics: Pick<SinkTaskMetrics, 'retried'>;
@@ -132,7 +151,7 @@ export async function convertMessages(batch: RawBatch, from: number, to: number,
   for (let i = from; i < to; i++) {
     const message = batch.messages[i];
     try {
-      out.push(convertRecord(batch, message, keyConverter, valueConverter, context.errors.usesOriginalBytes));
+      out.push(convertRecord(batch, message, keyConverter, valueConverter, context.errors.usesOriginalBytes, context.headerConverter));
     } catch (error) {
       const recovered = await recoverConversion(batch, message, error as ConversionError, context);
       if (recovered === null) return null;
@@ -154,7 +173,7 @@ async function recoverConversion(batch: RawBatch, message: RawMessage, failure: 
     await clock.sleep(delay, context.halt);
     if (context.halt.aborted) return null;
     try {
-      return convertRecord(batch, message, context.keyConverter, context.valueConverter, errors.usesOriginalBytes);
+      return convertRecord(batch, message, context.keyConverter, context.valueConverter, errors.usesOriginalBytes, context.headerConverter);
     } catch (error) {
       last = error as ConversionError;
     }

@@ -204,6 +204,7 @@ export class StandaloneWorker implements Worker {
     const plugin = this.#plugins.connector(connectorConfig['connector.class'] ?? '');
     const keyConverter = this.#converter(connectorConfig, 'key');
     const valueConverter = this.#converter(connectorConfig, 'value');
+    const headerConverter = this.#converter(connectorConfig, 'header');
     const topicsRegex = taskConfig['topics.regex']?.trim() || connectorConfig['topics.regex']?.trim();
     const topics = topicsRegex
       ? javaRegexToRegExp(topicsRegex)
@@ -256,6 +257,7 @@ export class StandaloneWorker implements Worker {
       consumer,
       keyConverter,
       valueConverter,
+      headerConverter,
       errors,
       listener,
       logger: log,
@@ -274,10 +276,10 @@ export class StandaloneWorker implements Worker {
   }
 
   /**
-   * Kafka's rule: the connector's `<key|value>.converter` wins over the worker's, and its settings come
-   * from the same config that named the class (`<key|value>.converter.*`).
+   * Kafka's rule: the connector's `<key|value|header>.converter` wins over the worker's, and its settings
+   * come from the same config that named the class (`<key|value|header>.converter.*`).
    */
-  #converter(connectorConfig: ConnectorConfig, kind: 'key' | 'value'): ConverterHandle {
+  #converter(connectorConfig: ConnectorConfig, kind: 'key' | 'value' | 'header'): ConverterHandle {
     const classKey = `${kind}.converter`;
     const own = connectorConfig[classKey]?.trim();
     const className = own || (this.#config.getString(classKey) as string);

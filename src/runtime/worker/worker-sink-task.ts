@@ -37,6 +37,8 @@ export interface WorkerSinkTaskOptions {
   readonly consumer: SinkConsumer;
   readonly keyConverter: ConverterHandle;
   readonly valueConverter: ConverterHandle;
+  /** the connector's header converter (Kafka: header.converter, worker default SimpleHeaderConverter) */
+  readonly headerConverter?: ConverterHandle;
   readonly errors: ErrorReporter;
   readonly listener: StatusListener;
   /** `org.apache.kafka.connect.runtime.WorkerSinkTask`, bound to connector and task */
@@ -109,10 +111,11 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     this.#metrics = options.metrics ?? NO_SINK_TASK_METRICS;
     this.#errant = new ErrantRecordTracker(options.errors, options.taskClassName);
     this.#pauses = new SinkTaskPauses(options.consumer, () => this.#assignment, options.initialState === TargetState.PAUSED);
-    const { keyConverter, valueConverter, errors } = options;
+    const { keyConverter, valueConverter, headerConverter, errors } = options;
     this.#conversion = {
       keyConverter,
       valueConverter,
+      ...(headerConverter ? { headerConverter } : {}),
       errors,
       clock: this.#clock,
       metrics: this.#metrics,

@@ -38,10 +38,19 @@ describe('GET /connector-plugins/{plugin}/config', () => {
     herder.stub('connectorPluginConfig', async () => [TASKS_MAX, { ...TASKS_MAX, name: 'x', default_value: null, documentation: null, group: null, order: -1 }]);
     const res = await app.inject({ url: '/connector-plugins/MilvusSink/config' });
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(herder.argsOf('connectorPluginConfig'), [['MilvusSink']]);
+    // no ?version= is Kafka's default "latest": the installed version, whatever it is
+    assert.deepEqual(herder.argsOf('connectorPluginConfig'), [['MilvusSink', undefined]]);
     const [first, second] = JSON.parse(res.body) as ConfigKeyInfo[];
     assert.deepEqual(Object.keys(first), ['name', 'type', 'required', 'default_value', 'importance', 'documentation', 'group', 'width', 'display_name', 'dependents', 'order']);
     assert.deepEqual(second, { ...TASKS_MAX, name: 'x', default_value: null, documentation: null, group: null, order: -1 });
+  });
+
+  test('passes ?version= (KIP-891) to the herder as given', async (t) => {
+    const { app, herder } = await buildTestApp(t);
+    herder.stub('connectorPluginConfig', async () => []);
+    const res = await app.inject({ url: '/connector-plugins/MilvusSink/config?version=%5B1.0%2C2.0%29' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(herder.argsOf('connectorPluginConfig'), [['MilvusSink', '[1.0,2.0)']]);
   });
 
   test('unknown plugin 404 and wrong kind 400 come from the herder', async (t) => {

@@ -26,21 +26,25 @@ function sinkErrors(props: Record<string, string | null>): Record<string, string
 }
 
 describe('framework sink keys (SinkConnectorConfig)', () => {
-  test('are defined in Kafka order with Kafka metadata', () => {
+  test('are defined in Kafka 4.1 order with Kafka metadata, the KIP-891 version keys after their class keys', () => {
     const keys = [...SINK_CONNECTOR_CONFIG_DEF.keys.values()].map((k) => convertConfigKey(k));
     assert.deepEqual(
       keys.map((k) => [k.name, k.type, k.required, k.default_value, k.importance, k.group, k.order, k.width, k.display_name]),
       [
         ['name', 'STRING', true, null, 'HIGH', 'Common', 1, 'MEDIUM', 'Connector name'],
         ['connector.class', 'STRING', true, null, 'HIGH', 'Common', 2, 'LONG', 'Connector class'],
-        ['tasks.max', 'INT', false, '1', 'HIGH', 'Common', 3, 'SHORT', 'Tasks max'],
-        ['tasks.max.enforce', 'BOOLEAN', false, 'true', 'LOW', 'Common', 4, 'SHORT', 'Enforce tasks max'],
-        ['key.converter', 'CLASS', false, null, 'LOW', 'Common', 5, 'SHORT', 'Key converter class'],
-        ['value.converter', 'CLASS', false, null, 'LOW', 'Common', 6, 'SHORT', 'Value converter class'],
-        ['header.converter', 'CLASS', false, null, 'LOW', 'Common', 7, 'SHORT', 'Header converter class'],
-        ['transforms', 'LIST', false, '', 'LOW', 'Transforms', 8, 'LONG', 'Transforms'],
-        ['predicates', 'LIST', false, '', 'LOW', 'Predicates', 9, 'LONG', 'Predicates'],
-        ['config.action.reload', 'STRING', false, 'restart', 'LOW', 'Common', 10, 'MEDIUM', 'Reload Action'],
+        ['connector.plugin.version', 'STRING', false, null, 'MEDIUM', 'Common', 3, 'MEDIUM', 'Connector version'],
+        ['tasks.max', 'INT', false, '1', 'HIGH', 'Common', 4, 'SHORT', 'Tasks max'],
+        ['tasks.max.enforce', 'BOOLEAN', false, 'true', 'LOW', 'Common', 5, 'SHORT', 'Enforce tasks max'],
+        ['key.converter', 'CLASS', false, null, 'LOW', 'Common', 6, 'SHORT', 'Key converter class'],
+        ['key.converter.plugin.version', 'STRING', false, null, 'LOW', 'Common', 7, 'SHORT', 'Key converter version'],
+        ['value.converter', 'CLASS', false, null, 'LOW', 'Common', 8, 'SHORT', 'Value converter class'],
+        ['value.converter.plugin.version', 'STRING', false, null, 'LOW', 'Common', 9, 'SHORT', 'Value converter version'],
+        ['header.converter', 'CLASS', false, null, 'LOW', 'Common', 10, 'SHORT', 'Header converter class'],
+        ['header.converter.plugin.version', 'STRING', false, null, 'LOW', 'Common', 11, 'SHORT', 'Header converter version'],
+        ['transforms', 'LIST', false, '', 'LOW', 'Transforms', 12, 'LONG', 'Transforms'],
+        ['predicates', 'LIST', false, '', 'LOW', 'Predicates', 13, 'LONG', 'Predicates'],
+        ['config.action.reload', 'STRING', false, 'restart', 'LOW', 'Common', 14, 'MEDIUM', 'Reload Action'],
         ['errors.retry.timeout', 'LONG', false, '0', 'MEDIUM', 'Error Handling', 1, 'MEDIUM', 'Retry Timeout for Errors'],
         ['errors.retry.delay.max.ms', 'LONG', false, '60000', 'MEDIUM', 'Error Handling', 2, 'MEDIUM', 'Maximum Delay Between Retries for Errors'],
         ['errors.tolerance', 'STRING', false, 'none', 'MEDIUM', 'Error Handling', 3, 'SHORT', 'Error Tolerance'],
@@ -54,8 +58,10 @@ describe('framework sink keys (SinkConnectorConfig)', () => {
       ],
     );
     assert.deepEqual(SINK_CONNECTOR_CONFIG_DEF.groups(), ['Common', 'Transforms', 'Predicates', 'Error Handling']);
-    assert.equal(keys[2].documentation, 'Maximum number of tasks to use for this connector.');
-    assert.equal(keys[15].documentation, 'List of topics to consume, separated by commas');
+    assert.equal(keys[2].documentation, 'Version of the connector.');
+    assert.equal(keys[3].documentation, 'Maximum number of tasks to use for this connector.');
+    // SinkConnectorConfig still defines topics and topics.regex at a fixed order 4, as Kafka does
+    assert.equal(keys[19].documentation, 'List of topics to consume, separated by commas');
     assert.ok(keys.every((k) => k.dependents.length === 0 && k.documentation));
   });
 });

@@ -33,11 +33,15 @@ const names = (infos: ConfigInfos): string[] => infos.configs.map((c) => c.defin
 const FRAMEWORK_KEYS = [
   'name',
   'connector.class',
+  'connector.plugin.version',
   'tasks.max',
   'tasks.max.enforce',
   'key.converter',
+  'key.converter.plugin.version',
   'value.converter',
+  'value.converter.plugin.version',
   'header.converter',
+  'header.converter.plugin.version',
   'transforms',
   'predicates',
   'config.action.reload',
@@ -73,7 +77,7 @@ describe('validateConnectorConfig', () => {
         width: 'SHORT',
         display_name: 'Tasks max',
         dependents: [],
-        order: 3,
+        order: 4,
       },
       value: { name: 'tasks.max', value: '2', recommended_values: [], errors: [], visible: true },
     });
@@ -167,8 +171,8 @@ describe('validateConnectorConfig', () => {
     });
     const own = new Plugins({ connectors: [overriding], converters: [] });
     const infos = await validateConnectorConfig({ 'connector.class': TEST_SINK_CLASS, name: 'a', topics: 't', 'tasks.max': '0' }, { plugins: own });
-    // same position as the framework key, the plugin's definition and value
-    assert.equal(names(infos).indexOf('tasks.max'), 2);
+    // same position as the framework key (after connector.plugin.version), the plugin's definition and value
+    assert.equal(names(infos).indexOf('tasks.max'), 3);
     assert.equal(entry(infos, 'tasks.max').definition!.documentation, 'Only one task.');
     assert.deepEqual(entry(infos, 'tasks.max').value!.errors, ['This connector supports a single task']);
     assert.equal(infos.error_count, 1);
@@ -378,6 +382,66 @@ describe('validateConnectorConfig', () => {
     assert.equal(entry(infos, 'value.converter.schemas.enable').value!.value, 'false');
     assert.equal(entry(infos, 'value.converter.converter.type').value!.value, 'value');
     assert.equal(entry(infos, 'key.converter.converter.type').value!.value, 'key');
+  });
+
+  describe('Kafka 4.1: primitive converters and plugin versions (KIP-891)', () => {
+    const shipped = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
+    const LONG = 'org.apache.kafka.connect.converters.LongConverter';
+    const base = { 'connector.class': TEST_SINK_CLASS, name: 'a', topics: 't' };
+
+    test('value.converter=LongConverter validates with no errors and adds its value.converter.converter.type', async () => {
+      const infos = await validateConnectorConfig({ ...base, 'value.converter': LONG }, { plugins: shipped });
+      assert.equal(infos.error_count, 0);
+      assert.equal(entry(infos, 'value.converter').value!.value, LONG);
+      assert.equal(entry(infos, 'value.converter.plugin.version').value!.value, '4.1.1');
+      assert.deepEqual(names(infos).slice(FRAMEWORK_KEYS.length + PLUGIN_KEYS.length), ['value.converter.converter.type']);
+      assert.equal(entry(infos, 'value.converter.converter.type').value!.value, 'value');
+    });
+
+    test('the default header converter is shown with its version when the worker has one', async () => {
+      const infos = await validateConnectorConfig(base, {
+        plugins: shipped,
+        workerConverters: { key: null, value: null, header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter' },
+      });
+      assert.equal(infos.error_count, 0);
+      assert.equal(entry(infos, 'header.converter').definition!.default_value, 'org.apache.kafka.connect.storage.SimpleHeaderConverter');
+      assert.equal(entry(infos, 'header.converter.plugin.version').value!.value, '4.1.1');
+    });
+
+    test('a converter version the installed one does not satisfy is an error on the class and the version key', async () => {
+      const infos = await validateConnectorConfig({ ...base, 'value.converter': LONG, 'value.converter.plugin.version': '[3.0,4.0)' }, { plugins: shipped });
+      const message = `Plugin ${LONG} has version 4.1.1 which does not match the required version range [3.0,4.0)`;
+      assert.deepEqual(entry(infos, 'value.converter').value!.errors, [message]);
+      assert.deepEqual(entry(infos, 'value.converter.plugin.version').value!.errors, [message]);
+      assert.equal(infos.error_count, 2);
+      // no sub-config for a converter that will not load
+      assert.equal(names(infos).includes('value.converter.converter.type'), false);
+    });
+
+    test('a connector version mismatch ends validation after the framework keys, the installed version recommended', async () => {
+      const infos = await validateConnectorConfig({ ...base, 'connector.plugin.version': '2.0' }, { plugins: shipped });
+      const message = `Plugin ${TEST_SINK_CLASS} has version 1.2.3 which does not match the required version range [2.0,2.0]`;
+      assert.deepEqual(entry(infos, 'connector.class').value!.errors, [message]);
+      assert.deepEqual(entry(infos, 'connector.plugin.version').value!.errors, [message]);
+      assert.deepEqual(entry(infos, 'connector.plugin.version').value!.recommended_values, ['1.2.3']);
+      assert.deepEqual(names(infos), FRAMEWORK_KEYS);
+      assert.equal(infos.error_count, 2);
+    });
+
+    test('a malformed version range is an invalid value of its key', async () => {
+      const infos = await validateConnectorConfig({ ...base, 'key.converter.plugin.version': '[1.0' }, { plugins: shipped });
+      assert.match(entry(infos, 'key.converter.plugin.version').value!.errors[0], /^Invalid value \[1\.0 for configuration key\.converter\.plugin\.version: /);
+    });
+
+    test("a connector class that fails to load again gets the ConnectException prefix Kafka's CachedConnectors adds", async () => {
+      const failedConnectorClasses = new Set<string>();
+      const options = { plugins: shipped, failedConnectorClasses };
+      const first = await validateConnectorConfig({ ...base, 'connector.class': 'com.example.Missing' }, options).catch((e: Error) => e);
+      const second = await validateConnectorConfig({ ...base, 'connector.class': 'com.example.Missing' }, options).catch((e: Error) => e);
+      assert.ok(first instanceof BadRequestError && second instanceof BadRequestError);
+      assert.match(first.message, /^Failed to find any class that implements Connector and which name matches com\.example\.Missing/);
+      assert.equal(second.message, `org.apache.kafka.connect.errors.ConnectException: ${first.message}`);
+    });
   });
 
   describe('with config providers', () => {

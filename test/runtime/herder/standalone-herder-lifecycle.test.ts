@@ -110,7 +110,7 @@ describe('StandaloneHerder: restarts', () => {
     worker.calls.length = 0;
     assert.equal(await herder.restartConnector('a', { includeTasks: false, onlyFailed: false }), null);
     assert.deepEqual(worker.calls, ['stopConnector a', 'startConnector a PAUSED']);
-    await assert.rejects(herder.restartConnector('x', { includeTasks: false, onlyFailed: false }), new NotFoundError('Connector x not found'));
+    await assert.rejects(herder.restartConnector('x', { includeTasks: false, onlyFailed: false }), new NotFoundError('Unknown connector: x'));
   });
 
   test('includeTasks: the plan shows everything RESTARTING, and everything is restarted', async (t) => {
@@ -121,10 +121,10 @@ describe('StandaloneHerder: restarts', () => {
     const plan = await herder.restartConnector('a', { includeTasks: true, onlyFailed: false });
     assert.deepEqual(plan, {
       name: 'a',
-      connector: { state: 'RESTARTING', worker_id: '127.0.0.1:8083' },
+      connector: { state: 'RESTARTING', worker_id: '127.0.0.1:8083', version: '1.2.3' },
       tasks: [
-        { id: 0, state: 'RESTARTING', worker_id: '127.0.0.1:8083' },
-        { id: 1, state: 'RESTARTING', worker_id: '127.0.0.1:8083' },
+        { id: 0, state: 'RESTARTING', worker_id: '127.0.0.1:8083', version: '1.2.3' },
+        { id: 1, state: 'RESTARTING', worker_id: '127.0.0.1:8083', version: '1.2.3' },
       ],
       type: 'sink',
     });
@@ -149,7 +149,7 @@ describe('StandaloneHerder: restarts', () => {
     worker.calls.length = 0;
 
     const nothing = await herder.restartConnector('a', { includeTasks: false, onlyFailed: true });
-    assert.deepEqual(nothing?.connector, { state: 'RUNNING', worker_id: '127.0.0.1:8083' });
+    assert.deepEqual(nothing?.connector, { state: 'RUNNING', worker_id: '127.0.0.1:8083', version: '1.2.3' });
     assert.deepEqual(nothing?.tasks.map((t) => t.state), ['RUNNING', 'FAILED']);
     assert.equal(nothing?.tasks[1].trace, 'boom-trace');
     assert.deepEqual(worker.calls, []);
@@ -182,7 +182,7 @@ describe('StandaloneHerder: restarts', () => {
     await assert.rejects(herder.restartConnector('a', { includeTasks: true, onlyFailed: false }), new NotFoundError('Status for connector a not found'));
   });
 
-  test('task restart: 404s with the standalone texts; a task that fails to start is FAILED, the restart still succeeds', async (t) => {
+  test('task restart: 404s with the Kafka 4.1 texts (Unknown connector: c, Unknown task: c-t); a task that fails to start is FAILED, the restart still succeeds', async (t) => {
     const { herder, worker } = await herderFixture(t);
     await herder.createConnector({ name: 'a', config: sinkConfig('a') });
     await herder.idle();
@@ -191,8 +191,8 @@ describe('StandaloneHerder: restarts', () => {
     await herder.idle();
     assert.equal((await herder.taskStatus('a', 0)).state, 'RUNNING');
 
-    await assert.rejects(herder.restartTask('x', 0), new NotFoundError('Connector x not found'));
-    await assert.rejects(herder.restartTask('a', 1), new NotFoundError('Task a-1 not found'));
+    await assert.rejects(herder.restartTask('x', 0), new NotFoundError('Unknown connector: x'));
+    await assert.rejects(herder.restartTask('a', 1), new NotFoundError('Unknown task: a-1'));
     worker.failStart.add('a-0');
     // Kafka answers 204 and shows the failure in the status, with its trace
     await herder.restartTask('a', 0);

@@ -161,7 +161,7 @@ describe('StandaloneHerder: validate endpoint', () => {
 describe('StandaloneHerder: worker info, health, loggers', () => {
   test('GET / reports the emulated Connect version, our build id and the Kafka cluster id', async (t) => {
     const { herder, worker } = await herderFixture(t);
-    assert.deepEqual(await herder.serverInfo(), { version: '3.9.0', commit: '0123456789abcdef', kafka_cluster_id: 'fake-cluster-id' });
+    assert.deepEqual(await herder.serverInfo(), { version: '4.1.1', commit: '0123456789abcdef', kafka_cluster_id: 'fake-cluster-id' });
     worker.clusterId = null;
     assert.equal((await herder.serverInfo()).kafka_cluster_id, null);
   });

@@ -21,10 +21,10 @@ describe('StandaloneHerder: create', () => {
     const status = await herder.connectorStatus('orders');
     assert.deepEqual(status, {
       name: 'orders',
-      connector: { state: 'RUNNING', worker_id: '127.0.0.1:8083' },
+      connector: { state: 'RUNNING', worker_id: '127.0.0.1:8083', version: '1.2.3' },
       tasks: [
-        { id: 0, state: 'RUNNING', worker_id: '127.0.0.1:8083' },
-        { id: 1, state: 'RUNNING', worker_id: '127.0.0.1:8083' },
+        { id: 0, state: 'RUNNING', worker_id: '127.0.0.1:8083', version: '1.2.3' },
+        { id: 1, state: 'RUNNING', worker_id: '127.0.0.1:8083', version: '1.2.3' },
       ],
       type: 'sink',
     });
@@ -74,7 +74,7 @@ describe('StandaloneHerder: create', () => {
     assert.deepEqual(stopped.tasks, []);
     assert.deepEqual(await herder.connectorStatus('p'), {
       name: 'p',
-      connector: { state: 'PAUSED', worker_id: '127.0.0.1:8083' },
+      connector: { state: 'PAUSED', worker_id: '127.0.0.1:8083', version: '1.2.3' },
       tasks: [],
       type: 'sink',
     });
@@ -285,7 +285,7 @@ describe('StandaloneHerder: reads', () => {
     await assert.rejects(herder.tasksConfig('a'), new NotFoundError('Connector a not found'));
   });
 
-  test('a FAILED task shows its trace; other states have none', async (t) => {
+  test('a FAILED task shows its trace; other states have none; worker-reported states carry the plugin version', async (t) => {
     const { herder, worker } = await herderFixture(t);
     await herder.createConnector({ name: 'a', config: sinkConfig('a', { 'tasks.max': '2' }) });
     worker.failTask({ connector: 'a', task: 1 });
@@ -294,8 +294,9 @@ describe('StandaloneHerder: reads', () => {
       state: 'FAILED',
       worker_id: '127.0.0.1:8083',
       trace: 'org.apache.kafka.connect.errors.ConnectException: boom\n\tat test',
+      version: '1.2.3',
     });
-    assert.deepEqual(await herder.taskStatus('a', 0), { id: 0, state: 'RUNNING', worker_id: '127.0.0.1:8083' });
+    assert.deepEqual(await herder.taskStatus('a', 0), { id: 0, state: 'RUNNING', worker_id: '127.0.0.1:8083', version: '1.2.3' });
   });
 
   test('a connector that fails to start is FAILED with its trace, and its config is kept', async (t) => {
