@@ -1,18 +1,22 @@
 /**
- * Counts this process's TCP sockets to a remote port, from /proc (Linux): the socket inodes among the
- * process's file descriptors, matched against the kernel's TCP tables. A socket still dialling
+ * Counts a process's TCP sockets to a remote port, from /proc (Linux): the socket inodes among the
+ * process's file descriptors, matched against the kernel's TCP tables. Every reader takes a pid and
+ * defaults to this process; end-to-end tests pass the service's pid. A socket still dialling
  * (SYN_SENT) counts too: a leaked channel that keeps reconnecting is a leak even while its peer is down.
  * Sockets the process no longer holds (TIME_WAIT, no inode) do not count.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-/** Inodes of the sockets among this process's open file descriptors. */
-function ownSocketInodes(): Set<string> {
+/** A process id, or `self` for this process. */
+export type Pid = number | 'self';
+
+/** Inodes of the sockets among the process's open file descriptors. */
+function socketInodes(pid: Pid): Set<string> {
   const inodes = new Set<string>();
-  for (const fd of readdirSync('/proc/self/fd')) {
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
     let link: string;
     try {
-      link = readlinkSync(`/proc/self/fd/${fd}`);
+      link = readlinkSync(`/proc/${pid}/fd/${fd}`);
     } catch {
       continue; // closed between readdir and readlink
     }
@@ -30,12 +34,12 @@ function tcpTable(path: string): string[] {
   }
 }
 
-/** How many TCP sockets this process holds whose remote end is `port` (any address). */
-export function socketsToPort(port: number): number {
-  const inodes = ownSocketInodes();
+/** How many TCP sockets the process holds whose remote end is `port` (any address). */
+export function socketsToPort(port: number, pid: Pid = 'self'): number {
+  const inodes = socketInodes(pid);
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   let count = 0;
-  for (const line of [...tcpTable('/proc/self/net/tcp'), ...tcpTable('/proc/self/net/tcp6')]) {
+  for (const line of [...tcpTable(`/proc/${pid}/net/tcp`), ...tcpTable(`/proc/${pid}/net/tcp6`)]) {
     // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
     const columns = line.trim().split(/\s+/);
     const remotePort = columns[2]?.split(':')[1];
@@ -44,9 +48,16 @@ export function socketsToPort(port: number): number {
   return count;
 }
 
-/** This process's open file descriptors. */
-export function openFileDescriptors(): number {
-  return readdirSync('/proc/self/fd').length;
+/** The process's open file descriptors. */
+export function openFileDescriptors(pid: Pid = 'self'): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+/** The process's resident set size in KiB (`VmRSS` of /proc/<pid>/status). */
+export function residentSetKiB(pid: Pid = 'self'): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`/proc/${pid}/status has no VmRSS line`);
+  return Number(match[1]);
 }
 
 /**
@@ -61,4 +72,26 @@ export async function settledSocketsToPort(port: number, limit: number, timeoutM
     count = socketsToPort(port);
   }
   return count;
+}
+
+/** The process's descriptors by kind, sockets by remote port (`tcp:<port>`), for a leak's failure message. */
+export function describeDescriptors(pid: Pid = 'self'): Record<string, number> {
+  const remotePorts = new Map<string, string>();
+  for (const line of [...tcpTable(`/proc/${pid}/net/tcp`), ...tcpTable(`/proc/${pid}/net/tcp6`)]) {
+    const columns = line.trim().split(/\s+/);
+    remotePorts.set(columns[9], `tcp:${parseInt(columns[2]?.split(':')[1] ?? '0', 16)}`);
+  }
+  const kinds: Record<string, number> = {};
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    let link: string;
+    try {
+      link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    const socket = /^socket:\[(\d+)\]$/.exec(link);
+    const kind = socket ? (remotePorts.get(socket[1]) ?? 'socket') : link.startsWith('/') ? 'file' : link.replace(/[:[].*$/, '');
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  return kinds;
 }

@@ -157,10 +157,14 @@ export class KafkaSinkConsumer implements SinkConsumer {
     if (this.#stopRequested) return;
     this.#handler = handler;
     await this.#consumer.connect();
+    // a stop() during connect() disconnected a consumer that had not opened its connections yet; kafkajs
+    // opens them anyway, and each one's request queue timer then keeps the stopped task alive for good
+    if (this.#stopRequested) return this.#consumer.disconnect();
     if (this.#subscribed === null) {
       const { topics } = this.#options;
       await this.#subscribe(topics instanceof RegExp ? await this.#matching(topics) : topics);
     }
+    if (this.#stopRequested) return this.#consumer.disconnect();
     await this.#run(handler);
     const { topics, consumer } = this.#options;
     if (topics instanceof RegExp && !this.#stopRequested) {
