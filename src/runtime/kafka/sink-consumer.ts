@@ -108,6 +108,8 @@ export class KafkaSinkConsumer implements SinkConsumer {
   #stopPatternRefresh: () => void = () => {};
   #stopRequested = false;
   #stopped: Promise<void> | null = null;
+  /** the last start(): a stop waits for it, because kafkajs opens connections a disconnect during a join misses */
+  #starting: Promise<void> | null = null;
 
   constructor(options: KafkaSinkConsumerOptions) {
     this.#options = options;
@@ -153,7 +155,13 @@ export class KafkaSinkConsumer implements SinkConsumer {
   }
 
   /** May be called again after it failed (broker unreachable); a stop() in between wins. */
-  async start(handler: SinkConsumerHandler): Promise<void> {
+  start(handler: SinkConsumerHandler): Promise<void> {
+    const starting = this.#start(handler);
+    this.#starting = starting;
+    return starting;
+  }
+
+  async #start(handler: SinkConsumerHandler): Promise<void> {
     if (this.#stopRequested) return;
     this.#handler = handler;
     await this.#consumer.connect();
@@ -277,9 +285,29 @@ export class KafkaSinkConsumer implements SinkConsumer {
     this.#stopRequested = true;
     this.#stopPatternRefresh();
     this.#stopped ??= (async () => {
+      // a disconnect while connect() or the group join is in flight leaves the connections kafkajs opens
+      // afterwards (the coordinator's among them) open for good, each holding the stopped task in memory;
+      // once the start settled (it checks #stopRequested at every step), one disconnect closes them all
+      if (this.#starting) await settledOrAfter(this.#starting, START_SETTLE_WAIT_MS);
       await this.#resubscribing;
       await this.#consumer.disconnect();
     })();
     return this.#stopped;
   }
+}
+
+/**
+ * How long a stop waits for a start in flight before it disconnects anyway: a broker that accepts
+ * connections but never answers must not keep the consumer from being closed.
+ */
+const START_SETTLE_WAIT_MS = 15_000;
+
+/** Resolves when `work` settles or `ms` have passed, whichever comes first; never rejects. */
+function settledOrAfter(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([work.then(() => undefined, () => undefined), expiry]).finally(() => clearTimeout(timer));
 }
