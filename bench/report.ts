@@ -183,8 +183,18 @@ export function renderTables(r: BenchResults): string {
     const mainDim = r.backfills[0]?.service.dim;
     parts.push(
       table(
-        [`backfill ${mainDim}-dim at batch.max.rows`, 'records', 'service rec/s', 'CPU ms/1k rec', 'peak RSS MiB'],
-        r.batchSweep.map(({ batchRows, service: s }) => [fmt(batchRows), fmt(s.records), fmt(s.recordsPerSecond), fmt(s.cpuMsPer1000, 1), fmt(s.peakRssBytes / MiB)]),
+        [`backfill ${mainDim}-dim at batch.max.rows`, 'records', 'service rec/s', 'CPU ms/1k rec', 'peak RSS MiB', 'requests', 'rows/request', 'mean request ms', 'requests in flight'],
+        r.batchSweep.map(({ batchRows, service: s }) => [
+          fmt(batchRows),
+          fmt(s.records),
+          fmt(s.recordsPerSecond),
+          fmt(s.cpuMsPer1000, 1),
+          fmt(s.peakRssBytes / MiB),
+          fmt(s.requests),
+          fmt(s.rowsPerRequest),
+          fmt(s.meanRequestMs),
+          fmt(s.requestsInFlight, 2),
+        ]),
       ),
     );
   }
