@@ -33,6 +33,13 @@ export interface BackfillResult {
   readonly rssFirstHalfMax: number;
   readonly rssSecondHalfMax: number;
   readonly probe: ProbeSnapshot;
+  /** the sink's Milvus requests (its own metrics: the connector is new, so all of them are this backfill's) */
+  readonly requests: number;
+  readonly rowsPerRequest: number;
+  /** send → acknowledgement, Milvus' queue included */
+  readonly meanRequestMs: number;
+  /** requests in flight on average over the backfill: low when the pipeline stands idle between requests */
+  readonly requestsInFlight: number;
 }
 
 export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
@@ -64,7 +71,12 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
   const seconds = (visibleAt - started) / 1000;
   shown.end(`${Math.round(o.records / seconds).toLocaleString('en-US')} rows/s`);
   await service.assertHealthy(o.connector);
+  const sink = await service.sinkCounters(o.connector);
   return {
+    requests: sink.requests,
+    rowsPerRequest: sink.rows / sink.requests,
+    meanRequestMs: (sink.batchSeconds * 1000) / sink.requests,
+    requestsInFlight: sink.batchSeconds / seconds,
     dim: o.dim,
     records: o.records,
     seconds,

@@ -22,6 +22,11 @@ export interface BenchOptions {
   readonly tasks: number;
   /** the sink's batch.max.rows, also the Milvus ceiling's batch size */
   readonly batchRows: number;
+  /**
+   * further backfills of the main topic, one per entry, at these batch.max.rows (after the main one,
+   * each into a fresh collection); an entry may repeat, to alternate A/B runs
+   */
+  readonly batchSweep: readonly number[];
   /** the sink's max.in.flight.requests per task; the ceiling runs tasks × this many requests at once */
   readonly inFlight: number;
   /** dimensions of the extra backfill variants (none: []) */
@@ -57,6 +62,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --partitions <n>        topic partitions                           (default 4)
   --tasks <n>             connector tasks.max                        (default = partitions)
   --batch-rows <n>        batch.max.rows, and the ceiling's batch    (default ${sinkDefault('batch.max.rows')}, the sink's)
+  --batch-sweep <n,n>     more backfills of the main topic at these batch.max.rows, "none" for none
+                          (default 200: the small-batch target compares it with the main backfill)
   --in-flight <n>         max.in.flight.requests per task            (default ${sinkDefault('max.in.flight.requests')}, the sink's)
   --variants <d,d>        extra backfill dimensions, "none" for none (default 128,1536)
   --variant-records <n>   records per variant      (default: --records up to 256 dims, a quarter above)
@@ -90,10 +97,10 @@ function pairs(name: string, values: readonly string[] | undefined): Record<stri
   return out;
 }
 
-function dims(value: string | undefined, fallback: readonly number[]): number[] {
+function dims(value: string | undefined, fallback: readonly number[], name = 'variants', min = 0): number[] {
   if (value === undefined) return [...fallback];
   if (value === 'none' || value === '') return [];
-  return value.split(',').map((d) => int('variants', d.trim(), 0));
+  return value.split(',').map((d) => int(name, d.trim(), 0, min));
 }
 
 /** Parses argv (without node and script); throws an Error whose message is for the user. */
@@ -109,6 +116,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       partitions: { type: 'string' },
       tasks: { type: 'string' },
       'batch-rows': { type: 'string' },
+      'batch-sweep': { type: 'string' },
       'in-flight': { type: 'string' },
       variants: { type: 'string' },
       'variant-records': { type: 'string' },
@@ -135,6 +143,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     partitions,
     tasks: int('tasks', values.tasks, partitions),
     batchRows: int('batch-rows', values['batch-rows'], sinkDefault('batch.max.rows')),
+    batchSweep: dims(values['batch-sweep'], [200], 'batch-sweep', 1),
     inFlight: int('in-flight', values['in-flight'], sinkDefault('max.in.flight.requests')),
     variants: dims(values.variants, [128, 1536]),
     variantRecords: values['variant-records'] === undefined ? null : int('variant-records', values['variant-records'], 0),

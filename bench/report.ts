@@ -22,12 +22,19 @@ export interface BackfillEntry {
   readonly ratio: number | null;
 }
 
+/** A further backfill of the main topic at another batch.max.rows (--batch-sweep). */
+export interface BatchSweepEntry {
+  readonly batchRows: number;
+  readonly service: BackfillResult;
+}
+
 export interface BenchResults {
   readonly run: Record<string, unknown>;
   readonly machine: Record<string, unknown>;
   readonly versions: Record<string, unknown>;
   readonly settings: Record<string, unknown>;
   readonly backfills: BackfillEntry[];
+  readonly batchSweep: BatchSweepEntry[];
   steady: SteadyResult | null;
   /** what Milvus allows at the steady phase's rate (null with --skip-ceilings) */
   steadyCeiling: SteadyCeilingResult | null;
@@ -52,7 +59,7 @@ const fmt = (n: number | null | undefined, digits = 0): string =>
   n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The issue's targets, from what the run measured (null when the phase did not run). */
-export function evaluateTargets(r: BenchResults, mainDim: number): Target[] {
+export function evaluateTargets(r: BenchResults, mainDim: number, mainBatchRows: number): Target[] {
   const main = r.backfills.find((b) => b.service.dim === mainDim);
   const status = (list: RestLoadResult[]) => list.find((x) => x.path.endsWith('/status'));
   const loaded = status(r.rest.loaded);
@@ -68,6 +75,7 @@ export function evaluateTargets(r: BenchResults, mainDim: number): Target[] {
       limit: '≥ 90%',
       pass: main?.ratio == null ? null : main.ratio >= 0.9,
     },
+    smallBatchTarget(r, main?.service, mainBatchRows),
     {
       name: `service CPU per 1,000 ${mainDim}-dim JSON records`,
       figure: s ? `${fmt(s.cpuMsPer1000, 1)} ms${floor === null ? '' : ` (clients alone ${fmt(floor, 1)} ms)`}` : 'n/a',
@@ -107,6 +115,35 @@ export function evaluateTargets(r: BenchResults, mainDim: number): Target[] {
   ];
 }
 
+/** Median backfill rate per batch.max.rows over the main backfill and the sweep (repeats alternate A/B). */
+function ratesByBatchRows(r: BenchResults, main: BackfillResult | undefined, mainBatchRows: number): Map<number, number> {
+  const all = new Map<number, number[]>();
+  const add = (rows: number, rate: number) => all.set(rows, [...(all.get(rows) ?? []), rate]);
+  if (main) add(mainBatchRows, main.recordsPerSecond);
+  for (const e of r.batchSweep) add(e.batchRows, e.service.recordsPerSecond);
+  return new Map([...all].map(([rows, rates]) => [rows, median(rates)]));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Small batches must not collapse throughput: 200 rows per request within 25 % of 1,000 (issue 20). */
+function smallBatchTarget(r: BenchResults, main: BackfillResult | undefined, mainBatchRows: number): Target {
+  const rates = ratesByBatchRows(r, main, mainBatchRows);
+  const small = rates.get(200);
+  const large = rates.get(1000);
+  const ratio = small !== undefined && large !== undefined ? small / large : null;
+  return {
+    name: 'backfill at batch.max.rows=200 vs at 1,000',
+    figure: ratio === null ? 'n/a' : `${fmt(ratio * 100, 1)}% (${fmt(small)} vs ${fmt(large)} rows/s)`,
+    limit: '≥ 75%',
+    pass: ratio === null ? null : ratio >= 0.75,
+  };
+}
+
 /** What kafkajs alone and the Milvus SDK's transport alone cost per 1,000 records in the ceilings, together. */
 function clientFloor(b: BackfillEntry): number | null {
   if (!b.kafkaCeiling || !b.milvusCeiling) return null;
@@ -142,6 +179,25 @@ export function renderTables(r: BenchResults): string {
       }),
     ),
   );
+  if (r.batchSweep.length > 0) {
+    const mainDim = r.backfills[0]?.service.dim;
+    parts.push(
+      table(
+        [`backfill ${mainDim}-dim at batch.max.rows`, 'records', 'service rec/s', 'CPU ms/1k rec', 'peak RSS MiB', 'requests', 'rows/request', 'mean request ms', 'requests in flight'],
+        r.batchSweep.map(({ batchRows, service: s }) => [
+          fmt(batchRows),
+          fmt(s.records),
+          fmt(s.recordsPerSecond),
+          fmt(s.cpuMsPer1000, 1),
+          fmt(s.peakRssBytes / MiB),
+          fmt(s.requests),
+          fmt(s.rowsPerRequest),
+          fmt(s.meanRequestMs),
+          fmt(s.requestsInFlight, 2),
+        ]),
+      ),
+    );
+  }
   const withCeilings = r.backfills.filter((b) => b.kafkaCeiling && b.milvusCeiling);
   if (withCeilings.length > 0) {
     parts.push(

@@ -135,6 +135,7 @@ async function main(): Promise<void> {
       versions: versions(stack.versions),
       settings: { consumer, countIntervalMs: COUNT_INTERVAL_MS, workerProps: o.workerProps, connector: connectorConfig(o, stack, 'bench-<dim>', `bench_<dim>_${suffix}`) },
       backfills: [],
+      batchSweep: [],
       steady: null,
       steadyCeiling: null,
       rest: { loaded: [], idle: [], ceilings: [] },
@@ -236,9 +237,22 @@ async function main(): Promise<void> {
       }
       await service.deleteConnector(connector);
       await dropCollection(milvus, collection);
+      if (main) {
+        // the same topic again at other batch sizes (a new connector is a new group: it reads from the start)
+        for (const [i, batchRows] of o.batchSweep.entries()) {
+          const name = `${connector}-b${batchRows}-${i}`;
+          const sweepCollection = `bench_${dim}_b${batchRows}_${i}_${suffix}`;
+          const sweepConfig = { ...connectorConfig(o, stack, topic, sweepCollection), 'batch.max.rows': String(batchRows) };
+          say(`— ${dim}-dim at batch.max.rows=${batchRows} —`);
+          const swept = await backfill({ service, milvus, connector: name, connectorConfig: sweepConfig, collection: sweepCollection, dim, records, countIntervalMs: COUNT_INTERVAL_MS });
+          results.batchSweep.push({ batchRows, service: swept });
+          await service.deleteConnector(name);
+          await dropCollection(milvus, sweepCollection);
+        }
+      }
     }
 
-    results.targets = evaluateTargets(results, o.dim);
+    results.targets = evaluateTargets(results, o.dim, o.batchRows);
     (results.run as Record<string, unknown>).finishedAt = new Date().toISOString();
     (results.machine as Record<string, unknown>).loadAverageAtEnd = (await import('node:os')).loadavg();
     writeResults(resultsFile, results);

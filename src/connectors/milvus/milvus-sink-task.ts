@@ -15,6 +15,7 @@ import { BatchDispatcher } from './write/batch-dispatcher.js';
 import { BatchDelivery } from './write/batch-delivery.js';
 import { collectionSchemaFromDescribe, type CollectionSchemaView, type DescribedCollection } from './rows/collection-schema.js';
 import { checkDatabase, createCollection, prepareCollection, type CollectionTarget } from './client/collection-setup.js';
+import { Backpressure } from './write/backpressure.js';
 import { FlowControl } from './write/flow-control.js';
 import { isUnreachable, normaliseEndpoint } from './client/milvus-client.js';
 import { scrub, scrubbedError } from './client/secret-scrubber.js';
@@ -41,7 +42,10 @@ const MILVUS_WAIT_MIN_MS = 1_000;
 const MILVUS_WAIT_MAX_MS = 10_000;
 /** stop() and close() let in-flight requests finish for this long (Kafka's task.shutdown.graceful.timeout.ms). */
 const DRAIN_WAIT_MS = 5_000;
-/** put() waits at most this long for room when far over the buffer limit (partitions are paused meanwhile). */
+/**
+ * put() waits at most this long for a request to make room before consumption pauses instead
+ * (Backpressure): longer than a request takes at small batch sizes, where a pause costs the most.
+ */
 const PUT_WAIT_MS = 1_000;
 /**
  * After consumption resumes from a backlog, a freed request slot waits this long at most for the open
@@ -71,10 +75,7 @@ export class MilvusSinkTask implements SinkTask {
   #metrics!: MilvusSinkMetrics;
   readonly #tracker = new OffsetTracker();
   #failure: Error | undefined;
-  #backlogged = false;
-  #highWater = 0;
-  /** consumption resumes at this many buffered records, set with #highWater */
-  #resumeAt = 0;
+  #backpressure: Backpressure | undefined;
   #signalStop!: () => void;
   #props: Readonly<Record<string, string>> = {};
   /** set while Milvus is unreachable and the task waits for it (#waitForMilvus) */
@@ -196,7 +197,7 @@ export class MilvusSinkTask implements SinkTask {
     while (this.#held.length > 0) await this.#accept(this.#held.shift()!);
     // in the same turn as the last check above: from here on put() maps its records itself
     this.#awaitingMilvus = false;
-    await this.#applyBackpressure();
+    await this.#backpressure!.afterPut();
   }
 
   async open(partitions: readonly TopicPartition[]): Promise<void> {
@@ -211,7 +212,7 @@ export class MilvusSinkTask implements SinkTask {
       else await this.#accept(record);
     }
     if (this.#awaitingMilvus) return;
-    await this.#applyBackpressure();
+    await this.#backpressure!.afterPut();
     this.#throwIfFailed();
   }
 
@@ -313,15 +314,7 @@ export class MilvusSinkTask implements SinkTask {
       metrics: this.#metrics,
       logger: this.#log,
     });
-    // enough to keep every in-flight slot busy with a full batch filling behind them: with less, a slot
-    // that frees finds only a partial batch and sends it, and small requests cost Milvus the most per row
-    // (a 200,000-record backfill fell from ~2,600 to 678 rows/s with the mark at the in-flight rows alone)
-    this.#highWater = config.batchMaxRows * (config.maxInFlightRequests + 1);
-    // as soon as a finished request made room for most of a batch: the next batch then fills while the
-    // others are in flight. Resuming later (at half the mark) left a slot free with only a partial
-    // batch to send: requests of ~500-670 rows instead of 1,000 in a 200,000-record backfill.
-    this.#resumeAt = this.#highWater - Math.ceil(config.batchMaxRows / 2);
-    this.#dispatcher = new BatchDispatcher(
+    const dispatcher = new BatchDispatcher(
       {
         maxRows: config.batchMaxRows,
         maxBytes: config.batchMaxBytes,
@@ -333,6 +326,27 @@ export class MilvusSinkTask implements SinkTask {
       },
       (batch) => delivery.execute(batch),
       (error) => this.#fail(error),
+    );
+    this.#dispatcher = dispatcher;
+    // enough to keep every in-flight slot busy with a full batch filling behind them: with less, a slot
+    // that frees finds only a partial batch and sends it, and small requests cost Milvus the most per row
+    // (a 200,000-record backfill fell from ~2,600 to 678 rows/s with the mark at the in-flight rows alone)
+    const highWater = config.batchMaxRows * (config.maxInFlightRequests + 1);
+    this.#backpressure = new Backpressure(
+      dispatcher,
+      {
+        highWater,
+        // as soon as a finished request made room for most of a batch: the next batch then fills while
+        // the others are in flight. Resuming later (at half the mark) left a slot free with only a partial
+        // batch to send: requests of ~500-670 rows instead of 1,000 in a 200,000-record backfill.
+        resumeAt: highWater - Math.ceil(config.batchMaxRows / 2),
+        maxWaitMs: PUT_WAIT_MS,
+      },
+      // the consumer stops (or resumes) fetching, and the dispatcher knows whether records wait upstream
+      (backlogged) => {
+        this.#flow.backlogged(backlogged);
+        dispatcher.upstreamBacklog(backlogged);
+      },
     );
   }
 
@@ -409,24 +423,6 @@ export class MilvusSinkTask implements SinkTask {
     this.#metrics.recordsDeadLettered += 1;
     this.#log.debug({ record: recordCoordinates(record) }, 'Record reported as errant');
     this.#tracker.done(record.topic, record.kafkaPartition, record.kafkaOffset);
-  }
-
-  /** Pause consumption while too much is buffered; resume once half a batch fits again. */
-  async #applyBackpressure(): Promise<void> {
-    const dispatcher = this.#dispatcher!;
-    const buffered = dispatcher.bufferedRecords;
-    if (!this.#backlogged && buffered > this.#highWater) {
-      this.#setBacklogged(true);
-      void dispatcher.whenAtMost(this.#resumeAt).then(() => this.#setBacklogged(false));
-    }
-    if (buffered > 2 * this.#highWater) await waitAtMost(dispatcher.whenAtMost(this.#highWater), PUT_WAIT_MS);
-  }
-
-  /** The consumer stops (or resumes) fetching, and the dispatcher knows whether records wait upstream. */
-  #setBacklogged(backlogged: boolean): void {
-    this.#backlogged = backlogged;
-    this.#flow.backlogged(backlogged);
-    this.#dispatcher!.upstreamBacklog(backlogged);
   }
 
   /** The task's failure as its status trace will show it: without the token, should Milvus have echoed it. */

@@ -2,7 +2,8 @@ import type { SinkTaskContext, TopicPartition } from '../../../plugin/index.js';
 
 /**
  * Pauses consumption of every assigned partition while the task cannot keep up: a Milvus request is
- * backing off before a retry, more records are buffered than the in-flight requests can take, or
+ * backing off before a retry, more records are buffered than the in-flight requests can take for
+ * longer than put() waits for room (Backpressure: a short pause costs kafkajs' fetch.max.wait.ms), or
  * Milvus has not answered yet at start (the task waits for it).
  * Resumes when neither holds. Only this class calls context.pause/resume, so the two reasons never
  * undo each other.
