@@ -183,7 +183,17 @@ export function renderTables(r: BenchResults): string {
     const mainDim = r.backfills[0]?.service.dim;
     parts.push(
       table(
-        [`backfill ${mainDim}-dim at batch.max.rows`, 'records', 'service rec/s', 'CPU ms/1k rec', 'peak RSS MiB', 'requests', 'rows/request', 'mean request ms', 'requests in flight'],
+        [
+          `backfill ${mainDim}-dim at batch.max.rows`,
+          'records',
+          'service rec/s',
+          'CPU ms/1k rec',
+          'peak RSS MiB',
+          'requests',
+          'rows/request',
+          'mean request ms',
+          'requests in flight',
+        ],
         r.batchSweep.map(({ batchRows, service: s }) => [
           fmt(batchRows),
           fmt(s.records),
@@ -202,7 +212,14 @@ export function renderTables(r: BenchResults): string {
   if (withCeilings.length > 0) {
     parts.push(
       table(
-        ['CPU ms per 1,000 records', 'service', 'Kafka ceiling (kafkajs, consuming only)', 'Milvus ceiling (SDK transport, writing only)', 'both clients', 'service beyond both'],
+        [
+          'CPU ms per 1,000 records',
+          'service',
+          'Kafka ceiling (kafkajs, consuming only)',
+          'Milvus ceiling (SDK transport, writing only)',
+          'both clients',
+          'service beyond both',
+        ],
         withCeilings.map((b) => {
           const floor = clientFloor(b)!;
           return [
@@ -221,22 +238,39 @@ export function renderTables(r: BenchResults): string {
     const st = r.steady;
     parts.push(
       table(
-        ['steady latency', 'target rec/s', 'produced rec/s', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'requests', 'rows/request', 'mean request ms', 'ELD p99 ms', 'Kafka+Milvus cores'],
-        [[
-          'produce→visible',
-          fmt(st.targetRate),
-          fmt(st.producedRate),
-          fmt(st.latencyMs.count),
-          fmt(st.latencyMs.p50),
-          fmt(st.latencyMs.p99),
-          fmt(st.latencyMs.max),
-          fmt(st.missing),
-          fmt(st.requests),
-          fmt(st.rowsPerRequest),
-          fmt(st.meanRequestMs),
-          fmt(st.probe.eventLoopDelayMs.p99, 1),
-          fmt(st.stackCpuCores, 2),
-        ], ...(r.steadyCeiling ? [steadyCeilingRow(r.steadyCeiling)] : [])],
+        [
+          'steady latency',
+          'target rec/s',
+          'produced rec/s',
+          'samples',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'missing',
+          'requests',
+          'rows/request',
+          'mean request ms',
+          'ELD p99 ms',
+          'Kafka+Milvus cores',
+        ],
+        [
+          [
+            'produce→visible',
+            fmt(st.targetRate),
+            fmt(st.producedRate),
+            fmt(st.latencyMs.count),
+            fmt(st.latencyMs.p50),
+            fmt(st.latencyMs.p99),
+            fmt(st.latencyMs.max),
+            fmt(st.missing),
+            fmt(st.requests),
+            fmt(st.rowsPerRequest),
+            fmt(st.meanRequestMs),
+            fmt(st.probe.eventLoopDelayMs.p99, 1),
+            fmt(st.stackCpuCores, 2),
+          ],
+          ...(r.steadyCeiling ? [steadyCeilingRow(r.steadyCeiling)] : []),
+        ],
       ),
     );
   }

@@ -52,7 +52,12 @@ function connectorConfig(o: BenchOptions, stack: BenchStack, topic: string, coll
 function serviceConsumerSettings(o: BenchOptions, bootstrap: string) {
   const props = { ...withPrefix('consumer.', o.workerProps), ...withPrefix('consumer.override.', o.connectorProps) };
   const { consumer } = consumerOptions(props, { bootstrapServers: [bootstrap], clientId: 'bench', groupId: 'bench' });
-  return { maxBytes: consumer.maxBytes!, maxBytesPerPartition: consumer.maxBytesPerPartition!, minBytes: consumer.minBytes!, maxWaitTimeInMs: consumer.maxWaitTimeInMs! };
+  return {
+    maxBytes: consumer.maxBytes!,
+    maxBytesPerPartition: consumer.maxBytesPerPartition!,
+    minBytes: consumer.minBytes!,
+    maxWaitTimeInMs: consumer.maxWaitTimeInMs!,
+  };
 }
 
 /** What the sink sends for the bench collections (autoID=false), so that the ceilings send the same. */
@@ -74,14 +79,23 @@ async function withStackCores<T>(stackPids: readonly number[], phase: () => Prom
 }
 
 /** The three endpoints, one after the other, each for `seconds`. */
-async function restPhase(service: Service, stackPids: readonly number[], connector: string, seconds: number, connections: number, rate?: number): Promise<RestLoadResult[]> {
+async function restPhase(
+  service: Service,
+  stackPids: readonly number[],
+  connector: string,
+  seconds: number,
+  connections: number,
+  rate?: number,
+): Promise<RestLoadResult[]> {
   const out: RestLoadResult[] = [];
   for (const path of ['/connectors', `/connectors/${connector}/status`, `/connectors/${connector}/config`]) {
     const load = { baseUrl: service.url, path, seconds, connections, rate };
     // at a fixed rate during ingestion the service's CPU is mostly the sink's: per request only when idle
     const { result, stackCpuCores } = await withStackCores(stackPids, () => (rate === undefined ? restLoadWithCpu(service.pid, load) : restLoad(load)));
     result.stackCpuCores = stackCpuCores;
-    say(`REST ${rate ? `${rate} req/s` : 'max'} GET ${path}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
+    say(
+      `REST ${rate ? `${rate} req/s` : 'max'} GET ${path}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`,
+    );
     out.push(result);
   }
   return out;
@@ -91,7 +105,10 @@ async function main(): Promise<void> {
   const parsed = parseOptions(process.argv.slice(2));
   if (parsed === 'help') return void process.stdout.write(USAGE);
   const o = parsed;
-  const runId = `${new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z')}${o.quick ? '-quick' : ''}`;
+  const runId = `${new Date()
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d+Z$/, 'Z')}${o.quick ? '-quick' : ''}`;
   const runDir = join(REPO, '.cache', 'bench', 'runs', runId);
   mkdirSync(runDir, { recursive: true });
   const resultsFile = join(REPO, 'bench', 'results', `${runId}.json`);
@@ -125,15 +142,36 @@ async function main(): Promise<void> {
         return close();
       };
     }
-    service = await Service.start({ runDir, kafkaBootstrap: stack.kafkaBootstrap, runtime: o.runtime, entry: build.entry, workerProps: o.workerProps, cpuProf: o.cpuProf });
+    service = await Service.start({
+      runDir,
+      kafkaBootstrap: stack.kafkaBootstrap,
+      runtime: o.runtime,
+      entry: build.entry,
+      workerProps: o.workerProps,
+      cpuProf: o.cpuProf,
+    });
     const consumer = serviceConsumerSettings(o, stack.kafkaBootstrap);
     const suffix = runId.replace(/\D/g, '').slice(-8);
     const method = writeMethod(o);
     const results: BenchResults = {
-      run: { id: runId, startedAt, label: o.label, quick: o.quick, options: o, serviceRuntime: o.runtime, buildHadTypeErrors: build.typeErrors, serviceLog: service.logFile },
+      run: {
+        id: runId,
+        startedAt,
+        label: o.label,
+        quick: o.quick,
+        options: o,
+        serviceRuntime: o.runtime,
+        buildHadTypeErrors: build.typeErrors,
+        serviceLog: service.logFile,
+      },
       machine: machine(),
       versions: versions(stack.versions),
-      settings: { consumer, countIntervalMs: COUNT_INTERVAL_MS, workerProps: o.workerProps, connector: connectorConfig(o, stack, 'bench-<dim>', `bench_<dim>_${suffix}`) },
+      settings: {
+        consumer,
+        countIntervalMs: COUNT_INTERVAL_MS,
+        workerProps: o.workerProps,
+        connector: connectorConfig(o, stack, 'bench-<dim>', `bench_<dim>_${suffix}`),
+      },
       backfills: [],
       batchSweep: [],
       steady: null,
@@ -194,19 +232,21 @@ async function main(): Promise<void> {
         const slice = Math.max(1, Math.floor((o.steadySeconds - 4) / 3));
         const loaded = sleep(2_000).then(() => restPhase(service!, stack.pids, connector, slice, 10, o.restRate));
         loaded.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
-        const measured = await withStackCores(stack.pids, () => steady({
-          kafka,
-          milvus: milvus!,
-          service: service!,
-          connector,
-          topic,
-          collection,
-          partitions: o.partitions,
-          dim,
-          firstId: records,
-          ratePerSecond: rate,
-          seconds: o.steadySeconds,
-        }));
+        const measured = await withStackCores(stack.pids, () =>
+          steady({
+            kafka,
+            milvus: milvus!,
+            service: service!,
+            connector,
+            topic,
+            collection,
+            partitions: o.partitions,
+            dim,
+            firstId: records,
+            ratePerSecond: rate,
+            seconds: o.steadySeconds,
+          }),
+        );
         results.steady = { ...measured.result, stackCpuCores: measured.stackCpuCores };
         results.rest.loaded.push(...(await loaded));
         await service.assertHealthy(connector);
@@ -216,21 +256,26 @@ async function main(): Promise<void> {
         if (!o.skipCeilings) {
           const path = `/connectors/${connector}/status`;
           results.rest.ceilings.push(...(await restCeilings({ serviceUrl: service.url, path, seconds: o.restIdleSeconds, connections: o.restConnections })));
-          for (const c of results.rest.ceilings) say(`REST max, bare ${c.server}, GET ${path}: ${Math.round(c.requestsPerSecond)} req/s, ${Math.round(c.serviceCpuUsPerRequest ?? 0)} µs CPU per request`);
+          for (const c of results.rest.ceilings)
+            say(
+              `REST max, bare ${c.server}, GET ${path}: ${Math.round(c.requestsPerSecond)} req/s, ${Math.round(c.serviceCpuUsPerRequest ?? 0)} µs CPU per request`,
+            );
           const ceilingCollection = `ceiling_${dim}_${suffix}`;
-          const ceiling = await withStackCores(stack.pids, () => milvusSteadyCeiling({
-            milvusAddress: stack.milvusAddress,
-            collection: ceilingCollection,
-            firstId: records,
-            dim,
-            partitions: o.partitions,
-            tasks: o.tasks,
-            inFlight: o.inFlight,
-            batchRows: o.batchRows,
-            method,
-            ratePerSecond: rate,
-            seconds: o.steadySeconds,
-          }));
+          const ceiling = await withStackCores(stack.pids, () =>
+            milvusSteadyCeiling({
+              milvusAddress: stack.milvusAddress,
+              collection: ceilingCollection,
+              firstId: records,
+              dim,
+              partitions: o.partitions,
+              tasks: o.tasks,
+              inFlight: o.inFlight,
+              batchRows: o.batchRows,
+              method,
+              ratePerSecond: rate,
+              seconds: o.steadySeconds,
+            }),
+          );
           results.steadyCeiling = { ...ceiling.result, stackCpuCores: ceiling.stackCpuCores };
           await dropCollection(milvus, ceilingCollection);
         }
@@ -244,7 +289,16 @@ async function main(): Promise<void> {
           const sweepCollection = `bench_${dim}_b${batchRows}_${i}_${suffix}`;
           const sweepConfig = { ...connectorConfig(o, stack, topic, sweepCollection), 'batch.max.rows': String(batchRows) };
           say(`— ${dim}-dim at batch.max.rows=${batchRows} —`);
-          const swept = await backfill({ service, milvus, connector: name, connectorConfig: sweepConfig, collection: sweepCollection, dim, records, countIntervalMs: COUNT_INTERVAL_MS });
+          const swept = await backfill({
+            service,
+            milvus,
+            connector: name,
+            connectorConfig: sweepConfig,
+            collection: sweepCollection,
+            dim,
+            records,
+            countIntervalMs: COUNT_INTERVAL_MS,
+          });
           results.batchSweep.push({ batchRows, service: swept });
           await service.deleteConnector(name);
           await dropCollection(milvus, sweepCollection);

@@ -90,7 +90,12 @@ export class Service {
       ...o.workerProps,
     };
     const propsFile = join(o.runDir, 'worker.properties');
-    writeFileSync(propsFile, Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''));
+    writeFileSync(
+      propsFile,
+      Object.entries(props)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
     const probeFile = join(o.runDir, 'probe.json');
     const logFile = join(o.runDir, 'service.log');
     // BENCH_NODE_ARGS: extra node flags for experiments (e.g. --expose-gc with BENCH_PROBE_GC=1)

@@ -81,7 +81,10 @@ export async function milvusSteadyCeiling(o: SteadyCeilingOptions): Promise<Stea
               continue;
             }
             const sent = performance.now();
-            await target.write(client, ks.map((k) => o.firstId + k));
+            await target.write(
+              client,
+              ks.map((k) => o.firstId + k),
+            );
             const acknowledged = performance.now();
             requests += 1;
             requestMs += acknowledged - sent;
@@ -95,7 +98,15 @@ export async function milvusSteadyCeiling(o: SteadyCeilingOptions): Promise<Stea
     const latencyMs = summarise(latencies);
     shown.end(`p50 ${Math.round(latencyMs.p50)} ms, p99 ${Math.round(latencyMs.p99)} ms in ${requests} requests`);
     const rows = latencies.length;
-    return { ratePerSecond: o.ratePerSecond, writers: o.tasks, requests, rows, rowsPerRequest: rows / requests, meanRequestMs: requestMs / requests, latencyMs };
+    return {
+      ratePerSecond: o.ratePerSecond,
+      writers: o.tasks,
+      requests,
+      rows,
+      rowsPerRequest: rows / requests,
+      meanRequestMs: requestMs / requests,
+      latencyMs,
+    };
   } finally {
     await Promise.all([admin, ...clients].map((c) => c.closeConnection().catch(() => undefined)));
   }

@@ -63,18 +63,24 @@ async function startStack(): Promise<{ kafkaBootstrap: string; milvusAddress: st
   if (existing) {
     const alive = instanceAlive(existing);
     if (alive.kafka || alive.milvus) {
-      throw new Error(`A stack named "${STACK}" is already running; the demo would stop it at the end. Stop it with STACK_NAME=${STACK} npm run stack:down, or set DEMO_STACK_NAME.`);
+      throw new Error(
+        `A stack named "${STACK}" is already running; the demo would stop it at the end. Stop it with STACK_NAME=${STACK} npm run stack:down, or set DEMO_STACK_NAME.`,
+      );
     }
   }
   cleanups.push([`stack "${STACK}"`, () => down(STACK)]);
   const state = await up(STACK, { log: (line) => say(`stack: ${line}`) });
   // stops the stack should this process die without cleaning up (kill -9, a closed terminal)
   const paths = runPaths(STACK);
-  const watchdog = spawnDetached(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'stack', 'watchdog.ts'), STACK, String(process.pid), paths.root], {
-    cwd: REPO_ROOT,
-    env: process.env,
-    logFile: paths.watchdogLog,
-  });
+  const watchdog = spawnDetached(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'stack', 'watchdog.ts'), STACK, String(process.pid), paths.root],
+    {
+      cwd: REPO_ROOT,
+      env: process.env,
+      logFile: paths.watchdogLog,
+    },
+  );
   recordWatchdog(STACK, watchdog);
   say(`Kafka at ${state.kafkaBootstrap}, Milvus at ${state.milvusAddress}`);
   return state;
@@ -122,7 +128,7 @@ async function startService(dir: string, kafkaBootstrap: string): Promise<Servic
       '',
     ].join('\n'),
   );
-  step('Starting the service like connect-standalone, with the documentation\'s worker settings');
+  step("Starting the service like connect-standalone, with the documentation's worker settings");
   say(`node --import tsx src/main.ts ${workerFile}`);
   for (const line of readFileSync(workerFile, 'utf8').trim().split('\n')) say(`  ${line}`);
 
@@ -158,7 +164,10 @@ async function startService(dir: string, kafkaBootstrap: string): Promise<Servic
     if (child.exitCode !== null) throw new Error(`The service exited with code ${child.exitCode}; see ${logFile}`);
     if (Date.now() > deadline) throw new Error(`The service did not become healthy within ${SERVICE_START_MS} ms; see ${logFile}`);
     if (url) {
-      const health = await fetch(`${url}/health`).then((r) => r.status, () => 0);
+      const health = await fetch(`${url}/health`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (health === 200) break;
     }
     await sleep(200);

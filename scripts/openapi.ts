@@ -11,11 +11,14 @@ import type { Herder } from '../src/runtime/herder/herder.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // the document comes from the route declarations alone; no request ever reaches this herder
-const herder = new Proxy({}, {
-  get: (_target, method) => () => {
-    throw new Error(`generating the OpenAPI document called Herder.${String(method)}`);
+const herder = new Proxy(
+  {},
+  {
+    get: (_target, method) => () => {
+      throw new Error(`generating the OpenAPI document called Herder.${String(method)}`);
+    },
   },
-}) as Herder;
+) as Herder;
 
 const app = buildApp({ herder });
 await app.ready();

@@ -27,10 +27,15 @@ function sourceFiles(): string[] {
 
 function importsOf(file: string): Import[] {
   const text = readFileSync(join(SRC, file), 'utf8');
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/g), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]);
+  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/g), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map(
+    (m) => m[1],
+  );
   return specifiers.map((spec) => {
     if (!spec.startsWith('.')) return { file, target: spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0], local: false };
-    const target = relative(SRC, resolve(SRC, dirname(file), spec)).split('\\').join('/').replace(/\.js$/, '.ts');
+    const target = relative(SRC, resolve(SRC, dirname(file), spec))
+      .split('\\')
+      .join('/')
+      .replace(/\.js$/, '.ts');
     return { file, target, local: true };
   });
 }
@@ -55,23 +60,34 @@ test('api sees the runtime only through the herder interface, its value types an
 test('runtime uses store interfaces, never a store implementation, and knows nothing of HTTP', () => {
   assert.deepEqual(
     violations(under('runtime'), (imp) =>
-      imp.local ? under('runtime')(imp.target) || under('plugin')(imp.target) || imp.target === 'store/types.ts' : !['fastify', 'better-sqlite3'].includes(imp.target)),
+      imp.local
+        ? under('runtime')(imp.target) || under('plugin')(imp.target) || imp.target === 'store/types.ts'
+        : !['fastify', 'better-sqlite3'].includes(imp.target),
+    ),
     [],
   );
 });
 
 test('store is persistence only: nothing else from src', () => {
-  assert.deepEqual(violations(under('store'), (imp) => !imp.local || under('store')(imp.target)), []);
+  assert.deepEqual(
+    violations(under('store'), (imp) => !imp.local || under('store')(imp.target)),
+    [],
+  );
 });
 
 test('the plugin API is a leaf', () => {
-  assert.deepEqual(violations(under('plugin'), (imp) => (imp.local ? under('plugin')(imp.target) : nodeBuiltin(imp))), []);
+  assert.deepEqual(
+    violations(under('plugin'), (imp) => (imp.local ? under('plugin')(imp.target) : nodeBuiltin(imp))),
+    [],
+  );
 });
 
 test('converters and connectors see only the plugin API (plus their own SDK)', () => {
   for (const folder of ['converters', 'connectors']) {
     assert.deepEqual(
-      violations(under(folder), (imp) => (imp.local ? under(folder)(imp.target) || under('plugin')(imp.target) : !['kafkajs', 'fastify', 'better-sqlite3', 'prom-client'].includes(imp.target))),
+      violations(under(folder), (imp) =>
+        imp.local ? under(folder)(imp.target) || under('plugin')(imp.target) : !['kafkajs', 'fastify', 'better-sqlite3', 'prom-client'].includes(imp.target),
+      ),
       [],
       folder,
     );
@@ -87,7 +103,10 @@ test('each third-party client has one home', () => {
     fastify: (file) => under('api')(file) || file === 'main.ts',
   };
   const misplaced = all.filter((imp) => !imp.local && homes[imp.target] && !homes[imp.target](imp.file));
-  assert.deepEqual(misplaced.map((imp) => `${imp.file} imports ${imp.target}`), []);
+  assert.deepEqual(
+    misplaced.map((imp) => `${imp.file} imports ${imp.target}`),
+    [],
+  );
 });
 
 test('the rules above really see the imports (a sanity check on the scanner)', () => {
@@ -99,7 +118,10 @@ test('the rules above really see the imports (a sanity check on the scanner)', (
 describe('runtime: one folder per Kafka Connect concept', () => {
   test('only the worker runs Kafka clients: nothing else in runtime imports runtime/kafka', () => {
     assert.deepEqual(
-      violations((file) => under('runtime')(file) && !under('runtime/kafka')(file) && !under('runtime/worker')(file), (imp) => !under('runtime/kafka')(imp.target)),
+      violations(
+        (file) => under('runtime')(file) && !under('runtime/kafka')(file) && !under('runtime/worker')(file),
+        (imp) => !under('runtime/kafka')(imp.target),
+      ),
       [],
     );
   });
@@ -122,7 +144,10 @@ describe('runtime: one folder per Kafka Connect concept', () => {
   });
 
   test('the worker never reaches back into the herder', () => {
-    assert.deepEqual(violations(under('runtime/worker'), (imp) => !under('runtime/herder')(imp.target)), []);
+    assert.deepEqual(
+      violations(under('runtime/worker'), (imp) => !under('runtime/herder')(imp.target)),
+      [],
+    );
   });
 });
 
@@ -148,7 +173,10 @@ function importCycles(): string[][] {
 }
 
 test('there are no import cycles anywhere in src', () => {
-  assert.deepEqual(importCycles().map((cycle) => cycle.join(' → ')), []);
+  assert.deepEqual(
+    importCycles().map((cycle) => cycle.join(' → ')),
+    [],
+  );
 });
 
 describe('the Milvus sink: rows, writes and the client each have one home', () => {
@@ -160,15 +188,24 @@ describe('the Milvus sink: rows, writes and the client each have one home', () =
   const clientPackages = new Set(['@zilliz/milvus2-sdk-node', '@grpc/grpc-js', 'protobufjs']);
 
   test('only the client part imports the Milvus SDK, gRPC or protobuf', () => {
-    assert.deepEqual(violations(under(MILVUS), (imp) => imp.local || !clientPackages.has(imp.target) || client(imp.file)), []);
+    assert.deepEqual(
+      violations(under(MILVUS), (imp) => imp.local || !clientPackages.has(imp.target) || client(imp.file)),
+      [],
+    );
   });
 
   test('the record → row part imports neither the write part nor the client part', () => {
-    assert.deepEqual(violations(rows, (imp) => !imp.local || !(write(imp.target) || client(imp.target))), []);
+    assert.deepEqual(
+      violations(rows, (imp) => !imp.local || !(write(imp.target) || client(imp.target))),
+      [],
+    );
   });
 
   test('the write part never reaches the client part: it talks to Milvus through the RowSink it is given', () => {
-    assert.deepEqual(violations(write, (imp) => !imp.local || !client(imp.target)), []);
+    assert.deepEqual(
+      violations(write, (imp) => !imp.local || !client(imp.target)),
+      [],
+    );
   });
 
   test('only the write door (client/fast-write.ts) reaches the SDK fast path, in src and in the benchmark', () => {
@@ -178,8 +215,14 @@ describe('the Milvus sink: rows, writes and the client each have one home', () =
       .filter((f) => f.endsWith('.ts'))
       .flatMap((f) => importsOf(relative(SRC, join(ROOT, 'bench', f))));
     const reaching = [...all, ...benchImports].filter((imp) => imp.local && fastPath.has(imp.target) && imp.file !== door && !fastPath.has(imp.file));
-    assert.deepEqual(reaching.map((imp) => `${imp.file} imports ${imp.target}`), []);
-    assert.ok(benchImports.some((imp) => imp.target === door), 'the benchmark writes through the door');
+    assert.deepEqual(
+      reaching.map((imp) => `${imp.file} imports ${imp.target}`),
+      [],
+    );
+    assert.ok(
+      benchImports.some((imp) => imp.target === door),
+      'the benchmark writes through the door',
+    );
   });
 
   test('there are no import cycles in the Milvus sink', () => {
@@ -191,7 +234,17 @@ describe('the Milvus sink: rows, writes and the client each have one home', () =
   });
 
   test('the cycle check finds a cycle (a sanity check on it)', () => {
-    assert.deepEqual(cyclesIn(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])), ['a → b → c → a']);
+    assert.deepEqual(
+      cyclesIn(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+      ['a → b → c → a'],
+    );
   });
 });
 

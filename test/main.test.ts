@@ -74,7 +74,10 @@ function run(t: TestContext, args: string[], env: Record<string, string>): Run {
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const waitFor = (pattern: RegExp) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${JSON.stringify(lines, null, 1)}\n${stderr}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${pattern}; output:\n${JSON.stringify(lines, null, 1)}\n${stderr}`)),
+        START_TIMEOUT_MS,
+      );
       const check = () => {
         const found = lines.find((l) => pattern.test(String(l.msg)));
         if (found) {
@@ -122,7 +125,10 @@ test('--help prints the usage and --version the package version', TEST_TIMEOUT, 
   const version = run(t, ['--version'], {});
   assert.equal(await version.exited, 0);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  assert.deepEqual(version.lines.map((l) => l.msg), [pkg.version]);
+  assert.deepEqual(
+    version.lines.map((l) => l.msg),
+    [pkg.version],
+  );
   assert.match(help.lines.map((l) => l.msg).join('\n'), /Usage: milvus-connect \[options\] \[worker\.properties\]/);
 });
 
@@ -130,7 +136,10 @@ test('an invalid worker setting stops the start with Kafka’s message, before a
   const dir = tempDir(t);
   const r = run(t, [], { ...(await baseEnv(dir)), CONNECT_OFFSET_FLUSH_INTERVAL_MS: 'often' });
   assert.equal(await r.exited, 1);
-  assert.match(r.stderr(), /Invalid value often for configuration offset\.flush\.interval\.ms: Not a number of type LONG \(from environment variable CONNECT_OFFSET_FLUSH_INTERVAL_MS\)/);
+  assert.match(
+    r.stderr(),
+    /Invalid value often for configuration offset\.flush\.interval\.ms: Not a number of type LONG \(from environment variable CONNECT_OFFSET_FLUSH_INTERVAL_MS\)/,
+  );
   assert.equal(existsSync(join(dir, 'state')), false);
 });
 

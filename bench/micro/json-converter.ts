@@ -85,7 +85,9 @@ observer.disconnect();
 
 const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1];
 const perThousand = 1000 / (count * rounds);
-console.log(`${count} records of ${dim} dimensions, ${(bytes / count / 1024).toFixed(1)} KiB each; per 1,000 records, median of ${blockCount} blocks of ${rounds} rounds:`);
+console.log(
+  `${count} records of ${dim} dimensions, ${(bytes / count / 1024).toFixed(1)} KiB each; per 1,000 records, median of ${blockCount} blocks of ${rounds} rounds:`,
+);
 console.log(`  ${''.padEnd(36)} ${'CPU ms'.padStart(7)} ${'wall ms'.padStart(8)} ${'GC pause ms'.padStart(12)}`);
 for (const [name, bs] of Object.entries(blocks)) {
   const cpu = median(bs.map((b) => b.cpuMs * perThousand));

@@ -54,7 +54,10 @@ try {
     process.stdout.write(`| ${held.toLocaleString('en-US')} | ${cells.join(' | ')} |\n`);
     if (held + step > rows) break;
     for (let id = held; id < held + step; id += GROW_BATCH) {
-      await insert.write(client, Array.from({ length: Math.min(GROW_BATCH, held + step - id) }, (_, i) => id + i));
+      await insert.write(
+        client,
+        Array.from({ length: Math.min(GROW_BATCH, held + step - id) }, (_, i) => id + i),
+      );
     }
   }
   await dropCollection(client, collection);

@@ -82,11 +82,14 @@ export async function up(name: string, options: UpOptions = {}): Promise<StackSt
   // Reserve ports under a lock and record them before releasing it, so an instance starting
   // at the same moment sees them as taken even though nothing is bound to them yet.
   const state = await withLock('ports', PORTS_LOCK_TIMEOUT_MS, async () => {
-    const [kafka, kafkaController, milvus] = await allocatePorts([
-      { fixed: envPort(env, 'STACK_KAFKA_PORT'), label: 'the Kafka broker (STACK_KAFKA_PORT)' },
-      { fixed: envPort(env, 'STACK_KAFKA_CONTROLLER_PORT'), label: 'the KRaft controller (STACK_KAFKA_CONTROLLER_PORT)' },
-      { fixed: envPort(env, 'STACK_MILVUS_PORT'), label: 'Milvus (STACK_MILVUS_PORT)' },
-    ], reservedPorts(name));
+    const [kafka, kafkaController, milvus] = await allocatePorts(
+      [
+        { fixed: envPort(env, 'STACK_KAFKA_PORT'), label: 'the Kafka broker (STACK_KAFKA_PORT)' },
+        { fixed: envPort(env, 'STACK_KAFKA_CONTROLLER_PORT'), label: 'the KRaft controller (STACK_KAFKA_CONTROLLER_PORT)' },
+        { fixed: envPort(env, 'STACK_MILVUS_PORT'), label: 'Milvus (STACK_MILVUS_PORT)' },
+      ],
+      reservedPorts(name),
+    );
     const fresh: StackState = {
       name,
       runDir: paths.root,

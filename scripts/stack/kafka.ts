@@ -17,9 +17,14 @@ export interface KafkaPorts {
 
 /** The flags `kafka-run-class.sh` uses, with a heap sized for tests rather than production. */
 const JVM_OPTS = [
-  '-Xms128m', '-Xmx512m',
-  '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
-  '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15', '-Djava.awt.headless=true',
+  '-Xms128m',
+  '-Xmx512m',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-XX:MaxInlineLevel=15',
+  '-Djava.awt.headless=true',
 ];
 
 /** Single-node KRaft (broker + controller) on loopback, tuned to start fast with one replica. */
@@ -104,18 +109,22 @@ export function startKafka(versions: StackVersions, kafkaLibs: string, paths: Ru
   writeFileSync(paths.serverProperties, serverProperties(paths, ports));
   writeFileSync(log4jFile, log4j.text);
   const classpath = join(kafkaLibs, '*'); // expanded by the JVM, not the shell
-  const format = spawnSync('java', [
-    '-Xmx256m', log4j.jvmFlag(log4jFile), '-cp', classpath,
-    'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', paths.serverProperties,
-  ], { encoding: 'utf8', timeout: 120_000 });
+  const format = spawnSync(
+    'java',
+    ['-Xmx256m', log4j.jvmFlag(log4jFile), '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', paths.serverProperties],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   writeFileSync(paths.kafkaFormatLog, `${format.stdout ?? ''}${format.stderr ?? ''}${format.error ? format.error.message : ''}`);
   if (format.status !== 0) {
-    throw new StackError(`Formatting Kafka storage failed (exit ${format.status ?? format.signal}). ${paths.kafkaFormatLog}:\n${logTail(paths.kafkaFormatLog)}`);
+    throw new StackError(
+      `Formatting Kafka storage failed (exit ${format.status ?? format.signal}). ${paths.kafkaFormatLog}:\n${logTail(paths.kafkaFormatLog)}`,
+    );
   }
-  return spawnDetached('java', [
-    ...JVM_OPTS, log4j.jvmFlag(log4jFile), `-Dkafka.logs.dir=${paths.logs}`,
-    '-cp', classpath, 'kafka.Kafka', paths.serverProperties,
-  ], { cwd: paths.root, env: process.env, logFile: paths.kafkaLog });
+  return spawnDetached(
+    'java',
+    [...JVM_OPTS, log4j.jvmFlag(log4jFile), `-Dkafka.logs.dir=${paths.logs}`, '-cp', classpath, 'kafka.Kafka', paths.serverProperties],
+    { cwd: paths.root, env: process.env, logFile: paths.kafkaLog },
+  );
 }
 
 /**

@@ -97,7 +97,11 @@ export function logTail(file: string, lines = 40): string {
   try {
     const text = readFileSync(file, 'utf8').trimEnd();
     if (text === '') return '    (empty)';
-    return text.split('\n').slice(-lines).map((line) => `    ${line}`).join('\n');
+    return text
+      .split('\n')
+      .slice(-lines)
+      .map((line) => `    ${line}`)
+      .join('\n');
   } catch {
     return '    (no log written)';
   }

@@ -71,10 +71,19 @@ async function ensureKafkaLibs(versions: StackVersions, log: (line: string) => v
     log(`downloading Kafka ${versions.kafka} jars with Maven (first run only)…`);
     const plugin = `org.apache.maven.plugins:maven-dependency-plugin:${versions.mavenDependencyPlugin}`;
     const result = await run('mvn', [
-      '-B', '-ntp', '-q', '-f', KAFKA_POM, `-P${profile}`,
-      `-Dkafka.version=${versions.kafka}`, `-Dslf4j.version=${versions.slf4j}`,
-      `-Dlog4j2.version=${versions.log4j2}`, `-Dreload4j.version=${versions.reload4j}`,
-      `${plugin}:copy-dependencies`, '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`,
+      '-B',
+      '-ntp',
+      '-q',
+      '-f',
+      KAFKA_POM,
+      `-P${profile}`,
+      `-Dkafka.version=${versions.kafka}`,
+      `-Dslf4j.version=${versions.slf4j}`,
+      `-Dlog4j2.version=${versions.log4j2}`,
+      `-Dreload4j.version=${versions.reload4j}`,
+      `${plugin}:copy-dependencies`,
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${tmp}`,
     ]);
     if (result.code !== 0) {
       throw downloadError(`the Kafka ${versions.kafka} jars`, 'Maven Central', result.output, '~/.m2/settings.xml, HTTPS_PROXY');
@@ -90,10 +99,11 @@ async function ensureMilvusLite(versions: StackVersions, log: (line: string) => 
     log(`downloading milvus-lite ${versions.milvusLite} with pip (first run only)…`);
     // --target sidesteps PEP 668 ("externally managed" system Python) and keeps it in our cache;
     // --no-deps: the binary needs none of the wheel's Python dependencies.
-    const result = await run('python3', [
-      '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--no-input',
-      '--target', tmp, `milvus-lite==${versions.milvusLite}`,
-    ], { PIP_NO_INPUT: '1' });
+    const result = await run(
+      'python3',
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--no-input', '--target', tmp, `milvus-lite==${versions.milvusLite}`],
+      { PIP_NO_INPUT: '1' },
+    );
     if (result.code !== 0) {
       throw downloadError(`milvus-lite ${versions.milvusLite}`, 'PyPI', result.output, 'pip.conf, PIP_INDEX_URL, HTTPS_PROXY');
     }

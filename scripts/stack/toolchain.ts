@@ -39,9 +39,13 @@ export function requireToolchain(needs: ToolNeeds, minimumJava = 17): void {
   }
   if (needs.pip) {
     if (!probe('python3', ['--version']).found) {
-      problems.push(`Python 3 (\`python3\`) is needed once, to download the Milvus Lite wheel into the stack cache, but it was not found on PATH.\n    ${APT} python3 python3-pip`);
+      problems.push(
+        `Python 3 (\`python3\`) is needed once, to download the Milvus Lite wheel into the stack cache, but it was not found on PATH.\n    ${APT} python3 python3-pip`,
+      );
     } else if (!probe('python3', ['-m', 'pip', '--version']).found) {
-      problems.push(`pip is needed once, to download the Milvus Lite wheel into the stack cache, but \`python3 -m pip\` is not available.\n    ${APT} python3-pip`);
+      problems.push(
+        `pip is needed once, to download the Milvus Lite wheel into the stack cache, but \`python3 -m pip\` is not available.\n    ${APT} python3-pip`,
+      );
     }
   }
   if (problems.length === 1) throw new StackError(problems[0].replace(/\n {4}/g, '\n  '));
@@ -77,11 +81,16 @@ const NOISE = /^\[ERROR\]\s*$|re-run maven|to see the full stack trace|for more 
 export function downloadError(what: string, registry: string, output: string, settingsHint: string): StackError {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the terminal colour codes removed here
   const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
-  const lines = plain.split('\n').map((line) => line.trimEnd()).filter((line) => line.trim() !== '' && !NOISE.test(line));
+  const lines = plain
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '' && !NOISE.test(line));
   const relevant = lines.slice(-6).join('\n    ');
   const unreachable = NETWORK_HINTS.some((pattern) => pattern.test(plain));
   const headline = unreachable
     ? `Could not download ${what}: ${registry} could not be reached from this machine.`
     : `Could not download ${what} from ${registry}.`;
-  return new StackError(`${headline}\n  Check network access or proxy settings (${settingsHint}), then run again.\n  Last output:\n    ${relevant || '(none)'}`);
+  return new StackError(
+    `${headline}\n  Check network access or proxy settings (${settingsHint}), then run again.\n  Last output:\n    ${relevant || '(none)'}`,
+  );
 }

@@ -93,20 +93,26 @@ export function buildApp({ herder, workerConfig, api = {}, logger, metrics }: Bu
   app.setNotFoundHandler(notFoundHandler(routes));
   // CORS before authentication: a browser reads a 401 only when it carries the CORS headers
   if (options.corsAllowOrigin) {
-    app.addHook('onRequest', corsHook({
-      allowOrigin: options.corsAllowOrigin,
-      allowMethods: options.corsAllowMethods,
-      allowAuthorization: options.basicAuth !== null,
-    }));
+    app.addHook(
+      'onRequest',
+      corsHook({
+        allowOrigin: options.corsAllowOrigin,
+        allowMethods: options.corsAllowMethods,
+        allowAuthorization: options.basicAuth !== null,
+      }),
+    );
   }
   if (options.basicAuth !== null) {
-    app.addHook('onRequest', basicAuthHook({
-      credentials: readCredentialsFile(options.basicAuth.credentialsFile),
-      realm: options.basicAuth.realm ?? DEFAULT_REALM,
-      healthPublic: options.basicAuth.healthPublic ?? true,
-      corsPreflight: Boolean(options.corsAllowOrigin),
-      verify: options.basicAuth.verify,
-    }));
+    app.addHook(
+      'onRequest',
+      basicAuthHook({
+        credentials: readCredentialsFile(options.basicAuth.credentialsFile),
+        realm: options.basicAuth.realm ?? DEFAULT_REALM,
+        healthPublic: options.basicAuth.healthPublic ?? true,
+        corsPreflight: Boolean(options.corsAllowOrigin),
+        verify: options.basicAuth.verify,
+      }),
+    );
   }
   app.addHook('onSend', jsonWithoutCharset);
 

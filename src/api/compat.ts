@@ -52,11 +52,13 @@ function scalarText(holder: object, key: string, value: unknown): string | null 
  * so a long offset keeps all its digits and `1.0` is still recognisably not an int.
  */
 export function toLooseMap(body: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body).map(([key, value]) => {
-    if (typeof value !== 'number') return [key, value];
-    const text = numberText(body, key) ?? String(value);
-    return [key, Number.isSafeInteger(value) && /^-?[0-9]+$/.test(text) ? value : text];
-  }));
+  return Object.fromEntries(
+    Object.entries(body).map(([key, value]) => {
+      if (typeof value !== 'number') return [key, value];
+      const text = numberText(body, key) ?? String(value);
+      return [key, Number.isSafeInteger(value) && /^-?[0-9]+$/.test(text) ? value : text];
+    }),
+  );
 }
 
 // pchar of RFC 3986 that encodeURIComponent escapes anyway; JAX-RS' UriBuilder keeps these in a path segment

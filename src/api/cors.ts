@@ -19,14 +19,16 @@ const ALLOWED_HEADERS = ['X-Requested-With', 'Content-Type', 'Accept', 'Origin']
 const PREFLIGHT_MAX_AGE_SECONDS = '1800';
 
 function list(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function originMatcher(allowOrigin: string): (origin: string) => boolean {
   const origins = list(allowOrigin);
   if (origins.includes('*')) return () => true;
-  const patterns = origins.map((origin) =>
-    new RegExp(`^${origin.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`));
+  const patterns = origins.map((origin) => new RegExp(`^${origin.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`));
   // the Origin header may carry several space-separated origins; one allowed origin is enough
   return (header) => header.split(' ').some((origin) => patterns.some((pattern) => pattern.test(origin)));
 }

@@ -107,9 +107,7 @@ export function notFoundHandler(routes: RouteTable) {
 
 /** Fastify's `frameworkErrors`: a URL whose percent-encoding cannot be decoded. */
 export function badUrlHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const message = err.code === 'FST_ERR_BAD_URL'
-    ? `Malformed request URL: ${request.url} contains an invalid percent-encoding`
-    : err.message;
+  const message = err.code === 'FST_ERR_BAD_URL' ? `Malformed request URL: ${request.url} contains an invalid percent-encoding` : err.message;
   // this reply skips the onSend hooks; a Buffer keeps Fastify from appending a charset
   const body = Buffer.from(JSON.stringify({ error_code: 400, message }));
   void reply.code(400).header('content-type', 'application/json').send(body);

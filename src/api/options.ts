@@ -82,11 +82,14 @@ export function apiOptionsFrom(config: WorkerConfigView): ApiOptions {
     corsAllowOrigin: text(read(config, 'access.control.allow.origin')),
     corsAllowMethods: text(read(config, 'access.control.allow.methods')),
     routes: adminHere ? 'all' : 'regular',
-    basicAuth: credentialsFile === null ? null : {
-      credentialsFile,
-      realm: text(read(config, 'rest.basic.auth.realm')) ?? DEFAULT_REALM,
-      healthPublic: typeof healthPublic === 'boolean' ? healthPublic : true,
-    },
+    basicAuth:
+      credentialsFile === null
+        ? null
+        : {
+            credentialsFile,
+            realm: text(read(config, 'rest.basic.auth.realm')) ?? DEFAULT_REALM,
+            healthPublic: typeof healthPublic === 'boolean' ? healthPublic : true,
+          },
   };
 }
 

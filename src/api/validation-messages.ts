@@ -28,9 +28,10 @@ export function validationMessage(failure: ValidationFailure, request: FastifyRe
     case 'type': {
       const expected = [error.params.type as string | string[]].flat().map(typeName);
       const sent = typeName(jsonType(valueAt(body, path)));
-      const hint = error.parentSchema?.title === CONFIG_VALUE_TITLE
-        ? ' Configuration values must be strings (numbers and booleans are converted); nested objects and arrays are not supported.'
-        : '';
+      const hint =
+        error.parentSchema?.title === CONFIG_VALUE_TITLE
+          ? ' Configuration values must be strings (numbers and booleans are converted); nested objects and arrays are not supported.'
+          : '';
       return `Invalid request body: ${where} must be ${orList(expected)}, but was ${sent}.${hint}`;
     }
     case 'additionalProperties': {
@@ -47,7 +48,10 @@ export function validationMessage(failure: ValidationFailure, request: FastifyRe
 
 function pointerSegments(pointer: string): string[] {
   if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 /** `field "tasks.max"`, `field config["tasks.max"]`, `field offsets[0].partition`, or `the request body`. */

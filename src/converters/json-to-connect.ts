@@ -185,7 +185,8 @@ function map(schema: Schema, value: unknown, path: string, options: ToConnectOpt
     for (const [k, v] of Object.entries(value)) put(out, k, toConnect(valueSchema, v, `${path}.${k}`, options));
     return out;
   }
-  if (!Array.isArray(value)) throw new DataError(`Maps with non-string fields should be encoded as JSON array of tuples, but found ${nodeType(value)}${at(path)}`);
+  if (!Array.isArray(value))
+    throw new DataError(`Maps with non-string fields should be encoded as JSON array of tuples, but found ${nodeType(value)}${at(path)}`);
   const out = new Map<unknown, unknown>();
   value.forEach((entry: unknown, i) => {
     if (!Array.isArray(entry)) throw new DataError(`Found invalid map entry instead of array tuple: ${nodeType(entry)}${at(path)}`);

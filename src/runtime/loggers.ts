@@ -87,9 +87,7 @@ export class Loggers {
   readonly #lastModified = new Map<string, number>();
   /** the loggers that exist, by name (log4j's current loggers) */
   readonly #named = new Map<string, NamedLogger>();
-  readonly #collected = new FinalizationRegistry<{ named: NamedLogger; ref: WeakRef<Logger> }>(({ named, ref }) =>
-    named.children.delete(ref),
-  );
+  readonly #collected = new FinalizationRegistry<{ named: NamedLogger; ref: WeakRef<Logger> }>(({ named, ref }) => named.children.delete(ref));
 
   /**
    * `levels` are start-up levels (from the worker config), like those of a log4j properties file:
@@ -148,9 +146,7 @@ export class Loggers {
   setLevel(namespace: string, level: string): string[] {
     const target = parseLogLevel(level);
     if (target === null) throw new NotFoundError(`invalid log level '${level}'.`);
-    const affected = isRoot(namespace)
-      ? [...this.#named.keys(), ROOT_LOGGER]
-      : [...this.#named.keys()].filter((name) => name.startsWith(namespace));
+    const affected = isRoot(namespace) ? [...this.#named.keys(), ROOT_LOGGER] : [...this.#named.keys()].filter((name) => name.startsWith(namespace));
     if (!isRoot(namespace) && !this.#named.has(namespace)) affected.push(namespace);
 
     // decide on the levels as they were before this call, so the outcome does not depend on order

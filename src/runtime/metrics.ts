@@ -100,7 +100,10 @@ export class ConnectMetrics {
     this.#putTime = histogram('sink_task_metrics_put_batch_time_seconds', 'Time one put() of a batch of records took');
     this.#commitTime = histogram('connector_task_metrics_offset_commit_time_seconds', 'Time one offset commit took (preCommit and the commit request)');
     this.#commitSuccess = counter('connector_task_metrics_offset_commit_success_total', 'Offset commits that reached the broker');
-    this.#commitFailure = counter('connector_task_metrics_offset_commit_failure_total', 'Offset commits that failed (preCommit threw, the commit failed or timed out)');
+    this.#commitFailure = counter(
+      'connector_task_metrics_offset_commit_failure_total',
+      'Offset commits that failed (preCommit threw, the commit failed or timed out)',
+    );
     this.#retries = counter('task_error_metrics_total_retries', 'Retries of operations that failed with a retriable error (conversion, put)');
     this.#recordErrors = counter('task_error_metrics_total_record_errors', 'Records that failed conversion or were reported errant by the sink task');
     this.#recordsSkipped = counter('task_error_metrics_total_records_skipped', 'Errant records skipped under errors.tolerance=all');
@@ -135,8 +138,18 @@ export class ConnectMetrics {
     const labels: TaskLabels = { connector: id.connector, task: String(id.task) };
     const lagSeries = new Map<string, Record<string, string>>();
     const perTask = [
-      this.#read, this.#sent, this.#putTime, this.#commitTime, this.#commitSuccess, this.#commitFailure,
-      this.#retries, this.#recordErrors, this.#recordsSkipped, this.#errorsLogged, this.#dlqRequests, this.#dlqFailures,
+      this.#read,
+      this.#sent,
+      this.#putTime,
+      this.#commitTime,
+      this.#commitSuccess,
+      this.#commitFailure,
+      this.#retries,
+      this.#recordErrors,
+      this.#recordsSkipped,
+      this.#errorsLogged,
+      this.#dlqRequests,
+      this.#dlqFailures,
     ];
     // series exist from the start, so a rate over them is 0 rather than absent
     for (const metric of perTask) if (metric instanceof Counter) metric.inc(labels, 0);
@@ -189,7 +202,7 @@ export class ConnectMetrics {
     const snapshot = (): StatusSnapshot['connectors'] => this.#statusSources.flatMap((source) => source().connectors);
     new Gauge({
       name: `${PREFIX}connector_metrics_status`,
-      help: 'The connector\'s state: 1 for the state it is in, 0 for the others',
+      help: "The connector's state: 1 for the state it is in, 0 for the others",
       labelNames: ['connector', 'status'],
       registers,
       collect() {
@@ -199,7 +212,7 @@ export class ConnectMetrics {
     });
     new Gauge({
       name: `${PREFIX}connector_task_metrics_status`,
-      help: 'The task\'s state: 1 for the state it is in, 0 for the others',
+      help: "The task's state: 1 for the state it is in, 0 for the others",
       labelNames: ['connector', 'task', 'status'],
       registers,
       collect() {

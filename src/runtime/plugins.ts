@@ -10,9 +10,7 @@ export interface PluginsOptions {
   converters: readonly ConverterPlugin[];
 }
 
-type Registered =
-  | { readonly kind: 'connector'; readonly plugin: SinkConnectorPlugin }
-  | { readonly kind: 'converter'; readonly plugin: ConverterPlugin };
+type Registered = { readonly kind: 'connector'; readonly plugin: SinkConnectorPlugin } | { readonly kind: 'converter'; readonly plugin: ConverterPlugin };
 
 /** Kafka reports "no version" as this string internally and omits it from PluginInfo. */
 const UNDEFINED_VERSION = 'undefined';

@@ -36,8 +36,7 @@ export function openDatabase(path: string): Db {
   } catch (e) {
     db.close();
     throw new Error(
-      `The SQLite database ${path} is unusable (${(e as Error).message}): restore it from a backup, ` +
-        'or move it away to start with no connectors',
+      `The SQLite database ${path} is unusable (${(e as Error).message}): restore it from a backup, or move it away to start with no connectors`,
       { cause: e },
     );
   }

@@ -84,9 +84,7 @@ export class SqliteConfigStore implements ConfigStore {
     this.#sql = {
       all: db.prepare('SELECT name, config, target_state FROM connectors ORDER BY name'),
       allTasks: db.prepare('SELECT connector, task, config FROM task_configs ORDER BY connector, task'),
-      insert: db.prepare(
-        'INSERT INTO connectors (name, config, target_state, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-      ),
+      insert: db.prepare('INSERT INTO connectors (name, config, target_state, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
       updateConfig: db.prepare('UPDATE connectors SET config = ?, updated_at = ? WHERE name = ?'),
       updateState: db.prepare('UPDATE connectors SET target_state = ?, updated_at = ? WHERE name = ?'),
       touch: db.prepare('UPDATE connectors SET updated_at = ? WHERE name = ?'),
@@ -112,11 +110,7 @@ export class SqliteConfigStore implements ConfigStore {
     return this.names().map((name) => records.get(name)!);
   }
 
-  putConnectorConfig(
-    name: string,
-    config: ConnectorConfig,
-    initialState: TargetState = TargetState.STARTED,
-  ): { created: boolean } {
+  putConnectorConfig(name: string, config: ConnectorConfig, initialState: TargetState = TargetState.STARTED): { created: boolean } {
     const encoded = encodeConfig(config);
     return this.transaction(() => {
       const now = this.#clock();

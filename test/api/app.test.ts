@@ -6,7 +6,13 @@ import { buildTestApp, connectorInfo, envelope, json } from '../helpers/build-ap
 describe('routing', () => {
   test('an unknown path is 404 with the envelope, whatever the method', async (t) => {
     const { app, herder } = await buildTestApp(t);
-    for (const [method, url] of [['GET', '/nope'], ['POST', '/connectors/c/unknown'], ['GET', '/connectors/a/b/c/d'], ['DELETE', '/admin'], ['GET', '/connector-plugins/p']] as const) {
+    for (const [method, url] of [
+      ['GET', '/nope'],
+      ['POST', '/connectors/c/unknown'],
+      ['GET', '/connectors/a/b/c/d'],
+      ['DELETE', '/admin'],
+      ['GET', '/connector-plugins/p'],
+    ] as const) {
       const res = await app.inject({ method, url });
       assert.equal(res.statusCode, 404, url);
       assert.deepEqual(envelope(res.body), { error_code: 404, message: 'HTTP 404 Not Found' });
@@ -80,7 +86,12 @@ describe('media types', () => {
     const { app, herder } = await buildTestApp(t);
     const types = ['application/x-www-form-urlencoded', 'text/plain', 'application/vnd.kafka.v2+json', 'multipart/form-data; boundary=x'];
     for (const contentType of types) {
-      for (const [method, url] of [['POST', '/connectors'], ['PUT', '/connectors/c/config'], ['PATCH', '/connectors/c/offsets'], ['PUT', '/connectors/c/pause']] as const) {
+      for (const [method, url] of [
+        ['POST', '/connectors'],
+        ['PUT', '/connectors/c/config'],
+        ['PATCH', '/connectors/c/offsets'],
+        ['PUT', '/connectors/c/pause'],
+      ] as const) {
         const res = await app.inject({ method, url, headers: { 'content-type': contentType }, payload: '{"name":"c","config":{}}' });
         assert.equal(res.statusCode, 415, `${contentType} ${method} ${url}`);
         assert.deepEqual(envelope(res.body), { error_code: 415, message: 'HTTP 415 Unsupported Media Type' });
@@ -96,7 +107,10 @@ describe('media types', () => {
     assert.equal(withCharset.statusCode, 200);
     const without = await app.inject({ method: 'PUT', url: '/connectors/c/config', payload: '{"a":"2"}' });
     assert.equal(without.statusCode, 200);
-    assert.deepEqual(herder.argsOf('putConnectorConfig').map(([, config]) => config), [{ a: '1' }, { a: '2' }]);
+    assert.deepEqual(
+      herder.argsOf('putConnectorConfig').map(([, config]) => config),
+      [{ a: '1' }, { a: '2' }],
+    );
   });
 
   test('an Accept header that excludes JSON is 406', async (t) => {
@@ -168,7 +182,11 @@ describe('admin endpoints and CORS follow the worker config', () => {
 
   test('admin.listeners set to an empty list disables /admin everywhere (404)', async (t) => {
     const { app, herder } = await buildTestApp(t, { workerConfig: config({ 'admin.listeners': [] }) });
-    for (const [method, url] of [['GET', '/admin/loggers'], ['GET', '/admin/loggers/root'], ['PUT', '/admin/loggers/root']] as const) {
+    for (const [method, url] of [
+      ['GET', '/admin/loggers'],
+      ['GET', '/admin/loggers/root'],
+      ['PUT', '/admin/loggers/root'],
+    ] as const) {
       const res = await app.inject(json(method, url, method === 'PUT' ? { level: 'DEBUG' } : undefined));
       assert.deepEqual([res.statusCode, envelope(res.body).message], [404, 'HTTP 404 Not Found'], `${method} ${url}`);
     }
@@ -201,8 +219,12 @@ describe('admin endpoints and CORS follow the worker config', () => {
     assert.equal(denied.headers['access-control-allow-origin'], undefined);
   });
 
-  test('a preflight lists access.control.allow.methods (Jetty\'s default GET,POST,HEAD when unset)', async (t) => {
-    const preflight = { method: 'OPTIONS' as const, url: '/connectors/c/config', headers: { origin: 'http://ui', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } };
+  test("a preflight lists access.control.allow.methods (Jetty's default GET,POST,HEAD when unset)", async (t) => {
+    const preflight = {
+      method: 'OPTIONS' as const,
+      url: '/connectors/c/config',
+      headers: { origin: 'http://ui', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+    };
     const configured = await buildTestApp(t, { api: { corsAllowOrigin: '*', corsAllowMethods: 'GET,POST,PUT,DELETE' } });
     const res = await configured.app.inject(preflight);
     assert.equal(res.statusCode, 204);
@@ -232,10 +254,13 @@ describe('request logging', () => {
     await app.inject(json('PUT', '/connectors/my%20sink/config', { 'connector.class': 'MilvusSink', token: 'SECRET-TOKEN-123' }));
     await app.inject({ url: '/connectors' });
     const completed = lines.filter((line) => line.msg === 'request completed');
-    assert.deepEqual(completed.map((line) => [line.method, line.url, line.statusCode, line.connector]), [
-      ['PUT', '/connectors/my%20sink/config', 201, 'my sink'],
-      ['GET', '/connectors', 200, undefined],
-    ]);
+    assert.deepEqual(
+      completed.map((line) => [line.method, line.url, line.statusCode, line.connector]),
+      [
+        ['PUT', '/connectors/my%20sink/config', 201, 'my sink'],
+        ['GET', '/connectors', 200, undefined],
+      ],
+    );
     assert.ok(!JSON.stringify(lines).includes('SECRET-TOKEN-123'), 'the token must not be logged');
   });
 

@@ -5,8 +5,14 @@ import { parseJsonBody } from '../../src/api/json-body.js';
 
 describe('javaBoolean (Boolean.valueOf)', () => {
   test('only a case-insensitive "true" is true; absent gives the default; the first repeat wins', () => {
-    assert.deepEqual(['true', 'TRUE', 'tRuE'].map((v) => javaBoolean(v, false)), [true, true, true]);
-    assert.deepEqual(['false', '1', 'yes', 'on', '', ' true'].map((v) => javaBoolean(v, true)), [false, false, false, false, false, false]);
+    assert.deepEqual(
+      ['true', 'TRUE', 'tRuE'].map((v) => javaBoolean(v, false)),
+      [true, true, true],
+    );
+    assert.deepEqual(
+      ['false', '1', 'yes', 'on', '', ' true'].map((v) => javaBoolean(v, true)),
+      [false, false, false, false, false, false],
+    );
     assert.equal(javaBoolean(undefined, true), true);
     assert.equal(javaBoolean(undefined, false), false);
     assert.equal(javaBoolean(['true', 'false'], false), true);
@@ -27,7 +33,10 @@ describe('javaInt (Integer.valueOf)', () => {
 
 describe('toStringMap (Jackson Map<String, String>)', () => {
   test('keeps strings and nulls, renders booleans, and numbers as their JSON text', () => {
-    const body = parseJsonBody('{"s":"x","n":1,"f":1.0,"e":-2.5E-3,"big":123456789012345678901234567890,"t":true,"no":false,"z":null}') as Record<string, unknown>;
+    const body = parseJsonBody('{"s":"x","n":1,"f":1.0,"e":-2.5E-3,"big":123456789012345678901234567890,"t":true,"no":false,"z":null}') as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(toStringMap(body), { s: 'x', n: '1', f: '1.0', e: '-2.5E-3', big: '123456789012345678901234567890', t: 'true', no: 'false', z: null });
   });
   test('numbers not produced by the body parser fall back to their JS rendering', () => {

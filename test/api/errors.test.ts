@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  AlreadyExistsError, BadRequestError, ConflictError, DomainError, ForbiddenError, NotFoundError, RequestTimeoutError, ServerError,
+  AlreadyExistsError,
+  BadRequestError,
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  RequestTimeoutError,
+  ServerError,
 } from '../../src/runtime/errors.js';
 import { buildTestApp, envelope } from '../helpers/build-app.js';
 

@@ -7,7 +7,7 @@ import { buildTestApp, envelope } from '../helpers/build-app.js';
 import { FakeHerder } from '../helpers/fake-herder.js';
 
 describe('herderRequest', () => {
-  test('resolves with the operation\'s value within the budget', async () => {
+  test("resolves with the operation's value within the budget", async () => {
     const ask = herderRequest(new FakeHerder(), 1000);
     assert.equal(await ask(async () => 'done'), 'done');
   });
@@ -16,30 +16,41 @@ describe('herderRequest', () => {
     const ask = herderRequest(new FakeHerder(), 1000);
     const setTimeoutSpy = t.mock.method(globalThis, 'setTimeout');
     assert.equal(await ask(() => Promise.resolve('status')), 'status');
-    await assert.rejects(ask(() => Promise.reject(new Error('unknown connector'))), /unknown connector/);
+    await assert.rejects(
+      ask(() => Promise.reject(new Error('unknown connector'))),
+      /unknown connector/,
+    );
     assert.equal(setTimeoutSpy.mock.callCount(), 0);
     assert.equal(await ask(() => new Promise((resolve) => setImmediate(resolve, 'later'))), 'later');
     assert.equal(setTimeoutSpy.mock.callCount(), 1);
   });
 
-  test('passes the operation\'s own failure through', async () => {
+  test("passes the operation's own failure through", async () => {
     const ask = herderRequest(new FakeHerder(), 1000);
-    await assert.rejects(ask(async () => {
-      throw new Error('boom');
-    }), /boom/);
+    await assert.rejects(
+      ask(async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
   });
 
   test('times out with "Request timed out" when the herder names no stage', async () => {
     const ask = herderRequest(new FakeHerder(), 10);
-    await assert.rejects(ask(() => new Promise(() => {})), (err: unknown) =>
-      err instanceof RequestTimeoutError && err.message === 'Request timed out');
+    await assert.rejects(
+      ask(() => new Promise(() => {})),
+      (err: unknown) => err instanceof RequestTimeoutError && err.message === 'Request timed out',
+    );
   });
 
   test('a late failure of a timed-out operation is not left unhandled', async () => {
     const ask = herderRequest(new FakeHerder(), 5);
     let fail!: (error: Error) => void;
     const late = new Promise<never>((_, reject) => (fail = reject));
-    await assert.rejects(ask(() => late), RequestTimeoutError);
+    await assert.rejects(
+      ask(() => late),
+      RequestTimeoutError,
+    );
     fail(new Error('late'));
     // Node reports a rejection nobody handles once the microtasks of the turn are done: after this one,
     // an unhandled 'late' would have failed the test

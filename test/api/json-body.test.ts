@@ -4,7 +4,7 @@ import { HttpError } from '../../src/api/errors.js';
 import { numberText, parseJsonBody } from '../../src/api/json-body.js';
 
 describe('parseJsonBody', () => {
-  test('parses JSON to plain values and remembers each number\'s text beside its holder', () => {
+  test("parses JSON to plain values and remembers each number's text beside its holder", () => {
     const body = parseJsonBody('{"a":1.0,"list":[2e1, 3],"nested":{"b":-0}}') as { a: number; list: number[]; nested: { b: number } };
     assert.deepEqual(body, { a: 1, list: [20, 3], nested: { b: -0 } });
     assert.equal(numberText(body, 'a'), '1.0');
@@ -24,14 +24,18 @@ describe('parseJsonBody', () => {
   });
 
   test('malformed JSON is a 400 HttpError naming the position', () => {
-    assert.throws(() => parseJsonBody('{"a":}'), (err: unknown) =>
-      err instanceof HttpError && err.statusCode === 400 && /^Malformed JSON in request body: .* at position 5$/.test(err.message));
+    assert.throws(
+      () => parseJsonBody('{"a":}'),
+      (err: unknown) => err instanceof HttpError && err.statusCode === 400 && /^Malformed JSON in request body: .* at position 5$/.test(err.message),
+    );
     assert.throws(() => parseJsonBody('{"a":01}'), HttpError);
     assert.throws(() => parseJsonBody('NaN'), HttpError);
   });
 
   test('absurdly deep nesting is a 400, not a crash', () => {
-    assert.throws(() => parseJsonBody(`${'['.repeat(200_000)}${']'.repeat(200_000)}`), (err: unknown) =>
-      err instanceof HttpError && err.statusCode === 400 && err.message === 'Malformed JSON in request body: nested too deeply');
+    assert.throws(
+      () => parseJsonBody(`${'['.repeat(200_000)}${']'.repeat(200_000)}`),
+      (err: unknown) => err instanceof HttpError && err.statusCode === 400 && err.message === 'Malformed JSON in request body: nested too deeply',
+    );
   });
 });

@@ -20,7 +20,8 @@ describe('the OpenAPI document', () => {
   test('documents every public route, with its path parameters and responses', () => {
     const doc = JSON.parse(committed) as { paths: Record<string, Record<string, Operation>> };
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
     assert.deepEqual(operations.map(({ path, method }) => `${method.toUpperCase()} ${path}`).sort(), [
       'DELETE /connectors/{connector}',
       'DELETE /connectors/{connector}/offsets',
@@ -54,10 +55,16 @@ describe('the OpenAPI document', () => {
       'PUT /connectors/{connector}/topics/reset',
     ]);
     for (const { path, method, operation } of operations) {
-      const declared = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+      const declared = (operation.parameters ?? [])
+        .filter((p) => p.in === 'path')
+        .map((p) => p.name)
+        .sort();
       const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
       assert.deepEqual(declared, inPath, `${method} ${path}`);
-      assert.ok(Object.keys(operation.responses).some((status) => status.startsWith('2')), `${method} ${path} has a success response`);
+      assert.ok(
+        Object.keys(operation.responses).some((status) => status.startsWith('2')),
+        `${method} ${path} has a success response`,
+      );
     }
     assert.equal(doc.paths['/connectors/{connector}/tasks'].post, undefined, 'internal endpoints stay undocumented');
   });

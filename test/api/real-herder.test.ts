@@ -28,7 +28,7 @@ async function sameAsHerder(app: FastifyInstance, url: string, direct: unknown):
   assert.equal(res.body, JSON.stringify(direct), url);
 }
 
-test('reads serialise the herder\'s values unchanged', async (t) => {
+test("reads serialise the herder's values unchanged", async (t) => {
   const { app, herder, worker } = await setUp(t);
   const created = await app.inject({
     method: 'POST',
@@ -71,7 +71,10 @@ test('validation output keeps null definitions and values', async (t) => {
   });
   assert.equal(res.statusCode, 200);
   const direct = await herder.validateConnectorConfig(config, TEST_SINK_CLASS);
-  assert.ok(direct.configs.some((c) => c.definition === null), 'the herder reports the undefined null key with a null definition');
+  assert.ok(
+    direct.configs.some((c) => c.definition === null),
+    'the herder reports the undefined null key with a null definition',
+  );
   assert.equal(res.body, JSON.stringify(direct));
 });
 
@@ -125,7 +128,7 @@ describe('when the SQLite file is lost under the running herder', () => {
   });
 });
 
-test('validate answers [hidden] for secret client overrides and the plugin\'s PASSWORD keys: no secret in the body', async (t) => {
+test("validate answers [hidden] for secret client overrides and the plugin's PASSWORD keys: no secret in the body", async (t) => {
   const { app } = await setUp(t);
   const config = {
     ...sinkConfig('c'),
@@ -143,7 +146,9 @@ test('validate answers [hidden] for secret client overrides and the plugin\'s PA
   for (const key of Object.keys(config).filter((k) => k.includes('override') || k === 'test.secret')) {
     assert.equal(shown.find((c) => c.value?.name === key)?.value?.value, '[hidden]', key);
   }
-  const noType = await app.inject(json('PUT', `/connector-plugins/${TEST_SINK_CLASS}/config/validate`, { 'consumer.override.sasl.jaas.config': 'jaas-s3cr3t', topics: 'visible-value' }));
+  const noType = await app.inject(
+    json('PUT', `/connector-plugins/${TEST_SINK_CLASS}/config/validate`, { 'consumer.override.sasl.jaas.config': 'jaas-s3cr3t', topics: 'visible-value' }),
+  );
   assert.equal(noType.statusCode, 400);
   assert.equal(envelope(noType.body).message, 'Connector config {consumer.override.sasl.jaas.config, topics} contains no connector type');
 });

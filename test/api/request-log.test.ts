@@ -50,14 +50,17 @@ describe('RequestLogger', () => {
     log.warn('again');
     log.write('info', { statusCode: 200 }, 'request completed');
     assert.equal(children.count, 2, 'the request that logged got its own child, once');
-    assert.deepEqual(lines.map((line) => JSON.parse(line) as Record<string, unknown>).map(({ reqId, connector, msg }) => [reqId, connector, msg]), [
-      ['req-1', 'a', 'request completed'],
-      ['req-2', 'a', 'request completed'],
-      ['req-3', 'a', 'request completed'],
-      ['req-4', 'b', 'something to say'],
-      ['req-4', 'b', 'again'],
-      ['req-4', 'b', 'request completed'],
-    ]);
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line) as Record<string, unknown>).map(({ reqId, connector, msg }) => [reqId, connector, msg]),
+      [
+        ['req-1', 'a', 'request completed'],
+        ['req-2', 'a', 'request completed'],
+        ['req-3', 'a', 'request completed'],
+        ['req-4', 'b', 'something to say'],
+        ['req-4', 'b', 'again'],
+        ['req-4', 'b', 'request completed'],
+      ],
+    );
   });
 
   test('follows /admin/loggers level changes of the REST server logger, before and after it became a child', () => {
@@ -73,11 +76,10 @@ describe('RequestLogger', () => {
     for (const log of [early, late]) log.write('info', { statusCode: 200 }, 'request completed');
     loggers.setLevel('org.apache.kafka.connect.runtime.rest', 'DEBUG');
     for (const log of [early, late]) log.debug('now visible');
-    assert.deepEqual(lines.map((line) => (JSON.parse(line) as { reqId: string; msg: string })).map(({ reqId, msg }) => `${reqId} ${msg}`), [
-      'req-1 makes the child',
-      'req-1 now visible',
-      'req-2 now visible',
-    ]);
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line) as { reqId: string; msg: string }).map(({ reqId, msg }) => `${reqId} ${msg}`),
+      ['req-1 makes the child', 'req-1 now visible', 'req-2 now visible'],
+    );
   });
 
   test('secrets logged through it by mistake are redacted as through any logger', () => {

@@ -29,9 +29,52 @@ const ANSWER_BOUND_MS = 5_000;
 // ------------------------------------------------------------------ names and how a client puts them in URLs
 
 const NASTY_NAMES = [
-  '', ' ', 'a', ' a ', '\ud800', 'rel_zomb_\ud800', '\udc00x', 'a\ud83d', '\t', 'a\t', '\ta', 'a\n', 'a\r\n', 'a\u0000', 'a\u007f', 'a\u0085',
-  '/', 'a/b', '.', '..', '...', '%', '%2F', '%25', '100%', 'a%zz', '?', '#', 'a?b=c', 'a#b', '+', ';', '\\', '"', '\u00a0nbsp', '\u2028',
-  'café', '日本', '🚀', '\ufeffbom', 'x'.repeat(1024), 'x'.repeat(1025), '🚀'.repeat(1024), 'connectors', 'status', 'config',
+  '',
+  ' ',
+  'a',
+  ' a ',
+  '\ud800',
+  'rel_zomb_\ud800',
+  '\udc00x',
+  'a\ud83d',
+  '\t',
+  'a\t',
+  '\ta',
+  'a\n',
+  'a\r\n',
+  'a\u0000',
+  'a\u007f',
+  'a\u0085',
+  '/',
+  'a/b',
+  '.',
+  '..',
+  '...',
+  '%',
+  '%2F',
+  '%25',
+  '100%',
+  'a%zz',
+  '?',
+  '#',
+  'a?b=c',
+  'a#b',
+  '+',
+  ';',
+  '\\',
+  '"',
+  '\u00a0nbsp',
+  '\u2028',
+  'café',
+  '日本',
+  '🚀',
+  '\ufeffbom',
+  'x'.repeat(1024),
+  'x'.repeat(1025),
+  '🚀'.repeat(1024),
+  'connectors',
+  'status',
+  'config',
 ];
 
 /** Any UTF-16 string (lone surrogates and control characters included), a nasty constant, or one inside spaces. */
@@ -85,8 +128,21 @@ const anyValueArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }),
 );
 
-const KNOWN_KEYS = ['name', 'connector.class', 'tasks.max', 'topics', 'topics.regex', 'test.batch.size', 'test.task.count', 'test.secret',
-  'errors.tolerance', 'errors.deadletterqueue.topic.name', 'key.converter', 'value.converter', 'consumer.override.max.poll.records'];
+const KNOWN_KEYS = [
+  'name',
+  'connector.class',
+  'tasks.max',
+  'topics',
+  'topics.regex',
+  'test.batch.size',
+  'test.task.count',
+  'test.secret',
+  'errors.tolerance',
+  'errors.deadletterqueue.topic.name',
+  'key.converter',
+  'value.converter',
+  'consumer.override.max.poll.records',
+];
 const keyArb = fc.oneof(fc.constantFrom(...KNOWN_KEYS), fc.string({ unit: 'binary', maxLength: 10 }));
 
 /** A config map: often a clean test-sink config, else one with noise, or noise alone. */
@@ -194,7 +250,9 @@ function callArb(names: readonly string[]): fc.Arbitrary<Call> {
 /** A sequence: a small pool of names (so calls meet each other), then steps of one to three concurrent calls. */
 const scenarioArb = fc
   .uniqueArray(nameArb, { minLength: 1, maxLength: 4 })
-  .chain((names) => fc.record({ names: fc.constant(names), steps: fc.array(fc.array(callArb(names), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 }) }));
+  .chain((names) =>
+    fc.record({ names: fc.constant(names), steps: fc.array(fc.array(callArb(names), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 }) }),
+  );
 
 // ------------------------------------------------------------------ running and judging
 
@@ -303,7 +361,9 @@ async function checkAgreement({ app, fixture, dbPath }: Rig): Promise<void> {
   assert.deepEqual(storedNames(dbPath), [], 'nothing stored after deleting every listed connector');
 }
 
-test(`${RUNS} random lifecycle sequences: no 5xx, no hang, error envelopes, and list, status and store agree (seed ${SEED})`, { timeout: 120_000 }, async (t) => {
+test(`${RUNS} random lifecycle sequences: no 5xx, no hang, error envelopes, and list, status and store agree (seed ${SEED})`, {
+  timeout: 120_000,
+}, async (t) => {
   t.diagnostic(`fast-check seed ${SEED}, ${RUNS} runs (FUZZ_SEED / FUZZ_RUNS to change)`);
   const dir = mkdtempSync(join(tmpdir(), 'milvus-connect-fuzz-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -320,5 +380,7 @@ test(`${RUNS} random lifecycle sequences: no 5xx, no hang, error envelopes, and 
     }),
     { seed: SEED, numRuns: RUNS, endOnFailure: false },
   );
-  t.diagnostic(`answers by status ${JSON.stringify(Object.fromEntries([...tally.statuses].sort((a, b) => a[0] - b[0])))}; ${tally.listedAtEnd} connectors listed, checked and deleted at the ends of runs`);
+  t.diagnostic(
+    `answers by status ${JSON.stringify(Object.fromEntries([...tally.statuses].sort((a, b) => a[0] - b[0])))}; ${tally.listedAtEnd} connectors listed, checked and deleted at the ends of runs`,
+  );
 });

@@ -90,7 +90,10 @@ describe('REST listeners', () => {
     for (const path of ['/connectors', '/', '/health', '/docs']) {
       assert.equal((await request(`${adminServer.url}${path}`, { ca: CA })).status, 404, path);
     }
-    assert.deepEqual(admin.herder.calls.map((c) => c.method), ['loggers']);
+    assert.deepEqual(
+      admin.herder.calls.map((c) => c.method),
+      ['loggers'],
+    );
   });
 
   test('a listener that cannot bind fails the start and closes the ones already open', async (t) => {
@@ -104,7 +107,10 @@ describe('REST listeners', () => {
     await new Promise((resolve) => free.close(resolve));
 
     const { app: fastify } = app(t);
-    await assert.rejects(listenAll(fastify, [parseListener(`http://127.0.0.1:${freePort}`), parseListener(`http://127.0.0.1:${taken}`)], () => tls()), /EADDRINUSE/);
+    await assert.rejects(
+      listenAll(fastify, [parseListener(`http://127.0.0.1:${freePort}`), parseListener(`http://127.0.0.1:${taken}`)], () => tls()),
+      /EADDRINUSE/,
+    );
     await assert.rejects(request(`http://127.0.0.1:${freePort}/connectors`), /ECONNREFUSED/);
   });
 

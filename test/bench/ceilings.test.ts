@@ -15,9 +15,24 @@ describe('benchmark ceilings', () => {
   });
 
   test('the CPU target shows what the two clients alone cost, and the table what the service adds to them', () => {
-    const service = { dim: 768, records: 10_000, seconds: 4, recordsPerSecond: 2_500, cpuMsPer1000: 140, peakRssBytes: 0, rssFirstHalfMax: 0, rssSecondHalfMax: 0, probe: { eventLoopDelayMs: { p99: 1 }, gc: { ms: 0 } } } as unknown as BackfillResult;
+    const service = {
+      dim: 768,
+      records: 10_000,
+      seconds: 4,
+      recordsPerSecond: 2_500,
+      cpuMsPer1000: 140,
+      peakRssBytes: 0,
+      rssFirstHalfMax: 0,
+      rssSecondHalfMax: 0,
+      probe: { eventLoopDelayMs: { p99: 1 }, gc: { ms: 0 } },
+    } as unknown as BackfillResult;
     const results = {
-      run: {}, machine: {}, versions: {}, settings: {}, steady: null, steadyCeiling: null,
+      run: {},
+      machine: {},
+      versions: {},
+      settings: {},
+      steady: null,
+      steadyCeiling: null,
       rest: { loaded: [], idle: [], ceilings: [] },
       backfills: [{ service, milvusCeiling: part(10_000, 4, 0.25), milvusCeilingParts: [], kafkaCeiling: part(10_000, 1, 0.35), ratio: 1 }],
       batchSweep: [],
@@ -31,13 +46,34 @@ describe('benchmark ceilings', () => {
   });
 
   test('the small-batch target compares the median rate at 200 rows per request with the one at 1,000', () => {
-    const at = (recordsPerSecond: number) => ({ dim: 768, records: 10_000, seconds: 10_000 / recordsPerSecond, recordsPerSecond, cpuMsPer1000: 100, peakRssBytes: 0, rssFirstHalfMax: 0, rssSecondHalfMax: 0, probe: { eventLoopDelayMs: { p99: 1 }, gc: { ms: 0 } } }) as unknown as BackfillResult;
+    const at = (recordsPerSecond: number) =>
+      ({
+        dim: 768,
+        records: 10_000,
+        seconds: 10_000 / recordsPerSecond,
+        recordsPerSecond,
+        cpuMsPer1000: 100,
+        peakRssBytes: 0,
+        rssFirstHalfMax: 0,
+        rssSecondHalfMax: 0,
+        probe: { eventLoopDelayMs: { p99: 1 }, gc: { ms: 0 } },
+      }) as unknown as BackfillResult;
     const results = {
-      run: {}, machine: {}, versions: {}, settings: {}, steady: null, steadyCeiling: null,
+      run: {},
+      machine: {},
+      versions: {},
+      settings: {},
+      steady: null,
+      steadyCeiling: null,
       rest: { loaded: [], idle: [], ceilings: [] },
       backfills: [{ service: at(2_000), milvusCeiling: null, milvusCeilingParts: [], kafkaCeiling: null, ratio: null }],
       // 1,000 again (median of 2,000 and 2,400: 2,200), 200 three times (median 1,700)
-      batchSweep: [{ batchRows: 200, service: at(1_700) }, { batchRows: 1000, service: at(2_400) }, { batchRows: 200, service: at(600) }, { batchRows: 200, service: at(1_800) }],
+      batchSweep: [
+        { batchRows: 200, service: at(1_700) },
+        { batchRows: 1000, service: at(2_400) },
+        { batchRows: 200, service: at(600) },
+        { batchRows: 200, service: at(1_800) },
+      ],
       targets: [],
     } as BenchResults;
     const target = evaluateTargets(results, 768, 1000).find((t) => t.name === 'backfill at batch.max.rows=200 vs at 1,000');

@@ -23,7 +23,11 @@ describe('BooleanConverter', () => {
   });
 
   it('rejects any byte other than 0 or 1, naming it as the signed Java byte', () => {
-    for (const [byte, shown] of [[2, '2'], [0xff, '-1'], [0x80, '-128']] as const) {
+    for (const [byte, shown] of [
+      [2, '2'],
+      [0xff, '-1'],
+      [0x80, '-128'],
+    ] as const) {
       assert.throws(
         () => convert(Uint8Array.of(byte)),
         (e: unknown) =>

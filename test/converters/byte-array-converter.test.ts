@@ -6,7 +6,7 @@ describe('ByteArrayConverter', () => {
   const c = new ByteArrayConverter();
   c.configure();
 
-  it('is registered under Kafka\'s class name with only converter.type in its ConfigDef', () => {
+  it("is registered under Kafka's class name with only converter.type in its ConfigDef", () => {
     assert.equal(byteArrayConverterPlugin.className, 'org.apache.kafka.connect.converters.ByteArrayConverter');
     assert.deepEqual([...BYTE_ARRAY_CONVERTER_CONFIG_DEF.keys.keys()], ['converter.type']);
   });

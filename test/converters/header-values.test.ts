@@ -4,7 +4,7 @@ import { parseHeaderString } from '../../src/converters/header-values.js';
 
 const s = (type: string) => ({ type, optional: false });
 const typeOf = (text: string): string | null => parseHeaderString(text).schema?.type ?? null;
-const valueOf = (text: string): unknown => parseHeaderString(text).value;
+const valueFor = (text: string): unknown => parseHeaderString(text).value;
 
 describe('parseHeaderString (Kafka Values.parseString)', () => {
   it('reads true and false in any case as booleans', () => {
@@ -20,11 +20,17 @@ describe('parseHeaderString (Kafka Values.parseString)', () => {
 
   it('gives a whole number the smallest integer type that holds it', () => {
     assert.deepEqual(parseHeaderString('42'), { schema: s('int8'), value: 42 });
-    assert.deepEqual(
-      ['127', '-128', '128', '-32768', '32768', '2147483647', '2147483648', '-9223372036854775808'].map(typeOf),
-      ['int8', 'int8', 'int16', 'int16', 'int32', 'int32', 'int64', 'int64'],
-    );
-    assert.equal(valueOf('+7'), 7);
+    assert.deepEqual(['127', '-128', '128', '-32768', '32768', '2147483647', '2147483648', '-9223372036854775808'].map(typeOf), [
+      'int8',
+      'int8',
+      'int16',
+      'int16',
+      'int32',
+      'int32',
+      'int64',
+      'int64',
+    ]);
+    assert.equal(valueFor('+7'), 7);
   });
 
   it('treats a whole value written with a fraction or an exponent as an integer, as BigDecimal does', () => {
@@ -65,7 +71,7 @@ describe('parseHeaderString (Kafka Values.parseString)', () => {
 
   it('reads a double-quoted string as its content, escapes included', () => {
     assert.deepEqual(parseHeaderString('"hello, world"'), { schema: s('string'), value: 'hello, world' });
-    assert.equal(valueOf('"say \\"hi\\""'), 'say "hi"');
+    assert.equal(valueFor('"say \\"hi\\""'), 'say "hi"');
   });
 
   it('keeps as the original string whatever is not exactly one value', () => {

@@ -200,7 +200,19 @@ class Documents {
         return `${sign}${this.digits(whole, '123456789')}.${this.digits(total - whole)}`;
       }
       case 5: // integers around 2^53 and int64
-        return sign + this.pick(['9007199254740991', '9007199254740992', '9007199254740993', '9223372036854775807', '9223372036854775808', '123456789012345', '1234567890123456', '12345678901234567890123']);
+        return (
+          sign +
+          this.pick([
+            '9007199254740991',
+            '9007199254740992',
+            '9007199254740993',
+            '9223372036854775807',
+            '9223372036854775808',
+            '123456789012345',
+            '1234567890123456',
+            '12345678901234567890123',
+          ])
+        );
       case 6:
         return sign + this.digits(1 + this.int(20), '123456789');
       case 7: // exponents
@@ -215,7 +227,26 @@ class Documents {
   }
 
   string(): string {
-    const pieces = ['a', 'Document', ' ', 'x y', 'é', '中文', '👋', '\uFEFF', '\uFFFD', '\u2028', '\u007f', '"', '\\', '\n', '\t', '\u0001', '/', '\uD83D\uDE00'];
+    const pieces = [
+      'a',
+      'Document',
+      ' ',
+      'x y',
+      'é',
+      '中文',
+      '👋',
+      '\uFEFF',
+      '\uFFFD',
+      '\u2028',
+      '\u007f',
+      '"',
+      '\\',
+      '\n',
+      '\t',
+      '\u0001',
+      '/',
+      '\uD83D\uDE00',
+    ];
     let s = '';
     for (let n = this.int(5); n > 0; n--) s += this.pick(pieces);
     return s;

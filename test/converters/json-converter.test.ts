@@ -22,13 +22,10 @@ const ENVELOPE_ERROR =
 
 describe('JsonConverter config (Kafka 3.9 JsonConverterConfig)', () => {
   it('declares converter.type, then schemas.enable, schemas.cache.size, decimal.format, replace.null.with.default', () => {
-    assert.deepEqual([...JSON_CONVERTER_CONFIG_DEF.keys.keys()], [
-      'converter.type',
-      'schemas.enable',
-      'schemas.cache.size',
-      'decimal.format',
-      'replace.null.with.default',
-    ]);
+    assert.deepEqual(
+      [...JSON_CONVERTER_CONFIG_DEF.keys.keys()],
+      ['converter.type', 'schemas.enable', 'schemas.cache.size', 'decimal.format', 'replace.null.with.default'],
+    );
     const schemasEnable = JSON_CONVERTER_CONFIG_DEF.keys.get('schemas.enable')!;
     assert.equal(schemasEnable.defaultValue, true);
     assert.equal(schemasEnable.group, 'Schemas');
@@ -51,7 +48,7 @@ describe('JsonConverter config (Kafka 3.9 JsonConverterConfig)', () => {
     assert.throws(() => converter({ 'schemas.enable': 'yes' }), /Invalid value yes for configuration schemas.enable/);
   });
 
-  it('is registered under Kafka\'s class name and usable for headers', () => {
+  it("is registered under Kafka's class name and usable for headers", () => {
     assert.equal(jsonConverterPlugin.className, 'org.apache.kafka.connect.json.JsonConverter');
     assert.ok(jsonConverterPlugin.aliases.includes('JsonConverter'));
     assert.equal(jsonConverterPlugin.isHeaderConverter, true);
@@ -83,11 +80,10 @@ describe('JsonConverter with schemas.enable=false (plain JSON)', () => {
     assert.deepEqual(read(c, '  \n'), { schema: null, value: null });
   });
 
-  it('throws DataError with Kafka\'s prefix and the parser\'s reason for invalid JSON', () => {
+  it("throws DataError with Kafka's prefix and the parser's reason for invalid JSON", () => {
     assert.throws(
       () => read(c, '{"id": 1,'),
-      (e: unknown) =>
-        e instanceof DataError && e.message.startsWith('Converting byte[] to Kafka Connect data failed due to serialization error: '),
+      (e: unknown) => e instanceof DataError && e.message.startsWith('Converting byte[] to Kafka Connect data failed due to serialization error: '),
     );
   });
 
@@ -111,7 +107,10 @@ describe('JsonConverter with schemas.enable=false (plain JSON)', () => {
       } catch (e) {
         reason = (e as Error).message;
       }
-      assert.throws(() => read(c, text), (e: unknown) => e instanceof DataError && e.message.includes(`serialization error: ${reason}.`));
+      assert.throws(
+        () => read(c, text),
+        (e: unknown) => e instanceof DataError && e.message.includes(`serialization error: ${reason}.`),
+      );
     }
   });
 });
@@ -143,12 +142,12 @@ describe('JsonConverter with schemas.enable=true (the default): the envelope', (
     assert.deepEqual(read(c, envelope({ type: 'boolean' }, true)).value, true);
   });
 
-  it('reads the schema\'s name, version, doc and parameters', () => {
+  it("reads the schema's name, version, doc and parameters", () => {
     const { schema } = read(c, envelope({ type: 'string', name: 'n', version: 3, doc: 'd', parameters: { k: 'v' } }, 'x'));
     assert.deepEqual(schema, { type: 'string', optional: false, name: 'n', version: 3, doc: 'd', parameters: { k: 'v' } });
   });
 
-  it('rejects malformed schemas with Kafka\'s messages', () => {
+  it("rejects malformed schemas with Kafka's messages", () => {
     const cases: [unknown, string][] = [
       [{ optional: true }, "Schema must contain 'type' field"],
       [{ type: 'decimal' }, 'Unknown schema type: decimal'],
@@ -173,13 +172,17 @@ describe('JsonConverter structs', () => {
     ],
   };
 
-  it('produces a plain object with the schema\'s fields, in schema order, and ignores extra payload fields', () => {
+  it("produces a plain object with the schema's fields, in schema order, and ignores extra payload fields", () => {
     const result = read(c, envelope(schema, { vector: [0.5, -1], id: 1, extra: 'ignored' }));
     assert.deepEqual(result.value, { id: 1, title: null, vector: [0.5, -1] });
     assert.deepEqual(Object.keys(result.value as object), ['id', 'title', 'vector']);
     assert.deepEqual(
       (result.schema as Schema).fields!.map((f) => [f.name, f.index, f.schema.type]),
-      [['id', 0, 'int64'], ['title', 1, 'string'], ['vector', 2, 'array']],
+      [
+        ['id', 0, 'int64'],
+        ['title', 1, 'string'],
+        ['vector', 2, 'array'],
+      ],
     );
   });
 
@@ -246,7 +249,19 @@ describe('JsonConverter maps', () => {
 
   it('reads other maps from arrays of [key, value] pairs into a Map', () => {
     const s = { type: 'map', keys: { type: 'int32' }, values: { type: 'string' } };
-    assert.deepEqual(read(c, envelope(s, [[1, 'a'], [2, 'b']])).value, new Map([[1, 'a'], [2, 'b']]));
+    assert.deepEqual(
+      read(
+        c,
+        envelope(s, [
+          [1, 'a'],
+          [2, 'b'],
+        ]),
+      ).value,
+      new Map([
+        [1, 'a'],
+        [2, 'b'],
+      ]),
+    );
     assert.throws(() => read(c, envelope(s, [[1]])), { message: 'Found invalid map entry, expected length 2 but found :1' });
   });
 });
@@ -257,7 +272,7 @@ describe('JsonConverter defaults and replace.null.with.default', () => {
   it('replaces a null or missing field with its default by default', () => {
     assert.deepEqual(read(converter(), envelope(schema, { n: null })).value, { n: 5 });
     assert.deepEqual(read(converter(), envelope(schema, {})).value, { n: 5 });
-    assert.equal(((read(converter(), envelope(schema, {})).schema as Schema).fields![0].schema.defaultValue), 5);
+    assert.equal((read(converter(), envelope(schema, {})).schema as Schema).fields![0].schema.defaultValue, 5);
   });
 
   it('keeps an int64 default beyond 2^53 exact', () => {
@@ -280,20 +295,25 @@ describe('JsonConverter logical types', () => {
   });
   const value = (s: unknown, x: unknown) => (read(c, envelope(s, { x })).value as { x: unknown }).x;
 
-  it('Decimal from base64 two\'s-complement bytes and the scale parameter, as exact decimal text', () => {
+  it("Decimal from base64 two's-complement bytes and the scale parameter, as exact decimal text", () => {
     const decimal = field('org.apache.kafka.connect.data.Decimal', 'bytes', { scale: '2' });
     assert.equal(value(decimal, Buffer.from([0x30, 0x39]).toString('base64')), '123.45'); // 12345
     assert.equal(value(decimal, Buffer.from([0xff]).toString('base64')), '-0.01'); // -1
     assert.equal(value(decimal, Buffer.from([0x01]).toString('base64')), '0.01');
     assert.equal(value(decimal, 1.5), '1.5'); // decimal.format=NUMERIC producers
-    assert.throws(() => value(decimal, true), { message: 'Invalid type for Decimal at x, underlying representation should be numeric or bytes but was BOOLEAN' });
+    assert.throws(() => value(decimal, true), {
+      message: 'Invalid type for Decimal at x, underlying representation should be numeric or bytes but was BOOLEAN',
+    });
   });
 
   it('Date (days since the epoch), Time (ms of the day) and Timestamp (ms since the epoch) as Date', () => {
     assert.deepEqual(value(field('org.apache.kafka.connect.data.Date', 'int32'), 19723), new Date('2024-01-01T00:00:00Z'));
     assert.deepEqual(value(field('org.apache.kafka.connect.data.Time', 'int32'), 3_600_000), new Date(3_600_000));
     assert.deepEqual(value(field('org.apache.kafka.connect.data.Timestamp', 'int64'), 1_700_000_000_000), new Date(1_700_000_000_000));
-    assert.throws(() => value(field('org.apache.kafka.connect.data.Date', 'int32'), '2024-01-01'), /Invalid type for Date at x, underlying representation should be integer but was STRING/);
+    assert.throws(
+      () => value(field('org.apache.kafka.connect.data.Date', 'int32'), '2024-01-01'),
+      /Invalid type for Date at x, underlying representation should be integer but was STRING/,
+    );
     assert.throws(() => value(field('org.apache.kafka.connect.data.Time', 'int32'), 90_000_000), {
       message: 'Time values must use number of milliseconds greater than 0 and less than 86400000',
     });

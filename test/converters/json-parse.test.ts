@@ -85,7 +85,7 @@ describe('parseJsonBytes: UTF-8 bytes in, the same answers as decodeUtf8 + parse
     assert.deepEqual(parseJsonBytes(utf8('{"id": 9007199254740993, "v": [0.5, -0.25]}')), { id: 9007199254740993n, v: [0.5, -0.25] });
   });
 
-  it('reads blank input as undefined (Jackson\'s missing node), whatever the whitespace', () => {
+  it("reads blank input as undefined (Jackson's missing node), whatever the whitespace", () => {
     assert.equal(parseJsonBytes(new Uint8Array(0)), undefined);
     assert.equal(parseJsonBytes(utf8(' \r\n\t')), undefined);
     assert.equal(parseJsonBytes(utf8('\u00a0')), undefined);
@@ -95,7 +95,7 @@ describe('parseJsonBytes: UTF-8 bytes in, the same answers as decodeUtf8 + parse
     assert.deepEqual(parseJsonBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('[1]')])), [1]);
   });
 
-  it('throws JSON.parse\'s SyntaxError for invalid JSON', () => {
+  it("throws JSON.parse's SyntaxError for invalid JSON", () => {
     let expected: unknown;
     try {
       JSON.parse('{"a":01}');

@@ -55,13 +55,38 @@ describe('NumberConverter (Short/Integer/Long/Float/Double)', () => {
   it('gives a long as a number while it is exact, and as a bigint beyond 2^53', () => {
     const long = converter('Long');
     const max = BigInt(Number.MAX_SAFE_INTEGER);
-    assert.equal(long.toConnectData('t', [], bytes(8, (v) => v.setBigInt64(0, max))).value, Number.MAX_SAFE_INTEGER);
-    assert.equal(long.toConnectData('t', [], bytes(8, (v) => v.setBigInt64(0, max + 1n))).value, max + 1n);
-    assert.equal(long.toConnectData('t', [], bytes(8, (v) => v.setBigInt64(0, -(2n ** 63n)))).value, -(2n ** 63n));
+    assert.equal(
+      long.toConnectData(
+        't',
+        [],
+        bytes(8, (v) => v.setBigInt64(0, max)),
+      ).value,
+      Number.MAX_SAFE_INTEGER,
+    );
+    assert.equal(
+      long.toConnectData(
+        't',
+        [],
+        bytes(8, (v) => v.setBigInt64(0, max + 1n)),
+      ).value,
+      max + 1n,
+    );
+    assert.equal(
+      long.toConnectData(
+        't',
+        [],
+        bytes(8, (v) => v.setBigInt64(0, -(2n ** 63n))),
+      ).value,
+      -(2n ** 63n),
+    );
   });
 
   it('turns null bytes into a null value with the schema', () => {
-    for (const [name, type] of [['Short', 'int16'], ['Long', 'int64'], ['Double', 'float64']]) {
+    for (const [name, type] of [
+      ['Short', 'int16'],
+      ['Long', 'int64'],
+      ['Double', 'float64'],
+    ]) {
       assert.deepEqual(converter(name).toConnectData('t', [], null), { schema: schema(type), value: null });
     }
   });
@@ -84,7 +109,11 @@ describe('NumberConverter (Short/Integer/Long/Float/Double)', () => {
   });
 
   it('converts a header value the same way', () => {
-    const header = converter('Long').toConnectHeader!('t', 'h', bytes(8, (v) => v.setBigInt64(0, 5n)));
+    const header = converter('Long').toConnectHeader!(
+      't',
+      'h',
+      bytes(8, (v) => v.setBigInt64(0, 5n)),
+    );
     assert.deepEqual(header, { schema: schema('int64'), value: 5 });
   });
 });

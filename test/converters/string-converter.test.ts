@@ -11,7 +11,7 @@ function converter(props: Record<string, string> = {}): StringConverter {
 const OPTIONAL_STRING = { type: 'string', optional: true };
 
 describe('StringConverter', () => {
-  it('is registered under Kafka\'s class name and usable for headers', () => {
+  it("is registered under Kafka's class name and usable for headers", () => {
     assert.equal(stringConverterPlugin.className, 'org.apache.kafka.connect.storage.StringConverter');
     assert.equal(stringConverterPlugin.isHeaderConverter, true);
   });
@@ -33,7 +33,7 @@ describe('StringConverter', () => {
     assert.deepEqual(converter().toConnectData('t', [], null), { schema: OPTIONAL_STRING, value: null });
   });
 
-  it('replaces malformed UTF-8 with U+FFFD, as Java\'s String constructor does', () => {
+  it("replaces malformed UTF-8 with U+FFFD, as Java's String constructor does", () => {
     assert.equal(converter().toConnectData('t', [], new Uint8Array([0x61, 0xff, 0x62])).value, 'a\uFFFDb');
   });
 

@@ -48,7 +48,26 @@ function makeCa(dir: string, name: string): void {
 function issue(dir: string, name: string, ca: string, extensions: string): void {
   openssl(['req', '-new', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`], dir);
   writeFileSync(join(dir, `${name}.ext`), `${extensions}\n`);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '3650', '-extfile', `${name}.ext`], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.crt`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '3650',
+      '-extfile',
+      `${name}.ext`,
+    ],
+    dir,
+  );
 }
 
 let made: TestCertificates | undefined;

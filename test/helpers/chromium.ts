@@ -67,10 +67,14 @@ let installing: Promise<void> | undefined;
 
 async function installChromium(): Promise<void> {
   if (!onPath('apt-get')) {
-    throw new Error(`The browser tests need ${CHROMIUM_PATH} (Debian's chromium package) and there is no apt-get to install it: install Chromium at that path and run the tests again.`);
+    throw new Error(
+      `The browser tests need ${CHROMIUM_PATH} (Debian's chromium package) and there is no apt-get to install it: install Chromium at that path and run the tests again.`,
+    );
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new Error(`The browser tests need ${CHROMIUM_PATH}; installing it takes root: run "apt-get install -y --no-install-recommends chromium" as root, then the tests again.`);
+    throw new Error(
+      `The browser tests need ${CHROMIUM_PATH}; installing it takes root: run "apt-get install -y --no-install-recommends chromium" as root, then the tests again.`,
+    );
   }
   // flock serialises installs across processes; once inside, another run may have finished the job
   const apt = `apt-get -o DPkg::Lock::Timeout=${APT_LOCK_WAIT_SECONDS}`;

@@ -101,7 +101,9 @@ export function defaultWorkerProps(dir: string): Record<string, string> {
 function propertiesText(props: Readonly<Record<string, string>>): string {
   // backslashes and line breaks are the only characters our values need escaped in .properties
   const escaped = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-  return `${Object.entries(props).map(([k, v]) => `${escaped(k)}=${escaped(v)}`).join('\n')}\n`;
+  return `${Object.entries(props)
+    .map(([k, v]) => `${escaped(k)}=${escaped(v)}`)
+    .join('\n')}\n`;
 }
 
 /**
@@ -168,7 +170,11 @@ export async function startConnect(options: ConnectProcessOptions = {}): Promise
   const logTail = (n = 40) =>
     lines
       .slice(-n)
-      .map((l) => (l.stderr !== undefined ? `stderr: ${String(l.stderr)}` : `${String(l.level ?? '')} ${String(l.logger ?? '')} ${String(l.msg ?? '')}${l.err ? ` ${JSON.stringify(l.err)}` : ''}`))
+      .map((l) =>
+        l.stderr !== undefined
+          ? `stderr: ${String(l.stderr)}`
+          : `${String(l.level ?? '')} ${String(l.logger ?? '')} ${String(l.msg ?? '')}${l.err ? ` ${JSON.stringify(l.err)}` : ''}`,
+      )
       .join('\n');
 
   let stopping: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;

@@ -36,21 +36,25 @@ export function request(url: string, options: RequestOptions = {}): Promise<Resp
   if (payload !== undefined) headers['content-type'] = 'application/json';
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(target, {
-      method: options.method ?? 'GET',
-      headers,
-      agent: false,
-      ca: options.ca,
-      cert: options.cert,
-      key: options.key,
-      localAddress: options.localAddress,
-      timeout: 15_000,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }));
-      res.on('error', reject);
-    });
+    const req = send(
+      target,
+      {
+        method: options.method ?? 'GET',
+        headers,
+        agent: false,
+        ca: options.ca,
+        cert: options.cert,
+        key: options.key,
+        localAddress: options.localAddress,
+        timeout: 15_000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timed out: ${url}`)));
     req.on('error', reject);
     req.end(payload);

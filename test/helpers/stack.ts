@@ -34,7 +34,10 @@ export function stackAddresses(env: NodeJS.ProcessEnv = process.env): StackAddre
     );
   }
   const values = Object.fromEntries(
-    text.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()]),
+    text
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()]),
   );
   if (!values.KAFKA_BOOTSTRAP || !values.MILVUS_ADDRESS) throw new Error(`${file} lacks KAFKA_BOOTSTRAP or MILVUS_ADDRESS`);
   return { kafkaBootstrap: values.KAFKA_BOOTSTRAP, milvusAddress: values.MILVUS_ADDRESS };

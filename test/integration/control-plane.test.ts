@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kafka, logLevel } from 'kafkajs';
-import { StandaloneHerder } from '../../src/runtime/herder/standalone-herder.js';
+import type { StandaloneHerder } from '../../src/runtime/herder/standalone-herder.js';
 import { stackAddresses } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { article, createTopic, produce, quickStartConfig, startService, status, topicAndCollection, uniqueName, waitForState } from './e2e-fixture.js';
@@ -92,7 +92,7 @@ describe('the herder with the real worker: requests never wait on the tasks', ()
     const deleted = await timed(herder.deleteConnector(topic));
     assert.ok(deleted.ms < 1_000, `DELETE answered after ${deleted.ms.toFixed(0)} ms`);
     assert.deepEqual(await herder.connectors().then((names) => names.includes(topic)), false);
-    await waitFor('the abandoned task\'s consumer to leave', async () => (await groupMembers(`connect-${topic}`)) === 0, GRACEFUL_MS + 15_000);
+    await waitFor("the abandoned task's consumer to leave", async () => (await groupMembers(`connect-${topic}`)) === 0, GRACEFUL_MS + 15_000);
   });
 });
 
@@ -101,7 +101,10 @@ describe('the service under concurrent lifecycle calls (REST, Milvus sink)', () 
     const service = await startService(t);
     const name = uniqueName('cp_flip');
     await topicAndCollection(t, name);
-    await produce(name, Array.from({ length: 20 }, (_, i) => ({ value: article(i) })));
+    await produce(
+      name,
+      Array.from({ length: 20 }, (_, i) => ({ value: article(i) })),
+    );
     for (let round = 0; round < 20; round++) {
       const created = await service.request('POST', '/connectors', { name, config: quickStartConfig(name, name) });
       assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -121,7 +124,10 @@ describe('the service under concurrent lifecycle calls (REST, Milvus sink)', () 
     const service = await startService(t, { workerProps: { 'task.shutdown.graceful.timeout.ms': String(GRACEFUL_MS) } });
     const name = uniqueName('cp_storm');
     await topicAndCollection(t, name);
-    await produce(name, Array.from({ length: 50 }, (_, i) => ({ value: article(i) })));
+    await produce(
+      name,
+      Array.from({ length: 50 }, (_, i) => ({ value: article(i) })),
+    );
     const config = quickStartConfig(name, name);
     assert.equal((await service.request('POST', '/connectors', { name, config })).status, 201);
     await waitForState(service, name, 'RUNNING', 'RUNNING');
@@ -136,9 +142,7 @@ describe('the service under concurrent lifecycle calls (REST, Milvus sink)', () 
       () => service.request('POST', `/connectors/${name}/tasks/0/restart`),
       () => service.request('PUT', `/connectors/${name}/config`, { ...config, 'tasks.max': String(1 + Math.floor(Math.random() * 2)) }),
     ];
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => timed(calls[(i * 7 + Math.floor(Math.random() * 3)) % calls.length]())),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => timed(calls[(i * 7 + Math.floor(Math.random() * 3)) % calls.length]())));
     const bound = GRACEFUL_MS + 5_000;
     for (const { value, ms } of results) {
       assert.ok(value.status < 500, `a call answered ${value.status}: ${JSON.stringify(value)}`);
@@ -146,14 +150,18 @@ describe('the service under concurrent lifecycle calls (REST, Milvus sink)', () 
     }
 
     // once the converger is done, the three views agree: REST, the SQLite store, the consumer group
-    await waitFor('REST, store and consumer group to agree', async () => {
-      const listed = ((await service.request<string[]>('GET', '/connectors')).body ?? []).includes(name);
-      const store = new Database(service.sqlitePath, { readonly: true, fileMustExist: true });
-      const stored = store.prepare('SELECT count(*) AS n FROM connectors WHERE name = ?').get(name) as { n: number };
-      store.close();
-      if (listed !== (stored.n === 1)) return false;
-      const running = listed ? ((await status(service, name))?.tasks.filter((task) => task.state === 'RUNNING' || task.state === 'PAUSED').length ?? 0) : 0;
-      return (await groupMembers(`connect-${name}`)) === running;
-    }, 60_000);
+    await waitFor(
+      'REST, store and consumer group to agree',
+      async () => {
+        const listed = ((await service.request<string[]>('GET', '/connectors')).body ?? []).includes(name);
+        const store = new Database(service.sqlitePath, { readonly: true, fileMustExist: true });
+        const stored = store.prepare('SELECT count(*) AS n FROM connectors WHERE name = ?').get(name) as { n: number };
+        store.close();
+        if (listed !== (stored.n === 1)) return false;
+        const running = listed ? ((await status(service, name))?.tasks.filter((task) => task.state === 'RUNNING' || task.state === 'PAUSED').length ?? 0) : 0;
+        return (await groupMembers(`connect-${name}`)) === running;
+      },
+      60_000,
+    );
   });
 });

@@ -10,17 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeDir, removeDir } from '../helpers/connect-process.js';
 import { countRows, milvusEndpoint, queryRows, quickStartFields } from '../helpers/milvus-fixtures.js';
-import {
-  article,
-  collectionFor,
-  createConnector,
-  createTopic,
-  produce,
-  startService,
-  uniqueName,
-  waitForCount,
-  waitForState,
-} from './e2e-fixture.js';
+import { article, collectionFor, createConnector, createTopic, produce, startService, uniqueName, waitForCount, waitForState } from './e2e-fixture.js';
 
 const TOKEN = `db_admin:${uniqueName('S3cret')}`;
 
@@ -67,7 +57,10 @@ test('file, directory and env placeholders are resolved for the task and never s
 
   await createConnector(t, service, name, config);
   await waitForState(service, name, 'RUNNING', 'RUNNING');
-  await produce(topic, Array.from({ length: 5 }, (_, i) => ({ key: String(i), value: article(i) })));
+  await produce(
+    topic,
+    Array.from({ length: 5 }, (_, i) => ({ key: String(i), value: article(i) })),
+  );
   await waitForCount(service, collection, name, 5);
   assert.deepEqual((await queryRows(collection, ['id'])).map((r) => Number(r.id)).sort(), [0, 1, 2, 3, 4]);
 

@@ -61,7 +61,10 @@ test('errors.tolerance=all: bad records reach the DLQ unchanged with __connect.e
   assert.equal(dimension.value, JSON.stringify(WRONG_DIMENSION));
   assert.equal(notJson.key, '"k3"');
   assert.equal(notJson.value, NOT_JSON);
-  for (const [record, offset] of [[dimension, 1], [notJson, 2]] as const) {
+  for (const [record, offset] of [
+    [dimension, 1],
+    [notJson, 2],
+  ] as const) {
     assert.equal(record.headers.origin, 'e2e');
     assert.equal(record.headers['trace-id'], 'abc-123');
     assert.equal(record.headers['__connect.errors.topic'], topic);
@@ -89,10 +92,14 @@ test('errors.tolerance=none: a bad record fails the task with a trace naming top
   await waitForCount(service, topic, topic, 1);
   await produce(topic, [{ value: WRONG_DIMENSION }, { value: article(3) }]);
 
-  const failed = await waitUntil('task FAILED', async () => {
-    const s = await status(service, topic);
-    return s?.tasks[0]?.state === 'FAILED' ? s : undefined;
-  }, { describe: () => status(service, topic) });
+  const failed = await waitUntil(
+    'task FAILED',
+    async () => {
+      const s = await status(service, topic);
+      return s?.tasks[0]?.state === 'FAILED' ? s : undefined;
+    },
+    { describe: () => status(service, topic) },
+  );
   const trace = failed.tasks[0].trace ?? '';
   assert.ok(trace.includes(topic), `trace names the topic: ${trace}`);
   assert.match(trace, /(partition[ =:]*0\b|\[0\])/, `trace names partition 0: ${trace}`);
@@ -101,7 +108,10 @@ test('errors.tolerance=none: a bad record fails the task with a trace naming top
   // neither the failed record nor the one after it is committed (record 0 may or may not be yet)
   const committed = (await committedOffsets(service, topic))[`${topic}-0`] ?? 0;
   assert.ok(committed <= 1, `committed offset ${committed} is past the failed record`);
-  assert.deepEqual((await queryRows(topic, ['id'])).map((r) => Number(r.id)), [0]);
+  assert.deepEqual(
+    (await queryRows(topic, ['id'])).map((r) => Number(r.id)),
+    [0],
+  );
 
   await stopConnector(service, topic);
   const patched = await service.request('PATCH', `/connectors/${topic}/offsets`, {
@@ -123,10 +133,14 @@ test('a task FAILED at start (collection gone) runs again once the collection is
   await stopConnector(service, topic);
   await (await milvus()).dropCollection({ collection_name: topic });
   assert.equal((await service.request('PUT', `/connectors/${topic}/resume`)).status, 202);
-  const failed = await waitUntil('task FAILED', async () => {
-    const s = await status(service, topic);
-    return s?.tasks[0]?.state === 'FAILED' ? s : undefined;
-  }, { describe: () => status(service, topic) });
+  const failed = await waitUntil(
+    'task FAILED',
+    async () => {
+      const s = await status(service, topic);
+      return s?.tasks[0]?.state === 'FAILED' ? s : undefined;
+    },
+    { describe: () => status(service, topic) },
+  );
   assert.match(failed.tasks[0].trace ?? '', new RegExp(`Collection ${topic} does not exist`));
   await produce(topic, [{ value: article(1) }]);
 
@@ -136,6 +150,9 @@ test('a task FAILED at start (collection gone) runs again once the collection is
   await waitForState(service, topic, 'RUNNING', 'RUNNING');
   // the recreated collection gets only what was not committed before
   await waitForCount(service, topic, topic, 1);
-  assert.deepEqual((await queryRows(topic, ['id'])).map((r) => Number(r.id)), [1]);
+  assert.deepEqual(
+    (await queryRows(topic, ['id'])).map((r) => Number(r.id)),
+    [1],
+  );
   assert.equal((await status(service, topic))?.tasks[0].trace, undefined);
 });

@@ -251,15 +251,19 @@ export async function waitForState(
  * when a task of `connector` is FAILED, with its trace.
  */
 export async function waitForCount(service: ConnectProcess, collection: string, connector: string, n: number, timeoutMs = 30_000): Promise<void> {
-  await waitUntil(`${n} rows in ${collection}`, async () => {
-    if ((await countRows(collection)) === n) return true;
-    const failed = (await status(service, connector))?.tasks.find((task) => task.state === 'FAILED');
-    if (failed) throw new GiveUp(`Task ${connector}-${failed.id} FAILED while waiting for ${n} rows in ${collection}:\n${failed.trace}`);
-    return false;
-  }, {
-    timeoutMs,
-    describe: async () => ({ count: await countRows(collection), status: await status(service, connector), log: service.logTail(20) }),
-  });
+  await waitUntil(
+    `${n} rows in ${collection}`,
+    async () => {
+      if ((await countRows(collection)) === n) return true;
+      const failed = (await status(service, connector))?.tasks.find((task) => task.state === 'FAILED');
+      if (failed) throw new GiveUp(`Task ${connector}-${failed.id} FAILED while waiting for ${n} rows in ${collection}:\n${failed.trace}`);
+      return false;
+    },
+    {
+      timeoutMs,
+      describe: async () => ({ count: await countRows(collection), status: await status(service, connector), log: service.logTail(20) }),
+    },
+  );
 }
 
 /** The committed offsets of a sink connector, `topic-partition` → offset, as `GET …/offsets` answers. */

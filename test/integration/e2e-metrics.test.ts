@@ -48,12 +48,18 @@ test('records read and written, commits, lag, task state and the Milvus counters
   assert.ok(sample(before, 'kafka_connect_connect_worker_metrics_connector_count')! >= 1);
   assert.match(before, /^process_resident_memory_bytes \d+/m, 'process metrics are there');
 
-  await produce(topic, Array.from({ length: 30 }, (_, i) => ({ key: String(i), value: article(i) })));
+  await produce(
+    topic,
+    Array.from({ length: 30 }, (_, i) => ({ key: String(i), value: article(i) })),
+  );
   await waitForCount(service, topic, name, 30);
   const committed = await waitUntil('the offsets of the 30 records committed', async () => {
     const body = await scrape(service);
     return (sample(body, `kafka_connect_connector_task_metrics_offset_commit_success_total${task}`) ?? 0) > 0 &&
-      sample(body, `kafka_consumer_consumer_fetch_manager_metrics_records_lag{connector="${name}",task="0",client_id="connector-consumer-${name}-0",topic="${topic}",partition="0"}`) === 0
+      sample(
+        body,
+        `kafka_consumer_consumer_fetch_manager_metrics_records_lag{connector="${name}",task="0",client_id="connector-consumer-${name}-0",topic="${topic}",partition="0"}`,
+      ) === 0
       ? body
       : undefined;
   });
@@ -66,7 +72,10 @@ test('records read and written, commits, lag, task state and the Milvus counters
   assert.ok(sample(committed, `kafka_connect_plugins_milvus_batch_time_seconds_count{connector="${name}"}`)! >= 1);
 
   // ten more: the counters follow
-  await produce(topic, Array.from({ length: 10 }, (_, i) => ({ key: String(30 + i), value: article(30 + i) })));
+  await produce(
+    topic,
+    Array.from({ length: 10 }, (_, i) => ({ key: String(30 + i), value: article(30 + i) })),
+  );
   await waitForCount(service, topic, name, 40);
   const after = await waitUntil('the read counter at 40', async () => {
     const body = await scrape(service);

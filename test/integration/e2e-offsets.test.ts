@@ -49,7 +49,10 @@ async function resume(name: string): Promise<void> {
 test('replay after rewinding the offsets to 0 leaves exactly one entity per primary key', async (t) => {
   const topic = uniqueName('replay');
   await quickStartConnector(t, service, topic);
-  await produce(topic, range(0, 20).map((i) => ({ value: article(i) })));
+  await produce(
+    topic,
+    range(0, 20).map((i) => ({ value: article(i) })),
+  );
   await waitForCount(service, topic, topic, 20);
   await waitUntil('offset 20 committed', async () => (await committedOffsets(service, topic))[`${topic}-0`] === 20);
 
@@ -73,27 +76,39 @@ test('pause stops ingestion; resume continues with nothing lost', async (t) => {
   const witness = `${topic}_witness`;
   await collectionFor(t, witness);
   await createConnector(t, service, witness, quickStartConfig(witness, topic));
-  await produce(topic, range(0, 3).map((i) => ({ value: article(i) })));
+  await produce(
+    topic,
+    range(0, 3).map((i) => ({ value: article(i) })),
+  );
   await waitForCount(service, topic, topic, 3);
   await waitForCount(service, witness, witness, 3);
 
   const paused = await service.request('PUT', `/connectors/${topic}/pause`);
   assert.equal(paused.status, 202);
   await waitForState(service, topic, 'PAUSED', 'PAUSED');
-  await produce(topic, range(3, 8).map((i) => ({ value: article(i) })));
+  await produce(
+    topic,
+    range(3, 8).map((i) => ({ value: article(i) })),
+  );
   await waitForCount(service, witness, witness, 8);
   assert.equal(await countRows(topic), 3, 'records produced while PAUSED reached Milvus');
   assert.equal((await service.request('GET', `/connectors/${topic}/status`)).body.tasks[0].state, 'PAUSED');
 
   await resume(topic);
   await waitForCount(service, topic, topic, 8);
-  assert.deepEqual((await queryRows(topic, ['id'])).map((r) => Number(r.id)).sort((a, b) => a - b), range(0, 8));
+  assert.deepEqual(
+    (await queryRows(topic, ['id'])).map((r) => Number(r.id)).sort((a, b) => a - b),
+    range(0, 8),
+  );
 });
 
 test('stop, PATCH offsets, resume re-ingests from the new offsets; GET shows commits; DELETE resets', async (t) => {
   const topic = uniqueName('offsets');
   await quickStartConnector(t, service, topic);
-  await produce(topic, range(0, 4).map((i) => ({ value: article(i) })));
+  await produce(
+    topic,
+    range(0, 4).map((i) => ({ value: article(i) })),
+  );
   await waitForCount(service, topic, topic, 4);
   await waitUntil('offset 4 committed', async () => (await committedOffsets(service, topic))[`${topic}-0`] === 4);
 
@@ -131,21 +146,30 @@ test('stop, PATCH offsets, resume re-ingests from the new offsets; GET shows com
 test('a connector stopped while its task is still joining the consumer group leaves no consumer behind: resume ingests everything', async (t) => {
   const topic = uniqueName('early_stop');
   await topicAndCollection(t, topic);
-  await produce(topic, range(0, 3).map((i) => ({ value: article(i) })));
+  await produce(
+    topic,
+    range(0, 3).map((i) => ({ value: article(i) })),
+  );
   await createConnector(t, service, topic, quickStartConfig(topic, topic));
   // an operator who stops a connector right after creating it: the consumer is still joining its group
-  await waitUntil('task RUNNING', async () => (await service.request('GET', `/connectors/${topic}/status`)).body.tasks?.[0]?.state === 'RUNNING', { intervalMs: 20 });
+  await waitUntil('task RUNNING', async () => (await service.request('GET', `/connectors/${topic}/status`)).body.tasks?.[0]?.state === 'RUNNING', {
+    intervalMs: 20,
+  });
   await stopConnector(service, topic);
   // no member may remain in connect-<name> for long: altering offsets needs an empty group. A member the
   // broker still waits for expires after the session timeout (10 s here); the 500 says to retry until then
   let answer: unknown;
-  await waitUntil('an empty consumer group (PATCH offsets answering 200)', async () => {
-    const patched = await service.request('PATCH', `/connectors/${topic}/offsets`, {
-      offsets: [{ partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 0 } }],
-    });
-    answer = patched.body;
-    return patched.status === 200;
-  }, { timeoutMs: 25_000, intervalMs: 1000, describe: () => answer });
+  await waitUntil(
+    'an empty consumer group (PATCH offsets answering 200)',
+    async () => {
+      const patched = await service.request('PATCH', `/connectors/${topic}/offsets`, {
+        offsets: [{ partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 0 } }],
+      });
+      answer = patched.body;
+      return patched.status === 200;
+    },
+    { timeoutMs: 25_000, intervalMs: 1000, describe: () => answer },
+  );
   await resume(topic);
   await waitForCount(service, topic, topic, 3);
 });

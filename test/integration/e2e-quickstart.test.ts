@@ -112,7 +112,10 @@ test('JsonConverter with schemas: a connector-level value converter reads {schem
   };
   // an id above 2^53 survives the trip: JSON numbers are read losslessly
   const ids = ['1', '2', '9007199254740993'];
-  await produce(topic, ids.map((id, i) => ({ value: `{"schema":${JSON.stringify(schema)},"payload":${JSON.stringify(article(i)).replace(/"id":\d+/, `"id":${id}`)}}` })));
+  await produce(
+    topic,
+    ids.map((id, i) => ({ value: `{"schema":${JSON.stringify(schema)},"payload":${JSON.stringify(article(i)).replace(/"id":\d+/, `"id":${id}`)}}` })),
+  );
   await waitForCount(service, topic, topic, 3);
   const rows = await queryRows(topic, ['id', 'title']);
   assert.deepEqual(rows.map((r) => String(r.id)).sort(), [...ids].sort());
@@ -141,14 +144,20 @@ test('non-autoID collection: a record with a known id replaces the row (upsert),
   await produce(topic, [{ value: article(1, { title: 'first revision' }) }, { value: article(1, { title: 'second revision' }) }, { value: article(3) }]);
   await waitForCount(service, topic, topic, 3);
   const rows = await queryRows(topic, ['id', 'title'], 'id == 1');
-  assert.deepEqual(rows.map((r) => r.title), ['second revision']);
+  assert.deepEqual(
+    rows.map((r) => r.title),
+    ['second revision'],
+  );
   assert.equal(await countRows(topic, 'id == 1'), 1, 'one entity for id 1');
 });
 
 test('delete.enabled: a tombstone whose key is the primary key deletes the row', async (t) => {
   const topic = uniqueName('tombstone');
   await quickStartConnector(t, service, topic, { config: { 'delete.enabled': 'true' } });
-  await produce(topic, [1, 2, 3].map((i) => ({ key: String(i), value: article(i) })));
+  await produce(
+    topic,
+    [1, 2, 3].map((i) => ({ key: String(i), value: article(i) })),
+  );
   await waitForCount(service, topic, topic, 3);
   await produce(topic, [{ key: '2', value: null }]);
   await waitForCount(service, topic, topic, 2);

@@ -73,7 +73,10 @@ test('SIGKILL mid-stream, then a start on the same SQLite file: every produced r
   await topicAndCollection(t, topic);
   const dir = makeDir();
   t.after(() => removeDir(dir));
-  await produce(topic, range(0, N / 2).map((i) => ({ value: article(i) })));
+  await produce(
+    topic,
+    range(0, N / 2).map((i) => ({ value: article(i) })),
+  );
 
   const first = await startService(t, { dir });
   // small polls so that the kill lands between batches, with some written and some not
@@ -84,7 +87,10 @@ test('SIGKILL mid-stream, then a start on the same SQLite file: every produced r
   assert.ok(atKill < N, `${atKill} rows at the kill`);
   t.diagnostic(`${atKill} of ${N / 2} produced rows were in Milvus at the kill`);
   // the rest arrives while the service is down
-  await produce(topic, range(N / 2, N).map((i) => ({ value: article(i) })));
+  await produce(
+    topic,
+    range(N / 2, N).map((i) => ({ value: article(i) })),
+  );
 
   const second = await startService(t, { dir });
   await waitForState(second, topic, 'RUNNING', 'RUNNING');
@@ -96,7 +102,10 @@ test('SIGKILL mid-stream, then a start on the same SQLite file: every produced r
   const ids = (await queryRows(topic, ['id'])).map((r) => Number(r.id));
   assert.equal(ids.length, N);
   assert.equal(new Set(ids).size, N);
-  assert.deepEqual(ids.sort((a, b) => a - b), range(0, N));
+  assert.deepEqual(
+    ids.sort((a, b) => a - b),
+    range(0, N),
+  );
 });
 
 test('SIGTERM and a start on the same SQLite file keep configs and target states: RUNNING resumes, PAUSED and STOPPED stay', async (t) => {

@@ -57,7 +57,10 @@ test('SIGTERM mid-stream: exit 0 in time, commits match what Milvus holds, a res
   const stream = (async () => {
     while (produced < TOTAL) {
       const ids = Array.from({ length: CHUNK }, (_, i) => produced + i);
-      await produce(topic, ids.map((id) => ({ key: String(id), value: article(id), partition: partitionOf(id) })));
+      await produce(
+        topic,
+        ids.map((id) => ({ key: String(id), value: article(id), partition: partitionOf(id) })),
+      );
       produced += CHUNK;
       await sleep(40);
     }
@@ -76,7 +79,10 @@ test('SIGTERM mid-stream: exit 0 in time, commits match what Milvus holds, a res
   const committed = await committedOffsets(`connect-${name}`, topic);
   const written = new Set((await queryRows(topic, ['id'])).map((r) => Number(r.id)));
   for (let p = 0; p < PARTITIONS; p++) {
-    const inMilvus = [...written].filter((id) => partitionOf(id) === p).map(offsetOf).sort((a, b) => a - b);
+    const inMilvus = [...written]
+      .filter((id) => partitionOf(id) === p)
+      .map(offsetOf)
+      .sort((a, b) => a - b);
     const firstMissing = inMilvus.findIndex((offset, i) => offset !== i) === -1 ? inMilvus.length : inMilvus.findIndex((offset, i) => offset !== i);
     assert.ok(committed[p] > 0, `partition ${p}: the shutdown committed what was written`);
     assert.ok(committed[p] <= firstMissing, `partition ${p}: committed ${committed[p]} but offset ${firstMissing} is not in Milvus`);
@@ -91,7 +97,10 @@ test('SIGTERM mid-stream: exit 0 in time, commits match what Milvus holds, a res
   const ids = (await queryRows(topic, ['id'])).map((r) => Number(r.id));
   assert.equal(ids.length, TOTAL);
   assert.equal(new Set(ids).size, TOTAL, 'each record exactly once');
-  assert.deepEqual(ids.sort((a, b) => a - b), Array.from({ length: TOTAL }, (_, i) => i));
+  assert.deepEqual(
+    ids.sort((a, b) => a - b),
+    Array.from({ length: TOTAL }, (_, i) => i),
+  );
   assert.deepEqual(await second.stop(60_000), { code: 0, signal: null });
 });
 
@@ -116,7 +125,9 @@ test('a shutdown that cannot finish is cut off at shutdown.timeout.ms with exit 
   const took = Date.now() - signalled;
   assert.deepEqual(exit, { code: 1, signal: null });
   assert.ok(took >= 1000 && took < 4000, `exited after ${took} ms`);
-  assert.ok(service.logs().some((l) => String(l.msg).startsWith('Shutdown did not finish within 1000 ms (shutdown.timeout.ms)')), service.logTail(10));
+  assert.ok(
+    service.logs().some((l) => String(l.msg).startsWith('Shutdown did not finish within 1000 ms (shutdown.timeout.ms)')),
+    service.logTail(10),
+  );
   await inFlight;
 });
-

@@ -13,7 +13,18 @@ import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { GiveUp, makeDir, removeDir, waitUntil } from '../helpers/connect-process.js';
 import { quickStartFields } from '../helpers/milvus-fixtures.js';
 import { startPrivateMilvus } from '../helpers/private-milvus.js';
-import { article, committedOffsets, createConnector, createTopic, produce, quickStartConfig, startService, status, uniqueName, waitForState } from './e2e-fixture.js';
+import {
+  article,
+  committedOffsets,
+  createConnector,
+  createTopic,
+  produce,
+  quickStartConfig,
+  startService,
+  status,
+  uniqueName,
+  waitForState,
+} from './e2e-fixture.js';
 
 const RECORDS = 300;
 
@@ -38,7 +49,10 @@ test('a connector created and updated while Milvus is down runs, waits, and writ
   assert.equal((await setup.createIndex({ collection_name: name, field_name: 'title_vector', index_type: 'FLAT', metric_type: 'COSINE' })).code, 0);
   assert.equal((await setup.loadCollectionSync({ collection_name: name })).code, 0);
   await setup.closeConnection();
-  await produce(name, Array.from({ length: RECORDS }, (_, i) => ({ value: article(i) })));
+  await produce(
+    name,
+    Array.from({ length: RECORDS }, (_, i) => ({ value: article(i) })),
+  );
   await milvus.stop();
 
   const config = quickStartConfig(name, name, { 'public.endpoint': milvus.endpoint, token: 'root:Milvus' });
@@ -58,12 +72,19 @@ test('a connector created and updated while Milvus is down runs, waits, and writ
   await milvus.start();
   reader = await milvus.connect();
   const client = reader;
-  await waitUntil(`${RECORDS} rows in Milvus and offset ${RECORDS} committed`, async () => {
-    const failed = (await status(service, name))?.tasks.find((task) => task.state === 'FAILED');
-    if (failed) throw new GiveUp(`Task FAILED:\n${failed.trace}`);
-    return (await count(client, name)) === RECORDS && (await committedOffsets(service, name))[`${name}-0`] === RECORDS;
-  }, { timeoutMs: 30_000, describe: async () => ({ rows: await count(client, name), log: service.logTail(10) }) });
-  assert.ok(service.logs().some((line) => line.level === 40 || line.level === 'warn' ? /Waiting for Milvus/.test(String(line.msg)) : false), 'a WARN says what the task waits for');
+  await waitUntil(
+    `${RECORDS} rows in Milvus and offset ${RECORDS} committed`,
+    async () => {
+      const failed = (await status(service, name))?.tasks.find((task) => task.state === 'FAILED');
+      if (failed) throw new GiveUp(`Task FAILED:\n${failed.trace}`);
+      return (await count(client, name)) === RECORDS && (await committedOffsets(service, name))[`${name}-0`] === RECORDS;
+    },
+    { timeoutMs: 30_000, describe: async () => ({ rows: await count(client, name), log: service.logTail(10) }) },
+  );
+  assert.ok(
+    service.logs().some((line) => (line.level === 40 || line.level === 'warn' ? /Waiting for Milvus/.test(String(line.msg)) : false)),
+    'a WARN says what the task waits for',
+  );
 });
 
 test('the standalone start with a connector file succeeds while Milvus is down, and the connector recovers by itself', async (t) => {
@@ -80,7 +101,10 @@ test('the standalone start with a connector file succeeds while Milvus is down, 
   assert.equal((await setup.createIndex({ collection_name: name, field_name: 'title_vector', index_type: 'FLAT', metric_type: 'COSINE' })).code, 0);
   assert.equal((await setup.loadCollectionSync({ collection_name: name })).code, 0);
   await setup.closeConnection();
-  await produce(name, Array.from({ length: RECORDS }, (_, i) => ({ value: article(i) })));
+  await produce(
+    name,
+    Array.from({ length: RECORDS }, (_, i) => ({ value: article(i) })),
+  );
   await milvus.stop();
 
   // `milvus-connect worker.properties connector.properties`, as connect-standalone.sh is started
@@ -88,16 +112,25 @@ test('the standalone start with a connector file succeeds while Milvus is down, 
   t.after(() => removeDir(dir));
   const connectorFile = join(dir, `${name}.properties`);
   const config = quickStartConfig(name, name, { 'public.endpoint': milvus.endpoint, token: 'root:Milvus' });
-  writeFileSync(connectorFile, `${Object.entries({ name, ...config }).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+  writeFileSync(
+    connectorFile,
+    `${Object.entries({ name, ...config })
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')}\n`,
+  );
   const service = await startService(t, { dir, connectorFiles: [connectorFile] });
   await waitForState(service, name, 'RUNNING', 'RUNNING');
 
   await milvus.start();
   reader = await milvus.connect();
   const client = reader;
-  await waitUntil(`${RECORDS} rows in Milvus once it is back`, async () => {
-    const failed = (await status(service, name))?.tasks.find((task) => task.state === 'FAILED');
-    if (failed) throw new GiveUp(`Task FAILED:\n${failed.trace}`);
-    return (await count(client, name)) === RECORDS;
-  }, { timeoutMs: 30_000, describe: async () => ({ rows: await count(client, name), log: service.logTail(10) }) });
+  await waitUntil(
+    `${RECORDS} rows in Milvus once it is back`,
+    async () => {
+      const failed = (await status(service, name))?.tasks.find((task) => task.state === 'FAILED');
+      if (failed) throw new GiveUp(`Task FAILED:\n${failed.trace}`);
+      return (await count(client, name)) === RECORDS;
+    },
+    { timeoutMs: 30_000, describe: async () => ({ rows: await count(client, name), log: service.logTail(10) }) },
+  );
 });

@@ -59,7 +59,11 @@ describe('the fast write path and the SDK path store the same rows', () => {
       const drop = await createCollection(name, { fields: FIELDS });
       t.after(drop);
       door.useSchema(await client.describeCollection({ collection_name: name, cache: false }));
-      for (const [mode, rows] of [['upsert', upserted], ['upsert', reUpserted], ['insert', inserted]] as const) {
+      for (const [mode, rows] of [
+        ['upsert', upserted],
+        ['upsert', reUpserted],
+        ['insert', inserted],
+      ] as const) {
         const result = await door.write(client, mode, rows);
         assert.equal(result.status.code, 0, `${name} ${mode}: ${result.status.reason}`);
       }
@@ -74,13 +78,19 @@ describe('the fast write path and the SDK path store the same rows', () => {
     const read = async (name: string) =>
       (await queryRows(name, NAMES, `id in [${every.join(',')}]`)).sort((a, b) => (BigInt(String(a.id)) < BigInt(String(b.id)) ? -1 : 1));
     const [viaFast, viaSdk] = [await read(fast.name), await read(sdk.name)];
-    assert.deepEqual(viaFast.map((r) => String(r.id)), every.map(String).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+    assert.deepEqual(
+      viaFast.map((r) => String(r.id)),
+      every.map(String).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)),
+    );
     assert.deepEqual(viaFast, viaSdk);
     // and both are what was sent: the last version of each row, vectors at float32 precision
     const expected = new Map([...upserted, ...reUpserted, ...inserted].map((r) => [String(r.id), r]));
     for (const stored of viaFast) {
       const sent = expected.get(String(stored.id))!;
-      assert.deepEqual({ ...stored, title_vector: new Float32Array(stored.title_vector as number[]) }, { ...sent, id: String(sent.id), score: Math.fround(sent.score as number) });
+      assert.deepEqual(
+        { ...stored, title_vector: new Float32Array(stored.title_vector as number[]) },
+        { ...sent, id: String(sent.id), score: Math.fround(sent.score as number) },
+      );
     }
   });
 });

@@ -90,7 +90,13 @@ async function count(reader: () => Promise<MilvusClient>, collection: string, fi
 
 /** Every id in the collection, sorted. */
 async function ids(reader: () => Promise<MilvusClient>, collection: string): Promise<number[]> {
-  const res = await (await reader()).query({ collection_name: collection, filter: '', output_fields: ['id'], limit: 16_384, consistency_level: 'Strong' as never });
+  const res = await (await reader()).query({
+    collection_name: collection,
+    filter: '',
+    output_fields: ['id'],
+    limit: 16_384,
+    consistency_level: 'Strong' as never,
+  });
   if (res.status.code !== 0) throw new Error(`query ${collection}: ${res.status.reason}`);
   return res.data.map((row) => Number(row.id)).sort((a, b) => a - b);
 }
@@ -103,7 +109,9 @@ async function offsetOf(service: ConnectProcess, connector: string, topic: strin
 async function recordsRead(service: ConnectProcess, connector: string): Promise<number> {
   const res = await service.request<string>('GET', '/metrics');
   const series = `kafka_connect_sink_task_metrics_sink_record_read_total{connector="${connector}",task="0"} `;
-  const line = String(res.body).split('\n').find((l) => l.startsWith(series));
+  const line = String(res.body)
+    .split('\n')
+    .find((l) => l.startsWith(series));
   if (line === undefined) throw new Error(`GET /metrics has no ${series.trim()}`);
   return Number(line.slice(series.length));
 }
@@ -121,13 +129,17 @@ const SETTLED_READS = 5;
 async function settledProgress(service: ConnectProcess, connector: string, deadline: number): Promise<{ committed: number; read: number }> {
   let last = '';
   let same = 0;
-  return waitUntil('the committed offset and the records read to stop moving', async () => {
-    if (retryWarnings(service).length === 0) return undefined;
-    const now = { committed: await offsetOf(service, connector, connector), read: await recordsRead(service, connector) };
-    same = JSON.stringify(now) === last ? same + 1 : 1;
-    last = JSON.stringify(now);
-    return same >= SETTLED_READS ? now : undefined;
-  }, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: COMMIT_INTERVAL_MS, describe: () => ({ last, same, log: service.logTail(20) }) });
+  return waitUntil(
+    'the committed offset and the records read to stop moving',
+    async () => {
+      if (retryWarnings(service).length === 0) return undefined;
+      const now = { committed: await offsetOf(service, connector, connector), read: await recordsRead(service, connector) };
+      same = JSON.stringify(now) === last ? same + 1 : 1;
+      last = JSON.stringify(now);
+      return same >= SETTLED_READS ? now : undefined;
+    },
+    { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: COMMIT_INTERVAL_MS, describe: () => ({ last, same, log: service.logTail(20) }) },
+  );
 }
 
 /** The sink's retry warnings seen so far (one per retried request attempt). */
@@ -136,15 +148,26 @@ function retryWarnings(service: ConnectProcess): Array<Record<string, unknown>> 
 }
 
 /** Waits until `n` rows are in Milvus and offset `n` is committed; gives up at once when the task FAILED. */
-async function waitForAll(service: ConnectProcess, reader: () => Promise<MilvusClient>, collection: string, connector: string, topic: string, n: number): Promise<void> {
-  await waitUntil(`${n} rows in ${collection} and offset ${n} committed`, async () => {
-    const failed = (await status(service, connector))?.tasks.find((task) => task.state === 'FAILED');
-    if (failed) throw new GiveUp(`Task ${connector}-${failed.id} FAILED while catching up:\n${failed.trace}`);
-    return (await count(reader, collection)) === n && (await offsetOf(service, connector, topic)) === n;
-  }, {
-    timeoutMs: 45_000,
-    describe: async () => ({ rows: await count(reader, collection), offset: await offsetOf(service, connector, topic), log: service.logTail(20) }),
-  });
+async function waitForAll(
+  service: ConnectProcess,
+  reader: () => Promise<MilvusClient>,
+  collection: string,
+  connector: string,
+  topic: string,
+  n: number,
+): Promise<void> {
+  await waitUntil(
+    `${n} rows in ${collection} and offset ${n} committed`,
+    async () => {
+      const failed = (await status(service, connector))?.tasks.find((task) => task.state === 'FAILED');
+      if (failed) throw new GiveUp(`Task ${connector}-${failed.id} FAILED while catching up:\n${failed.trace}`);
+      return (await count(reader, collection)) === n && (await offsetOf(service, connector, topic)) === n;
+    },
+    {
+      timeoutMs: 45_000,
+      describe: async () => ({ rows: await count(reader, collection), offset: await offsetOf(service, connector, topic), log: service.logTail(20) }),
+    },
+  );
 }
 
 async function assertExactlyOnce(reader: () => Promise<MilvusClient>, collection: string, n: number): Promise<void> {
@@ -167,7 +190,10 @@ async function connectorOnPrivateMilvus(
   // t.after hooks run in the order registered: the service stops before its Milvus goes away
   const service = await startService(t);
   const milvus = await milvusWithCollection(t, name);
-  await produce(name, range(0, records).map((i) => ({ value: article(i) })));
+  await produce(
+    name,
+    range(0, records).map((i) => ({ value: article(i) })),
+  );
   await createConnector(t, service, name, quickStartConfig(name, name, { 'public.endpoint': milvus.endpoint, ...config }));
   return { service, milvus };
 }
@@ -192,7 +218,10 @@ test('Milvus down for 10 s with a retry budget that outlasts it: the task stays 
 
   assert.equal(await milvus.stop(), 'terminated', 'Milvus Lite exits on SIGTERM');
   const killedAt = Date.now();
-  await produce(name, range(N1, N1 + N2).map((i) => ({ value: article(i) })));
+  await produce(
+    name,
+    range(N1, N1 + N2).map((i) => ({ value: article(i) })),
+  );
 
   // Throughout the outage the task is RUNNING; once the requests in flight have failed and the next commit
   // is done the committed offset no longer moves: nothing is acknowledged while Milvus is away.
@@ -223,7 +252,9 @@ test('Milvus down for 10 s with a retry budget that outlasts it: the task stays 
   // What was committed had been acknowledged before Milvus went away, so it is there as soon as Milvus is
   // back, before the sink's retries (of rows above the committed offset, unless it committed too early) land.
   assert.equal(await count(reader, name, `id < ${committedLate}`), committedLate, `rows below the committed offset ${committedLate} are missing`);
-  t.diagnostic(`offset ${committedLate} committed and ${readLate} of ${N1 + N2} records read during the outage; ${retries.length} retries logged, delays up to ${Math.max(...delays)} ms`);
+  t.diagnostic(
+    `offset ${committedLate} committed and ${readLate} of ${N1 + N2} records read during the outage; ${retries.length} retries logged, delays up to ${Math.max(...delays)} ms`,
+  );
 
   await waitForAll(service, reader, name, name, name, N1 + N2);
   t.diagnostic(`caught up ${Date.now() - backAt} ms after Milvus was back`);
@@ -248,11 +279,18 @@ test('Milvus down with a small retry budget: the task FAILS saying Milvus is una
   await waitForAll(service, reader, name, name, name, N1);
 
   assert.equal(await milvus.stop(), 'terminated', 'Milvus Lite exits on SIGTERM');
-  await produce(name, range(N1, N1 + N2).map((i) => ({ value: article(i) })));
-  const failed = await waitUntil('the task FAILED', async () => {
-    const task = (await status(service, name))?.tasks[0];
-    return task?.state === 'FAILED' ? task : undefined;
-  }, { timeoutMs: 20_000, describe: async () => ({ status: await status(service, name), log: service.logTail(20) }) });
+  await produce(
+    name,
+    range(N1, N1 + N2).map((i) => ({ value: article(i) })),
+  );
+  const failed = await waitUntil(
+    'the task FAILED',
+    async () => {
+      const task = (await status(service, name))?.tasks[0];
+      return task?.state === 'FAILED' ? task : undefined;
+    },
+    { timeoutMs: 20_000, describe: async () => ({ status: await status(service, name), log: service.logTail(20) }) },
+  );
   assert.match(failed.trace ?? '', /Milvus \w+ failed \(UNAVAILABLE\)/, 'the trace names the unavailable Milvus');
   assert.match(failed.trace ?? '', /still failing after 3 attempt\(s\)/, 'the trace says the retries ran out (max.retries=2)');
   assert.equal((await status(service, name))?.connector.state, 'RUNNING', 'only the task fails');
@@ -265,7 +303,11 @@ test('Milvus down with a small retry budget: the task FAILS saying Milvus is una
   t.diagnostic(`load state after the Milvus restart: ${loadState}`);
 
   const restart = await service.request('POST', `/connectors/${name}/tasks/0/restart`);
-  assert.equal(restart.status, 204, `task restart answered ${restart.status} ${JSON.stringify(restart.body)}\n${(await status(service, name))?.tasks[0]?.trace}`);
+  assert.equal(
+    restart.status,
+    204,
+    `task restart answered ${restart.status} ${JSON.stringify(restart.body)}\n${(await status(service, name))?.tasks[0]?.trace}`,
+  );
   // the restarted task resumes from the committed offset: a commit past an unacknowledged record would
   // show here as a missing id
   await waitForAll(service, reader, name, name, name, N1 + N2);

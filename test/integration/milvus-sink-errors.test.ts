@@ -25,7 +25,10 @@ describe('rows Milvus rejects', () => {
     const keys = Array.from({ length: 16 }, (_, i) => (i === 11 ? REJECTED_KEY : `k${i}`));
     const records = keys.map((key, i) => record({ key, vector: [1, i] }, { offset: 500 + i }));
     const committed = await putAndCommit(records);
-    assert.deepEqual(context.errant.map((e) => e.record.kafkaOffset), [511]);
+    assert.deepEqual(
+      context.errant.map((e) => e.record.kafkaOffset),
+      [511],
+    );
     const error = context.errant[0].error;
     assert.ok(error instanceof DataError);
     assert.match(error.message, /^Milvus rejected the row of the record at vectors\[0\]@511: Milvus upsert failed \(code 5\): internal error/);
@@ -46,12 +49,15 @@ describe('rows Milvus rejects', () => {
     context.tolerateNone = true;
     await task.put([record({ key: 'a', vector: [1, 1] }, { offset: 7 }), record({ key: REJECTED_KEY, vector: [1, 1] }, { offset: 8 })]);
     const current = new Map([['vectors-0', { topic: 'vectors', partition: 0, offset: 9 }]]);
-    await assert.rejects(task.flush().then(() => task.preCommit(current)), (e: Error) => {
-      assert.ok(e instanceof ConnectError);
-      assert.match(e.message, /vectors\[0\]@8/);
-      assert.match(String((e.cause as Error).message), /Tolerance exceeded/);
-      return true;
-    });
+    await assert.rejects(
+      task.flush().then(() => task.preCommit(current)),
+      (e: Error) => {
+        assert.ok(e instanceof ConnectError);
+        assert.match(e.message, /vectors\[0\]@8/);
+        assert.match(String((e.cause as Error).message), /Tolerance exceeded/);
+        return true;
+      },
+    );
     await assert.rejects(task.put([record({ key: 'b', vector: [1, 1] }, { offset: 9 })]), /vectors\[0\]@8/, 'the failure stays');
   });
 

@@ -69,7 +69,10 @@ export interface RunningTask {
 }
 
 export async function startTask(t: TestContext, props: Record<string, string>, partitions = [0]): Promise<RunningTask> {
-  const context = testContext(partitions.map((partition) => ({ topic: TOPIC, partition })), props.name);
+  const context = testContext(
+    partitions.map((partition) => ({ topic: TOPIC, partition })),
+    props.name,
+  );
   const task = new MilvusSinkTask();
   await task.start(props, context);
   t.after(() => task.stop());

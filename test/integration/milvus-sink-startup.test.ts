@@ -101,7 +101,10 @@ describe('auto.create', () => {
         { name: 'ratio', index: 2, schema: f32 },
       ],
     };
-    const { putAndCommit } = await startTask(t, sinkProps(name, { 'auto.create': 'true', 'auto.create.vector.field': 'embedding', 'auto.create.pk.field': 'pk' }));
+    const { putAndCommit } = await startTask(
+      t,
+      sinkProps(name, { 'auto.create': 'true', 'auto.create.vector.field': 'embedding', 'auto.create.pk.field': 'pk' }),
+    );
     await putAndCommit([record({ embedding: [1, 0], count: 2, ratio: 0.25 }, { valueSchema })]);
     const described = await client.describeCollection({ collection_name: name, cache: false });
     const pk = described.schema.fields.find((f) => f.is_primary_key)!;
@@ -109,15 +112,23 @@ describe('auto.create', () => {
     const types = Object.fromEntries(described.schema.fields.map((f) => [f.name, f.data_type]));
     assert.deepEqual(types, { pk: 'Int64', embedding: 'FloatVector', count: 'Int32', ratio: 'Float' });
     const stored = await rows(client, name, ['count', 'ratio'], 'count > 0');
-    assert.deepEqual(stored.map((r) => [r.count, r.ratio]), [[2, 0.25]]);
+    assert.deepEqual(
+      stored.map((r) => [r.count, r.ratio]),
+      [[2, 0.25]],
+    );
   });
 
-  test('an index type the server refuses fails the task with the server\'s reason and leaves no collection behind', async (t) => {
+  test("an index type the server refuses fails the task with the server's reason and leaves no collection behind", async (t) => {
     const client = await milvus();
     const name = uniqueName('it_autocreate_hnsw');
     const { task } = await startTask(t, sinkProps(name, { 'auto.create': 'true', 'auto.create.index': 'HNSW' }));
     await assert.rejects(task.put([record({ id: 1, vector: [1, 0] })]), (error: Error) => {
-      assert.match(error.message, new RegExp(`^auto\\.create of collection ${name} failed: Milvus createIndex failed \\(code 65535\\): invalid index type: HNSW, local mode only support FLAT IVF_FLAT AUTOINDEX`));
+      assert.match(
+        error.message,
+        new RegExp(
+          `^auto\\.create of collection ${name} failed: Milvus createIndex failed \\(code 65535\\): invalid index type: HNSW, local mode only support FLAT IVF_FLAT AUTOINDEX`,
+        ),
+      );
       return true;
     });
     assert.equal((await client.getLoadState({ collection_name: name })).state, 'LoadStateNotExist');
@@ -131,7 +142,8 @@ describe('database.name', () => {
     await createCollection(t, client, name, simpleFields);
     const task = new MilvusSinkTask();
     await assert.rejects(task.start(sinkProps(name, { 'database.name': 'analytics' }), testContext()), {
-      message: 'database.name is analytics, but this Milvus server has no databases (Milvus Lite keeps every collection in one database and would ignore the name). Set database.name=default.',
+      message:
+        'database.name is analytics, but this Milvus server has no databases (Milvus Lite keeps every collection in one database and would ignore the name). Set database.name=default.',
     });
     await task.stop();
     const props = sinkProps(name, { 'database.name': 'analytics' });
@@ -142,8 +154,7 @@ describe('database.name', () => {
 });
 
 describe('deep validation (PUT /connector-plugins/…/config/validate)', () => {
-  const validate = (props: Record<string, string>, timeoutMs?: number) =>
-    deepValidate(props, MILVUS_SINK_CONFIG_DEF.validateAll(props), timeoutMs);
+  const validate = (props: Record<string, string>, timeoutMs?: number) => deepValidate(props, MILVUS_SINK_CONFIG_DEF.validateAll(props), timeoutMs);
   const errors = (values: Awaited<ReturnType<typeof validate>>) =>
     Object.fromEntries([...values].filter(([, v]) => v.errors.length > 0).map(([k, v]) => [k, v.errors]));
 

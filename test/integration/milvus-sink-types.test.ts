@@ -46,7 +46,21 @@ describe('every scalar type Milvus Lite supports, from record to stored row', ()
     await createCollection(t, client, name, scalarFields);
     const { putAndCommit, context } = await startTask(t, sinkProps(name));
     await putAndCommit([
-      record(good(1, { b: 'TRUE', i8: 127, i16: -32768, i32: '2147483647', i64: '9223372036854775807', f: 1.5, d: 0.1, s: 'héllo wörld', j: [1, 'two', null], arr: [1, 2, 3, 4], sarr: ['αβγδ', 'b', ''] })),
+      record(
+        good(1, {
+          b: 'TRUE',
+          i8: 127,
+          i16: -32768,
+          i32: '2147483647',
+          i64: '9223372036854775807',
+          f: 1.5,
+          d: 0.1,
+          s: 'héllo wörld',
+          j: [1, 'two', null],
+          arr: [1, 2, 3, 4],
+          sarr: ['αβγδ', 'b', ''],
+        }),
+      ),
       record(good(2, { b: 0, i8: '-128', i64: -9007199254740993n, f: '-2.25', d: '1e300', s: 42, j: 'just text', arr: [], sarr: [] })),
       record(good(3, { j: { nested: { deep: [true, 1.5] } } })),
       // falsy JSON documents, which the SDK alone would turn into empty values
@@ -56,7 +70,20 @@ describe('every scalar type Milvus Lite supports, from record to stored row', ()
     assert.deepEqual(context.errant, []);
     const stored = (await rows(client, name, SCALARS, 'id > 0')).sort((a, b) => Number(a.id) - Number(b.id));
     assert.deepEqual(stored, [
-      { id: '1', b: true, i8: 127, i16: -32768, i32: 2147483647, i64: '9223372036854775807', f: 1.5, d: 0.1, s: 'héllo wörld', j: [1, 'two', null], arr: [1, 2, 3, 4], sarr: ['αβγδ', 'b', ''] },
+      {
+        id: '1',
+        b: true,
+        i8: 127,
+        i16: -32768,
+        i32: 2147483647,
+        i64: '9223372036854775807',
+        f: 1.5,
+        d: 0.1,
+        s: 'héllo wörld',
+        j: [1, 'two', null],
+        arr: [1, 2, 3, 4],
+        sarr: ['αβγδ', 'b', ''],
+      },
       { id: '2', b: false, i8: -128, i16: 1, i32: 1, i64: '-9007199254740993', f: -2.25, d: 1e300, s: '42', j: 'just text', arr: [], sarr: [] },
       { id: '3', b: true, i8: 1, i16: 1, i32: 1, i64: '1', f: 1, d: 1, s: 'x', j: { nested: { deep: [true, 1.5] } }, arr: [1], sarr: ['a'] },
       { id: '4', b: true, i8: 1, i16: 1, i32: 1, i64: '1', f: 1, d: 1, s: 'x', j: 0, arr: [1], sarr: ['a'] },
@@ -85,7 +112,10 @@ describe('every scalar type Milvus Lite supports, from record to stored row', ()
     ];
     const records = bad.map(([field, value], i) => record(good(100 + i, { [field]: value }), { offset: 1000 + i }));
     const committed = await putAndCommit([record(good(1), { offset: 999 }), ...records, record(good(2), { offset: 2000 })]);
-    assert.deepEqual(context.errant.map((e) => e.record.kafkaOffset), records.map((r) => r.kafkaOffset));
+    assert.deepEqual(
+      context.errant.map((e) => e.record.kafkaOffset),
+      records.map((r) => r.kafkaOffset),
+    );
     context.errant.forEach((e, i) => {
       assert.match(e.error.message, bad[i][2]);
       assert.match(e.error.message, new RegExp(`vectors\\[0\\]@${1000 + i}`));
@@ -96,15 +126,21 @@ describe('every scalar type Milvus Lite supports, from record to stored row', ()
 });
 
 describe('every vector type Milvus Lite supports', () => {
-  test('float (array and the original\'s text form), binary and sparse vectors are stored exactly', async (t) => {
+  test("float (array and the original's text form), binary and sparse vectors are stored exactly", async (t) => {
     const client = await milvus();
     const name = uniqueName('it_vectors');
-    await createCollection(t, client, name, [
-      { name: 'id', data_type: DataType.VarChar, is_primary_key: true, max_length: 16 },
-      { name: 'vector', data_type: DataType.FloatVector, dim: 4 },
-      { name: 'bits', data_type: DataType.BinaryVector, dim: 16 },
-      { name: 'sparse', data_type: DataType.SparseFloatVector },
-    ], { index: false });
+    await createCollection(
+      t,
+      client,
+      name,
+      [
+        { name: 'id', data_type: DataType.VarChar, is_primary_key: true, max_length: 16 },
+        { name: 'vector', data_type: DataType.FloatVector, dim: 4 },
+        { name: 'bits', data_type: DataType.BinaryVector, dim: 16 },
+        { name: 'sparse', data_type: DataType.SparseFloatVector },
+      ],
+      { index: false },
+    );
     const { putAndCommit, context } = await startTask(t, sinkProps(name));
     await putAndCommit([
       record({ id: 'a', vector: [0.5, -0.25, 1, 2], bits: [255, 1], sparse: { '1': 0.5, '10': 0.25 } }),
@@ -112,19 +148,40 @@ describe('every vector type Milvus Lite supports', () => {
     ]);
     assert.deepEqual(context.errant, []);
     const stored = (await rows(client, name, ['id', 'vector', 'bits', 'sparse'], 'id != ""')).sort((x, y) => String(x.id).localeCompare(String(y.id)));
-    assert.deepEqual(stored.map((r) => r.vector), [[0.5, -0.25, 1, 2], [0.5, 0.5, 0.5, 0.5]]);
-    assert.deepEqual(stored.map((r) => r.bits), [[255, 1], [0, 128]]);
-    assert.deepEqual(stored.map((r) => r.sparse), [{ '1': 0.5, '10': 0.25 }, { '3': 1 }]);
+    assert.deepEqual(
+      stored.map((r) => r.vector),
+      [
+        [0.5, -0.25, 1, 2],
+        [0.5, 0.5, 0.5, 0.5],
+      ],
+    );
+    assert.deepEqual(
+      stored.map((r) => r.bits),
+      [
+        [255, 1],
+        [0, 128],
+      ],
+    );
+    assert.deepEqual(
+      stored.map((r) => r.sparse),
+      [{ '1': 0.5, '10': 0.25 }, { '3': 1 }],
+    );
   });
 
   test('float16 and bfloat16 vectors take float arrays', async (t) => {
     const client = await milvus();
     const name = uniqueName('it_half');
-    await createCollection(t, client, name, [
-      { name: 'id', data_type: DataType.Int64, is_primary_key: true },
-      { name: 'h', data_type: DataType.Float16Vector, dim: 2 },
-      { name: 'bh', data_type: DataType.BFloat16Vector, dim: 2 },
-    ], { index: false });
+    await createCollection(
+      t,
+      client,
+      name,
+      [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'h', data_type: DataType.Float16Vector, dim: 2 },
+        { name: 'bh', data_type: DataType.BFloat16Vector, dim: 2 },
+      ],
+      { index: false },
+    );
     const { putAndCommit, context } = await startTask(t, sinkProps(name));
     await putAndCommit([record({ id: 1, h: [0.5, -2], bh: [1.5, 256] }), record({ id: 2, h: [1, 2, 3], bh: [0, 0] })]);
     assert.equal(context.errant.length, 1);

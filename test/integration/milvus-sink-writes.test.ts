@@ -23,7 +23,11 @@ describe('writes into a collection whose primary key comes from the records (ups
     assert.equal(committedOffset(committed), 104);
     await putAndCommit(batch.map((r) => ({ ...r })));
     const stored = await rows(client, name, ['id', 'title'], 'id > 0');
-    assert.deepEqual(stored.map((r) => [r.id, r.title]).sort(), [['1', 't1'], ['2', 't2'], ['3', 't3']]);
+    assert.deepEqual(stored.map((r) => [r.id, r.title]).sort(), [
+      ['1', 't1'],
+      ['2', 't2'],
+      ['3', 't3'],
+    ]);
   });
 
   test('records with the same key keep the last value, also across batches and concurrent requests', async (t) => {
@@ -70,7 +74,10 @@ describe('writes into a collection whose primary key comes from the records (ups
       record({ id: '-9223372036854775808', vector: [1, 2, 3, 4], title: 'min' }),
     ]);
     const stored = await rows(client, name, ['id', 'title'], 'id != 0');
-    assert.deepEqual(stored.map((r) => [r.id, r.title]).sort(), [['-9223372036854775808', 'min'], ['9007199254740993', 'big']]);
+    assert.deepEqual(stored.map((r) => [r.id, r.title]).sort(), [
+      ['-9223372036854775808', 'min'],
+      ['9007199254740993', 'big'],
+    ]);
   });
 });
 
@@ -88,7 +95,10 @@ describe('writes into an autoID collection (insert)', () => {
     assert.equal(committedOffset(committed), 2);
     const stored = await rows(client, name, ['pk', 'n'], 'n > 0');
     assert.deepEqual(stored.map((r) => r.n).sort(), [1, 2]);
-    assert.ok(stored.every((r) => r.pk !== '77'), 'the record\'s own key is not used on insert');
+    assert.ok(
+      stored.every((r) => r.pk !== '77'),
+      "the record's own key is not used on insert",
+    );
   });
 });
 
@@ -122,7 +132,10 @@ describe('tombstones', () => {
       record({ id: 2, vector: [1, 0, 0, 0], title: 'again' }),
     ]);
     const stored = await rows(client, name, ['id', 'title'], 'id > 0');
-    assert.deepEqual(stored.map((r) => [r.id, r.title]), [['2', 'again']]);
+    assert.deepEqual(
+      stored.map((r) => [r.id, r.title]),
+      [['2', 'again']],
+    );
   });
 
   test('with delete.enabled=false tombstones are skipped, counted, and their offsets committed', async (t) => {

@@ -34,7 +34,10 @@ test(`${ROUNDS} validations and ${ROUNDS} task starts and stops leave the socket
   const props = sinkProps(name);
   for (let i = 0; i < ROUNDS; i++) {
     const values = await new MilvusSinkConnector().validate(props, MILVUS_SINK_CONFIG_DEF.validateAll(props));
-    assert.deepEqual([...values.values()].flatMap((v) => v.errors), []);
+    assert.deepEqual(
+      [...values.values()].flatMap((v) => v.errors),
+      [],
+    );
     const task = new MilvusSinkTask();
     await task.start(props, testContext([{ topic: 'vectors', partition: 0 }], `sockets-${i}`));
     await task.stop();

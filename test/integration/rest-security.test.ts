@@ -85,7 +85,7 @@ describe('REST security on the running worker', { timeout: 120_000 }, () => {
     await assert.rejects(request(`${https}/connectors`, { auth: ALICE }), /unable to verify the first certificate|self-signed certificate/);
   });
 
-  test('a flood of made-up credentials from one address gets 401 or 429, never more, while another client\'s first login passes', async () => {
+  test("a flood of made-up credentials from one address gets 401 or 429, never more, while another client's first login passes", async () => {
     const flood = Array.from({ length: 60 }, (_, i) => request(`${http}/connectors`, { auth: [`mallory${i}`, `guess${i}`] }));
     const login = await request(`${http}/connectors`, { auth: ['carol', PASSWORD], localAddress: '127.0.0.2' });
     assert.equal(login.status, 200, login.text);
@@ -151,8 +151,11 @@ describe('REST security misconfiguration stops the start with a message naming t
     writeFileSync(users, 'admin: admin-secret\n');
     await assert.rejects(
       startConnect({ dir, workerProps: { 'rest.basic.auth.credentials.file': users } }),
-      (e: Error) => /it exited/.test(e.message) &&
-        /The credentials file .*users \(rest\.basic\.auth\.credentials\.file\), line 1: the password of 'admin' is unusable: not a scrypt hash/.test(e.message) &&
+      (e: Error) =>
+        /it exited/.test(e.message) &&
+        /The credentials file .*users \(rest\.basic\.auth\.credentials\.file\), line 1: the password of 'admin' is unusable: not a scrypt hash/.test(
+          e.message,
+        ) &&
         !e.message.includes('admin-secret'),
     );
   });

@@ -115,17 +115,29 @@ function pick(table: ReturnType<typeof mix>, next: () => number, i: number): Cal
 function timedRequest(service: ConnectProcess, agent: Agent, [label, method, path, body]: Call): Promise<Answer> {
   const started = performance.now();
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const done = (status: number, text: string): Answer => ({ label: `${method} ${path} (${label})`, status, ms: performance.now() - started, body: text.slice(0, 300) });
+  const done = (status: number, text: string): Answer => ({
+    label: `${method} ${path} (${label})`,
+    status,
+    ms: performance.now() - started,
+    body: text.slice(0, 300),
+  });
   return new Promise((resolve) => {
-    const req = request(`${service.baseUrl}${path}`, {
-      method,
-      agent,
-      headers: { accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-      timeout: ANSWER_BOUND_MS,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(done(res.statusCode ?? 0, text)));
-    });
+    const req = request(
+      `${service.baseUrl}${path}`,
+      {
+        method,
+        agent,
+        headers: { accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        timeout: ANSWER_BOUND_MS,
+      },
+      (res) => {
+        let text = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (text += chunk))
+          .on('end', () => resolve(done(res.statusCode ?? 0, text)));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${ANSWER_BOUND_MS} ms`)));
     req.on('error', (e) => resolve(done(0, String(e))));
     req.end(payload);
@@ -174,11 +186,15 @@ async function settle(service: ConnectProcess, main: string, second: string): Pr
   await waitForState(service, main, 'RUNNING', 'RUNNING', { timeoutMs: 60_000 });
   const samples: Array<{ fds: number; milvusSockets: number }> = [];
   const sample = () => ({ fds: openFileDescriptors(service.pid), milvusSockets: socketsToPort(MILVUS_PORT, service.pid) });
-  await waitFor('open descriptors and Milvus sockets to stop changing', () => {
-    samples.push(sample());
-    const window = samples.slice(-8); // 8 samples 250 ms apart
-    return window.length === 8 && window.every((s) => s.fds === window[0].fds && s.milvusSockets === window[0].milvusSockets);
-  }, 60_000).catch(() => undefined); // a count that never settles is judged by the assertions, with its numbers
+  await waitFor(
+    'open descriptors and Milvus sockets to stop changing',
+    () => {
+      samples.push(sample());
+      const window = samples.slice(-8); // 8 samples 250 ms apart
+      return window.length === 8 && window.every((s) => s.fds === window[0].fds && s.milvusSockets === window[0].milvusSockets);
+    },
+    60_000,
+  ).catch(() => undefined); // a count that never settles is judged by the assertions, with its numbers
   const heapUsedKiB = await collectGarbage(service);
   const rss: number[] = [];
   await waitFor('five RSS samples', () => {
@@ -194,11 +210,15 @@ async function collectGarbage(service: ConnectProcess): Promise<number> {
   const file = memoryReportFile(service);
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { sequence: number }).sequence : 0;
   process.kill(service.pid, 'SIGUSR2');
-  const report = await waitFor('the service\'s memory report', () => {
-    if (!existsSync(file)) return undefined;
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { sequence: number; heapUsed: number };
-    return parsed.sequence > previous ? parsed : undefined;
-  }, 10_000);
+  const report = await waitFor(
+    "the service's memory report",
+    () => {
+      if (!existsSync(file)) return undefined;
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { sequence: number; heapUsed: number };
+      return parsed.sequence > previous ? parsed : undefined;
+    },
+    10_000,
+  );
   return Math.round(report.heapUsed / 1024);
 }
 
@@ -245,7 +265,10 @@ test(`up to ${REQUESTS} mixed REST requests leave descriptors, Milvus sockets an
   const slow = answers.filter((a) => a.ms > ANSWER_BOUND_MS);
   assert.deepEqual(slow.slice(0, 5), [], `${slow.length} requests took over ${ANSWER_BOUND_MS} ms`);
   assert.ok(soak.answers.length >= MIN_REQUESTS, `only ${soak.answers.length} requests were answered within ${PHASE_BOUND_MS} ms`);
-  assert.ok(after.fds <= before.fds + SLACK, `open file descriptors: ${before.fds} before, ${after.fds} after: ${JSON.stringify(before.descriptors)} → ${JSON.stringify(after.descriptors)}`);
+  assert.ok(
+    after.fds <= before.fds + SLACK,
+    `open file descriptors: ${before.fds} before, ${after.fds} after: ${JSON.stringify(before.descriptors)} → ${JSON.stringify(after.descriptors)}`,
+  );
   assert.ok(after.milvusSockets <= before.milvusSockets + SLACK, `sockets to Milvus: ${before.milvusSockets} before, ${after.milvusSockets} after`);
   assert.ok(after.rssKiB <= before.rssKiB * (1 + RSS_GROWTH), `RSS: ${before.rssKiB} KiB before, ${after.rssKiB} KiB after`);
 });

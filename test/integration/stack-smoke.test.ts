@@ -41,23 +41,21 @@ describe('the local stack runs a real Kafka broker', () => {
     await consumer.connect();
     t.after(() => consumer.disconnect());
     await consumer.subscribe({ topic, fromBeginning: true });
-    const received = await new Promise<{ partition: number; offset: string; key?: string; value?: string; origin?: string }>(
-      (resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no record consumed within 30 s')), 30_000);
-        void consumer.run({
-          eachMessage: async ({ partition, message }) => {
-            clearTimeout(timer);
-            resolve({
-              partition,
-              offset: message.offset,
-              key: message.key?.toString(),
-              value: message.value?.toString(),
-              origin: message.headers?.origin?.toString(),
-            });
-          },
-        });
-      },
-    );
+    const received = await new Promise<{ partition: number; offset: string; key?: string; value?: string; origin?: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no record consumed within 30 s')), 30_000);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          clearTimeout(timer);
+          resolve({
+            partition,
+            offset: message.offset,
+            key: message.key?.toString(),
+            value: message.value?.toString(),
+            origin: message.headers?.origin?.toString(),
+          });
+        },
+      });
+    });
     assert.deepEqual(received, { partition: 1, offset: sent.baseOffset, key: 'k-1', value: '{"id":1}', origin: 'smoke' });
   });
 });
@@ -118,7 +116,10 @@ describe('the local stack runs a real Milvus (Lite), reached through connectMilv
     assert.equal(String(row.id), '1');
     assert.equal(row.title, 'one');
     assert.deepEqual(row.meta, { tags: ['a', 'b'], n: 1 });
-    assert.deepEqual((row.vector as number[]).map((x) => Math.round(x * 10) / 10), [0.1, 0.2, 0.3, 0.4]);
+    assert.deepEqual(
+      (row.vector as number[]).map((x) => Math.round(x * 10) / 10),
+      [0.1, 0.2, 0.3, 0.4],
+    );
     // The dynamic field round-trips; Milvus Lite returns it under $meta rather than flattened.
     const dynamic = (row.colour ?? (row.$meta as Record<string, unknown> | undefined)?.colour) as unknown;
     assert.equal(dynamic, 'red');

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { StandaloneHerder } from '../../src/runtime/herder/standalone-herder.js';
+import type { StandaloneHerder } from '../../src/runtime/herder/standalone-herder.js';
 import { createFixture, type Fixture, realHerder, recorder, RECORDING_SINK, uniqueName, waitFor } from './worker-fixture.js';
 
 describe('StandaloneHerder with the real worker and Kafka', () => {
@@ -58,7 +58,10 @@ describe('StandaloneHerder with the real worker and Kafka', () => {
     await herder.idle();
     await waitFor('records 2 and 3 replayed', () => seen() >= 5);
     assert.deepEqual(
-      recorder(name).puts.flat().slice(3).map((r) => r.kafkaOffset),
+      recorder(name)
+        .puts.flat()
+        .slice(3)
+        .map((r) => r.kafkaOffset),
       [1, 2],
     );
 

@@ -30,16 +30,21 @@ before(async () => {
 after(() => connect?.stop());
 
 function operationsOf(document: { paths: Record<string, Record<string, unknown>> }): string[] {
-  return Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`)).sort();
+  return Object.entries(document.paths)
+    .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
 }
 
 test('Swagger UI lists every operation and runs GET /connectors against the worker', { timeout: 300_000 }, async (t) => {
   const context = await launchChromium(t);
   const offsite: string[] = [];
-  await context.route((url) => url.hostname !== '127.0.0.1', (route) => {
-    offsite.push(route.request().url());
-    return route.abort();
-  });
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => {
+      offsite.push(route.request().url());
+      return route.abort();
+    },
+  );
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -49,8 +54,14 @@ test('Swagger UI lists every operation and runs GET /connectors against the work
   await page.locator('.opblock').first().waitFor({ timeout: UI_TIMEOUT });
 
   // every operation of the committed document, no more, no fewer (deprecated ones have their own path class)
-  const listed = await page.locator('.opblock').evaluateAll((blocks) =>
-    blocks.map((b) => `${b.querySelector('.opblock-summary-method')?.textContent?.trim()} ${b.querySelector('.opblock-summary [data-path]')?.getAttribute('data-path')}`));
+  const listed = await page
+    .locator('.opblock')
+    .evaluateAll((blocks) =>
+      blocks.map(
+        (b) =>
+          `${b.querySelector('.opblock-summary-method')?.textContent?.trim()} ${b.querySelector('.opblock-summary [data-path]')?.getAttribute('data-path')}`,
+      ),
+    );
   assert.deepEqual(listed.sort(), operationsOf(JSON.parse(readFileSync(OPENAPI, 'utf8'))));
 
   const operation = page.locator('.opblock.opblock-get').filter({ has: page.locator('.opblock-summary-path[data-path="/connectors"]') });

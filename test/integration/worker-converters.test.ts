@@ -23,8 +23,14 @@ test("LongConverter values and the worker's default SimpleHeaderConverter: put()
 
   await waitFor('three records', () => recorder(name).puts.flat().length >= 3);
   const records = recorder(name).puts.flat();
-  assert.deepEqual(records.map((r) => r.value), [42, 2n ** 62n, null]);
-  assert.deepEqual(records.map((r) => r.valueSchema?.type), ['int64', 'int64', 'int64']);
+  assert.deepEqual(
+    records.map((r) => r.value),
+    [42, 2n ** 62n, null],
+  );
+  assert.deepEqual(
+    records.map((r) => r.valueSchema?.type),
+    ['int64', 'int64', 'int64'],
+  );
   assert.deepEqual(
     records[0].headers.map((h) => [h.key, h.converted?.schema?.type, h.converted?.value, Buffer.from(h.value!).toString()]),
     [
@@ -34,6 +40,9 @@ test("LongConverter values and the worker's default SimpleHeaderConverter: put()
       ['note', 'string', 'hello world', 'hello world'],
     ],
   );
-  assert.deepEqual(records[1].headers.map((h) => [h.converted?.schema?.type, h.converted?.value]), [['float32', 0.5]]);
+  assert.deepEqual(
+    records[1].headers.map((h) => [h.converted?.schema?.type, h.converted?.value]),
+    [['float32', 0.5]],
+  );
   assert.deepEqual(f.listener.taskState(name), { state: 'RUNNING' });
 });

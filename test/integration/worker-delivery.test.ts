@@ -10,11 +10,20 @@ test('records reach put() in offset order, converted, with key, headers and (wit
 
   await waitFor('three records', () => recorder(name).puts.flat().length >= 3);
   const records = recorder(name).puts.flat();
-  assert.deepEqual(records.map((r) => r.value), [{ id: 1 }, { id: 2 }, { id: 3 }]);
-  assert.deepEqual(records.map((r) => r.kafkaOffset), [0, 1, 2]);
+  assert.deepEqual(
+    records.map((r) => r.value),
+    [{ id: 1 }, { id: 2 }, { id: 3 }],
+  );
+  assert.deepEqual(
+    records.map((r) => r.kafkaOffset),
+    [0, 1, 2],
+  );
   assert.equal(records[0].key, 'k0');
   assert.equal(Buffer.from(records[0].rawValue!).toString(), '{"id":1}');
-  assert.deepEqual(records[0].headers.map((h) => [h.key, Buffer.from(h.value!).toString()]), [['origin', 'it']]);
+  assert.deepEqual(
+    records[0].headers.map((h) => [h.key, Buffer.from(h.value!).toString()]),
+    [['origin', 'it']],
+  );
   assert.equal(typeof records[0].timestamp, 'number');
   assert.deepEqual(f.listener.taskState(name), { state: 'RUNNING' });
   assert.deepEqual([...(f.listener.topics.get(name) ?? [])], [topic]);
@@ -59,7 +68,15 @@ test('tasks.max tasks share the partitions of the group; every record is deliver
   await waitFor('two members', async () => (await groupMembers(f.admin, `connect-${name}`)).members === 2);
   await f.produce(topic, [{ id: 5 }], 0);
   await f.produce(topic, [{ id: 6 }], 1);
-  await waitFor('all six records', () => new Set(recorder(name).puts.flat().map((r) => (r.value as { id: number }).id)).size === 6);
+  await waitFor(
+    'all six records',
+    () =>
+      new Set(
+        recorder(name)
+          .puts.flat()
+          .map((r) => (r.value as { id: number }).id),
+      ).size === 6,
+  );
   await waitFor('both partitions committed', async () => {
     const committed = await f.committed(`connect-${name}`);
     return committed[`${topic}-0`] === 3 && committed[`${topic}-1`] === 3;
@@ -82,7 +99,12 @@ test('topics.regex (a Java regex) subscribes to the matching topics, and to matc
   await f.createTopic(`${prefix}-b`);
   await f.produce(`${prefix}-b`, [{ id: 2 }]);
   await waitFor('the record of the topic created later', () => recorder(name).puts.flat().length === 2);
-  assert.deepEqual(recorder(name).puts.flat().map((r) => `${r.topic}:${(r.value as { id: number }).id}`), [`${prefix}-a:1`, `${prefix}-b:2`]);
+  assert.deepEqual(
+    recorder(name)
+      .puts.flat()
+      .map((r) => `${r.topic}:${(r.value as { id: number }).id}`),
+    [`${prefix}-a:1`, `${prefix}-b:2`],
+  );
   assert.deepEqual([...(f.listener.topics.get(name) ?? [])].sort(), [`${prefix}-a`, `${prefix}-b`]);
   assert.deepEqual(f.listener.tasks.get(`${name}-0`), [{ state: 'RUNNING' }]);
 });

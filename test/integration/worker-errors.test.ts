@@ -49,7 +49,13 @@ test('RetriableError from put(): the task backs off, the same records are delive
 
   await waitFor('both records accepted', () => recorder(name).puts.flat().length === 2);
   assert.deepEqual(recorder(name).calls.filter((c) => c === 'put retriable').length, 2);
-  assert.deepEqual(recorder(name).puts.flat().map((r) => r.kafkaOffset), [0, 1], 'delivered once accepted, in order');
+  assert.deepEqual(
+    recorder(name)
+      .puts.flat()
+      .map((r) => r.kafkaOffset),
+    [0, 1],
+    'delivered once accepted, in order',
+  );
   assert.deepEqual(f.listener.tasks.get(`${name}-0`), [{ state: 'RUNNING' }]);
   await waitFor('the commit', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 2);
 });
@@ -67,7 +73,12 @@ test('errors.tolerance=all: a record the converter rejects goes to the DLQ with 
   });
 
   await waitFor('the good records', () => recorder(name).puts.flat().length === 2);
-  assert.deepEqual(recorder(name).puts.flat().map((r) => r.value), [{ id: 1 }, { id: 3 }]);
+  assert.deepEqual(
+    recorder(name)
+      .puts.flat()
+      .map((r) => r.value),
+    [{ id: 1 }, { id: 3 }],
+  );
   const [message] = await readTopic(f, dlq, 1);
   assert.equal(message.value!.toString(), 'not json{', 'the original value bytes');
   assert.equal(message.key!.toString(), 'k1', 'the original key bytes');

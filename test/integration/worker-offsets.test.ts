@@ -18,7 +18,10 @@ test('offsets: list what the group committed, alter them (null = reset one parti
     );
     return true;
   });
-  await assert.rejects(f.worker.alterSinkConnectorOffsets(name, config, [{ topic, partition: 0, offset: 1 }]), /^ServerError: Failed to alter consumer group offsets for connector .* either because its tasks haven't stopped/);
+  await assert.rejects(
+    f.worker.alterSinkConnectorOffsets(name, config, [{ topic, partition: 0, offset: 1 }]),
+    /^ServerError: Failed to alter consumer group offsets for connector .* either because its tasks haven't stopped/,
+  );
 
   await f.worker.stopTask({ connector: name, task: 0 });
   const listed = await f.worker.sinkConnectorOffsets(name, config);
@@ -46,7 +49,10 @@ test('offsets: list what the group committed, alter them (null = reset one parti
   await f.worker.startTask({ connector: name, task: 0 }, config, { ...config, 'task.class': 'x' }, 'STARTED', f.listener);
   await waitFor('records from the altered offset', () => recorder(name).puts.flat().length === 2);
   assert.deepEqual(
-    recorder(name).puts.flat().map((r) => `${r.kafkaPartition}@${r.kafkaOffset}`).sort(),
+    recorder(name)
+      .puts.flat()
+      .map((r) => `${r.kafkaPartition}@${r.kafkaOffset}`)
+      .sort(),
     ['0@2', '1@0'],
     'partition 0 from offset 2, partition 1 (no offset) from the beginning',
   );

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { commitCycles, fixtureWithTopic, groupMembers, recorder, uniqueName, waitFor } from './worker-fixture.js';
 
-const ids = (name: string) => recorder(name).puts.flat().map((r) => (r.value as { id: number }).id);
+const ids = (name: string) =>
+  recorder(name)
+    .puts.flat()
+    .map((r) => (r.value as { id: number }).id);
 
 test('PAUSED stops delivery while the consumer stays in its group; resuming delivers everything, once', async (t) => {
   const { f, topic, name } = await fixtureWithTopic(t, 'pause');

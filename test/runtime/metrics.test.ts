@@ -13,7 +13,7 @@ function value(body: string, series: string): number | undefined {
 }
 
 describe('ConnectMetrics', () => {
-  test('sink task counters and histograms carry connector and task labels, in Kafka Connect\'s names', async () => {
+  test("sink task counters and histograms carry connector and task labels, in Kafka Connect's names", async () => {
     const metrics = new ConnectMetrics();
     const task = metrics.sinkTask({ connector: 'articles', task: 0 }, 'connector-consumer-articles-0');
     task.recordsRead(5);
@@ -40,12 +40,15 @@ describe('ConnectMetrics', () => {
     assert.equal(value(body, `kafka_connect_connector_task_metrics_offset_commit_failure_total${labels}`), 1);
     assert.equal(value(body, `kafka_connect_connector_task_metrics_offset_commit_time_seconds_sum${labels}`), 5.003);
     assert.equal(
-      value(body, 'kafka_consumer_consumer_fetch_manager_metrics_records_lag{connector="articles",task="0",client_id="connector-consumer-articles-0",topic="embeddings",partition="2"}'),
+      value(
+        body,
+        'kafka_consumer_consumer_fetch_manager_metrics_records_lag{connector="articles",task="0",client_id="connector-consumer-articles-0",topic="embeddings",partition="2"}',
+      ),
       17,
     );
   });
 
-  test('a new task\'s counters exist at 0; closed partitions and closed tasks leave no series behind', async () => {
+  test("a new task's counters exist at 0; closed partitions and closed tasks leave no series behind", async () => {
     const metrics = new ConnectMetrics();
     const task = metrics.sinkTask({ connector: 'a', task: 1 }, 'c');
     assert.equal(value((await metrics.scrape()).body, 'kafka_connect_sink_task_metrics_sink_record_read_total{connector="a",task="1"}'), 0);
@@ -56,14 +59,24 @@ describe('ConnectMetrics', () => {
     assert.equal(samples(body).filter((l) => l.startsWith('kafka_consumer_consumer_fetch_manager_metrics_records_lag')).length, 1);
     task.close();
     body = (await metrics.scrape()).body;
-    assert.deepEqual(samples(body).filter((l) => l.includes('connector="a"')), []);
+    assert.deepEqual(
+      samples(body).filter((l) => l.includes('connector="a"')),
+      [],
+    );
   });
 
-  test('states and counts come from the herder\'s statuses at scrape time', async () => {
+  test("states and counts come from the herder's statuses at scrape time", async () => {
     const metrics = new ConnectMetrics();
     let snapshot: StatusSnapshot = {
       connectors: [
-        { name: 'a', state: 'RUNNING', tasks: [{ id: 0, state: 'RUNNING' }, { id: 1, state: 'FAILED' }] },
+        {
+          name: 'a',
+          state: 'RUNNING',
+          tasks: [
+            { id: 0, state: 'RUNNING' },
+            { id: 1, state: 'FAILED' },
+          ],
+        },
         { name: 'b', state: 'PAUSED', tasks: [{ id: 0, state: 'PAUSED' }] },
       ],
     };
@@ -83,7 +96,11 @@ describe('ConnectMetrics', () => {
     snapshot = { connectors: [{ name: 'b', state: 'RUNNING', tasks: [] }] };
     body = (await metrics.scrape()).body;
     assert.equal(value(body, 'kafka_connect_connect_worker_metrics_connector_count'), 1);
-    assert.deepEqual(samples(body).filter((l) => l.includes('connector="a"')), [], 'a deleted connector disappears');
+    assert.deepEqual(
+      samples(body).filter((l) => l.includes('connector="a"')),
+      [],
+      'a deleted connector disappears',
+    );
   });
 
   test('plugin metrics are read from running connectors, prefixed, with a connector label', async () => {

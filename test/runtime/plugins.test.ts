@@ -64,7 +64,10 @@ describe('Plugins: converters', () => {
     assert.equal(plugins.resolveClass('StringConverter'), 'org.apache.kafka.connect.storage.StringConverter');
     assert.equal(plugins.resolveClass('TestSink'), TEST_SINK_CLASS);
     assert.equal(plugins.resolveClass('com.example.Nope'), undefined);
-    assert.throws(() => plugins.converter('Nope'), /^BadRequestError: Failed to find any class that implements Converter and which name matches Nope, available converters are: /);
+    assert.throws(
+      () => plugins.converter('Nope'),
+      /^BadRequestError: Failed to find any class that implements Converter and which name matches Nope, available converters are: /,
+    );
   });
 });
 
@@ -83,9 +86,17 @@ describe('Plugins: listing (GET /connector-plugins)', () => {
   test('all plugins: 9 converters, then 10 header converters (SimpleHeaderConverter only as a header converter), as Kafka 4.1 lists them', () => {
     const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
     const v = '4.1.1';
-    const converters = ['converters.BooleanConverter', 'converters.ByteArrayConverter', 'converters.DoubleConverter', 'converters.FloatConverter',
-      'converters.IntegerConverter', 'converters.LongConverter', 'converters.ShortConverter', 'json.JsonConverter', 'storage.StringConverter']
-      .map((c) => `org.apache.kafka.connect.${c}`);
+    const converters = [
+      'converters.BooleanConverter',
+      'converters.ByteArrayConverter',
+      'converters.DoubleConverter',
+      'converters.FloatConverter',
+      'converters.IntegerConverter',
+      'converters.LongConverter',
+      'converters.ShortConverter',
+      'json.JsonConverter',
+      'storage.StringConverter',
+    ].map((c) => `org.apache.kafka.connect.${c}`);
     const headerConverters = [...converters.slice(0, 8), 'org.apache.kafka.connect.storage.SimpleHeaderConverter', converters[8]];
     assert.deepEqual(plugins.connectorPlugins(false), [
       { class: TEST_SINK_CLASS, type: 'sink', version: '1.2.3' },
@@ -134,7 +145,13 @@ describe('Plugins: plugin config (GET /connector-plugins/{p}/config)', () => {
     const json = plugins.pluginConfig('Json');
     assert.deepEqual(
       json.map((k) => k.name),
-      [...builtinConverters.find((c) => c.className === JSON_CONVERTER)!.create().config().keys.keys()],
+      [
+        ...builtinConverters
+          .find((c) => c.className === JSON_CONVERTER)!
+          .create()
+          .config()
+          .keys.keys(),
+      ],
     );
     assert.ok(json.some((k) => k.name === 'schemas.enable'));
     assert.throws(() => plugins.pluginConfig('Nope'), new NotFoundError('Unknown plugin Nope.'));
@@ -152,7 +169,10 @@ describe('Plugins: plugin config (GET /connector-plugins/{p}/config)', () => {
       () => plugins.pluginConfig(simple, '3.9.0'),
       new BadRequestError(`Plugin ${simple} has version 4.1.1 which does not match the required version range [3.9.0,3.9.0]`),
     );
-    assert.throws(() => plugins.pluginConfig('TestSink', '(,1.0)'), /^BadRequestError: Plugin .* has version 1\.2\.3 which does not match the required version range \(,1\.0\)$/);
+    assert.throws(
+      () => plugins.pluginConfig('TestSink', '(,1.0)'),
+      /^BadRequestError: Plugin .* has version 1\.2\.3 which does not match the required version range \(,1\.0\)$/,
+    );
     assert.throws(() => plugins.pluginConfig(simple, '[1.0'), BadRequestError);
     assert.throws(() => plugins.pluginConfig('Nope', '1.0'), new NotFoundError('Unknown plugin Nope.'));
   });
@@ -164,12 +184,21 @@ describe('Plugins: with the shipped Milvus sink and converters', () => {
 
   test('the original class name and its aliases resolve; it is listed as a sink', () => {
     for (const name of [MILVUS, 'MilvusSinkConnector', 'MilvusSink']) assert.equal(plugins.connector(name).className, MILVUS);
-    assert.deepEqual(plugins.connectorPlugins(true).map((p) => [p.class, p.type]), [[MILVUS, 'sink']]);
+    assert.deepEqual(
+      plugins.connectorPlugins(true).map((p) => [p.class, p.type]),
+      [[MILVUS, 'sink']],
+    );
   });
 
   test('its plugin config starts with the original keys and renders the token default as [hidden]', () => {
     const keys = plugins.pluginConfig('MilvusSink');
-    assert.deepEqual(keys.slice(0, 4).map((k) => k.name).sort(), ['collection.name', 'database.name', 'public.endpoint', 'token']);
+    assert.deepEqual(
+      keys
+        .slice(0, 4)
+        .map((k) => k.name)
+        .sort(),
+      ['collection.name', 'database.name', 'public.endpoint', 'token'],
+    );
     const token = keys.find((k) => k.name === 'token')!;
     assert.equal(token.type, 'PASSWORD');
     assert.equal(token.default_value, '[hidden]');

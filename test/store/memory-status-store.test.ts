@@ -16,7 +16,15 @@ test('connector statuses are stored, replaced and read back', () => {
 test('task statuses are listed by ascending task id, whatever the order they were written in', () => {
   const store = new MemoryStatusStore();
   for (const task of [10, 2, 0, 1]) store.putTask('c', task, { ...running, state: `S${task}` });
-  assert.deepEqual(store.tasks('c').map((t) => [t.task, t.status.state]), [[0, 'S0'], [1, 'S1'], [2, 'S2'], [10, 'S10']]);
+  assert.deepEqual(
+    store.tasks('c').map((t) => [t.task, t.status.state]),
+    [
+      [0, 'S0'],
+      [1, 'S1'],
+      [2, 'S2'],
+      [10, 'S10'],
+    ],
+  );
   assert.deepEqual(store.getTask('c', 2)?.state, 'S2');
   assert.deepEqual(store.tasks('other'), []);
 });

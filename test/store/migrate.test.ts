@@ -21,13 +21,19 @@ function schemaOf(db: Db): string {
 }
 
 function appliedIds(db: Db): number[] {
-  return db.prepare<[], { id: number }>('SELECT id FROM schema_migrations ORDER BY id').all().map((r) => r.id);
+  return db
+    .prepare<[], { id: number }>('SELECT id FROM schema_migrations ORDER BY id')
+    .all()
+    .map((r) => r.id);
 }
 
 test('the shipped migrations are numbered without gaps from 0001', () => {
   const ids = loadMigrations().map((m) => m.id);
   assert.ok(ids.length > 0);
-  assert.deepEqual(ids, ids.map((_, i) => i + 1));
+  assert.deepEqual(
+    ids,
+    ids.map((_, i) => i + 1),
+  );
 });
 
 test('migrate brings a fresh database to the latest schema and records every migration', (t) => {
@@ -35,7 +41,10 @@ test('migrate brings a fresh database to the latest schema and records every mig
   t.after(() => db.close());
   const names = loadMigrations().map((m) => m.name);
   assert.deepEqual(migrate(db), names);
-  assert.deepEqual(appliedIds(db), loadMigrations().map((m) => m.id));
+  assert.deepEqual(
+    appliedIds(db),
+    loadMigrations().map((m) => m.id),
+  );
 });
 
 test('the migrated schema equals test/store/schema.snapshot.sql (UPDATE_SNAPSHOT=1 rewrites it)', (t) => {
@@ -58,7 +67,10 @@ test('migrate run again on a migrated database applies nothing and changes nothi
   t.after(() => again.close());
   assert.deepEqual(migrate(again), []);
   assert.equal(schemaOf(again), schema);
-  assert.deepEqual(appliedIds(again), loadMigrations().map((m) => m.id));
+  assert.deepEqual(
+    appliedIds(again),
+    loadMigrations().map((m) => m.id),
+  );
 });
 
 test('migrate applies only the migrations a database is missing, in order', (t) => {
@@ -75,7 +87,10 @@ test('a failing migration is rolled back entirely and not recorded', (t) => {
   const db = openDatabase(':memory:');
   t.after(() => db.close());
   const broken = [{ id: 1, name: '0001_broken.sql', sql: 'CREATE TABLE a (x INTEGER); INSERT INTO nowhere VALUES (1);' }];
-  assert.throws(() => migrate(db, broken), (e: Error) => e instanceof MigrationError && /0001_broken\.sql failed/.test(e.message));
+  assert.throws(
+    () => migrate(db, broken),
+    (e: Error) => e instanceof MigrationError && /0001_broken\.sql failed/.test(e.message),
+  );
   assert.equal(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'a'").pluck().get(), 0);
   assert.deepEqual(appliedIds(db), []);
 });
@@ -90,10 +105,7 @@ test('a database with a migration this build does not know is refused, naming it
   assert.throws(
     () => migrate(db),
     (e: Error) =>
-      e instanceof MigrationError &&
-      e.message.includes('9999_from_the_future.sql') &&
-      e.message.includes('newer version') &&
-      e.message.includes('sqlite.path'),
+      e instanceof MigrationError && e.message.includes('9999_from_the_future.sql') && e.message.includes('newer version') && e.message.includes('sqlite.path'),
   );
   assert.equal(schemaOf(db), before);
 });

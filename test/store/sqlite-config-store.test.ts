@@ -97,7 +97,11 @@ test('names() and all() list connectors sorted by name, each with its own task c
   assert.deepEqual(store.names(), ['a', 'b', 'c']);
   assert.deepEqual(
     store.all().map((r) => [r.name, r.taskConfigs]),
-    [['a', [{ t: 'a0' }]], ['b', []], ['c', [{ t: 'c0' }, { t: 'c1' }]]],
+    [
+      ['a', [{ t: 'a0' }]],
+      ['b', []],
+      ['c', [{ t: 'c0' }, { t: 'c1' }]],
+    ],
   );
 });
 
@@ -297,7 +301,11 @@ describe('reads are served from memory, kept current by the writes', () => {
     for (const [step, write, expected] of steps) {
       write();
       assert.deepEqual(store.all(), expected, step);
-      assert.deepEqual(store.names(), expected.map((r) => r.name), step);
+      assert.deepEqual(
+        store.names(),
+        expected.map((r) => r.name),
+        step,
+      );
       for (const record of expected) assert.deepEqual(store.get(record.name), record, step);
       assert.equal(selects.length, loaded, `${step}: read SQLite again`);
       assert.deepEqual(reloaded(db), expected, `${step}: SQLite holds something else`);
@@ -408,6 +416,9 @@ describe('reads are served from memory, kept current by the writes', () => {
     const sqliteOrder = db.prepare('SELECT name FROM connectors ORDER BY name').pluck().all();
     assert.deepEqual(store.names(), sqliteOrder);
     assert.deepEqual(store.names(), ['B', 'a', 'a-1', 'b', '\uFF21', '\u{1F600}']);
-    assert.deepEqual(reloaded(db).map((r) => r.name), sqliteOrder);
+    assert.deepEqual(
+      reloaded(db).map((r) => r.name),
+      sqliteOrder,
+    );
   });
 });

@@ -15,43 +15,54 @@ const pluginParams = {
 export function connectorPluginRoutes(app: FastifyInstance, { herder, ask }: RouteDeps): void {
   const tags = ['connector-plugins'];
 
-  app.get<{ Querystring: { connectorsOnly?: string } }>('/connector-plugins', {
-    schema: {
-      tags,
-      summary: 'Installed plugins: sink, then source connectors; with connectorsOnly=false all other kinds too',
-      querystring: {
-        type: 'object',
-        properties: {
-          connectorsOnly: { type: 'string', default: 'true', description: 'Only "true" (any case) is true.' },
+  app.get<{ Querystring: { connectorsOnly?: string } }>(
+    '/connector-plugins',
+    {
+      schema: {
+        tags,
+        summary: 'Installed plugins: sink, then source connectors; with connectorsOnly=false all other kinds too',
+        querystring: {
+          type: 'object',
+          properties: {
+            connectorsOnly: { type: 'string', default: 'true', description: 'Only "true" (any case) is true.' },
+          },
         },
+        response: { 200: { type: 'array', items: ref('PluginInfo') }, ...errorResponses() },
       },
-      response: { 200: { type: 'array', items: ref('PluginInfo') }, ...errorResponses() },
     },
-  }, async (request) => ask(() => herder.connectorPlugins(javaBoolean(request.query.connectorsOnly, true))));
+    async (request) => ask(() => herder.connectorPlugins(javaBoolean(request.query.connectorsOnly, true))),
+  );
 
-  app.get<PluginParams & { Querystring: { version?: string } }>('/connector-plugins/:plugin/config', {
-    schema: {
-      tags,
-      summary: 'Config definitions of a plugin (connectors: own keys, then the framework\'s)',
-      params: pluginParams,
-      querystring: {
-        type: 'object',
-        properties: {
-          version: { type: 'string', default: 'latest', description: 'KIP-891: a version or Maven version range the installed plugin must satisfy.' },
+  app.get<PluginParams & { Querystring: { version?: string } }>(
+    '/connector-plugins/:plugin/config',
+    {
+      schema: {
+        tags,
+        summary: "Config definitions of a plugin (connectors: own keys, then the framework's)",
+        params: pluginParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            version: { type: 'string', default: 'latest', description: 'KIP-891: a version or Maven version range the installed plugin must satisfy.' },
+          },
         },
+        response: { 200: { type: 'array', items: ref('ConfigKeyInfo') }, ...errorResponses(400, 404) },
       },
-      response: { 200: { type: 'array', items: ref('ConfigKeyInfo') }, ...errorResponses(400, 404) },
     },
-  }, async (request) => ask(() => herder.connectorPluginConfig(request.params.plugin, request.query.version)));
+    async (request) => ask(() => herder.connectorPluginConfig(request.params.plugin, request.query.version)),
+  );
 
-  app.put<PluginParams & { Body: Record<string, unknown> }>('/connector-plugins/:plugin/config/validate', {
-    schema: {
-      tags,
-      summary: 'Validate a connector config; 200 even when it has errors (see error_count)',
-      params: pluginParams,
-      body: ref('ConfigInput'),
-      response: { 200: ref('ConfigInfos'), ...errorResponses(400) },
+  app.put<PluginParams & { Body: Record<string, unknown> }>(
+    '/connector-plugins/:plugin/config/validate',
+    {
+      schema: {
+        tags,
+        summary: 'Validate a connector config; 200 even when it has errors (see error_count)',
+        params: pluginParams,
+        body: ref('ConfigInput'),
+        response: { 200: ref('ConfigInfos'), ...errorResponses(400) },
+      },
     },
-  }, async (request) =>
-    ask(() => herder.validateConnectorConfig(toStringMap(request.body), request.params.plugin)));
+    async (request) => ask(() => herder.validateConnectorConfig(toStringMap(request.body), request.params.plugin)),
+  );
 }

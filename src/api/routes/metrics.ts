@@ -12,18 +12,22 @@ import { errorResponses } from '../schemas/common.js';
 export type MetricsScrape = () => Promise<{ contentType: string; body: string }>;
 
 export function metricsRoutes(app: FastifyInstance, scrape: MetricsScrape | undefined): void {
-  app.get('/metrics', {
-    schema: {
-      tags: ['worker'],
-      summary: 'Worker, connector and task metrics in the Prometheus text exposition format',
-      response: {
-        200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
-        ...errorResponses(404),
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['worker'],
+        summary: 'Worker, connector and task metrics in the Prometheus text exposition format',
+        response: {
+          200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
+          ...errorResponses(404),
+        },
       },
     },
-  }, async (_request, reply) => {
-    if (scrape === undefined) throw new HttpError(404, 'Metrics are not enabled on this worker');
-    const { contentType, body } = await scrape();
-    return reply.type(contentType).send(body);
-  });
+    async (_request, reply) => {
+      if (scrape === undefined) throw new HttpError(404, 'Metrics are not enabled on this worker');
+      const { contentType, body } = await scrape();
+      return reply.type(contentType).send(body);
+    },
+  );
 }

@@ -27,10 +27,7 @@ export const ConfigKeyInfo = {
     dependents: { type: 'array', items: { type: 'string' } },
     order: { type: 'integer', description: 'Order within the group; -1 when ungrouped' },
   },
-  required: [
-    'name', 'type', 'required', 'default_value', 'importance', 'documentation',
-    'group', 'width', 'display_name', 'dependents', 'order',
-  ],
+  required: ['name', 'type', 'required', 'default_value', 'importance', 'documentation', 'group', 'width', 'display_name', 'dependents', 'order'],
 } as const;
 
 export const ConfigValueInfo = {

@@ -13,19 +13,25 @@ export function milvusPluginMetrics(connector: string): PluginMetric[] {
     counter('milvus_records_deleted_total', 'Primary keys Milvus acknowledged through delete (tombstones with delete.enabled=true)', m.recordsDeleted),
     counter('milvus_records_skipped_total', 'Tombstones ignored (delete.enabled=false, or no collection yet)', m.recordsSkipped),
     counter('milvus_records_superseded_total', 'Records replaced by a later record with the same primary key in the same batch', m.recordsSuperseded),
-    counter('milvus_records_dead_lettered_total', 'Records handed to the errant record reporter (mapping failures, rows Milvus rejected)', m.recordsDeadLettered),
+    counter(
+      'milvus_records_dead_lettered_total',
+      'Records handed to the errant record reporter (mapping failures, rows Milvus rejected)',
+      m.recordsDeadLettered,
+    ),
     counter('milvus_requests_total', 'Insert, upsert and delete requests Milvus acknowledged', m.requests),
     counter('milvus_failed_requests_total', 'Requests that failed for good (retries that later succeeded not counted)', m.failedRequests),
     counter('milvus_retries_total', 'Requests sent again after a retriable failure', m.retries),
     counter('milvus_connect_attempts_total', 'Attempts to reach a Milvus that did not answer when a task started', m.milvusConnectAttempts),
     { name: 'milvus_tasks_waiting', help: 'Tasks started while Milvus did not answer, waiting for it', type: 'gauge', value: m.tasksWaitingForMilvus },
-    ...Object.entries(m.errorCodes).map(([code, count]): PluginMetric => ({
-      name: 'milvus_request_errors_total',
-      help: 'Failed Milvus requests by Milvus error code or gRPC status (retried attempts included)',
-      type: 'counter',
-      value: count,
-      labels: { code },
-    })),
+    ...Object.entries(m.errorCodes).map(
+      ([code, count]): PluginMetric => ({
+        name: 'milvus_request_errors_total',
+        help: 'Failed Milvus requests by Milvus error code or gRPC status (retried attempts included)',
+        type: 'counter',
+        value: count,
+        labels: { code },
+      }),
+    ),
     {
       name: 'milvus_batch_time_seconds',
       help: 'Time to write one batch to Milvus, retries included',

@@ -1,11 +1,4 @@
-import {
-  ConfigDef,
-  ConfigType,
-  Importance,
-  Password,
-  Validators,
-  Width,
-} from '../../plugin/index.js';
+import { ConfigDef, ConfigType, Importance, type Password, Validators, Width } from '../../plugin/index.js';
 
 /**
  * The Milvus sink's own keys. The first four are the original connector's
@@ -88,7 +81,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     defaultValue: 60000,
     validator: Validators.atLeast(1),
     importance: Importance.MEDIUM,
-    documentation: 'Deadline of each Milvus request (insert, upsert, delete, describe) in milliseconds. A request that runs past it counts as a retriable failure.',
+    documentation:
+      'Deadline of each Milvus request (insert, upsert, delete, describe) in milliseconds. A request that runs past it counts as a retriable failure.',
     group: GROUP,
     orderInGroup: 0,
     width: Width.MEDIUM,
@@ -99,7 +93,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     type: ConfigType.STRING,
     defaultValue: null,
     importance: Importance.LOW,
-    documentation: 'Path of a PEM file with the certificate authorities that sign the Milvus server certificate, for https:// endpoints with a private CA. Empty: the system trust store.',
+    documentation:
+      'Path of a PEM file with the certificate authorities that sign the Milvus server certificate, for https:// endpoints with a private CA. Empty: the system trust store.',
     group: GROUP,
     orderInGroup: 1,
     width: Width.MEDIUM,
@@ -110,7 +105,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     type: ConfigType.BOOLEAN,
     defaultValue: false,
     importance: Importance.LOW,
-    documentation: 'Skip verification of the Milvus server certificate on https:// endpoints. Only for tests: it allows anyone on the network path to read the token and the data.',
+    documentation:
+      'Skip verification of the Milvus server certificate on https:// endpoints. Only for tests: it allows anyone on the network path to read the token and the data.',
     group: GROUP,
     orderInGroup: 2,
     width: Width.MEDIUM,
@@ -121,7 +117,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     type: ConfigType.BOOLEAN,
     defaultValue: false,
     importance: Importance.MEDIUM,
-    documentation: 'Load the collection when the task starts and finds it not loaded. false (the original behaviour): the task fails with "Collection not loaded".',
+    documentation:
+      'Load the collection when the task starts and finds it not loaded. false (the original behaviour): the task fails with "Collection not loaded".',
     group: GROUP,
     orderInGroup: 3,
     width: Width.MEDIUM,
@@ -134,7 +131,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     defaultValue: WriteMode.AUTO,
     validator: Validators.oneOfIgnoreCase(...Object.values(WriteMode)),
     importance: Importance.MEDIUM,
-    documentation: 'How rows are written. auto: upsert by primary key when the collection assigns no IDs itself (autoID=false, replays are idempotent), insert with the primary key left out when it does (autoID=true). insert: always insert (duplicates on replay). upsert: always upsert (needs the primary key in every record, even with autoID).',
+    documentation:
+      'How rows are written. auto: upsert by primary key when the collection assigns no IDs itself (autoID=false, replays are idempotent), insert with the primary key left out when it does (autoID=true). insert: always insert (duplicates on replay). upsert: always upsert (needs the primary key in every record, even with autoID).',
     group: WRITE_GROUP,
     orderInGroup: 0,
     width: Width.MEDIUM,
@@ -147,7 +145,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     defaultValue: DynamicFields.DROP,
     validator: Validators.oneOfIgnoreCase(...Object.values(DynamicFields)),
     importance: Importance.MEDIUM,
-    documentation: 'What to do with record fields that are not in the collection schema. drop (the original behaviour): leave them out. meta: write them to the dynamic field $meta (the collection must have the dynamic field enabled). error: treat the record as bad data (errors.tolerance and the dead-letter queue apply).',
+    documentation:
+      'What to do with record fields that are not in the collection schema. drop (the original behaviour): leave them out. meta: write them to the dynamic field $meta (the collection must have the dynamic field enabled). error: treat the record as bad data (errors.tolerance and the dead-letter queue apply).',
     group: WRITE_GROUP,
     orderInGroup: 1,
     width: Width.MEDIUM,
@@ -160,7 +159,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     defaultValue: PkMode.VALUE,
     validator: Validators.oneOfIgnoreCase(...Object.values(PkMode)),
     importance: Importance.MEDIUM,
-    documentation: 'Where the primary key comes from. value (the original behaviour): the field of the record value named like the primary key field. key: the record key (a primitive, a struct/object with the primary key field, or a struct/object with a single field), overriding the value. key_if_missing: the value field when present, otherwise the record key. Ignored when the collection assigns IDs on insert.',
+    documentation:
+      'Where the primary key comes from. value (the original behaviour): the field of the record value named like the primary key field. key: the record key (a primitive, a struct/object with the primary key field, or a struct/object with a single field), overriding the value. key_if_missing: the value field when present, otherwise the record key. Ignored when the collection assigns IDs on insert.',
     group: WRITE_GROUP,
     orderInGroup: 2,
     width: Width.MEDIUM,
@@ -172,7 +172,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     type: ConfigType.BOOLEAN,
     defaultValue: false,
     importance: Importance.MEDIUM,
-    documentation: 'Treat a record with a null value (a tombstone) as a delete of the primary key taken from the record key. false (the original behaviour): tombstones are skipped.',
+    documentation:
+      'Treat a record with a null value (a tombstone) as a delete of the primary key taken from the record key. false (the original behaviour): tombstones are skipped.',
     group: WRITE_GROUP,
     orderInGroup: 3,
     width: Width.MEDIUM,
@@ -183,7 +184,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     type: ConfigType.BOOLEAN,
     defaultValue: false,
     importance: Importance.LOW,
-    documentation: 'For JSON fields: parse a string value as JSON text and store the document. false (the original behaviour): a string is stored as a JSON string literal.',
+    documentation:
+      'For JSON fields: parse a string value as JSON text and store the document. false (the original behaviour): a string is stored as a JSON string literal.',
     group: WRITE_GROUP,
     orderInGroup: 4,
     width: Width.MEDIUM,
@@ -219,7 +221,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     defaultValue: 0,
     validator: Validators.between(0, 60000),
     importance: Importance.LOW,
-    documentation: 'How long a partly filled request waits for more records before it is sent. 0 (the original behaviour): every batch the consumer hands over is sent at once. Under load a partial batch keeps filling for longer: while every request slot is busy, and while the task has paused consumption because records are waiting (then at most 1 s after it resumes).',
+    documentation:
+      'How long a partly filled request waits for more records before it is sent. 0 (the original behaviour): every batch the consumer hands over is sent at once. Under load a partial batch keeps filling for longer: while every request slot is busy, and while the task has paused consumption because records are waiting (then at most 1 s after it resumes).',
     group: WRITE_GROUP,
     orderInGroup: 7,
     width: Width.MEDIUM,
@@ -231,7 +234,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     defaultValue: 1,
     validator: Validators.between(1, 64),
     importance: Importance.LOW,
-    documentation: 'Most insert/upsert/delete requests a task has in flight at once; the next batch fills meanwhile. Requests that touch the same primary key are never in flight together, so per-key order holds at any value. More than 1 can help against a distant server with few tasks; against a busy server it only adds memory and waiting (measured with 4 tasks on Milvus Lite: same throughput at 1 as at 2, with less memory and lower latency).',
+    documentation:
+      'Most insert/upsert/delete requests a task has in flight at once; the next batch fills meanwhile. Requests that touch the same primary key are never in flight together, so per-key order holds at any value. More than 1 can help against a distant server with few tasks; against a busy server it only adds memory and waiting (measured with 4 tasks on Milvus Lite: same throughput at 1 as at 2, with less memory and lower latency).',
     group: WRITE_GROUP,
     orderInGroup: 8,
     width: Width.MEDIUM,
@@ -243,7 +247,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     defaultValue: 10,
     validator: Validators.atLeast(-1),
     importance: Importance.LOW,
-    documentation: 'Retries of a request that failed for a transient reason (rate limit, quota or memory protection, server busy, unavailable, timeout, schema changed) before the task fails; -1: retry until errors.retry.timeout runs out. The original retried nothing.',
+    documentation:
+      'Retries of a request that failed for a transient reason (rate limit, quota or memory protection, server busy, unavailable, timeout, schema changed) before the task fails; -1: retry until errors.retry.timeout runs out. The original retried nothing.',
     group: WRITE_GROUP,
     orderInGroup: 9,
     width: Width.MEDIUM,
@@ -255,7 +260,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     defaultValue: 500,
     validator: Validators.atLeast(0),
     importance: Importance.LOW,
-    documentation: 'Wait before the first retry; it doubles with each further retry (with jitter), up to retry.backoff.max.ms. Consumption of the affected partitions pauses meanwhile.',
+    documentation:
+      'Wait before the first retry; it doubles with each further retry (with jitter), up to retry.backoff.max.ms. Consumption of the affected partitions pauses meanwhile.',
     group: WRITE_GROUP,
     orderInGroup: 10,
     width: Width.MEDIUM,
@@ -279,7 +285,8 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     type: ConfigType.BOOLEAN,
     defaultValue: false,
     importance: Importance.MEDIUM,
-    documentation: 'Create the collection when it does not exist, from the first record: the primary key field (an autoID Int64 when records carry none), a FloatVector as long as the first record\'s vector field, and a nullable column for every other top-level field (typed from the Connect schema when there is one; objects, maps and arrays as JSON), with the dynamic field on; then index and load it. false (the original behaviour): the task fails with "Collection not exist".',
+    documentation:
+      'Create the collection when it does not exist, from the first record: the primary key field (an autoID Int64 when records carry none), a FloatVector as long as the first record\'s vector field, and a nullable column for every other top-level field (typed from the Connect schema when there is one; objects, maps and arrays as JSON), with the dynamic field on; then index and load it. false (the original behaviour): the task fails with "Collection not exist".',
     group: CREATE_GROUP,
     orderInGroup: 0,
     width: Width.MEDIUM,

@@ -143,10 +143,7 @@ export class MilvusSinkTask implements SinkTask {
       throw error;
     }
     this.#startBatcher(this.#props);
-    this.#log.info(
-      { collection: config.collectionName, mode: this.#schema ? this.#rowOptions.operation : 'pending auto.create' },
-      'Milvus sink task started',
-    );
+    this.#log.info({ collection: config.collectionName, mode: this.#schema ? this.#rowOptions.operation : 'pending auto.create' }, 'Milvus sink task started');
   }
 
   /**
@@ -167,7 +164,10 @@ export class MilvusSinkTask implements SinkTask {
       for (let attempt = 1; !this.#stopping.signal.aborted; attempt++) {
         const delayMs = Math.min(MILVUS_WAIT_MIN_MS * 2 ** (attempt - 1), MILVUS_WAIT_MAX_MS);
         this.#metrics.milvusConnectAttempts += 1;
-        this.#log.warn({ address, attempt, delayMs, err: scrubbedError(error, this.#config.token?.value) }, `Waiting for Milvus at ${address}: it did not answer; trying again in ${delayMs} ms`);
+        this.#log.warn(
+          { address, attempt, delayMs, err: scrubbedError(error, this.#config.token?.value) },
+          `Waiting for Milvus at ${address}: it did not answer; trying again in ${delayMs} ms`,
+        );
         await abortableSleep(delayMs, this.#stopping.signal);
         if (this.#stopping.signal.aborted) return;
         try {
@@ -369,7 +369,10 @@ export class MilvusSinkTask implements SinkTask {
     if (!this.#config.deleteEnabled || !this.#schema) {
       // with no collection yet (auto.create pending) there is nothing to delete either
       this.#metrics.recordsSkipped += 1;
-      this.#log.debug({ record: recordCoordinates(record) }, this.#schema ? 'Skipping tombstone (delete.enabled=false)' : 'Skipping tombstone: no collection yet');
+      this.#log.debug(
+        { record: recordCoordinates(record) },
+        this.#schema ? 'Skipping tombstone (delete.enabled=false)' : 'Skipping tombstone: no collection yet',
+      );
       this.#tracker.done(record.topic, record.kafkaPartition, record.kafkaOffset);
       return;
     }
@@ -409,7 +412,10 @@ export class MilvusSinkTask implements SinkTask {
       throw new ConnectError(`auto.create of collection ${config.collectionName} failed: ${reason}`, { cause: error });
     }
     if (derived.skipped.length > 0) {
-      this.#log.info({ fields: derived.skipped }, 'Fields of the first record without a column in the created collection (dynamic.fields decides what happens to them)');
+      this.#log.info(
+        { fields: derived.skipped },
+        'Fields of the first record without a column in the created collection (dynamic.fields decides what happens to them)',
+      );
     }
     return true;
   }

@@ -4,14 +4,7 @@
  * mergeConfigInfos). Kept apart from the validation algorithm so `GET /connector-plugins/{p}/config`
  * renders keys exactly like validation does.
  */
-import {
-  ConfigType,
-  formatValue,
-  parseType,
-  renderValue,
-  type ConfigKey,
-  type ConfigValue,
-} from '../../plugin/index.js';
+import { ConfigType, formatValue, parseType, renderValue, type ConfigKey, type ConfigValue } from '../../plugin/index.js';
 import type { ConfigInfo, ConfigInfos, ConfigKeyInfo, ConfigValueInfo } from '../types.js';
 
 /** A ConfigKey as `definition` (or as an item of the plugin config endpoint); `prefix` names embedded keys. */
@@ -81,11 +74,7 @@ export function generateResult(
  * value, named with the prefix, with the key's definition when there is one. Unlike generateResult,
  * `error_count` counts entries that have errors, not messages (Kafka counts this way too).
  */
-export function prefixedConfigInfos(
-  keys: ReadonlyMap<string, ConfigKey>,
-  values: readonly ConfigValue[],
-  prefix: string,
-): ConfigInfos {
+export function prefixedConfigInfos(keys: ReadonlyMap<string, ConfigKey>, values: readonly ConfigValue[], prefix: string): ConfigInfos {
   let errorCount = 0;
   const groups = new Set<string>();
   const configs: ConfigInfo[] = [];

@@ -61,7 +61,14 @@ function readText(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (e as Error).message})`;
+    const reason =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : `cannot be read (${code ?? (e as Error).message})`;
     throw new ConfigError(`the ${what} ${path} ${reason}`);
   }
 }
@@ -180,7 +187,10 @@ export function loadConfigProviders(
   props: Readonly<Record<string, string>>,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Map<string, ConfigProvider> {
-  const names = (props[CONFIG_PROVIDERS_CONFIG] ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const names = (props[CONFIG_PROVIDERS_CONFIG] ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const providers = new Map<string, ConfigProvider>();
   for (const name of names) {
     const classKey = `${CONFIG_PROVIDERS_CONFIG}.${name}.class`;

@@ -38,7 +38,8 @@ const CONSUMER_KEYS = new ConfigDef([
     type: ConfigType.STRING,
     defaultValue: null,
     importance: Importance.HIGH,
-    documentation: 'A unique string that identifies the consumer group this consumer belongs to. This property is required if the consumer uses either the group management functionality by using <code>subscribe(topic)</code> or the Kafka-based offset management strategy.',
+    documentation:
+      'A unique string that identifies the consumer group this consumer belongs to. This property is required if the consumer uses either the group management functionality by using <code>subscribe(topic)</code> or the Kafka-based offset management strategy.',
   },
   {
     name: 'session.timeout.ms',
@@ -66,21 +67,24 @@ const CONSUMER_KEYS = new ConfigDef([
     type: ConfigType.LONG,
     defaultValue: 300000,
     importance: Importance.LOW,
-    documentation: "The period of time in milliseconds after which we force a refresh of metadata even if we haven't seen any partition leadership changes to proactively discover any new brokers or partitions.",
+    documentation:
+      "The period of time in milliseconds after which we force a refresh of metadata even if we haven't seen any partition leadership changes to proactively discover any new brokers or partitions.",
   },
   {
     name: 'client.id',
     type: ConfigType.STRING,
     defaultValue: '',
     importance: Importance.LOW,
-    documentation: 'An id string to pass to the server when making requests. The purpose of this is to be able to track the source of requests beyond just ip/port by allowing a logical application name to be included in server-side request logging.',
+    documentation:
+      'An id string to pass to the server when making requests. The purpose of this is to be able to track the source of requests beyond just ip/port by allowing a logical application name to be included in server-side request logging.',
   },
   {
     name: 'client.rack',
     type: ConfigType.STRING,
     defaultValue: '',
     importance: Importance.LOW,
-    documentation: "A rack identifier for this client. This can be any string value which indicates where this client is physically located. It corresponds with the broker config 'broker.rack'",
+    documentation:
+      "A rack identifier for this client. This can be any string value which indicates where this client is physically located. It corresponds with the broker config 'broker.rack'",
   },
   {
     name: 'max.partition.fetch.bytes',
@@ -121,7 +125,7 @@ const CONSUMER_KEYS = new ConfigDef([
     defaultValue: 500,
     importance: Importance.LOW,
     documentation:
-      'The maximum amount of time the server will block before answering the fetch request there isn\'t sufficient data to immediately satisfy the requirement given by fetch.min.bytes. ' +
+      "The maximum amount of time the server will block before answering the fetch request there isn't sufficient data to immediately satisfy the requirement given by fetch.min.bytes. " +
       "This config is used only for local log fetch. To tune the remote fetch maximum wait time, please refer to 'remote.fetch.max.wait.ms' broker config",
   },
   {

@@ -449,9 +449,7 @@ function checkNegateHasPredicate(props: Readonly<Record<string, string | null>>,
   const negate = `${prefix}negate`;
   const predicate = `${prefix}predicate`;
   if (Object.hasOwn(props, negate) && !Object.hasOwn(props, predicate)) {
-    throw new ConfigError(
-      `Config '${negate}' was provided but there is no config '${predicate}' defining a predicate to be negated.`,
-    );
+    throw new ConfigError(`Config '${negate}' was provided but there is no config '${predicate}' defining a predicate to be negated.`);
   }
 }
 

@@ -54,9 +54,7 @@ export const MAX_CONNECTOR_NAME_LENGTH = 1024;
  */
 export function checkConnectorNameAddressable(name: string): void {
   if (name.includes('/')) {
-    throw new BadRequestError(
-      `Connector name ${name} is invalid: it may not contain '/', because the connector could not be addressed in REST API URLs`,
-    );
+    throw new BadRequestError(`Connector name ${name} is invalid: it may not contain '/', because the connector could not be addressed in REST API URLs`);
   }
   if (name === '.' || name === '..') {
     throw new BadRequestError(

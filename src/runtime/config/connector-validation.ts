@@ -5,7 +5,7 @@
  * rules, null values, the plugin's own keys and validate(), converter sub-configs, client overrides.
  */
 import {
-  ConfigDef,
+  type ConfigDef,
   ConfigError,
   invalidValue,
   newConfigValue,
@@ -320,7 +320,11 @@ const PRINCIPAL_KEYS = new Set(['sasl.jaas.config', 'sasl.mechanism', 'security.
 
 /** Kafka's ConnectorClientConfigOverridePolicy implementations, by class name or alias. */
 export function overridePolicy(configured: string | undefined): OverridePolicy {
-  const simple = (configured ?? 'All').trim().split('.').pop()!.replace(/ConnectorClientConfigOverridePolicy$/, '');
+  const simple = (configured ?? 'All')
+    .trim()
+    .split('.')
+    .pop()!
+    .replace(/ConnectorClientConfigOverridePolicy$/, '');
   if (simple === 'None') return { name: 'None', allows: () => false };
   if (simple === 'Principal') return { name: 'Principal', allows: (key) => PRINCIPAL_KEYS.has(key) };
   return { name: 'All', allows: () => true };

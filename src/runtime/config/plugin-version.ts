@@ -33,9 +33,7 @@ export class VersionRange {
 
   /** Maven's VersionRange.toString: `[1.0,1.0]`, `(,2.0)`, restrictions joined by commas. */
   toString(): string {
-    return this.restrictions
-      .map((r) => `${r.lowerInclusive ? '[' : '('}${r.lower ?? ''},${r.upper ?? ''}${r.upperInclusive ? ']' : ')'}`)
-      .join(',');
+    return this.restrictions.map((r) => `${r.lowerInclusive ? '[' : '('}${r.lower ?? ''},${r.upper ?? ''}${r.upperInclusive ? ']' : ')'}`).join(',');
   }
 }
 
@@ -127,10 +125,9 @@ export function compareVersions(a: string, b: string): number {
 export function checkPluginVersion(className: string, version: string, spec: string | null | undefined): void {
   const range = versionRequirement(spec);
   if (range === null || range.contains(version)) return;
-  throw new PluginVersionMismatchError(
-    `Plugin ${className} has version ${version} which does not match the required version range ${range.toString()}`,
-    [version],
-  );
+  throw new PluginVersionMismatchError(`Plugin ${className} has version ${version} which does not match the required version range ${range.toString()}`, [
+    version,
+  ]);
 }
 
 /** Kafka's ConnectorConfig.PluginVersionValidator: the value must be a valid version requirement. */

@@ -6,15 +6,7 @@
  * when any key with that prefix is set (all or nothing), else from the top-level `ssl.*` keys; separate
  * admin listeners do the same with `admin.listeners.https.`. Node speaks PEM (and PKCS12), not JKS.
  */
-import {
-  ConfigType,
-  Importance,
-  ParsedConfig,
-  Validators,
-  invalidValue,
-  type ConfigKey,
-  type Validator,
-} from '../../plugin/index.js';
+import { ConfigType, Importance, ParsedConfig, Validators, invalidValue, type ConfigKey, type Validator } from '../../plugin/index.js';
 import { parseListener } from './rest-listener.js';
 
 export const LISTENERS_HTTPS_PREFIX = 'listeners.https.';
@@ -68,7 +60,8 @@ export const REST_KEYS: readonly KeySpec[] = [
     defaultValue: 'http://:8083',
     validator: listenerList({ allowEmpty: false }),
     importance: Importance.LOW,
-    documentation: 'URLs the REST API listens on, comma-separated: http://:8083 is every interface, http://127.0.0.1:8083 loopback only, port 0 a free port. https:// listeners take their key and certificates from the ssl.* keys, or from listeners.https.ssl.* when any key with that prefix is set.',
+    documentation:
+      'URLs the REST API listens on, comma-separated: http://:8083 is every interface, http://127.0.0.1:8083 loopback only, port 0 a free port. https:// listeners take their key and certificates from the ssl.* keys, or from listeners.https.ssl.* when any key with that prefix is set.',
   },
   {
     name: 'admin.listeners',
@@ -76,14 +69,16 @@ export const REST_KEYS: readonly KeySpec[] = [
     defaultValue: null,
     validator: listenerList({ allowEmpty: true }),
     importance: Importance.LOW,
-    documentation: 'Where the /admin endpoints (runtime log levels) are served: unset, on the regular listeners; empty, nowhere (404); a list of URLs, only there, on a separate server, and no longer on the regular listeners. https:// admin listeners use admin.listeners.https.ssl.* when any key with that prefix is set, else ssl.*.',
+    documentation:
+      'Where the /admin endpoints (runtime log levels) are served: unset, on the regular listeners; empty, nowhere (404); a list of URLs, only there, on a separate server, and no longer on the regular listeners. https:// admin listeners use admin.listeners.https.ssl.* when any key with that prefix is set, else ssl.*.',
   },
   {
     name: 'rest.advertised.host.name',
     type: ConfigType.STRING,
     defaultValue: null,
     importance: Importance.LOW,
-    documentation: 'Host name this worker is known by (worker_id in statuses). Defaults to the first listener\'s host, or the machine\'s host name when that host is empty.',
+    documentation:
+      "Host name this worker is known by (worker_id in statuses). Defaults to the first listener's host, or the machine's host name when that host is empty.",
   },
   {
     name: 'rest.advertised.port',
@@ -91,7 +86,7 @@ export const REST_KEYS: readonly KeySpec[] = [
     defaultValue: null,
     validator: optionalPort,
     importance: Importance.LOW,
-    documentation: 'Port this worker is known by (worker_id in statuses). Defaults to the first listener\'s port.',
+    documentation: "Port this worker is known by (worker_id in statuses). Defaults to the first listener's port.",
   },
   {
     name: 'access.control.allow.origin',
@@ -124,7 +119,8 @@ export const REST_SSL_KEYS: readonly KeySpec[] = [
     type: ConfigType.STRING,
     defaultValue: null,
     importance: Importance.HIGH,
-    documentation: 'File with the server\'s private key and certificate chain: for PEM, the key followed by the certificates (cat server.key server.crt); for PKCS12, a .p12 file opened with ssl.keystore.password. Alternatively give ssl.keystore.key and ssl.keystore.certificate.chain.',
+    documentation:
+      "File with the server's private key and certificate chain: for PEM, the key followed by the certificates (cat server.key server.crt); for PKCS12, a .p12 file opened with ssl.keystore.password. Alternatively give ssl.keystore.key and ssl.keystore.certificate.chain.",
   },
   {
     name: 'ssl.keystore.password',
@@ -145,14 +141,15 @@ export const REST_SSL_KEYS: readonly KeySpec[] = [
     type: ConfigType.PASSWORD,
     defaultValue: null,
     importance: Importance.HIGH,
-    documentation: 'The server\'s private key as inline PEM (with ssl.keystore.type=PEM), used with ssl.keystore.certificate.chain instead of ssl.keystore.location. Line breaks may be spaces, as in a continued properties line or an environment variable.',
+    documentation:
+      "The server's private key as inline PEM (with ssl.keystore.type=PEM), used with ssl.keystore.certificate.chain instead of ssl.keystore.location. Line breaks may be spaces, as in a continued properties line or an environment variable.",
   },
   {
     name: 'ssl.keystore.certificate.chain',
     type: ConfigType.PASSWORD,
     defaultValue: null,
     importance: Importance.HIGH,
-    documentation: 'The server\'s certificate chain as inline PEM, server certificate first.',
+    documentation: "The server's certificate chain as inline PEM, server certificate first.",
   },
   {
     name: 'ssl.truststore.type',
@@ -182,7 +179,8 @@ export const REST_SSL_KEYS: readonly KeySpec[] = [
     defaultValue: 'none',
     validator: Validators.oneOfIgnoreCase('none', 'requested', 'required'),
     importance: Importance.MEDIUM,
-    documentation: 'Client certificates on https listeners: none; requested (asked for; a connection presenting one that does not verify is closed, one without any is served); required (connections without a verified certificate are refused during the handshake).',
+    documentation:
+      'Client certificates on https listeners: none; requested (asked for; a connection presenting one that does not verify is closed, one without any is served); required (connections without a verified certificate are refused during the handshake).',
   },
   {
     name: 'ssl.enabled.protocols',
@@ -203,7 +201,8 @@ export const REST_AUTH_KEYS: readonly KeySpec[] = [
     type: ConfigType.STRING,
     defaultValue: null,
     importance: Importance.HIGH,
-    documentation: 'Turns on HTTP basic authentication for the whole REST API (admin listeners included): a file of user:hash lines, the hashes made by npm run hash-password (scrypt; plain-text passwords are refused). Read at start. Requests without valid credentials get 401. Unset: no authentication, as in Kafka.',
+    documentation:
+      'Turns on HTTP basic authentication for the whole REST API (admin listeners included): a file of user:hash lines, the hashes made by npm run hash-password (scrypt; plain-text passwords are refused). Read at start. Requests without valid credentials get 401. Unset: no authentication, as in Kafka.',
   },
   {
     name: 'rest.basic.auth.realm',
@@ -218,7 +217,8 @@ export const REST_AUTH_KEYS: readonly KeySpec[] = [
     type: ConfigType.BOOLEAN,
     defaultValue: true,
     importance: Importance.LOW,
-    documentation: 'Whether GET /health answers without credentials when basic authentication is on, for container and load-balancer health checks. It tells only whether the worker is up.',
+    documentation:
+      'Whether GET /health answers without credentials when basic authentication is on, for container and load-balancer health checks. It tells only whether the worker is up.',
   },
 ];
 

@@ -68,7 +68,9 @@ function pemKeystore(keys: Keys): Pick<SecureContextOptions, 'key' | 'cert' | 'p
   const inlineKey = keys.password('ssl.keystore.key');
   const inlineChain = keys.password('ssl.keystore.certificate.chain');
   if (location !== null && (inlineKey !== null || inlineChain !== null)) {
-    throw new ConfigError(`Set either ${keys.name('ssl.keystore.location')} or ${keys.name('ssl.keystore.key')} with ${keys.name('ssl.keystore.certificate.chain')}, not both`);
+    throw new ConfigError(
+      `Set either ${keys.name('ssl.keystore.location')} or ${keys.name('ssl.keystore.key')} with ${keys.name('ssl.keystore.certificate.chain')}, not both`,
+    );
   }
   let blocks: PemBlock[];
   let where: string;
@@ -79,7 +81,9 @@ function pemKeystore(keys: Keys): Pick<SecureContextOptions, 'key' | 'cert' | 'p
     blocks = [...pemBlocks(inlineKey).filter(isKey), ...pemBlocks(inlineChain).filter(isCertificate)];
     where = `${keys.name('ssl.keystore.key')} and ${keys.name('ssl.keystore.certificate.chain')}`;
   } else {
-    throw new ConfigError(`An https listener needs the server's private key and certificate chain: set ${keys.name('ssl.keystore.location')} (a PEM file with both), or ${keys.name('ssl.keystore.key')} and ${keys.name('ssl.keystore.certificate.chain')}`);
+    throw new ConfigError(
+      `An https listener needs the server's private key and certificate chain: set ${keys.name('ssl.keystore.location')} (a PEM file with both), or ${keys.name('ssl.keystore.key')} and ${keys.name('ssl.keystore.certificate.chain')}`,
+    );
   }
   const privateKeys = blocks.filter(isKey);
   const certificates = blocks.filter(isCertificate);
@@ -93,7 +97,9 @@ function pkcs12Keystore(keys: Keys): Pick<SecureContextOptions, 'pfx' | 'passphr
   const location = keys.string('ssl.keystore.location');
   if (location === null) throw new ConfigError(`${keys.name('ssl.keystore.type')}=PKCS12 needs ${keys.name('ssl.keystore.location')} (the .p12 file)`);
   if (keys.password('ssl.keystore.key') !== null || keys.password('ssl.keystore.certificate.chain') !== null) {
-    throw new ConfigError(`${keys.name('ssl.keystore.key')} and ${keys.name('ssl.keystore.certificate.chain')} are PEM values; with PKCS12 use ${keys.name('ssl.keystore.location')}`);
+    throw new ConfigError(
+      `${keys.name('ssl.keystore.key')} and ${keys.name('ssl.keystore.certificate.chain')} are PEM values; with PKCS12 use ${keys.name('ssl.keystore.location')}`,
+    );
   }
   const passphrase = keys.password('ssl.keystore.password');
   return { pfx: readFile(keys.name('ssl.keystore.location'), location), ...(passphrase === null ? {} : { passphrase }) };
@@ -122,7 +128,9 @@ export function serverTlsOptions(settings: SslSettings): ServerTlsOptions {
   const clientAuth = keys.string('ssl.client.auth')!.toLowerCase() as ClientAuth;
   const ca = truststore(keys);
   if (clientAuth !== 'none' && ca === null) {
-    throw new ConfigError(`${keys.name('ssl.client.auth')}=${clientAuth} needs the CA certificates client certificates must chain to: set ${keys.name('ssl.truststore.location')} or ${keys.name('ssl.truststore.certificates')}`);
+    throw new ConfigError(
+      `${keys.name('ssl.client.auth')}=${clientAuth} needs the CA certificates client certificates must chain to: set ${keys.name('ssl.truststore.location')} or ${keys.name('ssl.truststore.certificates')}`,
+    );
   }
   const enabled = settings.config.getList('ssl.enabled.protocols') as SecureVersion[];
   const versions = VERSIONS.filter((v) => enabled.includes(v));
@@ -138,7 +146,10 @@ export function serverTlsOptions(settings: SslSettings): ServerTlsOptions {
   try {
     createSecureContext(options);
   } catch (e) {
-    const involved = type === 'PKCS12' ? [keys.name('ssl.keystore.location'), keys.name('ssl.keystore.password')] : [keys.name('ssl.keystore.*'), keys.name('ssl.key.password')];
+    const involved =
+      type === 'PKCS12'
+        ? [keys.name('ssl.keystore.location'), keys.name('ssl.keystore.password')]
+        : [keys.name('ssl.keystore.*'), keys.name('ssl.key.password')];
     throw new ConfigError(`The TLS settings of https listeners (${involved.join(', ')}) are unusable: ${(e as Error).message}`, { cause: e });
   }
   return options;

@@ -32,12 +32,7 @@ export function envNameForKey(key: string): string {
 
 /** The reverse of `envNameForKey` for a variable no known key maps to: lower case, `_` → `.`, `__` → `_`, `___` → `-`. */
 export function keyForEnvName(name: string): string {
-  return name
-    .slice(ENV_PREFIX.length)
-    .toLowerCase()
-    .replaceAll('_', '.')
-    .replaceAll('...', '-')
-    .replaceAll('..', '_');
+  return name.slice(ENV_PREFIX.length).toLowerCase().replaceAll('_', '.').replaceAll('...', '-').replaceAll('..', '_');
 }
 
 /**

@@ -1,20 +1,17 @@
 import { hostname } from 'node:os';
-import {
-  ConfigDef,
-  ConfigError,
-  ConfigType,
-  Importance,
-  ParsedConfig,
-  Validators,
-  invalidValue,
-  type ConfigKey,
-  type Validator,
-} from '../../plugin/index.js';
+import { ConfigDef, ConfigError, ConfigType, Importance, ParsedConfig, Validators, invalidValue, type ConfigKey, type Validator } from '../../plugin/index.js';
 import { CONFIG_PROVIDERS_CONFIG, loadConfigProviders } from './config-providers.js';
 import { ConfigTransformer } from './config-transformer.js';
 import { isLoopback, parseListener, type Listener } from './rest-listener.js';
 import { LogLevel, parseLogLevel } from '../loggers.js';
-import { ADMIN_LISTENERS_HTTPS_PREFIX, LISTENERS_HTTPS_PREFIX, REST_SERVER_CONFIG_KEYS, sslSettingsFor, unusedSslKeyWarning, type SslSettings } from './rest-server-config.js';
+import {
+  ADMIN_LISTENERS_HTTPS_PREFIX,
+  LISTENERS_HTTPS_PREFIX,
+  REST_SERVER_CONFIG_KEYS,
+  sslSettingsFor,
+  unusedSslKeyWarning,
+  type SslSettings,
+} from './rest-server-config.js';
 import { propertiesFromEnv, readPropertiesFile, type ConfigSources } from './worker-config-sources.js';
 
 export { parseListener, type Listener } from './rest-listener.js';
@@ -61,21 +58,24 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       defaultValue: 'localhost:9092',
       validator: nonEmptyList('host:port'),
       importance: Importance.HIGH,
-      documentation: 'Kafka brokers to connect to, as a list of host:port pairs. Sink task consumers and the offsets admin client use them; consumer.* and admin.* keys configure those clients further.',
+      documentation:
+        'Kafka brokers to connect to, as a list of host:port pairs. Sink task consumers and the offsets admin client use them; consumer.* and admin.* keys configure those clients further.',
     },
     {
       name: 'key.converter',
       type: ConfigType.CLASS,
       defaultValue: JSON_CONVERTER,
       importance: Importance.HIGH,
-      documentation: 'Converter for record keys when a connector does not set its own. Its settings are the keys prefixed with key.converter., e.g. key.converter.schemas.enable.',
+      documentation:
+        'Converter for record keys when a connector does not set its own. Its settings are the keys prefixed with key.converter., e.g. key.converter.schemas.enable.',
     },
     {
       name: 'value.converter',
       type: ConfigType.CLASS,
       defaultValue: JSON_CONVERTER,
       importance: Importance.HIGH,
-      documentation: 'Converter for record values when a connector does not set its own. Its settings are the keys prefixed with value.converter., e.g. value.converter.schemas.enable.',
+      documentation:
+        'Converter for record values when a connector does not set its own. Its settings are the keys prefixed with value.converter., e.g. value.converter.schemas.enable.',
     },
     {
       name: 'header.converter',
@@ -92,7 +92,8 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       defaultValue: 1000,
       validator: Validators.atLeast(0),
       importance: Importance.LOW,
-      documentation: 'How often sink tasks commit the offsets of records Milvus has acknowledged. Kafka defaults to 60000; this worker defaults to 1000 because a commit is one cheap consumer-group request and a short interval means fewer records delivered again after a crash.',
+      documentation:
+        'How often sink tasks commit the offsets of records Milvus has acknowledged. Kafka defaults to 60000; this worker defaults to 1000 because a commit is one cheap consumer-group request and a short interval means fewer records delivered again after a crash.',
     },
     {
       name: 'offset.flush.timeout.ms',
@@ -108,7 +109,8 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       defaultValue: 5000,
       validator: Validators.atLeast(0),
       importance: Importance.LOW,
-      documentation: 'How long a stopping task may take to finish its in-flight batch and commit before it is abandoned (its records are then delivered again).',
+      documentation:
+        'How long a stopping task may take to finish its in-flight batch and commit before it is abandoned (its records are then delivered again).',
     },
     {
       name: 'shutdown.timeout.ms',
@@ -116,7 +118,8 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       defaultValue: 30000,
       validator: Validators.atLeast(1),
       importance: Importance.LOW,
-      documentation: 'This worker\'s own bound on a whole shutdown after SIGTERM or SIGINT: stop serving REST requests, stop every task (each within task.shutdown.graceful.timeout.ms: flush to Milvus, commit offsets, leave the consumer group), close the database. Past it the process exits with status 1; what was not committed is delivered again after the restart.',
+      documentation:
+        "This worker's own bound on a whole shutdown after SIGTERM or SIGINT: stop serving REST requests, stop every task (each within task.shutdown.graceful.timeout.ms: flush to Milvus, commit offsets, leave the consumer group), close the database. Past it the process exits with status 1; what was not committed is delivered again after the restart.",
     },
     {
       name: 'topic.tracking.enable',
@@ -138,7 +141,8 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       defaultValue: 'All',
       validator: Validators.oneOf('All', 'None', 'Principal'),
       importance: Importance.MEDIUM,
-      documentation: 'Which consumer.override.* keys connector configs may set: All, None, or Principal (only sasl.jaas.config, sasl.mechanism and security.protocol).',
+      documentation:
+        'Which consumer.override.* keys connector configs may set: All, None, or Principal (only sasl.jaas.config, sasl.mechanism and security.protocol).',
     },
   ]),
   ...REST_SERVER_CONFIG_KEYS,
@@ -148,7 +152,8 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       type: ConfigType.LIST,
       defaultValue: '',
       importance: Importance.LOW,
-      documentation: 'Names of config providers, as in Kafka: each needs config.providers.<name>.class (org.apache.kafka.common.config.provider.EnvVarConfigProvider, FileConfigProvider or DirectoryConfigProvider, or their simple names) and may take config.providers.<name>.param.<param> settings (allowed.paths, allowlist.pattern). Connector configs then refer to secrets as ${<name>:[path:]key}; they are stored and shown with the placeholder and resolved only when a connector or task starts and when a config is validated. Placeholders in this worker config are resolved at start-up too.',
+      documentation:
+        'Names of config providers, as in Kafka: each needs config.providers.<name>.class (org.apache.kafka.common.config.provider.EnvVarConfigProvider, FileConfigProvider or DirectoryConfigProvider, or their simple names) and may take config.providers.<name>.param.<param> settings (allowed.paths, allowlist.pattern). Connector configs then refer to secrets as ${<name>:[path:]key}; they are stored and shown with the placeholder and resolved only when a connector or task starts and when a config is validated. Placeholders in this worker config are resolved at start-up too.',
     },
   ]),
   ...grouped('Storage', [
@@ -158,7 +163,8 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       defaultValue: 'data/connect.db',
       validator: Validators.nonEmptyString(),
       importance: Importance.HIGH,
-      documentation: 'SQLite database holding connector configs, target states and task configs; its directory is created if missing. Relative to the working directory.',
+      documentation:
+        'SQLite database holding connector configs, target states and task configs; its directory is created if missing. Relative to the working directory.',
     },
     {
       name: 'plugin.path',
@@ -183,14 +189,21 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       defaultValue: '',
       validator: loggerLevelList,
       importance: Importance.LOW,
-      documentation: 'Initial levels of named loggers as <logger>=<level> items, e.g. org.apache.kafka.connect.runtime.WorkerSinkTask=DEBUG (the Confluent images\' CONNECT_LOG4J_LOGGERS).',
+      documentation:
+        "Initial levels of named loggers as <logger>=<level> items, e.g. org.apache.kafka.connect.runtime.WorkerSinkTask=DEBUG (the Confluent images' CONNECT_LOG4J_LOGGERS).",
     },
   ]),
 ]);
 
 /** Keys handed on to a client or converter under a prefix (Kafka's originalsWithPrefix); never "unknown". */
 export const PASSTHROUGH_PREFIXES: readonly string[] = [
-  'key.converter.', 'value.converter.', 'header.converter.', 'consumer.', 'producer.', 'admin.', `${CONFIG_PROVIDERS_CONFIG}.`,
+  'key.converter.',
+  'value.converter.',
+  'header.converter.',
+  'consumer.',
+  'producer.',
+  'admin.',
+  `${CONFIG_PROVIDERS_CONFIG}.`,
 ];
 
 const DISTRIBUTED_ONLY = 'a distributed-mode setting: this worker is standalone and keeps its state in SQLite (sqlite.path)';
@@ -248,7 +261,9 @@ export class WorkerConfig extends ParsedConfig {
     const warnings = unusedKeyWarnings(props, sources);
     const exposed = [...this.listeners, ...(this.adminListeners ?? [])].filter((l) => l.protocol === 'http' && !isLoopback(l));
     if (this.basicAuthCredentialsFile !== null && exposed.length > 0) {
-      warnings.push(`Basic authentication is on, but ${exposed.map((l) => l.url).join(', ')} ${exposed.length === 1 ? 'is' : 'are'} plain http reachable from other machines: passwords cross the network readable. Use https listeners or TLS in front of the worker.`);
+      warnings.push(
+        `Basic authentication is on, but ${exposed.map((l) => l.url).join(', ')} ${exposed.length === 1 ? 'is' : 'are'} plain http reachable from other machines: passwords cross the network readable. Use https listeners or TLS in front of the worker.`,
+      );
     }
     this.warnings = warnings;
   }

@@ -72,7 +72,9 @@ function fromJson(path: string, json: unknown): ConnectorFile {
   if (json.initial_state === undefined || json.initial_state === null) return { name, config };
   const initialState = String(json.initial_state).toUpperCase() as InitialState;
   if (!INITIAL_STATES.includes(initialState)) {
-    throw new ConfigError(`Connector configuration at '${path}' has the initial_state '${String(json.initial_state)}'; use one of ${INITIAL_STATES.join(', ')}`);
+    throw new ConfigError(
+      `Connector configuration at '${path}' has the initial_state '${String(json.initial_state)}'; use one of ${INITIAL_STATES.join(', ')}`,
+    );
   }
   return { name, config, initialState };
 }

@@ -197,7 +197,9 @@ export class Converger {
     const stopped = this.#o.worker.stopTask(task.id).catch((err: unknown) => this.#o.log.warn({ err }, `Error stopping task ${key(task.id)}`));
     try {
       if (!(await settlesWithin(this.#clock, stopped, this.#o.shutdownTimeoutMs + STOP_GRACE_MS))) {
-        this.#o.log.error(`Task ${key(task.id)} did not stop within ${this.#o.shutdownTimeoutMs} ms; it is abandoned and its resources are released in the background`);
+        this.#o.log.error(
+          `Task ${key(task.id)} did not stop within ${this.#o.shutdownTimeoutMs} ms; it is abandoned and its resources are released in the background`,
+        );
       }
     } finally {
       this.#stopping.delete(task);

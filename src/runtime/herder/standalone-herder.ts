@@ -703,9 +703,7 @@ export class StandaloneHerder implements Herder, StatusListener {
   async #startConnector(name: string): Promise<boolean> {
     const record = this.#configs.get(name);
     if (!record) return false;
-    const ok = await this.#requests.stage(`starting connector ${name}`, () =>
-      this.#worker.startConnector(name, record.config, record.targetState, this),
-    );
+    const ok = await this.#requests.stage(`starting connector ${name}`, () => this.#worker.startConnector(name, record.config, record.targetState, this));
     if (ok) this.#runningConnectors.add(name);
     else this.#runningConnectors.delete(name);
     return ok;

@@ -140,8 +140,15 @@ function tls(props: ClientProps): ConnectionOptions {
 }
 
 /** Client-level options shared by consumers, producers and admin clients. */
-export function clientOptions(props: ClientProps, defaults: { bootstrapServers: readonly string[]; clientId: string }, known: ReadonlySet<string> = new Set()): ClientOptions {
-  const brokers = props['bootstrap.servers']?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...defaults.bootstrapServers];
+export function clientOptions(
+  props: ClientProps,
+  defaults: { bootstrapServers: readonly string[]; clientId: string },
+  known: ReadonlySet<string> = new Set(),
+): ClientOptions {
+  const brokers = props['bootstrap.servers']
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? [...defaults.bootstrapServers];
   const protocol = (props['security.protocol'] ?? 'PLAINTEXT').trim().toUpperCase();
   if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
     throw new ConfigError(`Invalid value ${protocol} for configuration security.protocol`);

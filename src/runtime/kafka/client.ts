@@ -45,21 +45,20 @@ function levelOf({ namespace, level, log }: LogEntry): number {
 /** Routes kafkajs log entries to pino; the pino logger's level decides what is written. */
 export function pinoLogCreator(loggers: LoggerSource, bindings: Record<string, unknown> = {}): logCreator {
   const byNamespace = new Map<string, Logger>();
-  return () =>
-    (entry: LogEntry) => {
-      const { namespace, log } = entry;
-      const method = LEVEL_METHOD[levelOf(entry)];
-      if (method === undefined) return;
-      let logger = byNamespace.get(namespace);
-      if (logger === undefined) {
-        logger = loggers.logger(kafkaLoggerName(namespace)).child({ ...bindings, kafkajs: namespace });
-        byNamespace.set(namespace, logger);
-      }
-      if (!logger.isLevelEnabled(method)) return;
-      // timestamp and logger name are pino's business
-      const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
-      logger[method](extra, message);
-    };
+  return () => (entry: LogEntry) => {
+    const { namespace, log } = entry;
+    const method = LEVEL_METHOD[levelOf(entry)];
+    if (method === undefined) return;
+    let logger = byNamespace.get(namespace);
+    if (logger === undefined) {
+      logger = loggers.logger(kafkaLoggerName(namespace)).child({ ...bindings, kafkajs: namespace });
+      byNamespace.set(namespace, logger);
+    }
+    if (!logger.isLevelEnabled(method)) return;
+    // timestamp and logger name are pino's business
+    const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
+    logger[method](extra, message);
+  };
 }
 
 /** kafkajs computes DEBUG entries only when asked; follow the pino level at creation. */

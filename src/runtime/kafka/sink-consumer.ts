@@ -309,5 +309,11 @@ function settledOrAfter(work: Promise<unknown>, ms: number): Promise<void> {
     timer = setTimeout(resolve, ms);
     timer.unref();
   });
-  return Promise.race([work.then(() => undefined, () => undefined), expiry]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    expiry,
+  ]).finally(() => clearTimeout(timer));
 }

@@ -162,7 +162,12 @@ export async function convertMessages(batch: RawBatch, from: number, to: number,
 }
 
 /** Retriable converter errors are retried (errors.retry.*), then errors.tolerance decides: skip (undefined) or fail (null). */
-async function recoverConversion(batch: RawBatch, message: RawMessage, failure: ConversionError, context: ConversionContext): Promise<SinkRecord | undefined | null> {
+async function recoverConversion(
+  batch: RawBatch,
+  message: RawMessage,
+  failure: ConversionError,
+  context: ConversionContext,
+): Promise<SinkRecord | undefined | null> {
   const { clock, errors } = context;
   const startedAt = clock.now();
   let last = failure;

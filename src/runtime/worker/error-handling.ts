@@ -133,12 +133,7 @@ export class ToleranceExceededError extends ConnectError {
 
 /** Sends one message to the dead-letter topic; resolves once the broker acknowledged it (acks=all). */
 export interface DeadLetterQueueProducer {
-  send(message: {
-    key: Uint8Array | null;
-    value: Uint8Array | null;
-    headers: readonly Header[];
-    timestamp: number | null;
-  }): Promise<void>;
+  send(message: { key: Uint8Array | null; value: Uint8Array | null; headers: readonly Header[]; timestamp: number | null }): Promise<void>;
 }
 
 export const DLQ_HEADER_PREFIX = '__connect.errors.';

@@ -43,7 +43,7 @@ const CLUSTER_ID_TIMEOUT_MS = 2000;
 const CONSUMERS_LEFT_WAIT_MS = 10_000;
 
 const NOT_STOPPED =
-  'either because its tasks haven\'t stopped completely yet or the connector was resumed before the request to {verb} its offsets ' +
+  "either because its tasks haven't stopped completely yet or the connector was resumed before the request to {verb} its offsets " +
   'could be successfully completed. If the connector is in a stopped state, this operation can be safely retried. If it ' +
   "doesn't eventually succeed, the Connect cluster may need to be restarted to get rid of the zombie sink tasks.";
 
@@ -97,7 +97,11 @@ export class StandaloneWorker implements Worker {
       const logger = this.#loggers.logger('org.apache.kafka.connect.runtime.WorkerConnector').child({ connector: name });
       connector = new WorkerConnector({ name, config: resolved, plugin, listener, logger });
       const pluginMetrics = plugin.metrics?.bind(plugin);
-      if (this.#metrics && pluginMetrics) this.#untrackPlugin.set(name, this.#metrics.trackPlugin(name, () => pluginMetrics(name)));
+      if (this.#metrics && pluginMetrics)
+        this.#untrackPlugin.set(
+          name,
+          this.#metrics.trackPlugin(name, () => pluginMetrics(name)),
+        );
     } catch (error) {
       this.#log.error({ err: error, connector: name }, `Failed to start connector ${name}`);
       listener.onConnectorState(name, State.FAILED, formatTrace(error));
@@ -208,7 +212,10 @@ export class StandaloneWorker implements Worker {
     const topicsRegex = taskConfig['topics.regex']?.trim() || connectorConfig['topics.regex']?.trim();
     const topics = topicsRegex
       ? javaRegexToRegExp(topicsRegex)
-      : (taskConfig.topics ?? connectorConfig.topics ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+      : (taskConfig.topics ?? connectorConfig.topics ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean);
 
     const consumerProps = { ...this.#config.originalsWithPrefix('consumer.'), ...withPrefix('consumer.override.', connectorConfig) };
     const options = consumerOptions(consumerProps, {

@@ -301,7 +301,10 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     try {
       for (let attempt = 1; ; attempt++) {
         // null: accepted; undefined: abandoned because the graceful stop window is over
-        const error = await outcomeUnlessAborted(this.#exclusive(() => this.#put(records)), this.#abandon.signal);
+        const error = await outcomeUnlessAborted(
+          this.#exclusive(() => this.#put(records)),
+          this.#abandon.signal,
+        );
         if (error === undefined) return false;
         if (this.#errant.failure !== null) {
           this.#fail(this.#errant.failure);
@@ -319,7 +322,10 @@ export class WorkerSinkTask implements SinkConsumerHandler {
           return false;
         }
         this.#metrics.retried();
-        this.#log.warn({ err: error }, `RetriableException from SinkTask ${this.#o.id.connector}-${this.#o.id.task}: redelivering ${records.length} records in ${delay} ms`);
+        this.#log.warn(
+          { err: error },
+          `RetriableException from SinkTask ${this.#o.id.connector}-${this.#o.id.task}: redelivering ${records.length} records in ${delay} ms`,
+        );
         this.#pauses.setRetrying(true);
         this.#backoff = new AbortController();
         await clock.sleep(delay, AbortSignal.any([this.#halt.signal, this.#backoff.signal]));
@@ -401,7 +407,12 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     if (toCommit.length === 0) return;
     const timeout = this.#o.offsetFlushTimeoutMs;
     try {
-      await withTimeout(clock, this.#o.consumer.commit(toCommit), timeout, `Timed out after ${timeout} ms (offset.flush.timeout.ms) waiting for the offset commit`);
+      await withTimeout(
+        clock,
+        this.#o.consumer.commit(toCommit),
+        timeout,
+        `Timed out after ${timeout} ms (offset.flush.timeout.ms) waiting for the offset commit`,
+      );
     } catch (error) {
       metrics.offsetCommit(seconds(), false);
       throw error;

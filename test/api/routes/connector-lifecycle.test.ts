@@ -23,7 +23,7 @@ describe('status and tasks', () => {
     );
   });
 
-  test('status of a connector without status is the herder\'s 404', async (t) => {
+  test("status of a connector without status is the herder's 404", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('connectorStatus', async (name) => {
       throw new NotFoundError(`No status found for connector ${name}`);
@@ -35,7 +35,8 @@ describe('status and tasks', () => {
   test('tasks lists task configs; a stopped connector has []', async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('taskConfigs', async (name) =>
-      name === 'stopped' ? [] : [{ id: { connector: name, task: 0 }, config: { 'task.class': 'MilvusSinkTask', topics: 't' } }]);
+      name === 'stopped' ? [] : [{ id: { connector: name, task: 0 }, config: { 'task.class': 'MilvusSinkTask', topics: 't' } }],
+    );
     const running = await app.inject({ url: '/connectors/c/tasks' });
     assert.equal(running.body, '[{"id":{"connector":"c","task":0},"config":{"task.class":"MilvusSinkTask","topics":"t"}}]');
     const stopped = await app.inject({ url: '/connectors/stopped/tasks' });
@@ -53,12 +54,22 @@ describe('status and tasks', () => {
   test('task status takes an int task id', async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('taskStatus', async (_name, task) => ({ id: task, state: 'RUNNING', worker_id: 'w:8083' }));
-    for (const [path, task] of [['0', 0], ['+2', 2], ['-1', -1], ['007', 7]] as const) {
+    for (const [path, task] of [
+      ['0', 0],
+      ['+2', 2],
+      ['-1', -1],
+      ['007', 7],
+    ] as const) {
       const res = await app.inject({ url: `/connectors/c/tasks/${path}/status` });
       assert.equal(res.statusCode, 200, path);
       assert.equal(res.body, `{"id":${task},"state":"RUNNING","worker_id":"w:8083"}`);
     }
-    assert.deepEqual(herder.argsOf('taskStatus'), [['c', 0], ['c', 2], ['c', -1], ['c', 7]]);
+    assert.deepEqual(herder.argsOf('taskStatus'), [
+      ['c', 0],
+      ['c', 2],
+      ['c', -1],
+      ['c', 7],
+    ]);
   });
 
   test('a task id that is not a Java int is an unknown path (404) and reaches no herder', async (t) => {
@@ -90,7 +101,10 @@ describe('restarts', () => {
       const res = await app.inject({ method: 'POST', url: `/connectors/c/restart${query}` });
       assert.deepEqual([res.statusCode, res.body], [204, ''], query);
     }
-    assert.deepEqual(herder.argsOf('restartConnector').map(([, r]) => r), Array(4).fill({ includeTasks: false, onlyFailed: false }));
+    assert.deepEqual(
+      herder.argsOf('restartConnector').map(([, r]) => r),
+      Array(4).fill({ includeTasks: false, onlyFailed: false }),
+    );
   });
 
   test('connector restart with a true flag answers 202 with the plan', async (t) => {
@@ -105,13 +119,16 @@ describe('restarts', () => {
     assert.deepEqual(JSON.parse(res.body), plan);
     const onlyFailed = await app.inject({ method: 'POST', url: '/connectors/c/restart?onlyFailed=true&onlyFailed=false' });
     assert.equal(onlyFailed.statusCode, 202);
-    assert.deepEqual(herder.argsOf('restartConnector').map(([, r]) => r), [
-      { includeTasks: true, onlyFailed: false },
-      { includeTasks: false, onlyFailed: true },
-    ]);
+    assert.deepEqual(
+      herder.argsOf('restartConnector').map(([, r]) => r),
+      [
+        { includeTasks: true, onlyFailed: false },
+        { includeTasks: false, onlyFailed: true },
+      ],
+    );
   });
 
-  test('restart of an unknown connector is the herder\'s 404', async (t) => {
+  test("restart of an unknown connector is the herder's 404", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('restartConnector', async (name) => {
       throw new NotFoundError(`Unknown connector: ${name}`);
@@ -147,7 +164,7 @@ describe('pause, resume, stop', () => {
 });
 
 describe('active topics', () => {
-  test('GET topics answers the herder\'s map, even for unknown connectors', async (t) => {
+  test("GET topics answers the herder's map, even for unknown connectors", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('connectorActiveTopics', async (name) => ({ [name]: { topics: name === 'c' ? ['t1', 't2'] : [] } }));
     assert.equal((await app.inject({ url: '/connectors/c/topics' })).body, '{"c":{"topics":["t1","t2"]}}');
@@ -179,7 +196,12 @@ describe('active topics', () => {
 describe('internal endpoints of distributed mode', () => {
   test('POST tasks and PUT fence answer the standalone 500s', async (t) => {
     const { app, herder } = await buildTestApp(t);
-    const tasks = await app.inject({ method: 'POST', url: '/connectors/c/tasks?forward=true', headers: { 'content-type': 'application/json' }, payload: '[{"a":"b"}]' });
+    const tasks = await app.inject({
+      method: 'POST',
+      url: '/connectors/c/tasks?forward=true',
+      headers: { 'content-type': 'application/json' },
+      payload: '[{"a":"b"}]',
+    });
     assert.deepEqual(envelope(tasks.body), {
       error_code: 500,
       message: 'Kafka Connect in standalone mode does not support externally setting task configurations.',

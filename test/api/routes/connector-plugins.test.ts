@@ -5,16 +5,31 @@ import type { ConfigInfos, ConfigKeyInfo } from '../../../src/runtime/types.js';
 import { buildTestApp, envelope, json } from '../../helpers/build-app.js';
 
 const TASKS_MAX: ConfigKeyInfo = {
-  name: 'tasks.max', type: 'INT', required: false, default_value: '1', importance: 'HIGH',
-  documentation: 'Maximum number of tasks to use for this connector.', group: 'Common', width: 'SHORT',
-  display_name: 'Tasks max', dependents: [], order: 3,
+  name: 'tasks.max',
+  type: 'INT',
+  required: false,
+  default_value: '1',
+  importance: 'HIGH',
+  documentation: 'Maximum number of tasks to use for this connector.',
+  group: 'Common',
+  width: 'SHORT',
+  display_name: 'Tasks max',
+  dependents: [],
+  order: 3,
 };
 
 describe('GET /connector-plugins', () => {
   test('connectorsOnly defaults to true and is parsed like Boolean.valueOf', async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('connectorPlugins', async () => []);
-    for (const query of ['', '?connectorsOnly=false', '?connectorsOnly=0', '?connectorsOnly=TRUE', '?connectorsOnly=yes', '?connectorsOnly=true&connectorsOnly=false']) {
+    for (const query of [
+      '',
+      '?connectorsOnly=false',
+      '?connectorsOnly=0',
+      '?connectorsOnly=TRUE',
+      '?connectorsOnly=yes',
+      '?connectorsOnly=true&connectorsOnly=false',
+    ]) {
       const res = await app.inject({ url: `/connector-plugins${query}` });
       assert.equal(res.statusCode, 200);
     }
@@ -28,20 +43,38 @@ describe('GET /connector-plugins', () => {
       { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter' },
     ]);
     const res = await app.inject({ url: '/connector-plugins?connectorsOnly=false' });
-    assert.equal(res.body, '[{"class":"com.milvus.io.kafka.MilvusSinkConnector","type":"sink","version":"0.1.0"},{"class":"org.apache.kafka.connect.json.JsonConverter","type":"converter"}]');
+    assert.equal(
+      res.body,
+      '[{"class":"com.milvus.io.kafka.MilvusSinkConnector","type":"sink","version":"0.1.0"},{"class":"org.apache.kafka.connect.json.JsonConverter","type":"converter"}]',
+    );
   });
 });
 
 describe('GET /connector-plugins/{plugin}/config', () => {
-  test('answers the config definitions with Kafka\'s field names (order, not order_in_group)', async (t) => {
+  test("answers the config definitions with Kafka's field names (order, not order_in_group)", async (t) => {
     const { app, herder } = await buildTestApp(t);
-    herder.stub('connectorPluginConfig', async () => [TASKS_MAX, { ...TASKS_MAX, name: 'x', default_value: null, documentation: null, group: null, order: -1 }]);
+    herder.stub('connectorPluginConfig', async () => [
+      TASKS_MAX,
+      { ...TASKS_MAX, name: 'x', default_value: null, documentation: null, group: null, order: -1 },
+    ]);
     const res = await app.inject({ url: '/connector-plugins/MilvusSink/config' });
     assert.equal(res.statusCode, 200);
     // no ?version= is Kafka's default "latest": the installed version, whatever it is
     assert.deepEqual(herder.argsOf('connectorPluginConfig'), [['MilvusSink', undefined]]);
     const [first, second] = JSON.parse(res.body) as ConfigKeyInfo[];
-    assert.deepEqual(Object.keys(first), ['name', 'type', 'required', 'default_value', 'importance', 'documentation', 'group', 'width', 'display_name', 'dependents', 'order']);
+    assert.deepEqual(Object.keys(first), [
+      'name',
+      'type',
+      'required',
+      'default_value',
+      'importance',
+      'documentation',
+      'group',
+      'width',
+      'display_name',
+      'dependents',
+      'order',
+    ]);
     assert.deepEqual(second, { ...TASKS_MAX, name: 'x', default_value: null, documentation: null, group: null, order: -1 });
   });
 
@@ -70,8 +103,20 @@ describe('PUT /connector-plugins/{plugin}/config/validate', () => {
     error_count: 2,
     groups: ['Common'],
     configs: [
-      { definition: null, value: { name: 'x', value: null, recommended_values: [], errors: ['Null value can not be supplied as the configuration value.'], visible: true } },
-      { definition: TASKS_MAX, value: { name: 'tasks.max', value: '0', recommended_values: [], errors: ['Invalid value 0 for configuration tasks.max: Value must be at least 1'], visible: true } },
+      {
+        definition: null,
+        value: { name: 'x', value: null, recommended_values: [], errors: ['Null value can not be supplied as the configuration value.'], visible: true },
+      },
+      {
+        definition: TASKS_MAX,
+        value: {
+          name: 'tasks.max',
+          value: '0',
+          recommended_values: [],
+          errors: ['Invalid value 0 for configuration tasks.max: Value must be at least 1'],
+          visible: true,
+        },
+      },
       { definition: { ...TASKS_MAX, name: 'other' }, value: null },
     ],
   };
@@ -87,13 +132,15 @@ describe('PUT /connector-plugins/{plugin}/config/validate', () => {
 
   test('a nested value is a 400 naming the key, and nothing is validated', async (t) => {
     const { app, herder } = await buildTestApp(t);
-    const res = await app.inject(json('PUT', '/connector-plugins/MilvusSink/config/validate', { 'connector.class': 'MilvusSink', 'collection.schema': { id: 'int64' } }));
+    const res = await app.inject(
+      json('PUT', '/connector-plugins/MilvusSink/config/validate', { 'connector.class': 'MilvusSink', 'collection.schema': { id: 'int64' } }),
+    );
     assert.equal(res.statusCode, 400);
     assert.match(envelope(res.body).message!, /field "collection\.schema" must be a string, a number, a boolean or null, but was an object/);
     assert.deepEqual(herder.calls, []);
   });
 
-  test('a body without connector.class is the herder\'s 400', async (t) => {
+  test("a body without connector.class is the herder's 400", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('validateConnectorConfig', async () => {
       throw new BadRequestError('Connector config {tasks.max=1} contains no connector type');

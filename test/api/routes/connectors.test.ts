@@ -87,11 +87,15 @@ describe('POST /connectors', () => {
     const body = '{"name":"  c1 ","config":{"connector.class":"MilvusSink","tasks.max":1,"w":1.0,"e":1E3,"big":12345678901234567890,"flag":true,"gone":null}}';
     const res = await app.inject(json('POST', '/connectors', body));
     assert.equal(res.statusCode, 201);
-    assert.deepEqual(herder.argsOf('createConnector'), [[{
-      name: '  c1 ',
-      config: { 'connector.class': 'MilvusSink', 'tasks.max': '1', w: '1.0', e: '1E3', big: '12345678901234567890', flag: 'true', gone: null },
-      initial_state: null,
-    }]]);
+    assert.deepEqual(herder.argsOf('createConnector'), [
+      [
+        {
+          name: '  c1 ',
+          config: { 'connector.class': 'MilvusSink', 'tasks.max': '1', w: '1.0', e: '1E3', big: '12345678901234567890', flag: 'true', gone: null },
+          initial_state: null,
+        },
+      ],
+    ]);
   });
 
   test('keeps the order of config keys as sent', async (t) => {
@@ -105,7 +109,9 @@ describe('POST /connectors', () => {
   test('a missing or null name is sent as "", blank names as they are; the herder\'s validation answers', async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('createConnector', async () => {
-      throw new BadRequestError('Connector configuration is invalid and contains the following 1 error(s):\nInvalid value  for configuration name: String may not be empty\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`');
+      throw new BadRequestError(
+        'Connector configuration is invalid and contains the following 1 error(s):\nInvalid value  for configuration name: String may not be empty\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`',
+      );
     });
     const bodies = ['{"config":{}}', '{"name":null,"config":{}}', '{"name":"","config":{}}', '{"name":" \\t ","config":{}}'];
     for (const body of bodies) {
@@ -113,10 +119,13 @@ describe('POST /connectors', () => {
       assert.equal(res.statusCode, 400);
       assert.match(envelope(res.body).message!, /String may not be empty/);
     }
-    assert.deepEqual(herder.argsOf('createConnector').map(([r]) => (r as CreateConnectorRequest).name), ['', '', '', ' \t ']);
+    assert.deepEqual(
+      herder.argsOf('createConnector').map(([r]) => (r as CreateConnectorRequest).name),
+      ['', '', '', ' \t '],
+    );
   });
 
-  test('name rules are the herder\'s: its mismatch and unaddressable-name 400s come back as they are', async (t) => {
+  test("name rules are the herder's: its mismatch and unaddressable-name 400s come back as they are", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('createConnector', async (r) => {
       if (r.name.includes('/')) throw new BadRequestError(`Connector name ${r.name} is invalid: it may not contain '/'`);
@@ -126,10 +135,13 @@ describe('POST /connectors', () => {
     assert.deepEqual(envelope(mismatch.body), { error_code: 400, message: "Connector name configuration ( x ) doesn't match connector name in the URL (x)" });
     const slash = await app.inject(json('POST', '/connectors', { name: 'a/b', config: {} }));
     assert.deepEqual(envelope(slash.body), { error_code: 400, message: "Connector name a/b is invalid: it may not contain '/'" });
-    assert.deepEqual(herder.argsOf('createConnector').map(([r]) => r), [
-      { name: ' x ', config: { name: ' x ' }, initial_state: null },
-      { name: 'a/b', config: {}, initial_state: null },
-    ]);
+    assert.deepEqual(
+      herder.argsOf('createConnector').map(([r]) => r),
+      [
+        { name: ' x ', config: { name: ' x ' }, initial_state: null },
+        { name: 'a/b', config: {}, initial_state: null },
+      ],
+    );
   });
 
   test('initial_state is case-insensitive and passed upper-cased', async (t) => {
@@ -139,7 +151,10 @@ describe('POST /connectors', () => {
       const res = await app.inject(json('POST', '/connectors', { name: 'c', config: {}, initial_state: state }));
       assert.equal(res.statusCode, 201);
     }
-    assert.deepEqual(herder.argsOf('createConnector').map(([r]) => (r as CreateConnectorRequest).initial_state), ['PAUSED', 'STOPPED', 'RUNNING']);
+    assert.deepEqual(
+      herder.argsOf('createConnector').map(([r]) => (r as CreateConnectorRequest).initial_state),
+      ['PAUSED', 'STOPPED', 'RUNNING'],
+    );
   });
 
   test('an invalid initial_state is a 400 naming the allowed values (Kafka: 500)', async (t) => {
@@ -154,7 +169,10 @@ describe('POST /connectors', () => {
     const { app, herder } = await buildTestApp(t);
     const res = await app.inject(json('POST', '/connectors', connectorInfo('c')));
     assert.equal(res.statusCode, 400);
-    assert.equal(envelope(res.body).message, 'Invalid request body: unrecognized field "tasks" in the request body; known fields are name, config, initial_state.');
+    assert.equal(
+      envelope(res.body).message,
+      'Invalid request body: unrecognized field "tasks" in the request body; known fields are name, config, initial_state.',
+    );
     assert.deepEqual(herder.calls, []);
   });
 
@@ -183,18 +201,23 @@ describe('POST /connectors', () => {
     for (const value of ['{"a":1}', '["t1","t2"]']) {
       const res = await app.inject(json('POST', '/connectors', `{"name":"c","config":{"topics":${value}}}`));
       assert.equal(res.statusCode, 400);
-      assert.match(envelope(res.body).message!, /^Invalid request body: field config\.topics must be a string, a number, a boolean or null, but was an? (object|array)\. Configuration values must be strings/);
+      assert.match(
+        envelope(res.body).message!,
+        /^Invalid request body: field config\.topics must be a string, a number, a boolean or null, but was an? (object|array)\. Configuration values must be strings/,
+      );
     }
     const res = await app.inject(json('POST', '/connectors', '{"name":"c","config":{"tasks.max":{}}}'));
     assert.match(envelope(res.body).message!, /field config\["tasks\.max"\] must be/);
     assert.deepEqual(herder.calls, []);
   });
 
-  test('the herder\'s answers map to Connect statuses: unknown class 400, exists 409', async (t) => {
+  test("the herder's answers map to Connect statuses: unknown class 400, exists 409", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('createConnector', async (r) => {
       if (r.name === 'dup') throw new AlreadyExistsError('Connector dup already exists');
-      throw new BadRequestError('Failed to find any class that implements Connector and which name matches Nope, available connectors are: MilvusSinkConnector');
+      throw new BadRequestError(
+        'Failed to find any class that implements Connector and which name matches Nope, available connectors are: MilvusSinkConnector',
+      );
     });
     const dup = await app.inject(json('POST', '/connectors', { name: 'dup', config: { 'connector.class': 'MilvusSink' } }));
     assert.deepEqual(envelope(dup.body), { error_code: 409, message: 'Connector dup already exists' });
@@ -208,7 +231,9 @@ describe('POST /connectors', () => {
     const controlChars = 'bad\u0007name';
     herder.stub('createConnector', async (r) => {
       if (r.name === controlChars) {
-        throw new BadRequestError('Connector configuration is invalid and contains the following 1 error(s):\nInvalid value bad\u0007name for configuration name: String may not contain control sequences but had the following ASCII chars: 7');
+        throw new BadRequestError(
+          'Connector configuration is invalid and contains the following 1 error(s):\nInvalid value bad\u0007name for configuration name: String may not contain control sequences but had the following ASCII chars: 7',
+        );
       }
       return connectorInfo(r.name);
     });
@@ -234,7 +259,7 @@ describe('GET and DELETE /connectors/{connector}', () => {
     assert.deepEqual(JSON.parse(res.body), connectorInfo('a b+cé'));
   });
 
-  test('GET of an unknown connector is the herder\'s 404', async (t) => {
+  test("GET of an unknown connector is the herder's 404", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('connectorInfo', async (name) => {
       throw new NotFoundError(`Connector ${name} not found`);
@@ -280,7 +305,7 @@ describe('/connectors/{connector}/config', () => {
     assert.deepEqual(JSON.parse(res.body), connectorInfo('c'));
   });
 
-  test('PUT passes a body name as sent; the herder\'s exact-match check comes back as 400', async (t) => {
+  test("PUT passes a body name as sent; the herder's exact-match check comes back as 400", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('putConnectorConfig', async (name, config) => {
       throw new BadRequestError(`Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
@@ -305,7 +330,10 @@ describe('/connectors/{connector}/config', () => {
     });
     const res = await app.inject(json('PUT', '/connectors/a%2Fb%20c/config', { 'connector.class': 'MilvusSink' }));
     assert.equal(res.statusCode, 400);
-    assert.deepEqual(herder.argsOf('putConnectorConfig').map(([name]) => name), ['a/b c']);
+    assert.deepEqual(
+      herder.argsOf('putConnectorConfig').map(([name]) => name),
+      ['a/b c'],
+    );
   });
 
   test('PATCH passes null values (key removal) and answers 200 with the patched info', async (t) => {
@@ -317,7 +345,7 @@ describe('/connectors/{connector}/config', () => {
     assert.deepEqual(JSON.parse(res.body), connectorInfo('c', { 'tasks.max': '3' }));
   });
 
-  test('PATCH of an unknown connector is the herder\'s 404 (PATCH never creates)', async (t) => {
+  test("PATCH of an unknown connector is the herder's 404 (PATCH never creates)", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('patchConnectorConfig', async (name) => {
       throw new NotFoundError(`Connector ${name} not found`);

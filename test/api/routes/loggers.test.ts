@@ -14,7 +14,7 @@ describe('GET /admin/loggers', () => {
     assert.equal(res.body, '{"org.apache.kafka.connect":{"level":"DEBUG","last_modified":1700000000000},"root":{"level":"INFO","last_modified":null}}');
   });
 
-  test('GET one logger answers its level; an unknown one is the herder\'s 404', async (t) => {
+  test("GET one logger answers its level; an unknown one is the herder's 404", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('loggerLevel', async (name) => {
       if (name === 'nope') throw new NotFoundError('Logger nope not found.');
@@ -42,10 +42,13 @@ describe('PUT /admin/loggers/{logger}', () => {
     assert.deepEqual([cluster.statusCode, cluster.body, cluster.headers['content-type']], [204, '', undefined]);
     const other = await app.inject(json('PUT', '/admin/loggers/root?scope=everywhere', { level: 'info' }));
     assert.equal(other.statusCode, 200);
-    assert.deepEqual(herder.argsOf('setLoggerLevel').map((args) => args[2]), ['cluster', 'worker']);
+    assert.deepEqual(
+      herder.argsOf('setLoggerLevel').map((args) => args[2]),
+      ['cluster', 'worker'],
+    );
   });
 
-  test('a missing or null level is Kafka\'s 400, and no level is changed', async (t) => {
+  test("a missing or null level is Kafka's 400, and no level is changed", async (t) => {
     const { app, herder } = await buildTestApp(t);
     for (const body of ['{}', '{"level":null}', '{"Level":"DEBUG"}']) {
       const res = await app.inject(json('PUT', '/admin/loggers/root', body));
@@ -56,7 +59,7 @@ describe('PUT /admin/loggers/{logger}', () => {
     assert.deepEqual(herder.calls, []);
   });
 
-  test('an invalid level is the herder\'s 404 (sic)', async (t) => {
+  test("an invalid level is the herder's 404 (sic)", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('setLoggerLevel', async (_name, level) => {
       throw new NotFoundError(`invalid log level '${level}'.`);

@@ -15,7 +15,8 @@ async function appWith(t: TestContext, metrics: MetricsScrape | undefined, api: 
 
 describe('GET /metrics', () => {
   test('answers what the scrape renders, with its content type, whatever a Prometheus scraper accepts', async (t) => {
-    const body = '# HELP kafka_connect_connect_worker_metrics_connector_count Connectors on this worker\nkafka_connect_connect_worker_metrics_connector_count 2\n';
+    const body =
+      '# HELP kafka_connect_connect_worker_metrics_connector_count Connectors on this worker\nkafka_connect_connect_worker_metrics_connector_count 2\n';
     const app = await appWith(t, async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body }));
     const res = await app.inject({ url: '/metrics', headers: { accept: PROMETHEUS_ACCEPT } });
     assert.deepEqual([res.statusCode, res.headers['content-type'], res.body], [200, 'text/plain; version=0.0.4; charset=utf-8', body]);

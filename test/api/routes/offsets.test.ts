@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { BadRequestError, NotFoundError } from '../../../src/runtime/errors.js';
 import { buildTestApp, envelope, json } from '../../helpers/build-app.js';
 
-const ALTERED = 'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.';
+const ALTERED =
+  'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.';
 
 describe('GET /connectors/{connector}/offsets', () => {
   test('answers the committed offsets, null offsets included', async (t) => {
@@ -15,10 +16,13 @@ describe('GET /connectors/{connector}/offsets', () => {
       ],
     }));
     const res = await app.inject({ url: '/connectors/c/offsets' });
-    assert.equal(res.body, '{"offsets":[{"partition":{"kafka_topic":"t","kafka_partition":0},"offset":{"kafka_offset":42}},{"partition":{"kafka_topic":"t","kafka_partition":1},"offset":null}]}');
+    assert.equal(
+      res.body,
+      '{"offsets":[{"partition":{"kafka_topic":"t","kafka_partition":0},"offset":{"kafka_offset":42}},{"partition":{"kafka_topic":"t","kafka_partition":1},"offset":null}]}',
+    );
   });
 
-  test('unknown connector is the herder\'s 404', async (t) => {
+  test("unknown connector is the herder's 404", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('connectorOffsets', async (name) => {
       throw new NotFoundError(`Connector ${name} not found`);
@@ -31,17 +35,23 @@ describe('PATCH /connectors/{connector}/offsets', () => {
   test('passes the entries to the herder and answers 200 with its message', async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('alterConnectorOffsets', async () => ({ message: ALTERED }));
-    const body = '{"offsets":[{"partition":{"kafka_topic":"t","kafka_partition":0},"offset":{"kafka_offset":10}},{"partition":{"kafka_topic":"t","kafka_partition":"1"},"offset":null},{"offset":{"kafka_offset":1}}]}';
+    const body =
+      '{"offsets":[{"partition":{"kafka_topic":"t","kafka_partition":0},"offset":{"kafka_offset":10}},{"partition":{"kafka_topic":"t","kafka_partition":"1"},"offset":null},{"offset":{"kafka_offset":1}}]}';
     const res = await app.inject(json('PATCH', '/connectors/c/offsets', body));
     assert.equal(res.statusCode, 200);
     assert.deepEqual(JSON.parse(res.body), { message: ALTERED });
-    assert.deepEqual(herder.argsOf('alterConnectorOffsets'), [['c', {
-      offsets: [
-        { partition: { kafka_topic: 't', kafka_partition: 0 }, offset: { kafka_offset: 10 } },
-        { partition: { kafka_topic: 't', kafka_partition: '1' }, offset: null },
-        { partition: null, offset: { kafka_offset: 1 } },
+    assert.deepEqual(herder.argsOf('alterConnectorOffsets'), [
+      [
+        'c',
+        {
+          offsets: [
+            { partition: { kafka_topic: 't', kafka_partition: 0 }, offset: { kafka_offset: 10 } },
+            { partition: { kafka_topic: 't', kafka_partition: '1' }, offset: null },
+            { partition: null, offset: { kafka_offset: 1 } },
+          ],
+        },
       ],
-    }]]);
+    ]);
   });
 
   test('numbers JavaScript cannot hold exactly reach the herder as their JSON text', async (t) => {
@@ -49,12 +59,17 @@ describe('PATCH /connectors/{connector}/offsets', () => {
     herder.stub('alterConnectorOffsets', async () => ({ message: ALTERED }));
     const body = '{"offsets":[{"partition":{"kafka_topic":"t","kafka_partition":1.0},"offset":{"kafka_offset":9223372036854775807}}]}';
     await app.inject(json('PATCH', '/connectors/c/offsets', body));
-    assert.deepEqual(herder.argsOf('alterConnectorOffsets'), [['c', {
-      offsets: [{ partition: { kafka_topic: 't', kafka_partition: '1.0' }, offset: { kafka_offset: '9223372036854775807' } }],
-    }]]);
+    assert.deepEqual(herder.argsOf('alterConnectorOffsets'), [
+      [
+        'c',
+        {
+          offsets: [{ partition: { kafka_topic: 't', kafka_partition: '1.0' }, offset: { kafka_offset: '9223372036854775807' } }],
+        },
+      ],
+    ]);
   });
 
-  test('no offsets given is Kafka\'s 400, before the connector is looked up', async (t) => {
+  test("no offsets given is Kafka's 400, before the connector is looked up", async (t) => {
     const { app, herder } = await buildTestApp(t);
     for (const body of ['{}', '{"offsets":null}', '{"offsets":[]}']) {
       const res = await app.inject(json('PATCH', '/connectors/nope/offsets', body));
@@ -71,7 +86,10 @@ describe('PATCH /connectors/{connector}/offsets', () => {
       ['{"offsets":[123]}', 'Invalid request body: field offsets[0] must be an object, but was a number.'],
       ['{"offsets":[{"partition":"t-0","offset":null}]}', 'Invalid request body: field offsets[0].partition must be an object or null, but was a string.'],
       ['{"offsets":[],"extra":1}', 'Invalid request body: unrecognized field "extra" in the request body; known fields are offsets.'],
-      ['{"offsets":[{"partition":{},"offset":null,"metadata":"x"}]}', 'Invalid request body: unrecognized field "metadata" in field offsets[0]; known fields are partition, offset.'],
+      [
+        '{"offsets":[{"partition":{},"offset":null,"metadata":"x"}]}',
+        'Invalid request body: unrecognized field "metadata" in field offsets[0]; known fields are partition, offset.',
+      ],
       ['', 'Request body is missing: this endpoint expects a JSON object'],
     ];
     for (const [body, message] of cases) {
@@ -81,9 +99,10 @@ describe('PATCH /connectors/{connector}/offsets', () => {
     assert.deepEqual(herder.calls, []);
   });
 
-  test('the herder\'s state check (not STOPPED) comes back as 400', async (t) => {
+  test("the herder's state check (not STOPPED) comes back as 400", async (t) => {
     const { app, herder } = await buildTestApp(t);
-    const message = "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/c/stop' endpoint";
+    const message =
+      "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/c/stop' endpoint";
     herder.stub('alterConnectorOffsets', async () => {
       throw new BadRequestError(message);
     });
@@ -93,7 +112,7 @@ describe('PATCH /connectors/{connector}/offsets', () => {
 });
 
 describe('DELETE /connectors/{connector}/offsets', () => {
-  test('answers 200 with the herder\'s message', async (t) => {
+  test("answers 200 with the herder's message", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('resetConnectorOffsets', async () => ({ message: 'The offsets for this connector have been reset successfully' }));
     const res = await app.inject({ method: 'DELETE', url: '/connectors/c/offsets' });

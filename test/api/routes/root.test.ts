@@ -4,18 +4,25 @@ import type { WorkerStatus } from '../../../src/runtime/types.js';
 import { buildTestApp } from '../../helpers/build-app.js';
 
 describe('GET /', () => {
-  test('answers ServerInfo in Kafka\'s field order', async (t) => {
+  test("answers ServerInfo in Kafka's field order", async (t) => {
     const { app, herder } = await buildTestApp(t);
     herder.stub('serverInfo', async () => ({ version: '3.9.0', commit: '0123456789abcdef', kafka_cluster_id: 'abc' }));
     const res = await app.inject({ url: '/' });
-    assert.deepEqual([res.statusCode, res.headers['content-type'], res.body], [200, 'application/json', '{"version":"3.9.0","commit":"0123456789abcdef","kafka_cluster_id":"abc"}']);
+    assert.deepEqual(
+      [res.statusCode, res.headers['content-type'], res.body],
+      [200, 'application/json', '{"version":"3.9.0","commit":"0123456789abcdef","kafka_cluster_id":"abc"}'],
+    );
   });
 });
 
 describe('GET /health', () => {
   const UNHEALTHY = 'Worker was unable to handle this request and may be unable to handle other requests.';
 
-  for (const [status, code] of [['healthy', 200], ['starting', 503], ['unhealthy', 500]] as const) {
+  for (const [status, code] of [
+    ['healthy', 200],
+    ['starting', 503],
+    ['unhealthy', 500],
+  ] as const) {
     test(`${status} answers ${code} with the WorkerStatus body, not the error envelope`, async (t) => {
       const { app, herder } = await buildTestApp(t);
       const body: WorkerStatus = { status, message: `the worker is ${status}` };

@@ -132,7 +132,10 @@ describe('HTTP basic authentication', () => {
     const dir = mkdtempSync(join(tmpdir(), 'basic-auth-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'users'), 'admin: admin\n');
-    await assert.rejects(buildTestApp(t, { api: { basicAuth: { credentialsFile: join(dir, 'users') } } }), /line 1: the password of 'admin' is unusable: not a scrypt hash/);
+    await assert.rejects(
+      buildTestApp(t, { api: { basicAuth: { credentialsFile: join(dir, 'users') } } }),
+      /line 1: the password of 'admin' is unusable: not a scrypt hash/,
+    );
   });
 });
 
@@ -147,7 +150,10 @@ describe('Authenticator and the Authorization header', () => {
     const users = new Map([['alice', parsePasswordHash(await hashPassword('pw', FAST))]]);
     const authenticator = new Authenticator(users);
     assert.deepEqual(await Promise.all([1, 2, 3].map(() => authenticator.authenticate('alice', 'pw'))), Array(3).fill(AuthResult.AUTHENTICATED));
-    assert.deepEqual(await Promise.all([authenticator.authenticate('alice', 'nope'), authenticator.authenticate('eve', 'pw')]), Array(2).fill(AuthResult.REFUSED));
+    assert.deepEqual(
+      await Promise.all([authenticator.authenticate('alice', 'nope'), authenticator.authenticate('eve', 'pw')]),
+      Array(2).fill(AuthResult.REFUSED),
+    );
   });
 });
 
@@ -187,7 +193,10 @@ describe('Authentication cost is bounded', () => {
     assert.equal(await login, AuthResult.AUTHENTICATED);
     const results = await Promise.all(flood);
     // the default limits: 2 hashing + 8 waiting, 4 of those places per address
-    assert.deepEqual(calls.map((c) => c.password), ['guess0', 'guess1', 'guess2', 'guess3', 'pw']);
+    assert.deepEqual(
+      calls.map((c) => c.password),
+      ['guess0', 'guess1', 'guess2', 'guess3', 'pw'],
+    );
     assert.equal(results.filter((r) => r === AuthResult.REFUSED).length, 4);
     assert.equal(results.filter((r) => r === AuthResult.BUSY).length, 96);
   });
@@ -218,7 +227,10 @@ describe('Authentication cost is bounded', () => {
     const { calls, verify } = countingVerifier(ALICE_HASH, true);
     const authenticator = new Authenticator(USERS, { verify, failureMemory: 2 });
     for (const password of ['one', 'two', 'three', 'two', 'three', 'one']) await authenticator.authenticate('alice', password);
-    assert.deepEqual(calls.map((c) => c.password), ['one', 'two', 'three', 'one']);
+    assert.deepEqual(
+      calls.map((c) => c.password),
+      ['one', 'two', 'three', 'one'],
+    );
   });
 
   test('clients whose credentials verified never wait, even while the hashing places are all taken', async () => {
@@ -243,7 +255,8 @@ describe('Authentication cost is bounded', () => {
     const { app, herder } = await buildTestApp(t, { api: { basicAuth: { credentialsFile: await credentialsFile(t), verify } } });
     herder.stub('connectors', async () => []);
     const flood = Array.from({ length: 4 }, (_, i) =>
-      app.inject({ url: '/connectors', remoteAddress: '10.0.0.66', headers: { authorization: basic(`m${i}`, 'x') } }));
+      app.inject({ url: '/connectors', remoteAddress: '10.0.0.66', headers: { authorization: basic(`m${i}`, 'x') } }),
+    );
     await until(() => calls.length === 2);
     const busy = await app.inject({ url: '/connectors', remoteAddress: '10.0.0.66', headers: { authorization: ALICE } });
     assert.equal(busy.statusCode, 429);

@@ -18,8 +18,10 @@ describe('the credentials file', () => {
   });
 
   test('a plain-text password is refused, naming the line and the user but not the password', () => {
-    assert.throws(() => parseCredentials('# Kafka style\nadmin: admin-secret\n', 'users'), (e: Error) =>
-      e.message.startsWith("users, line 2: the password of 'admin' is unusable: not a scrypt hash") && !e.message.includes('admin-secret'));
+    assert.throws(
+      () => parseCredentials('# Kafka style\nadmin: admin-secret\n', 'users'),
+      (e: Error) => e.message.startsWith("users, line 2: the password of 'admin' is unusable: not a scrypt hash") && !e.message.includes('admin-secret'),
+    );
   });
 
   test('lines without a user, users listed twice and files without users are errors', async () => {
@@ -32,7 +34,10 @@ describe('the credentials file', () => {
   test('reading names the worker key and the file', (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'credentials-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
-    assert.throws(() => readCredentialsFile(join(dir, 'missing')), /Cannot read the credentials file .*missing \(rest\.basic\.auth\.credentials\.file\): ENOENT/);
+    assert.throws(
+      () => readCredentialsFile(join(dir, 'missing')),
+      /Cannot read the credentials file .*missing \(rest\.basic\.auth\.credentials\.file\): ENOENT/,
+    );
     writeFileSync(join(dir, 'users'), 'ops:plain\n');
     assert.throws(() => readCredentialsFile(join(dir, 'users')), /The credentials file .*users \(rest\.basic\.auth\.credentials\.file\), line 1/);
   });

@@ -51,7 +51,11 @@ describe('hash-password', () => {
   test('the npm script runs it: npm run --silent hash-password -- <user> prints only the line', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     assert.equal(pkg.scripts['hash-password'], 'node scripts/ensure-deps.mjs && node --import tsx scripts/hash-password.ts');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'hash-password.ts'), 'ops', '--cost', '10'], { cwd: ROOT, input: 'secret\n', encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'hash-password.ts'), 'ops', '--cost', '10'], {
+      cwd: ROOT,
+      input: 'secret\n',
+      encoding: 'utf8',
+    });
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^ops:scrypt\$1024\$8\$1\$[^\n]+\n$/);
   });

@@ -6,7 +6,14 @@ import { HashingGate } from '../../../src/api/security/hashing-gate.js';
 function heldWork(started: string[], label: string) {
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
-  return { work: async () => { started.push(label); await done; return label; }, finish: () => finish() };
+  return {
+    work: async () => {
+      started.push(label);
+      await done;
+      return label;
+    },
+    finish: () => finish(),
+  };
 }
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
@@ -34,7 +41,10 @@ describe('HashingGate', () => {
     const first = heldWork(started, 'first');
     const second = heldWork(started, 'second');
     const running = [gate.run('x', first.work), gate.run('y', second.work)];
-    assert.equal(gate.run('z', async () => started.push('refused')), null);
+    assert.equal(
+      gate.run('z', async () => started.push('refused')),
+      null,
+    );
     first.finish();
     second.finish();
     await Promise.all(running);
@@ -58,7 +68,12 @@ describe('HashingGate', () => {
 
   test('a failing piece of work frees its place', async () => {
     const gate = new HashingGate({ concurrency: 1, queue: 0, perClient: 1 });
-    await assert.rejects(gate.run('c', async () => { throw new Error('scrypt failed'); }) as Promise<unknown>, /scrypt failed/);
+    await assert.rejects(
+      gate.run('c', async () => {
+        throw new Error('scrypt failed');
+      }) as Promise<unknown>,
+      /scrypt failed/,
+    );
     assert.equal(await gate.run('c', async () => 'again'), 'again');
   });
 });

@@ -46,7 +46,11 @@ describe('password hashes', () => {
       [`scrypt$1024$8$1$${salt}$AAAA`, /too short/],
     ];
     for (const [encoded, reason] of cases) {
-      assert.throws(() => parsePasswordHash(encoded), (e: Error) => reason.test(e.message) && !e.message.includes(encoded), encoded);
+      assert.throws(
+        () => parsePasswordHash(encoded),
+        (e: Error) => reason.test(e.message) && !e.message.includes(encoded),
+        encoded,
+      );
     }
   });
 });

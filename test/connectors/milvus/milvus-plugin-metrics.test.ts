@@ -14,11 +14,29 @@ test('the plugin descriptor hands the per-connector counters to the worker as me
   counters.recordBatchLatency(80);
   const metrics = milvusSinkConnectorPlugin.metrics!('plugin-metrics-test');
   const byName = (name: string) => metrics.filter((m) => m.name === name);
-  assert.deepEqual(byName('milvus_records_written_total').map((m) => m.type === 'counter' && m.value), [5]);
-  assert.deepEqual(byName('milvus_requests_total').map((m) => m.type === 'counter' && m.value), [2]);
-  assert.deepEqual(byName('milvus_retries_total').map((m) => m.type === 'counter' && m.value), [1]);
-  assert.deepEqual(byName('milvus_request_errors_total').map((m) => [m.labels, m.type === 'counter' && m.value]), [[{ code: 'RateLimit' }, 2]]);
-  assert.deepEqual(byName('milvus_batch_time_seconds').map((m) => m.type === 'summary' && [m.count, m.sum]), [[2, 0.2]]);
-  assert.deepEqual(byName('milvus_batch_time_max_seconds').map((m) => m.type === 'gauge' && m.value), [0.12]);
+  assert.deepEqual(
+    byName('milvus_records_written_total').map((m) => m.type === 'counter' && m.value),
+    [5],
+  );
+  assert.deepEqual(
+    byName('milvus_requests_total').map((m) => m.type === 'counter' && m.value),
+    [2],
+  );
+  assert.deepEqual(
+    byName('milvus_retries_total').map((m) => m.type === 'counter' && m.value),
+    [1],
+  );
+  assert.deepEqual(
+    byName('milvus_request_errors_total').map((m) => [m.labels, m.type === 'counter' && m.value]),
+    [[{ code: 'RateLimit' }, 2]],
+  );
+  assert.deepEqual(
+    byName('milvus_batch_time_seconds').map((m) => m.type === 'summary' && [m.count, m.sum]),
+    [[2, 0.2]],
+  );
+  assert.deepEqual(
+    byName('milvus_batch_time_max_seconds').map((m) => m.type === 'gauge' && m.value),
+    [0.12],
+  );
   for (const m of metrics) assert.match(m.name, /^milvus_[a-z_]+$/);
 });

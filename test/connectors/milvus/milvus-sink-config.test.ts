@@ -5,7 +5,7 @@ import { BATCH_MAX_BYTES_CAP, MILVUS_SINK_CONFIG_DEF, parseMilvusSinkConfig } fr
 
 const ORIGINAL_KEYS = ['public.endpoint', 'token', 'database.name', 'collection.name'];
 
-describe('MILVUS_SINK_CONFIG_DEF: the original connector\'s four keys', () => {
+describe("MILVUS_SINK_CONFIG_DEF: the original connector's four keys", () => {
   it('come first, in the original order, with its types, defaults, importance and documentation', () => {
     const keys = [...MILVUS_SINK_CONFIG_DEF.keys.values()];
     assert.deepEqual(
@@ -48,7 +48,7 @@ describe('MILVUS_SINK_CONFIG_DEF: our keys', () => {
       assert.ok(key.group, `${key.name} needs a group`);
       assert.ok((key.orderInGroup ?? -1) >= 0, `${key.name} needs an order`);
       assert.ok((key.documentation ?? '').length > 20, `${key.name} needs documentation`);
-      assert.match(key.name, /^[a-z0-9]+(\.[a-z0-9]+)*$/, 'lower-case dotted names like Kafka\'s');
+      assert.match(key.name, /^[a-z0-9]+(\.[a-z0-9]+)*$/, "lower-case dotted names like Kafka's");
     }
     const orders = ours.map((k) => `${k.group}#${k.orderInGroup}`);
     assert.equal(new Set(orders).size, orders.length, 'no two keys share a position');
@@ -62,7 +62,7 @@ describe('MILVUS_SINK_CONFIG_DEF: our keys', () => {
     assert.deepEqual(MILVUS_SINK_CONFIG_DEF.validateAll({}).get('pk.mode')!.recommendedValues, ['value', 'key', 'key_if_missing']);
   });
 
-  it('cap batch.max.bytes below Milvus\' 64 MiB request limit', () => {
+  it("cap batch.max.bytes below Milvus' 64 MiB request limit", () => {
     assert.ok(BATCH_MAX_BYTES_CAP < 64 * 1024 * 1024);
     const errors = MILVUS_SINK_CONFIG_DEF.validateAll({ 'batch.max.bytes': String(64 * 1024 * 1024) }).get('batch.max.bytes')!.errors;
     assert.deepEqual(errors, [`Invalid value 67108864 for configuration batch.max.bytes: Value must be no more than ${BATCH_MAX_BYTES_CAP}`]);
@@ -135,11 +135,14 @@ describe('parseMilvusSinkConfig', () => {
     assert.deepEqual([config.writeMode, config.dynamicFields, config.pkMode, config.autoCreateMetric], ['insert', 'meta', 'key', 'L2']);
   });
 
-  it('throws ConfigError with Kafka\'s wording for a bad value', () => {
-    assert.throws(() => parseMilvusSinkConfig({ 'delete.enabled': 'maybe' }), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.equal(e.message, 'Invalid value maybe for configuration delete.enabled: Expected value to be either true or false');
-      return true;
-    });
+  it("throws ConfigError with Kafka's wording for a bad value", () => {
+    assert.throws(
+      () => parseMilvusSinkConfig({ 'delete.enabled': 'maybe' }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.message, 'Invalid value maybe for configuration delete.enabled: Expected value to be either true or false');
+        return true;
+      },
+    );
   });
 });

@@ -25,7 +25,7 @@ test('the Milvus docs configuration starts without contacting Milvus, and every 
   assert.equal(connector.taskConfigs(1)[0]['collection.name'], 'topic_0', 'copies, not shared objects');
 });
 
-test('an invalid value of our own keys fails start() with Kafka\'s wording', async () => {
+test("an invalid value of our own keys fails start() with Kafka's wording", async () => {
   await assert.rejects(new MilvusSinkConnector().start({ ...docsConfig, 'batch.max.rows': 'many' }, context), ConfigError);
 });
 

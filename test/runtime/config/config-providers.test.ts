@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError } from '../../../src/plugin/index.js';
-import {
-  DirectoryConfigProvider,
-  EnvVarConfigProvider,
-  FileConfigProvider,
-  loadConfigProviders,
-} from '../../../src/runtime/config/config-providers.js';
+import { DirectoryConfigProvider, EnvVarConfigProvider, FileConfigProvider, loadConfigProviders } from '../../../src/runtime/config/config-providers.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'config-providers-'));
@@ -36,12 +31,15 @@ describe('loadConfigProviders', () => {
   });
 
   test('a listed provider without a class, or with an unknown one, is a config error that lists the known classes', () => {
-    assert.throws(() => loadConfigProviders({ 'config.providers': 'vault' }), (e: Error) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /config\.providers lists 'vault' but config\.providers\.vault\.class is not set/);
-      assert.match(e.message, /org\.apache\.kafka\.common\.config\.provider\.FileConfigProvider/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfigProviders({ 'config.providers': 'vault' }),
+      (e: Error) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /config\.providers lists 'vault' but config\.providers\.vault\.class is not set/);
+        assert.match(e.message, /org\.apache\.kafka\.common\.config\.provider\.FileConfigProvider/);
+        return true;
+      },
+    );
     assert.throws(
       () => loadConfigProviders({ 'config.providers': 'vault', 'config.providers.vault.class': 'io.confluent.VaultProvider' }),
       /Invalid value io\.confluent\.VaultProvider for configuration config\.providers\.vault\.class: no such config provider/,
@@ -51,11 +49,17 @@ describe('loadConfigProviders', () => {
   test('allowed.paths must be absolute and exist, as in Kafka', (t) => {
     const dir = tempDir(t);
     assert.throws(
-      () => loadConfigProviders({ 'config.providers': 'file', 'config.providers.file.class': 'file', 'config.providers.file.param.allowed.paths': 'relative/dir' }),
+      () =>
+        loadConfigProviders({ 'config.providers': 'file', 'config.providers.file.class': 'file', 'config.providers.file.param.allowed.paths': 'relative/dir' }),
       /config\.providers\.file\.param\.allowed\.paths.*should be absolute and exist/,
     );
     assert.throws(
-      () => loadConfigProviders({ 'config.providers': 'file', 'config.providers.file.class': 'file', 'config.providers.file.param.allowed.paths': join(dir, 'missing') }),
+      () =>
+        loadConfigProviders({
+          'config.providers': 'file',
+          'config.providers.file.class': 'file',
+          'config.providers.file.param.allowed.paths': join(dir, 'missing'),
+        }),
       /should be absolute and exist/,
     );
   });
@@ -82,7 +86,13 @@ describe('FileConfigProvider', () => {
     const file = join(dir, 'milvus.properties');
     writeFileSync(file, '# secrets\ntoken=root:Milvus\nother = two words\n');
     const provider = new FileConfigProvider('file', {});
-    assert.deepEqual(provider.get(file, new Set(['token', 'other', 'absent'])), new Map([['token', 'root:Milvus'], ['other', 'two words']]));
+    assert.deepEqual(
+      provider.get(file, new Set(['token', 'other', 'absent'])),
+      new Map([
+        ['token', 'root:Milvus'],
+        ['other', 'two words'],
+      ]),
+    );
     assert.equal(provider.missing(file, 'absent'), `the properties file ${file} has no key 'absent'`);
     assert.throws(() => provider.get(join(dir, 'nope.properties'), new Set(['token'])), /nope\.properties does not exist/);
   });

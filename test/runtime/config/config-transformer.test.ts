@@ -49,10 +49,16 @@ describe('ConfigTransformer', () => {
       unknown: '${vault:secret/milvus:token}',
       fine: '${env:MILVUS_TOKEN}',
     });
-    assert.equal(errors.get('token'), 'Could not resolve ${env:MISSING_TOKEN}: the environment variable MISSING_TOKEN is not set in the worker\'s environment');
-    assert.equal(errors.get('fileKey'), `Could not resolve \${file:${dir}/milvus.properties:nope}: the properties file ${dir}/milvus.properties has no key 'nope'`);
+    assert.equal(errors.get('token'), "Could not resolve ${env:MISSING_TOKEN}: the environment variable MISSING_TOKEN is not set in the worker's environment");
+    assert.equal(
+      errors.get('fileKey'),
+      `Could not resolve \${file:${dir}/milvus.properties:nope}: the properties file ${dir}/milvus.properties has no key 'nope'`,
+    );
     assert.match(errors.get('noFile')!, /absent\.properties does not exist/);
-    assert.match(errors.get('unknown')!, /no config provider named 'vault' is configured on this worker \(config\.providers=env,file,directory\); add 'vault' to config\.providers/);
+    assert.match(
+      errors.get('unknown')!,
+      /no config provider named 'vault' is configured on this worker \(config\.providers=env,file,directory\); add 'vault' to config\.providers/,
+    );
     assert.equal(errors.has('fine'), false);
     // keys that failed keep their raw value; no message carries the secret
     assert.equal(config.token, '${env:MISSING_TOKEN}');

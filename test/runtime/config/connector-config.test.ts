@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { newConfigValue, type ConfigValue } from '../../../src/plugin/index.js';
 import { convertConfigKey } from '../../../src/runtime/config/config-infos.js';
-import {
-  SINK_CONNECTOR_CONFIG_DEF,
-  enrich,
-  parseTopicsList,
-  validateSinkTopics,
-  type ClassKindChecks,
-} from '../../../src/runtime/config/connector-config.js';
+import { SINK_CONNECTOR_CONFIG_DEF, enrich, parseTopicsList, validateSinkTopics, type ClassKindChecks } from '../../../src/runtime/config/connector-config.js';
 
 const noChecks: ClassKindChecks = {
   converter: () => {},
@@ -53,7 +47,17 @@ describe('framework sink keys (SinkConnectorConfig)', () => {
         ['topics', 'LIST', false, '', 'HIGH', 'Common', 4, 'LONG', 'Topics'],
         ['topics.regex', 'STRING', false, '', 'HIGH', 'Common', 4, 'LONG', 'Topics regex'],
         ['errors.deadletterqueue.topic.name', 'STRING', false, '', 'MEDIUM', 'Error Handling', 6, 'MEDIUM', 'Dead Letter Queue Topic Name'],
-        ['errors.deadletterqueue.topic.replication.factor', 'SHORT', false, '3', 'MEDIUM', 'Error Handling', 7, 'MEDIUM', 'Dead Letter Queue Topic Replication Factor'],
+        [
+          'errors.deadletterqueue.topic.replication.factor',
+          'SHORT',
+          false,
+          '3',
+          'MEDIUM',
+          'Error Handling',
+          7,
+          'MEDIUM',
+          'Dead Letter Queue Topic Replication Factor',
+        ],
         ['errors.deadletterqueue.context.headers.enable', 'BOOLEAN', false, 'false', 'MEDIUM', 'Error Handling', 8, 'MEDIUM', 'Enable Error Context Headers'],
       ],
     );
@@ -114,7 +118,13 @@ describe('enrichment with transforms and predicates', () => {
         dependents: [],
         order: 0,
       },
-      { ...added[0], name: 'transforms.b.type', documentation: "Class for the 'b' transformation.", group: 'Transforms: b', display_name: 'Transformation type for b' },
+      {
+        ...added[0],
+        name: 'transforms.b.type',
+        documentation: "Class for the 'b' transformation.",
+        group: 'Transforms: b',
+        display_name: 'Transformation type for b',
+      },
       { ...added[0], name: 'predicates.p.type', documentation: "Class for the 'p' predicate.", group: 'Predicates: p', display_name: 'Predicate type for p' },
     ]);
     assert.deepEqual(def.groups(), ['Common', 'Transforms', 'Predicates', 'Error Handling', 'Transforms: a', 'Transforms: b', 'Predicates: p']);

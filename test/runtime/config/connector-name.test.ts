@@ -15,16 +15,20 @@ describe('connectorName', () => {
 
   test('refuses lone UTF-16 surrogates with a message that is itself valid text', () => {
     for (const name of ['rel_zomb_\ud800', '\udc00x', 'a\udbff\udbffb', 'z\ud83d']) {
-      assert.throws(() => connectorName(name), (e: Error) => {
-        assert.ok(e instanceof BadRequestError);
-        assert.match(e.message, /lone UTF-16 surrogate/);
-        assert.ok(e.message.isWellFormed());
-        return true;
-      }, JSON.stringify(name));
+      assert.throws(
+        () => connectorName(name),
+        (e: Error) => {
+          assert.ok(e instanceof BadRequestError);
+          assert.match(e.message, /lone UTF-16 surrogate/);
+          assert.ok(e.message.isWellFormed());
+          return true;
+        },
+        JSON.stringify(name),
+      );
     }
   });
 
-  test('refuses ISO control characters anywhere, the ends included, with Kafka\'s message for the name key', () => {
+  test("refuses ISO control characters anywhere, the ends included, with Kafka's message for the name key", () => {
     const cases: Array<[string, string]> = [
       ['a\t', '9'],
       ['\ta', '9'],
@@ -40,7 +44,9 @@ describe('connectorName', () => {
     for (const [name, codes] of cases) {
       assert.throws(
         () => connectorName(name),
-        new BadRequestError(`Invalid value ${name} for configuration name: String may not contain control sequences but had the following ASCII chars: ${codes}`),
+        new BadRequestError(
+          `Invalid value ${name} for configuration name: String may not contain control sequences but had the following ASCII chars: ${codes}`,
+        ),
         JSON.stringify(name),
       );
     }

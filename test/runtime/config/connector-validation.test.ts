@@ -324,31 +324,25 @@ describe('validateConnectorConfig', () => {
     }
     const shown = JSON.stringify(infos);
     for (const secret of secrets.values()) assert.ok(!shown.includes(secret), secret);
-    assert.deepEqual(
-      CLIENT_PASSWORD_KEYS.map((k) => k.name).sort(),
-      [
-        'sasl.jaas.config',
-        'sasl.oauthbearer.assertion.private.key.passphrase',
-        'sasl.oauthbearer.client.credentials.client.secret',
-        'ssl.key.password',
-        'ssl.keystore.certificate.chain',
-        'ssl.keystore.key',
-        'ssl.keystore.password',
-        'ssl.truststore.certificates',
-        'ssl.truststore.password',
-      ],
-    );
+    assert.deepEqual(CLIENT_PASSWORD_KEYS.map((k) => k.name).sort(), [
+      'sasl.jaas.config',
+      'sasl.oauthbearer.assertion.private.key.passphrase',
+      'sasl.oauthbearer.client.credentials.client.secret',
+      'ssl.key.password',
+      'ssl.keystore.certificate.chain',
+      'ssl.keystore.key',
+      'ssl.keystore.password',
+      'ssl.truststore.certificates',
+      'ssl.truststore.password',
+    ]);
   });
 
   test('a config without connector.class is refused naming its keys only, never a value', async () => {
-    await assert.rejects(
-      validate({ name: 'a', 'consumer.override.ssl.key.password': 'k3y', 'some.setting': 'plain-but-private' }),
-      (e: Error) => {
-        assert.ok(e instanceof BadRequestError);
-        assert.equal(e.message, 'Connector config {name, consumer.override.ssl.key.password, some.setting} contains no connector type');
-        return true;
-      },
-    );
+    await assert.rejects(validate({ name: 'a', 'consumer.override.ssl.key.password': 'k3y', 'some.setting': 'plain-but-private' }), (e: Error) => {
+      assert.ok(e instanceof BadRequestError);
+      assert.equal(e.message, 'Connector config {name, consumer.override.ssl.key.password, some.setting} contains no connector type');
+      return true;
+    });
   });
 
   test('a client override that does not parse is an error (Kafka answers 500)', async () => {
@@ -362,7 +356,10 @@ describe('validateConnectorConfig', () => {
   test('connector.class absent or unknown is thrown, not returned', async () => {
     await assert.rejects(validate({ name: 'a', topics: 't' }), new BadRequestError('Connector config {name, topics} contains no connector type'));
     await assert.rejects(validate({ 'connector.class': null }), /contains no connector type/);
-    await assert.rejects(validate({ 'connector.class': 'Nope' }), /^BadRequestError: Failed to find any class that implements Connector and which name matches Nope, available connectors are: PluginDesc/);
+    await assert.rejects(
+      validate({ 'connector.class': 'Nope' }),
+      /^BadRequestError: Failed to find any class that implements Connector and which name matches Nope, available connectors are: PluginDesc/,
+    );
   });
 
   test('with the shipped JsonConverter: the Milvus quick-start converter settings validate cleanly', async () => {
@@ -447,7 +444,10 @@ describe('validateConnectorConfig', () => {
   describe('with config providers', () => {
     const SECRET = 'endpoint-with-secret-1234';
     const transformer = new ConfigTransformer(
-      loadConfigProviders({ 'config.providers': 'env', 'config.providers.env.class': 'EnvVarConfigProvider' }, { TEST_ENDPOINT: SECRET, UNREACHABLE: 'unreachable', BATCH: 'lots-of-records' }),
+      loadConfigProviders(
+        { 'config.providers': 'env', 'config.providers.env.class': 'EnvVarConfigProvider' },
+        { TEST_ENDPOINT: SECRET, UNREACHABLE: 'unreachable', BATCH: 'lots-of-records' },
+      ),
     );
     const validateResolved = (props: Record<string, string | null>) => validateConnectorConfig(props, { plugins, configTransformer: transformer });
 
@@ -457,7 +457,11 @@ describe('validateConnectorConfig', () => {
       // the test plugin's validate() fails only for the value "unreachable", so it saw the resolved value;
       // its message quoted that value, which the answer shows as the placeholder
       assert.deepEqual(entry(infos, 'test.endpoint').value, {
-        name: 'test.endpoint', value: '${env:UNREACHABLE}', recommended_values: [], errors: ['Cannot reach the endpoint ${env:UNREACHABLE}'], visible: true,
+        name: 'test.endpoint',
+        value: '${env:UNREACHABLE}',
+        recommended_values: [],
+        errors: ['Cannot reach the endpoint ${env:UNREACHABLE}'],
+        visible: true,
       });
       // "lots-of-records" is no INT: the message quotes the placeholder that produced it
       assert.equal(entry(infos, 'test.batch.size').value!.errors[0], 'Invalid value ${env:BATCH} for configuration test.batch.size: Not a number of type INT');
@@ -466,7 +470,13 @@ describe('validateConnectorConfig', () => {
     });
 
     test('a value that resolved cleanly shows its placeholder, never the value', async () => {
-      const infos = await validateResolved({ 'connector.class': 'TestSink', name: 'a', topics: 't', 'test.endpoint': 'https://${env:TEST_ENDPOINT}/x', 'test.secret': '${env:TEST_ENDPOINT}' });
+      const infos = await validateResolved({
+        'connector.class': 'TestSink',
+        name: 'a',
+        topics: 't',
+        'test.endpoint': 'https://${env:TEST_ENDPOINT}/x',
+        'test.secret': '${env:TEST_ENDPOINT}',
+      });
       assert.equal(infos.error_count, 0);
       assert.equal(entry(infos, 'test.endpoint').value!.value, 'https://${env:TEST_ENDPOINT}/x');
       assert.equal(entry(infos, 'test.secret').value!.value, '[hidden]');
@@ -475,12 +485,19 @@ describe('validateConnectorConfig', () => {
 
     test('an unresolvable placeholder is the error of its key, counted once, saying what to fix', async () => {
       const infos = await validateResolved({
-        'connector.class': 'TestSink', name: 'a', topics: 't', 'test.batch.size': '${env:NOT_SET}', 'custom.key': '${file:/nowhere.properties:k}',
+        'connector.class': 'TestSink',
+        name: 'a',
+        topics: 't',
+        'test.batch.size': '${env:NOT_SET}',
+        'custom.key': '${file:/nowhere.properties:k}',
       });
       assert.deepEqual(entry(infos, 'test.batch.size').value!.errors, [
         "Could not resolve ${env:NOT_SET}: the environment variable NOT_SET is not set in the worker's environment",
       ]);
-      assert.match(entry(infos, 'custom.key').value!.errors[0], /^Could not resolve \$\{file:\/nowhere\.properties:k\}: no config provider named 'file' is configured on this worker \(config\.providers=env\)/);
+      assert.match(
+        entry(infos, 'custom.key').value!.errors[0],
+        /^Could not resolve \$\{file:\/nowhere\.properties:k\}: no config provider named 'file' is configured on this worker \(config\.providers=env\)/,
+      );
       assert.equal(infos.error_count, 2);
       assert.match(configErrorsMessage(infos)!, /contains the following 2 error\(s\):\nCould not resolve/);
     });

@@ -13,6 +13,8 @@ test('listeners are parsed Kafka’s way: scheme in any case, empty host = every
 });
 
 test('only 127.x, ::1 and localhost listeners count as loopback; an empty host is every interface', () => {
-  for (const url of ['http://127.0.0.1:1', 'http://127.1.2.3:1', 'http://[::1]:1', 'https://localhost:1']) assert.equal(isLoopback(parseListener(url)), true, url);
-  for (const url of ['http://:1', 'http://0.0.0.0:1', 'http://[::]:1', 'http://10.0.0.1:1', 'http://connect:1']) assert.equal(isLoopback(parseListener(url)), false, url);
+  for (const url of ['http://127.0.0.1:1', 'http://127.1.2.3:1', 'http://[::1]:1', 'https://localhost:1'])
+    assert.equal(isLoopback(parseListener(url)), true, url);
+  for (const url of ['http://:1', 'http://0.0.0.0:1', 'http://[::]:1', 'http://10.0.0.1:1', 'http://connect:1'])
+    assert.equal(isLoopback(parseListener(url)), false, url);
 });

@@ -26,10 +26,15 @@ test('secrets among the TLS keys are passwords, shown as [hidden]', () => {
 test('prefixed TLS keys are validated like the top-level ones, errors naming the key and where it came from', () => {
   assert.throws(
     () => loadWorkerConfig({ env: { CONNECT_ADMIN_LISTENERS_HTTPS_SSL_CLIENT_AUTH: 'always' } }),
-    (e: Error) => e instanceof ConfigError &&
-      e.message === 'Invalid value always for configuration admin.listeners.https.ssl.client.auth: String must be one of (case insensitive): NONE, REQUESTED, REQUIRED (from environment variable CONNECT_ADMIN_LISTENERS_HTTPS_SSL_CLIENT_AUTH)',
+    (e: Error) =>
+      e instanceof ConfigError &&
+      e.message ===
+        'Invalid value always for configuration admin.listeners.https.ssl.client.auth: String must be one of (case insensitive): NONE, REQUESTED, REQUIRED (from environment variable CONNECT_ADMIN_LISTENERS_HTTPS_SSL_CLIENT_AUTH)',
   );
-  assert.throws(() => new WorkerConfig({ 'listeners.https.ssl.keystore.type': 'JKS' }), /configuration listeners\.https\.ssl\.keystore\.type: JKS keystores are Java-only/);
+  assert.throws(
+    () => new WorkerConfig({ 'listeners.https.ssl.keystore.type': 'JKS' }),
+    /configuration listeners\.https\.ssl\.keystore\.type: JKS keystores are Java-only/,
+  );
 });
 
 test('Java-only TLS keys and the Java REST extension are accepted with a warning that says what to use instead', () => {
@@ -49,8 +54,14 @@ test('Java-only TLS keys and the Java REST extension are accepted with a warning
 
 test('basic authentication over plain http reachable from other machines draws a warning; loopback or https does not', () => {
   const users = { 'rest.basic.auth.credentials.file': '/etc/connect/users' };
-  assert.match(new WorkerConfig({ ...users }).warnings.join('\n'), /Basic authentication is on, but http:\/\/:8083 is plain http reachable from other machines/);
-  assert.match(new WorkerConfig({ ...users, listeners: 'https://:8443', 'admin.listeners': 'http://0.0.0.0:9000' }).warnings.join('\n'), /http:\/\/0\.0\.0\.0:9000 is plain http/);
+  assert.match(
+    new WorkerConfig({ ...users }).warnings.join('\n'),
+    /Basic authentication is on, but http:\/\/:8083 is plain http reachable from other machines/,
+  );
+  assert.match(
+    new WorkerConfig({ ...users, listeners: 'https://:8443', 'admin.listeners': 'http://0.0.0.0:9000' }).warnings.join('\n'),
+    /http:\/\/0\.0\.0\.0:9000 is plain http/,
+  );
   assert.deepEqual(new WorkerConfig({ ...users, listeners: 'https://:8443,http://127.0.0.1:8083' }).warnings, []);
   assert.deepEqual(new WorkerConfig({ listeners: 'http://:8083' }).warnings, []);
 });

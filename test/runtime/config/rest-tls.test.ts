@@ -35,8 +35,11 @@ describe('server TLS options from the ssl.* keys', () => {
   test('an encrypted key opens with ssl.key.password; a wrong one stops the start without showing it', () => {
     const keystore = { 'ssl.keystore.key': certs.read(certs.serverKeyEncrypted), 'ssl.keystore.certificate.chain': certs.read(certs.serverCert) };
     assert.equal(tlsFor({ ...keystore, 'ssl.key.password': KEY_PASSWORD }).passphrase, KEY_PASSWORD);
-    assert.throws(() => tlsFor({ ...keystore, 'ssl.key.password': 'wrong-password' }), (e: Error) =>
-      /TLS settings of https listeners \(ssl\.keystore\.\*, ssl\.key\.password\) are unusable/.test(e.message) && !e.message.includes('wrong-password'));
+    assert.throws(
+      () => tlsFor({ ...keystore, 'ssl.key.password': 'wrong-password' }),
+      (e: Error) =>
+        /TLS settings of https listeners \(ssl\.keystore\.\*, ssl\.key\.password\) are unusable/.test(e.message) && !e.message.includes('wrong-password'),
+    );
   });
 
   test('PKCS12 keystores open with ssl.keystore.password; JKS is refused with a way out', () => {
@@ -47,20 +50,32 @@ describe('server TLS options from the ssl.* keys', () => {
   });
 
   test('a key that does not belong to the certificate is caught before listening', () => {
-    assert.throws(() => tlsFor({ 'ssl.keystore.key': certs.read(certs.clientKey), 'ssl.keystore.certificate.chain': certs.read(certs.serverCert) }), /are unusable: .*key values mismatch/);
+    assert.throws(
+      () => tlsFor({ 'ssl.keystore.key': certs.read(certs.clientKey), 'ssl.keystore.certificate.chain': certs.read(certs.serverCert) }),
+      /are unusable: .*key values mismatch/,
+    );
   });
 
   test('missing or conflicting keystore settings are named', () => {
     assert.throws(() => tlsFor({}), /needs the server's private key and certificate chain: set ssl\.keystore\.location/);
-    assert.throws(() => tlsFor({ 'ssl.keystore.location': certs.serverKeystore, 'ssl.keystore.key': certs.read(certs.serverKey) }), /either ssl\.keystore\.location or ssl\.keystore\.key/);
+    assert.throws(
+      () => tlsFor({ 'ssl.keystore.location': certs.serverKeystore, 'ssl.keystore.key': certs.read(certs.serverKey) }),
+      /either ssl\.keystore\.location or ssl\.keystore\.key/,
+    );
     assert.throws(() => tlsFor({ 'ssl.keystore.location': certs.serverCert }), /expected one PEM private key, found 0/);
     assert.throws(() => tlsFor({ 'ssl.keystore.location': certs.serverKey }), /no PEM certificate found/);
-    assert.throws(() => tlsFor({ 'ssl.keystore.location': '/nonexistent/keystore.pem' }), /Cannot read the file \/nonexistent\/keystore\.pem named by ssl\.keystore\.location/);
+    assert.throws(
+      () => tlsFor({ 'ssl.keystore.location': '/nonexistent/keystore.pem' }),
+      /Cannot read the file \/nonexistent\/keystore\.pem named by ssl\.keystore\.location/,
+    );
   });
 
   test('ssl.client.auth: requested and required need a truststore; the CA list comes from it', () => {
     const keystore = { 'ssl.keystore.location': certs.serverKeystore };
-    assert.throws(() => tlsFor({ ...keystore, 'ssl.client.auth': 'required' }), /ssl\.client\.auth=required needs the CA certificates .* ssl\.truststore\.location/);
+    assert.throws(
+      () => tlsFor({ ...keystore, 'ssl.client.auth': 'required' }),
+      /ssl\.client\.auth=required needs the CA certificates .* ssl\.truststore\.location/,
+    );
     const required = tlsFor({ ...keystore, 'ssl.client.auth': 'required', 'ssl.truststore.location': certs.caCert });
     assert.deepEqual([required.requestCert, required.rejectUnauthorized, required.clientAuth], [true, true, 'required']);
     assert.equal(new X509Certificate(String((required.ca as string[])[0])).subject, 'CN=ca');
@@ -91,6 +106,9 @@ describe('server TLS options from the ssl.* keys', () => {
     const topLevel = new WorkerConfig({ 'ssl.keystore.location': certs.serverKeystore });
     assert.equal(topLevel.adminListenersSsl.prefix, '');
     assert.equal(serverTlsOptions(topLevel.adminListenersSsl).clientAuth, 'none');
-    assert.throws(() => serverTlsOptions(new WorkerConfig({ 'listeners.https.ssl.client.auth': 'none' }).listenersSsl), /set listeners\.https\.ssl\.keystore\.location/);
+    assert.throws(
+      () => serverTlsOptions(new WorkerConfig({ 'listeners.https.ssl.client.auth': 'none' }).listenersSsl),
+      /set listeners\.https\.ssl\.keystore\.location/,
+    );
   });
 });

@@ -162,7 +162,10 @@ test('an invalid value is refused with Kafka’s text, naming the key, what is a
     /Invalid value Some for configuration connector\.client\.config\.override\.policy: String must be one of: All, None, Principal/,
   );
   assert.throws(() => new WorkerConfig({ 'log4j.root.loglevel': 'LOUD' }), /Invalid value LOUD for configuration log4j\.root\.loglevel: .*OFF, FATAL/);
-  assert.throws(() => new WorkerConfig({ 'rest.advertised.port': '70000' }), /Invalid value 70000 for configuration rest\.advertised\.port: Value must be no more than 65535/);
+  assert.throws(
+    () => new WorkerConfig({ 'rest.advertised.port': '70000' }),
+    /Invalid value 70000 for configuration rest\.advertised\.port: Value must be no more than 65535/,
+  );
   assert.throws(() => new WorkerConfig({ 'bootstrap.servers': '' }), /configuration bootstrap\.servers: at least one host:port is required/);
 });
 
@@ -183,17 +186,32 @@ test('a missing worker file is a clear error naming it', () => {
 
 test('listeners are read as a list of listener URLs', () => {
   const config = new WorkerConfig({ listeners: 'http://127.0.0.1:8083, http://:9000' });
-  assert.deepEqual(config.listeners.map((l) => [l.host, l.port]), [['127.0.0.1', 8083], ['', 9000]]);
+  assert.deepEqual(
+    config.listeners.map((l) => [l.host, l.port]),
+    [
+      ['127.0.0.1', 8083],
+      ['', 9000],
+    ],
+  );
   assert.throws(() => new WorkerConfig({ listeners: '' }), /Invalid value \[\] for configuration listeners: at least one URL/);
-  assert.deepEqual(new WorkerConfig({ listeners: 'http://:8083,HTTPS://:8443' }).listeners.map((l) => l.protocol), ['http', 'https']);
-  assert.throws(() => new WorkerConfig({ listeners: 'http://:8083,ws://:8443' }), /Invalid value \[http:\/\/:8083, ws:\/\/:8443\] for configuration listeners: Listener 'ws:\/\/:8443' has the unknown protocol 'ws'; use http or https/);
+  assert.deepEqual(
+    new WorkerConfig({ listeners: 'http://:8083,HTTPS://:8443' }).listeners.map((l) => l.protocol),
+    ['http', 'https'],
+  );
+  assert.throws(
+    () => new WorkerConfig({ listeners: 'http://:8083,ws://:8443' }),
+    /Invalid value \[http:\/\/:8083, ws:\/\/:8443\] for configuration listeners: Listener 'ws:\/\/:8443' has the unknown protocol 'ws'; use http or https/,
+  );
 });
 
 test('admin.listeners: unset serves admin on the regular listeners, empty disables, URLs name separate listeners', () => {
   assert.equal(new WorkerConfig().adminListeners, null);
   assert.deepEqual(new WorkerConfig({ 'admin.listeners': '' }).adminListeners, []);
   const separate = new WorkerConfig({ 'admin.listeners': 'http://127.0.0.1:9093' });
-  assert.deepEqual(separate.adminListeners?.map((l) => l.port), [9093]);
+  assert.deepEqual(
+    separate.adminListeners?.map((l) => l.port),
+    [9093],
+  );
   assert.deepEqual(separate.warnings, []);
   assert.throws(() => new WorkerConfig({ 'admin.listeners': 'http://nowhere' }), /configuration admin\.listeners: Could not parse listener/);
 });
@@ -219,40 +237,58 @@ test('start-up log levels come from log4j.root.loglevel and log4j.loggers (the C
 
 test('config.providers and their class and param keys are used, not warned about, and may come from the environment', (t) => {
   const dir = writeTemp(t, 'milvus.properties', 'token=s3cret\n').replace(/\/milvus\.properties$/, '');
-  const file = writeTemp(t, 'worker.properties', [
-    'config.providers=file,env',
-    'config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider',
-    `config.providers.file.param.allowed.paths=${dir}`,
-  ].join('\n'));
+  const file = writeTemp(
+    t,
+    'worker.properties',
+    [
+      'config.providers=file,env',
+      'config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider',
+      `config.providers.file.param.allowed.paths=${dir}`,
+    ].join('\n'),
+  );
   const config = loadWorkerConfig({ file, env: { CONNECT_CONFIG_PROVIDERS_ENV_CLASS: 'EnvVarConfigProvider', MILVUS_TOKEN: 'from-env' } });
   assert.deepEqual(config.getList('config.providers'), ['file', 'env']);
   assert.deepEqual(config.warnings, []);
-  const { config: resolved } = config.configTransformer({ MILVUS_TOKEN: 'from-env' }).transform({ a: `\${file:${dir}/milvus.properties:token}`, b: '${env:MILVUS_TOKEN}' });
+  const { config: resolved } = config
+    .configTransformer({ MILVUS_TOKEN: 'from-env' })
+    .transform({ a: `\${file:${dir}/milvus.properties:token}`, b: '${env:MILVUS_TOKEN}' });
   assert.deepEqual(resolved, { a: 's3cret', b: 'from-env' });
 });
 
 test('a config provider without a usable class is refused at start-up, naming where it was set', (t) => {
   const file = writeTemp(t, 'worker.properties', 'config.providers=vault\nconfig.providers.vault.class=com.example.VaultConfigProvider\n');
-  assert.throws(() => loadWorkerConfig({ file }), (e: Error) => {
-    assert.ok(e instanceof ConfigError);
-    assert.match(e.message, /^Invalid value com\.example\.VaultConfigProvider for configuration config\.providers\.vault\.class: no such config provider; this worker has org\.apache\.kafka\.common\.config\.provider\.EnvVarConfigProvider/);
-    assert.match(e.message, /\(in .*worker\.properties\)$/);
-    return true;
-  });
+  assert.throws(
+    () => loadWorkerConfig({ file }),
+    (e: Error) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(
+        e.message,
+        /^Invalid value com\.example\.VaultConfigProvider for configuration config\.providers\.vault\.class: no such config provider; this worker has org\.apache\.kafka\.common\.config\.provider\.EnvVarConfigProvider/,
+      );
+      assert.match(e.message, /\(in .*worker\.properties\)$/);
+      return true;
+    },
+  );
 });
 
 test('placeholders in the worker config itself are resolved with its providers, as Kafka does', (t) => {
   const secrets = writeTemp(t, 'kafka.properties', 'jaas=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";\n');
-  const file = writeTemp(t, 'worker.properties', [
-    'config.providers=file,env',
-    'config.providers.file.class=FileConfigProvider',
-    'config.providers.env.class=EnvVarConfigProvider',
-    `consumer.sasl.jaas.config=\${file:${secrets}:jaas}`,
-    'sqlite.path=${env:STATE_DIR}/connect.db',
-  ].join('\n'));
+  const file = writeTemp(
+    t,
+    'worker.properties',
+    [
+      'config.providers=file,env',
+      'config.providers.file.class=FileConfigProvider',
+      'config.providers.env.class=EnvVarConfigProvider',
+      `consumer.sasl.jaas.config=\${file:${secrets}:jaas}`,
+      'sqlite.path=${env:STATE_DIR}/connect.db',
+    ].join('\n'),
+  );
   const config = loadWorkerConfig({ file, env: { STATE_DIR: '/var/lib/connect' } });
   assert.equal(config.sqlitePath, '/var/lib/connect/connect.db');
   assert.match(config.originalsWithPrefix('consumer.')['sasl.jaas.config'], /PlainLoginModule required/);
-  assert.throws(() => loadWorkerConfig({ file, env: {} }), /ConfigError: sqlite\.path: Could not resolve \$\{env:STATE_DIR\}: the environment variable STATE_DIR is not set in the worker's environment \(in .*worker\.properties\)$/);
+  assert.throws(
+    () => loadWorkerConfig({ file, env: {} }),
+    /ConfigError: sqlite\.path: Could not resolve \$\{env:STATE_DIR\}: the environment variable STATE_DIR is not set in the worker's environment \(in .*worker\.properties\)$/,
+  );
 });
-

@@ -24,8 +24,14 @@ test('a properties file gives its config in file order, with Java escapes', () =
 });
 
 test('a JSON flat map works like a PUT …/config body; numbers and booleans become their text, exactly', () => {
-  const file = parseConnectorFile('c.json', `{"name": "m", "connector.class": "${MILVUS}", "tasks.max": 2, "big": 12345678901234567890, "flag": true, "gone": null}`);
-  assert.deepEqual(file, { name: 'm', config: { name: 'm', 'connector.class': MILVUS, 'tasks.max': '2', big: '12345678901234567890', flag: 'true', gone: null } });
+  const file = parseConnectorFile(
+    'c.json',
+    `{"name": "m", "connector.class": "${MILVUS}", "tasks.max": 2, "big": 12345678901234567890, "flag": true, "gone": null}`,
+  );
+  assert.deepEqual(file, {
+    name: 'm',
+    config: { name: 'm', 'connector.class': MILVUS, 'tasks.max': '2', big: '12345678901234567890', flag: 'true', gone: null },
+  });
 });
 
 test('a JSON {name, config, initial_state} works like a POST /connectors body', () => {
@@ -42,7 +48,11 @@ test('JSON content is recognised whatever the file is called', () => {
 });
 
 test('a connector file without a name is refused with Kafka’s message', () => {
-  for (const [path, text] of [['c.properties', 'topics=t'], ['c.json', '{"topics": "t"}'], ['c.json', '{"config": {"topics": "t"}}']]) {
+  for (const [path, text] of [
+    ['c.properties', 'topics=t'],
+    ['c.json', '{"topics": "t"}'],
+    ['c.json', '{"config": {"topics": "t"}}'],
+  ]) {
     assert.throws(
       () => parseConnectorFile(path, text),
       (e: Error) => e instanceof ConfigError && e.message === `Connector configuration at '${path}' is missing the mandatory 'name' configuration`,
@@ -51,12 +61,18 @@ test('a connector file without a name is refused with Kafka’s message', () => 
 });
 
 test('other malformed files get a message that names the file and the problem', () => {
-  assert.throws(() => parseConnectorFile('c.json', '{"name": "m", "config": {"name": "other"}}'), /Connector name configuration in 'config' doesn't match the one specified in 'name' at 'c\.json'/);
+  assert.throws(
+    () => parseConnectorFile('c.json', '{"name": "m", "config": {"name": "other"}}'),
+    /Connector name configuration in 'config' doesn't match the one specified in 'name' at 'c\.json'/,
+  );
   assert.throws(() => parseConnectorFile('c.json', '{"name": "m",'), /Connector configuration at 'c\.json' is not valid JSON/);
   assert.throws(() => parseConnectorFile('c.json', '["name"]'), /at 'c\.json' must be a JSON object/);
   assert.throws(() => parseConnectorFile('c.json', '{"name": "m", "config": {"nested": {"a": 1}}}'), /non-scalar value for 'nested'/);
   assert.throws(() => parseConnectorFile('c.json', '{"name": "m", "transforms": ["a"]}'), /flat map of strings or an object \{"name"/);
-  assert.throws(() => parseConnectorFile('c.json', '{"name": "m", "config": {}, "initial_state": "RUN"}'), /initial_state 'RUN'; use one of RUNNING, PAUSED, STOPPED/);
+  assert.throws(
+    () => parseConnectorFile('c.json', '{"name": "m", "config": {}, "initial_state": "RUN"}'),
+    /initial_state 'RUN'; use one of RUNNING, PAUSED, STOPPED/,
+  );
 });
 
 test('readConnectorFile reads from disk and names a missing file', (t) => {
@@ -117,7 +133,7 @@ test('any other herder error (e.g. an invalid config) propagates', async () => {
   await assert.rejects(applyConnectorFile(herder, { name: 'm', config: {} }), /is invalid/);
 });
 
-test('a file\'s name is trimmed as on POST and PUT, and its config says the trimmed name, in every form', () => {
+test("a file's name is trimmed as on POST and PUT, and its config says the trimmed name, in every form", () => {
   for (const [path, text] of [
     ['c.properties', `name=  spaced  \nconnector.class=${MILVUS}\n`],
     ['c.json', `{"name": " spaced ", "connector.class": "${MILVUS}"}`],
@@ -130,11 +146,19 @@ test('a file\'s name is trimmed as on POST and PUT, and its config says the trim
 });
 
 test('a file whose name holds control characters or a lone surrogate is refused, naming the file', () => {
-  for (const text of ['{"name": "a\\t", "connector.class": "x"}', '{"name": "\\u0000a", "connector.class": "x"}', '{"name": "z\\ud800", "connector.class": "x"}']) {
-    assert.throws(() => parseConnectorFile('bad.json', text), (e: Error) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /^Connector configuration at 'bad\.json' has an invalid name: .*(control sequences|lone UTF-16 surrogate)/s);
-      return true;
-    }, text);
+  for (const text of [
+    '{"name": "a\\t", "connector.class": "x"}',
+    '{"name": "\\u0000a", "connector.class": "x"}',
+    '{"name": "z\\ud800", "connector.class": "x"}',
+  ]) {
+    assert.throws(
+      () => parseConnectorFile('bad.json', text),
+      (e: Error) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /^Connector configuration at 'bad\.json' has an invalid name: .*(control sequences|lone UTF-16 surrogate)/s);
+        return true;
+      },
+      text,
+    );
   }
 });

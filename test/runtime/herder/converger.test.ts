@@ -35,7 +35,7 @@ describe('Converger: the tasks follow the latest stored state, in the background
     assert.equal((await herder.taskStatus('a', 0)).state, 'RUNNING');
   });
 
-  test('a report from a task instance that was replaced does not overwrite its successor\'s state', async (t) => {
+  test("a report from a task instance that was replaced does not overwrite its successor's state", async (t) => {
     const { herder, worker } = await herderFixture(t);
     await herder.createConnector({ name: 'a', config: sinkConfig('a') });
     await herder.idle();

@@ -3,7 +3,10 @@ import { describe, test } from 'node:test';
 import { NotFoundError } from '../../../src/runtime/errors.js';
 import { herderFixture, sinkConfig } from '../../helpers/herder-fixture.js';
 
-const states = async (herder: { connectorStatus(n: string): Promise<{ connector: { state: string }; tasks: { id: number; state: string }[] }> }, name: string) => {
+const states = async (
+  herder: { connectorStatus(n: string): Promise<{ connector: { state: string }; tasks: { id: number; state: string }[] }> },
+  name: string,
+) => {
   const status = await herder.connectorStatus(name);
   return [status.connector.state, ...status.tasks.map((t) => `${t.id}:${t.state}`)];
 };
@@ -150,12 +153,18 @@ describe('StandaloneHerder: restarts', () => {
 
     const nothing = await herder.restartConnector('a', { includeTasks: false, onlyFailed: true });
     assert.deepEqual(nothing?.connector, { state: 'RUNNING', worker_id: '127.0.0.1:8083', version: '1.2.3' });
-    assert.deepEqual(nothing?.tasks.map((t) => t.state), ['RUNNING', 'FAILED']);
+    assert.deepEqual(
+      nothing?.tasks.map((t) => t.state),
+      ['RUNNING', 'FAILED'],
+    );
     assert.equal(nothing?.tasks[1].trace, 'boom-trace');
     assert.deepEqual(worker.calls, []);
 
     const failedOnly = await herder.restartConnector('a', { includeTasks: true, onlyFailed: true });
-    assert.deepEqual(failedOnly?.tasks.map((t) => t.state), ['RUNNING', 'RESTARTING']);
+    assert.deepEqual(
+      failedOnly?.tasks.map((t) => t.state),
+      ['RUNNING', 'RESTARTING'],
+    );
     assert.equal(failedOnly?.connector.state, 'RUNNING');
     await herder.idle();
     assert.deepEqual(worker.calls, ['stopTask a-1', 'startTask a-1 STARTED']);
@@ -214,7 +223,10 @@ describe('StandaloneHerder: tasks.max enforcement', () => {
     const status = await herder.connectorStatus('a');
     assert.equal(status.connector.state, 'FAILED');
     assert.ok(status.connector.trace!.startsWith(`org.apache.kafka.connect.runtime.TooManyTasksException: ${message}\n\tat `));
-    assert.equal(worker.calls.some((c) => c.startsWith('startTask')), false);
+    assert.equal(
+      worker.calls.some((c) => c.startsWith('startTask')),
+      false,
+    );
   });
 
   test('with tasks.max.enforce=false the extra tasks run', async (t) => {

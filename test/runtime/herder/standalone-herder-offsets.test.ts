@@ -27,7 +27,10 @@ describe('StandaloneHerder: offsets', () => {
   test('PATCH and DELETE check, in order: empty request, unknown connector, not STOPPED (PAUSED is not enough)', async (t) => {
     const { herder, worker } = await herderFixture(t);
     const some = { offsets: [{ partition: partition('t', 0), offset: { kafka_offset: 1 } }] };
-    await assert.rejects(herder.alterConnectorOffsets('x', { offsets: [] }), new BadRequestError('Partitions / offsets need to be provided for an alter offsets request'));
+    await assert.rejects(
+      herder.alterConnectorOffsets('x', { offsets: [] }),
+      new BadRequestError('Partitions / offsets need to be provided for an alter offsets request'),
+    );
     await assert.rejects(herder.alterConnectorOffsets('x', some), new NotFoundError('Connector x not found'));
     await assert.rejects(herder.resetConnectorOffsets('x'), new NotFoundError('Connector x not found'));
 
@@ -37,7 +40,10 @@ describe('StandaloneHerder: offsets', () => {
     await herder.idle();
     await assert.rejects(herder.alterConnectorOffsets('a', some), new BadRequestError(NOT_STOPPED));
     await assert.rejects(herder.resetConnectorOffsets('a'), new BadRequestError(NOT_STOPPED));
-    assert.equal(worker.calls.some((c) => c.includes('Offsets')), false);
+    assert.equal(
+      worker.calls.some((c) => c.includes('Offsets')),
+      false,
+    );
   });
 
   test('a STOPPED connector: alter commits, null resets a partition, the last duplicate wins; reset drops the group', async (t) => {
@@ -72,13 +78,20 @@ describe('StandaloneHerder: offsets', () => {
     await assert.rejects(alter(partition('t', null)), new BadRequestError('Kafka partitions must be valid numbers and may not be null'));
     await assert.rejects(
       alter(partition('t', 'x')),
-      new BadRequestError("Failed to parse the following Kafka partition value in the provided offsets: 'x'. Partition values for sink connectors need to be integers."),
+      new BadRequestError(
+        "Failed to parse the following Kafka partition value in the provided offsets: 'x'. Partition values for sink connectors need to be integers.",
+      ),
     );
     await assert.rejects(
       alter(partition('t', 1.5)),
-      new BadRequestError("Failed to parse the following Kafka partition value in the provided offsets: '1.5'. Partition values for sink connectors need to be integers."),
+      new BadRequestError(
+        "Failed to parse the following Kafka partition value in the provided offsets: '1.5'. Partition values for sink connectors need to be integers.",
+      ),
     );
-    await assert.rejects(alter(partition('t', 0), {}), new BadRequestError("The offset for a sink connector should either be null or contain the key 'kafka_offset'"));
+    await assert.rejects(
+      alter(partition('t', 0), {}),
+      new BadRequestError("The offset for a sink connector should either be null or contain the key 'kafka_offset'"),
+    );
     await assert.rejects(
       alter(partition('t', 0), { kafka_offset: '9223372036854775808' }),
       new BadRequestError(
@@ -87,7 +100,12 @@ describe('StandaloneHerder: offsets', () => {
     );
     // a bad entry anywhere means nothing is altered
     await assert.rejects(
-      herder.alterConnectorOffsets('a', { offsets: [{ partition: partition('t', 0), offset: { kafka_offset: 1 } }, { partition: null, offset: null }] }),
+      herder.alterConnectorOffsets('a', {
+        offsets: [
+          { partition: partition('t', 0), offset: { kafka_offset: 1 } },
+          { partition: null, offset: null },
+        ],
+      }),
       BadRequestError,
     );
     assert.equal(worker.calls.includes('alterSinkConnectorOffsets a'), false);
@@ -96,7 +114,7 @@ describe('StandaloneHerder: offsets', () => {
   test('worker failures come through unchanged', async (t) => {
     const { herder, worker } = await herderFixture(t);
     await herder.createConnector({ name: 'a', config: sinkConfig('a'), initial_state: 'STOPPED' });
-    worker.offsetError = new ServerError('Failed to reset consumer group offsets for connector a either because its tasks haven\'t stopped completely yet');
+    worker.offsetError = new ServerError("Failed to reset consumer group offsets for connector a either because its tasks haven't stopped completely yet");
     await assert.rejects(herder.resetConnectorOffsets('a'), ServerError);
   });
 });

@@ -80,7 +80,10 @@ describe('StandaloneHerder: create', () => {
     });
     assert.equal((await herder.connectorStatus('s')).connector.state, 'STOPPED');
     assert.deepEqual(await herder.taskConfigs('s'), []);
-    assert.equal(worker.calls.some((c) => c.startsWith('connectorTaskConfigs')), false);
+    assert.equal(
+      worker.calls.some((c) => c.startsWith('connectorTaskConfigs')),
+      false,
+    );
   });
 
   test('validation comes before the existence check: invalid config for an existing name is 400, valid is 409', async (t) => {
@@ -126,12 +129,18 @@ describe('StandaloneHerder: create', () => {
       herder.putConnectorConfig('a/b', sinkConfig('a/b')),
       new BadRequestError("Connector name a/b is invalid: it may not contain '/', because the connector could not be addressed in REST API URLs"),
     );
-    await assert.rejects(herder.createConnector({ name: 'x'.repeat(1025), config: { 'connector.class': TEST_SINK_CLASS, topics: 't' } }), /too long \(1025 characters\)/);
+    await assert.rejects(
+      herder.createConnector({ name: 'x'.repeat(1025), config: { 'connector.class': TEST_SINK_CLASS, topics: 't' } }),
+      /too long \(1025 characters\)/,
+    );
 
     const unicode = 'café-änderungen-日本-🚀';
     await herder.createConnector({ name: unicode, config: { 'connector.class': TEST_SINK_CLASS, topics: 't' } });
     await herder.createConnector({ name: 'y'.repeat(1024), config: { 'connector.class': TEST_SINK_CLASS, topics: 't' } });
-    assert.deepEqual((await herder.connectors()).map((n) => n.length), ['café-änderungen-日本-🚀'.length, 1024].sort((a, b) => a - b));
+    assert.deepEqual(
+      (await herder.connectors()).map((n) => n.length),
+      ['café-änderungen-日本-🚀'.length, 1024].sort((a, b) => a - b),
+    );
     assert.equal((await herder.connectorStatus(unicode)).connector.state, 'RUNNING');
   });
 
@@ -233,7 +242,10 @@ describe('StandaloneHerder: config updates', () => {
   test('a null value in a PUT config is a validation error, never stored', async (t) => {
     const { herder, configStore } = await herderFixture(t);
     await assert.rejects(herder.putConnectorConfig('a', { ...sinkConfig('a'), 'test.endpoint': null, 'no.such.key': null }), (e: Error) => {
-      assert.match(e.message, /contains the following 2 error\(s\):\nNull value can not be supplied as the configuration value\.\nNull value can not be supplied/);
+      assert.match(
+        e.message,
+        /contains the following 2 error\(s\):\nNull value can not be supplied as the configuration value\.\nNull value can not be supplied/,
+      );
       return true;
     });
     assert.equal(configStore.get('a'), undefined);
@@ -241,7 +253,10 @@ describe('StandaloneHerder: config updates', () => {
 
   test('a plugin validate() error refuses the config', async (t) => {
     const { herder } = await herderFixture(t);
-    await assert.rejects(herder.createConnector({ name: 'a', config: sinkConfig('a', { 'test.endpoint': 'unreachable' }) }), /Cannot reach the endpoint unreachable/);
+    await assert.rejects(
+      herder.createConnector({ name: 'a', config: sinkConfig('a', { 'test.endpoint': 'unreachable' }) }),
+      /Cannot reach the endpoint unreachable/,
+    );
   });
 });
 

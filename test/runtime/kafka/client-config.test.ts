@@ -75,10 +75,16 @@ test('SASL over TLS takes the credentials from sasl.jaas.config and PEM stores f
   );
   assert.deepEqual(client.sasl, { mechanism: 'scram-sha-512', username: 'svc', password: 'p"w' });
   assert.deepEqual(client.ssl, { ca: '-----BEGIN CERTIFICATE-----' });
-  assert.throws(() => clientOptions({ 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'GSSAPI', 'sasl.jaas.config': 'x username="a" password="b";' }, DEFAULTS), /sasl\.mechanism/);
+  assert.throws(
+    () => clientOptions({ 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'GSSAPI', 'sasl.jaas.config': 'x username="a" password="b";' }, DEFAULTS),
+    /sasl\.mechanism/,
+  );
   assert.throws(() => consumerOptions({ 'session.timeout.ms': 'soon' }, DEFAULTS), /Invalid value soon for configuration session\.timeout\.ms/);
 });
 
 test('withPrefix strips a prefix; later maps win', () => {
-  assert.deepEqual(withPrefix('consumer.override.', { 'consumer.override.max.poll.records': '10', 'topics': 't' }, { 'consumer.override.max.poll.records': '20' }), { 'max.poll.records': '20' });
+  assert.deepEqual(
+    withPrefix('consumer.override.', { 'consumer.override.max.poll.records': '10', topics: 't' }, { 'consumer.override.max.poll.records': '20' }),
+    { 'max.poll.records': '20' },
+  );
 });

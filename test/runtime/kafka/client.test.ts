@@ -15,7 +15,12 @@ test("entries of kafkajs' root logger, which have no namespace (its partitioner 
   const lines: string[] = [];
   const root = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
   const log = pinoLogCreator({ logger: (name) => root.child({ logger: name }) })(logLevel.WARN);
-  const entry = { namespace: undefined as unknown as string, level: logLevel.WARN, label: 'WARN', log: { timestamp: '', logger: 'kafkajs', message: 'KafkaJS v2.0.0 switched default partitioner' } };
+  const entry = {
+    namespace: undefined as unknown as string,
+    level: logLevel.WARN,
+    label: 'WARN',
+    log: { timestamp: '', logger: 'kafkajs', message: 'KafkaJS v2.0.0 switched default partitioner' },
+  };
   assert.doesNotThrow(() => log(entry));
   assert.equal(lines.length, 1);
   assert.match(lines[0], /switched default partitioner/);

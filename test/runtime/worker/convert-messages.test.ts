@@ -56,7 +56,7 @@ function tolerantContext(reported: ProcessingContext[], headerConverter: Convert
 }
 
 describe('convertRecord', () => {
-  it('gives each header the header converter\'s typed value and keeps its original bytes beside it', () => {
+  it("gives each header the header converter's typed value and keeps its original bytes beside it", () => {
     const raw = batch({ value: long(7n), headers: { count: '42', flag: Buffer.from('true'), ids: ['[1,2]', 'x'] } });
     const record = convertRecord(raw, raw.messages[0], key, value, true, headers);
     assert.equal(record.value, 7);
@@ -99,7 +99,10 @@ describe('convertMessages', () => {
     const raw = batch({ value: long(1n), headers: { h: 'x' } }, { value: long(2n) });
     const records = await convertMessages(raw, 0, 2, tolerantContext(reported, { converter: failing, className: 'com.example.Failing' }));
     // the second record has no headers, so the header converter never runs for it
-    assert.deepEqual(records?.map((r) => r.value), [2]);
+    assert.deepEqual(
+      records?.map((r) => r.value),
+      [2],
+    );
     assert.equal(reported.length, 1);
     assert.equal(reported[0].stage, Stage.HEADER_CONVERTER);
     assert.equal(reported[0].executingClass, 'com.example.Failing');

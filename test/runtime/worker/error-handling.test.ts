@@ -62,7 +62,10 @@ test('the errors.* keys default as in Kafka', () => {
 
 test('retry delays start at 300 ms, double, stay under errors.retry.delay.max.ms and never pass the deadline', () => {
   const config = errorHandlingConfig({ 'errors.retry.timeout': '5000', 'errors.retry.delay.max.ms': '2000' });
-  assert.deepEqual([1, 2, 3, 4].map((attempt) => retryDelay(config, attempt, 0, 0)), [300, 600, 1200, 2000]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((attempt) => retryDelay(config, attempt, 0, 0)),
+    [300, 600, 1200, 2000],
+  );
   assert.equal(retryDelay(config, 4, 0, 4500), 500, 'only what is left of errors.retry.timeout');
   assert.equal(retryDelay(config, 5, 0, 5000), null, 'the budget is spent');
   assert.equal(retryDelay(errorHandlingConfig({}), 1, 0, 0), null, 'errors.retry.timeout=0 means no retry');
@@ -108,7 +111,11 @@ test('DLQ headers keep the original headers and add Kafka’s __connect.errors.*
   assert.equal(byKey['__connect.errors.exception.class.name'], 'DataError');
   assert.equal(byKey['__connect.errors.exception.message'], "Field 'vector' must have 768 dimensions, got 3");
   assert.match(byKey['__connect.errors.exception.stacktrace']!, /^DataError: Field 'vector'.*\n {4}at /);
-  assert.deepEqual(deadLetterHeaders(context(), ID, false).map((h) => h.key), ['origin'], 'context headers only when enabled');
+  assert.deepEqual(
+    deadLetterHeaders(context(), ID, false).map((h) => h.key),
+    ['origin'],
+    'context headers only when enabled',
+  );
 });
 
 test('the error log names the record; its key and value only with errors.log.include.messages', () => {
@@ -126,7 +133,7 @@ function reporter(errors: Record<string, string>, dlq?: DeadLetterQueueProducer)
   return { lines, reporter: new ErrorReporter({ id: ID, config: errorHandlingConfig(errors), logger, ...(dlq ? { dlq } : {}) }) };
 }
 
-test("errors.tolerance=none rejects with an error naming stage, class, topic, partition and offset", async () => {
+test('errors.tolerance=none rejects with an error naming stage, class, topic, partition and offset', async () => {
   const { reporter: r, lines } = reporter({ 'errors.log.enable': 'true' });
   await assert.rejects(r.report(context()), (error: unknown) => {
     assert.ok(error instanceof ToleranceExceededError);
@@ -159,7 +166,11 @@ test('errors.tolerance=all logs when enabled and resolves once the DLQ acknowled
   assert.equal(text(sent[0].key), 'doc-7');
   assert.equal(text(sent[0].value), '{"vector":[1,2,3]}');
   assert.equal(sent[0].timestamp, 1_700_000_000_000);
-  assert.deepEqual(sent[0].headers.map((h) => h.key), ['origin'], 'no context headers unless enabled');
+  assert.deepEqual(
+    sent[0].headers.map((h) => h.key),
+    ['origin'],
+    'no context headers unless enabled',
+  );
   assert.equal(lines.length, 1);
   assert.match(String(lines[0].msg), /^Error encountered in task vectors-2\./);
 });

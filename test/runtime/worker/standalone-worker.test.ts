@@ -108,7 +108,9 @@ describe('StandaloneWorker with config providers', () => {
     assert.equal(failed?.state, 'FAILED');
     assert.match(
       failed!.trace!,
-      new RegExp(`The configuration of connector broken has placeholders that cannot be resolved:\\ntoken: Could not resolve \\$\\{file:${secretsFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:no_such_key\\}: the properties file .* has no key 'no_such_key'`),
+      new RegExp(
+        `The configuration of connector broken has placeholders that cannot be resolved:\\ntoken: Could not resolve \\$\\{file:${secretsFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:no_such_key\\}: the properties file .* has no key 'no_such_key'`,
+      ),
     );
   });
 

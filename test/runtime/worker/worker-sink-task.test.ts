@@ -94,7 +94,13 @@ class FakeConsumer implements SinkConsumer {
   produce(topic: string, partition: number, ...values: Array<string | null>): void {
     const log = this.logs.get(key(topic, partition)) ?? [];
     for (const value of values) {
-      log.push({ offset: String(log.length), timestamp: String(1_700_000_000_000 + log.length), key: null, value: value === null ? null : Buffer.from(value), headers: { trace: Buffer.from('t1') } });
+      log.push({
+        offset: String(log.length),
+        timestamp: String(1_700_000_000_000 + log.length),
+        key: null,
+        value: value === null ? null : Buffer.from(value),
+        headers: { trace: Buffer.from('t1') },
+      });
     }
     this.logs.set(key(topic, partition), log);
   }
@@ -221,7 +227,9 @@ function recordingMetrics(): SinkTaskMetrics & { readonly calls: string[] } {
   };
 }
 
-function setup(options: { errors?: Record<string, string>; maxPollRecords?: number; initialState?: TargetState; shutdownTimeoutMs?: number; metrics?: SinkTaskMetrics } = {}) {
+function setup(
+  options: { errors?: Record<string, string>; maxPollRecords?: number; initialState?: TargetState; shutdownTimeoutMs?: number; metrics?: SinkTaskMetrics } = {},
+) {
   const clock = new ManualClock();
   const consumer = new FakeConsumer();
   const task = new RecordingTask();
@@ -243,7 +251,13 @@ function setup(options: { errors?: Record<string, string>; maxPollRecords?: numb
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
   const errorConfig = errorHandlingConfig(options.errors ?? {});
   // as the worker does: a DLQ producer only when a DLQ topic is configured
-  const errors = new ErrorReporter({ id: ID, config: errorConfig, logger, ...(errorConfig.dlqTopic !== '' ? { dlq } : {}), ...(options.metrics ? { metrics: options.metrics } : {}) });
+  const errors = new ErrorReporter({
+    id: ID,
+    config: errorConfig,
+    logger,
+    ...(errorConfig.dlqTopic !== '' ? { dlq } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   const worker = new WorkerSinkTask({
     id: ID,
     task,
@@ -322,7 +336,10 @@ test('max.poll.records bounds how many records one put() receives', async () => 
   const { consumer, task } = await running({ maxPollRecords: 2 });
   consumer.produce('embeddings', 0, 'a', 'b', 'c', 'd', 'e');
   await consumer.poll();
-  assert.deepEqual(task.puts.map((p) => p.length), [2, 2, 1]);
+  assert.deepEqual(
+    task.puts.map((p) => p.length),
+    [2, 2, 1],
+  );
 });
 
 // ---- offsets -------------------------------------------------------------------------------------
@@ -365,7 +382,13 @@ test('a failing preCommit rewinds to the last committed offsets, so the records 
   assert.deepEqual(consumer.commits, []);
   assert.deepEqual(consumer.seeks, ['embeddings-0@0']);
   await consumer.poll();
-  assert.deepEqual(task.puts.map((p) => p.map((r) => r.kafkaOffset)), [[0, 1], [0, 1]]);
+  assert.deepEqual(
+    task.puts.map((p) => p.map((r) => r.kafkaOffset)),
+    [
+      [0, 1],
+      [0, 1],
+    ],
+  );
 });
 
 // ---- retries and failures ------------------------------------------------------------------------
@@ -384,9 +407,16 @@ test('a RetriableError pauses the partitions, backs off exponentially and redeli
   await clock.advance(600);
   await clock.advance(1000);
   await polled;
-  assert.deepEqual(clock.sleeps.filter((ms) => ms !== 5_000), [300, 600, 1000], 'the delay doubles and is capped by errors.retry.delay.max.ms');
+  assert.deepEqual(
+    clock.sleeps.filter((ms) => ms !== 5_000),
+    [300, 600, 1000],
+    'the delay doubles and is capped by errors.retry.delay.max.ms',
+  );
   assert.equal(task.puts.length, 4);
-  assert.ok(task.puts.every((records) => records.map((r) => r.kafkaOffset).join() === '0,1'), 'the same records each time');
+  assert.ok(
+    task.puts.every((records) => records.map((r) => r.kafkaOffset).join() === '0,1'),
+    'the same records each time',
+  );
   assert.deepEqual([...consumer.paused], [], 'resumed after the records were accepted');
   assert.equal(consumer.positions.get('embeddings-0'), 2);
   assert.deepEqual(states, [State.RUNNING]);
@@ -440,7 +470,10 @@ test('retries end at errors.retry.timeout: the task fails with the last error as
   await clock.advance(5_000);
   await polled;
   assert.deepEqual(states, [State.RUNNING, State.FAILED]);
-  assert.match(traces[0], /^ConnectError: Exiting WorkerSinkTask due to unrecoverable exception\. put\(\) kept failing with retriable errors \(errors\.retry\.timeout=1000\)\n {4}at /);
+  assert.match(
+    traces[0],
+    /^ConnectError: Exiting WorkerSinkTask due to unrecoverable exception\. put\(\) kept failing with retriable errors \(errors\.retry\.timeout=1000\)\n {4}at /,
+  );
   assert.match(traces[0], /\nCaused by: RetriableError: Milvus is unavailable\n {4}at /);
   assert.equal(consumer.positions.get('embeddings-0'), 0, 'the failed records stay uncommitted and unconsumed');
 });
@@ -513,11 +546,19 @@ test('errors.tolerance=none: a record the converter rejects fails the task, nami
 
 test('errors.tolerance=all: the bad record is logged, dead-lettered with context headers, and committed past', async () => {
   const { clock, consumer, task, states, dlqMessages, logLines } = await running({
-    errors: { 'errors.tolerance': 'all', 'errors.log.enable': 'true', 'errors.deadletterqueue.topic.name': 'dlq', 'errors.deadletterqueue.context.headers.enable': 'true' },
+    errors: {
+      'errors.tolerance': 'all',
+      'errors.log.enable': 'true',
+      'errors.deadletterqueue.topic.name': 'dlq',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    },
   });
   consumer.produce('embeddings', 0, 'a', 'bad', 'c');
   await consumer.poll();
-  assert.deepEqual(task.puts.map((p) => p.map((r) => r.value)), [['a', 'c']]);
+  assert.deepEqual(
+    task.puts.map((p) => p.map((r) => r.value)),
+    [['a', 'c']],
+  );
   assert.equal(dlqMessages.length, 1);
   assert.equal(Buffer.from(dlqMessages[0].value!).toString(), 'bad', 'the original bytes go to the DLQ');
   const headers = Object.fromEntries(dlqMessages[0].headers.map((h) => [h.key, Buffer.from(h.value!).toString()]));
@@ -551,7 +592,10 @@ test("errant records the task reports are done once dead-lettered; under 'none' 
   await strict.consumer.poll();
   await settle();
   assert.deepEqual(strict.states, [State.RUNNING, State.FAILED]);
-  assert.match(strict.traces[0], /stage 'TASK_PUT' with class 'org\.example\.RecordingTask' on the record topic='embeddings', partition=0, offset=0: dimension 3, expected 768/);
+  assert.match(
+    strict.traces[0],
+    /stage 'TASK_PUT' with class 'org\.example\.RecordingTask' on the record topic='embeddings', partition=0, offset=0: dimension 3, expected 768/,
+  );
   assert.deepEqual(strict.consumer.commits, [], 'nothing past the errant record is committed');
 });
 
@@ -567,7 +611,10 @@ test('PAUSED pauses every partition and stops delivery; RUNNING resumes with not
   worker.transitionTo(TargetState.STARTED);
   assert.deepEqual([...consumer.paused], []);
   await consumer.poll();
-  assert.deepEqual(task.puts.map((p) => p.map((r) => r.value)), [['a']]);
+  assert.deepEqual(
+    task.puts.map((p) => p.map((r) => r.value)),
+    [['a']],
+  );
   assert.deepEqual(states, [State.RUNNING, State.PAUSED, State.RUNNING]);
 });
 
@@ -632,7 +679,10 @@ test('stop() drains for at most half of task.shutdown.graceful.timeout.ms, then 
 
 test('metrics: records read and put, put and commit times, lag from the high watermark, series dropped at stop', async () => {
   const metrics = recordingMetrics();
-  const { clock, worker, consumer, task } = await running({ metrics, errors: { 'errors.tolerance': 'all', 'errors.log.enable': 'true', 'errors.deadletterqueue.topic.name': 'dlq' } });
+  const { clock, worker, consumer, task } = await running({
+    metrics,
+    errors: { 'errors.tolerance': 'all', 'errors.log.enable': 'true', 'errors.deadletterqueue.topic.name': 'dlq' },
+  });
   task.onPut = () => clock.advance(250);
   consumer.produce('embeddings', 0, 'a', 'bad', 'c', 'd');
   await consumer.poll();
@@ -715,7 +765,10 @@ test('on a rebalance, revoked partitions are committed and closed, new ones open
   assert.deepEqual(consumer.seeks, ['embeddings-0@2'], 'a kept partition is not fetched again from its last commit');
   assert.deepEqual(task.calls.slice(-3), ['preCommit embeddings-1=1', 'close embeddings-1', 'open embeddings-2']);
   assert.deepEqual(consumer.commits, ['embeddings-1=1']);
-  assert.deepEqual(task.context.assignment().map((p) => p.partition), [0, 2]);
+  assert.deepEqual(
+    task.context.assignment().map((p) => p.partition),
+    [0, 2],
+  );
 });
 
 test("a task's flush() runs before the commit that precedes close() and before the commits at stop, never on a periodic commit", async () => {

@@ -21,12 +21,18 @@ describe('withLock', () => {
         events.push(`${name} out`);
       });
     await Promise.all([hold('a'), hold('b')]);
-    assert.deepEqual(events.map((e) => e.split(' ')[1]), ['in', 'out', 'in', 'out']);
+    assert.deepEqual(
+      events.map((e) => e.split(' ')[1]),
+      ['in', 'out', 'in', 'out'],
+    );
     assert.equal(existsSync(join(cache, 'locks', 'downloads.lock')), false, 'released afterwards');
   });
 
   test('is released when the action fails', async () => {
-    await assert.rejects(withLock('failing', 1_000, async () => Promise.reject(new Error('download broke'))), /download broke/);
+    await assert.rejects(
+      withLock('failing', 1_000, async () => Promise.reject(new Error('download broke'))),
+      /download broke/,
+    );
     assert.equal(await withLock('failing', 1_000, async () => 'next holder'), 'next holder');
   });
 
@@ -41,7 +47,10 @@ describe('withLock', () => {
     const dir = join(cache, 'locks', 'busy.lock');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'owner'), String(process.ppid));
-    await assert.rejects(withLock('busy', 300, async () => 'never'), new RegExp(`held by pid ${process.ppid}`));
+    await assert.rejects(
+      withLock('busy', 300, async () => 'never'),
+      new RegExp(`held by pid ${process.ppid}`),
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -15,7 +15,11 @@ describe('port allocation', () => {
   test('picks distinct free ports, avoiding ports other instances reserved', async () => {
     const reserved = await freePort();
     const ports = await allocatePorts(
-      [{ fixed: undefined, label: 'a' }, { fixed: undefined, label: 'b' }, { fixed: undefined, label: 'c' }],
+      [
+        { fixed: undefined, label: 'a' },
+        { fixed: undefined, label: 'b' },
+        { fixed: undefined, label: 'c' },
+      ],
       new Set([reserved]),
     );
     assert.equal(new Set(ports).size, 3);
@@ -34,7 +38,10 @@ describe('port allocation', () => {
     const { port } = server.address() as { port: number };
     await assert.rejects(allocatePorts([{ fixed: port, label: 'the Kafka broker (STACK_KAFKA_PORT)' }], new Set()), (error: Error) => {
       assert.ok(error instanceof StackError);
-      assert.equal(error.message, `Port ${port} for the Kafka broker (STACK_KAFKA_PORT) is already in use on 127.0.0.1; choose another or leave it unset to pick a free one.`);
+      assert.equal(
+        error.message,
+        `Port ${port} for the Kafka broker (STACK_KAFKA_PORT) is already in use on 127.0.0.1; choose another or leave it unset to pick a free one.`,
+      );
       return true;
     });
   });

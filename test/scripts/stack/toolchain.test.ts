@@ -35,12 +35,15 @@ describe('requireToolchain', () => {
 
   test('a missing java is one message with the install command, not a stack trace', (t) => {
     withTools(t, {}, () => {
-      assert.throws(() => requireToolchain({ java: true, maven: false, pip: false }), (error: Error) => {
-        assert.ok(error instanceof StackError);
-        assert.match(error.message, /^Java 17 or newer is needed to run the Kafka broker, but `java` was not found on PATH\./);
-        assert.match(error.message, /apt-get install -y openjdk-17-jre-headless/);
-        return true;
-      });
+      assert.throws(
+        () => requireToolchain({ java: true, maven: false, pip: false }),
+        (error: Error) => {
+          assert.ok(error instanceof StackError);
+          assert.match(error.message, /^Java 17 or newer is needed to run the Kafka broker, but `java` was not found on PATH\./);
+          assert.match(error.message, /apt-get install -y openjdk-17-jre-headless/);
+          return true;
+        },
+      );
     });
   });
 
@@ -55,19 +58,25 @@ describe('requireToolchain', () => {
 
   test('every missing tool is listed at once', (t) => {
     withTools(t, {}, () => {
-      assert.throws(() => requireToolchain({ java: true, maven: true, pip: true }), (error: Error) => {
-        assert.match(error.message, /^The local stack needs tools that are missing:/);
-        assert.match(error.message, /- Java 17/);
-        assert.match(error.message, /- Maven \(`mvn`\)[^\n]*\n\s+On Debian\/Ubuntu: sudo apt-get install -y maven/);
-        assert.match(error.message, /- Python 3 \(`python3`\)[^\n]*\n\s+On Debian\/Ubuntu: sudo apt-get install -y python3 python3-pip/);
-        return true;
-      });
+      assert.throws(
+        () => requireToolchain({ java: true, maven: true, pip: true }),
+        (error: Error) => {
+          assert.match(error.message, /^The local stack needs tools that are missing:/);
+          assert.match(error.message, /- Java 17/);
+          assert.match(error.message, /- Maven \(`mvn`\)[^\n]*\n\s+On Debian\/Ubuntu: sudo apt-get install -y maven/);
+          assert.match(error.message, /- Python 3 \(`python3`\)[^\n]*\n\s+On Debian\/Ubuntu: sudo apt-get install -y python3 python3-pip/);
+          return true;
+        },
+      );
     });
   });
 
   test('python3 without pip asks for python3-pip', (t) => {
     withTools(t, { python3: 'case "$*" in *pip*) exit 1;; *) exit 0;; esac' }, () => {
-      assert.throws(() => requireToolchain({ java: false, maven: false, pip: true }), /`python3 -m pip` is not available\.\n\s+On Debian\/Ubuntu: sudo apt-get install -y python3-pip/);
+      assert.throws(
+        () => requireToolchain({ java: false, maven: false, pip: true }),
+        /`python3 -m pip` is not available\.\n\s+On Debian\/Ubuntu: sudo apt-get install -y python3-pip/,
+      );
     });
   });
 

@@ -202,7 +202,9 @@ async function waitForIndexAndLoad(target: CollectionTarget, spec: NewCollection
   for (;;) {
     if ((await loadState(target)) === 'Loaded') return;
     if (Date.now() > deadline) {
-      throw new ConnectError(`Collection ${target.collection} (created by another task) was not loaded within ${LOAD_WAIT_MS / 60_000} minutes; ${spec.vectorField} may lack an index`);
+      throw new ConnectError(
+        `Collection ${target.collection} (created by another task) was not loaded within ${LOAD_WAIT_MS / 60_000} minutes; ${spec.vectorField} may lack an index`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, LOAD_POLL_MS * 4));
     await loadCollection(target).catch(() => undefined);

@@ -110,7 +110,10 @@ interface PoolShape {
 async function pooledClientGap(client: MilvusClient): Promise<string | null> {
   const pool = (client as { channelPool?: Partial<PoolShape> }).channelPool;
   if (typeof pool?.acquire !== 'function' || typeof pool.release !== 'function') return 'client.channelPool with acquire() and release()';
-  const grpc = (await pool.acquire()) as { makeUnaryRequest?: unknown; constructor?: { service?: Record<string, { path?: unknown; responseDeserialize?: unknown }> } };
+  const grpc = (await pool.acquire()) as {
+    makeUnaryRequest?: unknown;
+    constructor?: { service?: Record<string, { path?: unknown; responseDeserialize?: unknown }> };
+  };
   try {
     if (typeof grpc?.makeUnaryRequest !== 'function') return 'makeUnaryRequest() on the gRPC client of the channel pool';
     for (const method of WRITE_METHODS) {

@@ -120,10 +120,7 @@ export async function connectMilvus(options: ConnectMilvusOptions): Promise<Milv
       // Typed Promise<void>, but in SDK 3.x it resolves to the Connect response.
       client.connectPromise as Promise<unknown>,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`Milvus at ${address} did not answer Connect within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
+        timer = setTimeout(() => reject(new Error(`Milvus at ${address} did not answer Connect within ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
   } catch (error) {

@@ -44,9 +44,7 @@ export class MilvusCollection implements RowSink {
   /** Reads the schema from the server (never the SDK cache) and refreshes the SDK's cache with it. */
   async describe(): Promise<DescribeCollectionResponse> {
     const { client, collection, timeoutMs } = this.#options;
-    const described = await call('describeCollection', () =>
-      client.describeCollection({ collection_name: collection, cache: false, timeout: timeoutMs }),
-    );
+    const described = await call('describeCollection', () => client.describeCollection({ collection_name: collection, cache: false, timeout: timeoutMs }));
     this.#primaryKey = described.schema.fields.find((f) => f.is_primary_key);
     this.#writes.useSchema(described);
     this.#options.onSchema?.(described);
@@ -80,7 +78,8 @@ export async function call<T extends { status: MilvusStatus }>(operation: string
   } catch (error) {
     throw thrownError(operation, error);
   }
-  if (!response?.status) throw new MilvusRequestError(`Milvus ${operation} returned no status (the server does not implement it)`, FailureKind.FATAL, 'no-status');
+  if (!response?.status)
+    throw new MilvusRequestError(`Milvus ${operation} returned no status (the server does not implement it)`, FailureKind.FATAL, 'no-status');
   if (!isSuccess(response.status)) {
     const errIndex = (response as { err_index?: unknown[] }).err_index;
     throw statusError(operation, response.status, Array.isArray(errIndex) && errIndex.length > 0);

@@ -83,10 +83,7 @@ export async function deepValidate(
   const running = check().catch((error: unknown) => {
     addError(found, 'public.endpoint', `Checking Milvus failed: ${reason(error, token)}`);
   });
-  const timedOut = await Promise.race([
-    running.then(() => false),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
-  ]);
+  const timedOut = await Promise.race([running.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)))]);
   settled = true;
   clearTimeout(timer);
   if (timedOut) {

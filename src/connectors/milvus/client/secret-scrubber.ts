@@ -55,7 +55,8 @@ function copy(error: unknown, token: string | undefined, depth: number): unknown
   // the fields classifiers read (gRPC code, Milvus error code and kind), without the echoed details
   for (const key of ['code', 'kind', 'retriable'] as const) {
     const value = (error as unknown as Record<string, unknown>)[key];
-    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') (out as unknown as Record<string, unknown>)[key] = typeof value === 'string' ? scrub(value, token) : value;
+    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean')
+      (out as unknown as Record<string, unknown>)[key] = typeof value === 'string' ? scrub(value, token) : value;
   }
   return out;
 }

@@ -43,29 +43,45 @@ function asPlainObject(value: unknown): Record<string, unknown> | undefined {
 function scalarType(value: unknown, schema: Schema | undefined): MilvusType | undefined {
   if (schema) {
     switch (schema.type) {
-      case SchemaType.INT8: return MilvusType.Int8;
-      case SchemaType.INT16: return MilvusType.Int16;
-      case SchemaType.INT32: return MilvusType.Int32;
-      case SchemaType.INT64: return MilvusType.Int64;
-      case SchemaType.FLOAT32: return MilvusType.Float;
-      case SchemaType.FLOAT64: return MilvusType.Double;
-      case SchemaType.BOOLEAN: return MilvusType.Bool;
-      case SchemaType.STRING: return MilvusType.VarChar;
+      case SchemaType.INT8:
+        return MilvusType.Int8;
+      case SchemaType.INT16:
+        return MilvusType.Int16;
+      case SchemaType.INT32:
+        return MilvusType.Int32;
+      case SchemaType.INT64:
+        return MilvusType.Int64;
+      case SchemaType.FLOAT32:
+        return MilvusType.Float;
+      case SchemaType.FLOAT64:
+        return MilvusType.Double;
+      case SchemaType.BOOLEAN:
+        return MilvusType.Bool;
+      case SchemaType.STRING:
+        return MilvusType.VarChar;
       case SchemaType.ARRAY:
       case SchemaType.MAP:
-      case SchemaType.STRUCT: return MilvusType.JSON;
-      case SchemaType.BYTES: return undefined;
+      case SchemaType.STRUCT:
+        return MilvusType.JSON;
+      case SchemaType.BYTES:
+        return undefined;
     }
   }
   if (value === null || value === undefined || value instanceof Uint8Array) return undefined;
   switch (typeof value) {
-    case 'bigint': return MilvusType.Int64;
+    case 'bigint':
+      return MilvusType.Int64;
     // schemaless JSON has only "number": whole numbers become Int64, the rest Double
-    case 'number': return Number.isInteger(value) ? MilvusType.Int64 : MilvusType.Double;
-    case 'boolean': return MilvusType.Bool;
-    case 'string': return MilvusType.VarChar;
-    case 'object': return MilvusType.JSON;
-    default: return undefined;
+    case 'number':
+      return Number.isInteger(value) ? MilvusType.Int64 : MilvusType.Double;
+    case 'boolean':
+      return MilvusType.Bool;
+    case 'string':
+      return MilvusType.VarChar;
+    case 'object':
+      return MilvusType.JSON;
+    default:
+      return undefined;
   }
 }
 
@@ -112,7 +128,9 @@ export function deriveCollectionFields(record: SinkRecord, settings: AutoCreateS
   const source =
     fromValue !== undefined && fromValue !== null
       ? { value: fromValue, schema: fieldSchema(settings.pkField) }
-      : settings.pkMode === 'value' ? undefined : keyPkSource(record, settings.pkField);
+      : settings.pkMode === 'value'
+        ? undefined
+        : keyPkSource(record, settings.pkField);
   if (source === undefined) {
     pk = { name: settings.pkField, data_type: MilvusType.Int64, is_primary_key: true, autoID: true };
   } else {

@@ -143,7 +143,10 @@ function halfVector(dim: number, type: string): FieldConverter {
     let list: unknown = value;
     if (typeof value === 'string') list = fromText(value, bytesWhat);
     if (list instanceof Uint8Array) {
-      if (list.length !== dim * 2) throw new FieldValueError(`expected ${dim * 2} bytes (${dim} little-endian ${type === MilvusType.Float16Vector ? 'float16' : 'bfloat16'}), got ${list.length}`);
+      if (list.length !== dim * 2)
+        throw new FieldValueError(
+          `expected ${dim * 2} bytes (${dim} little-endian ${type === MilvusType.Float16Vector ? 'float16' : 'bfloat16'}), got ${list.length}`,
+        );
       const bytes = list;
       list = Array.from({ length: dim }, (_, i) => decode(bytes[2 * i] | (bytes[2 * i + 1] << 8)));
     } else if (list instanceof Float32Array || list instanceof Float64Array) list = Array.from(list);
@@ -184,7 +187,8 @@ function binaryVector(dim: number): FieldConverter {
     if (list.length === byteCount) {
       for (let i = 0; i < byteCount; i++) {
         const b: unknown = list[i];
-        if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255) throw new FieldValueError(`byte ${i} (${preview(b)}) is not an integer in 0..255`);
+        if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255)
+          throw new FieldValueError(`byte ${i} (${preview(b)}) is not an integer in 0..255`);
       }
       return list;
     }

@@ -122,8 +122,7 @@ interface GrpcLikeError {
 }
 
 function isGrpcError(error: unknown): error is GrpcLikeError {
-  return typeof error === 'object' && error !== null && typeof (error as GrpcLikeError).code === 'number' &&
-    'details' in error;
+  return typeof error === 'object' && error !== null && typeof (error as GrpcLikeError).code === 'number' && 'details' in error;
 }
 
 /**

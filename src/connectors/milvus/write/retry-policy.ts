@@ -40,12 +40,7 @@ export function backoffDelay(options: RetryOptions, attempt: number, slow: boole
  * retry timeout. Retries retriable Milvus failures (rate limit, busy, unavailable, timeouts) and schema
  * mismatches (after a schema refresh). Anything else is rethrown at once for the caller to handle.
  */
-export async function withRetry<T>(
-  options: RetryOptions,
-  hooks: RetryHooks,
-  attempt: () => Promise<T>,
-  now: () => number = Date.now,
-): Promise<T> {
+export async function withRetry<T>(options: RetryOptions, hooks: RetryHooks, attempt: () => Promise<T>, now: () => number = Date.now): Promise<T> {
   const started = now();
   let failures = 0;
   try {

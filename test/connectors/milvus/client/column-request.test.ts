@@ -19,7 +19,18 @@ function described(
     schema: {
       name: 'docs',
       enable_dynamic_field: extra.dynamic ?? false,
-      fields: fields.map((f) => ({ is_primary_key: false, autoID: false, nullable: false, default_value: null, is_function_output: false, element_type: 'None', ...f }) as DescribedField),
+      fields: fields.map(
+        (f) =>
+          ({
+            is_primary_key: false,
+            autoID: false,
+            nullable: false,
+            default_value: null,
+            is_function_output: false,
+            element_type: 'None',
+            ...f,
+          }) as DescribedField,
+      ),
     },
     properties: extra.properties ?? [],
     update_timestamp_str: '463528000000000000',
@@ -57,20 +68,32 @@ async function recordingClient(desc: ReturnType<typeof described>): Promise<{ cl
   const client = new MilvusClient({ address: '127.0.0.1:1', __SKIP_CONNECT__: true } as never);
   const sent: Captured[] = [];
   const decode = (method: string, bytes: Buffer) => service[method].requestDeserialize(bytes) as Record<string, unknown>;
-  const viaSdk = (name: string) => (params: Record<string, unknown>, ...rest: unknown[]) => {
-    sent.push({ method: name, params: decode(name, service[name].requestSerialize(params)) });
-    (rest.at(-1) as (err: null, res: unknown) => void)(null, OK_RESPONSE);
-  };
+  const viaSdk =
+    (name: string) =>
+    (params: Record<string, unknown>, ...rest: unknown[]) => {
+      sent.push({ method: name, params: decode(name, service[name].requestSerialize(params)) });
+      (rest.at(-1) as (err: null, res: unknown) => void)(null, OK_RESPONSE);
+    };
   class RecordingGrpc {
     static service = service;
     Upsert = viaSdk('Upsert');
     Insert = viaSdk('Insert');
-    makeUnaryRequest(path: string, serialize: (m: unknown) => Buffer, _deserialize: unknown, message: unknown, options: { deadline?: unknown }, callback: (err: null, res: unknown) => void) {
+    makeUnaryRequest(
+      path: string,
+      serialize: (m: unknown) => Buffer,
+      _deserialize: unknown,
+      message: unknown,
+      options: { deadline?: unknown },
+      callback: (err: null, res: unknown) => void,
+    ) {
       const name = path.slice(path.lastIndexOf('/') + 1);
       // the SDK's interceptors read the deadline as a Date
       assert.ok(options.deadline instanceof Date);
       // the SDK's retry interceptor logs JSON.stringify(message): a summary, not the vectors
-      assert.deepEqual(JSON.parse(JSON.stringify(message)), { collection_name: 'docs', num_rows: (decode(name, serialize(message)) as { num_rows: number }).num_rows });
+      assert.deepEqual(JSON.parse(JSON.stringify(message)), {
+        collection_name: 'docs',
+        num_rows: (decode(name, serialize(message)) as { num_rows: number }).num_rows,
+      });
       sent.push({ method: name, params: decode(name, serialize(message)) });
       callback(null, OK_RESPONSE);
     }
@@ -86,7 +109,14 @@ describe('columnRequest: the request the SDK would build, column by column', () 
   for (const mode of ['upsert', 'insert'] as const) {
     it(`${mode}: on the wire, field for field what client.${mode}() sends for the same rows (Int64 as numbers and decimal strings, floats rounded alike)`, async () => {
       const desc = described(ALL_SIMPLE);
-      const rows = [row(1), row('9223372036854775807', [1, 2, 3, 4]), row(3, [-0, 1e-30, 3.4e38, -2]), row(4, [0.1, 1 / 3, -1e-45, 16777217]), row(5, [1, '2.5' as unknown as number, 0, 4]), row(6, new Float32Array([0.5, -1, 1e-3, 7]) as unknown as number[])];
+      const rows = [
+        row(1),
+        row('9223372036854775807', [1, 2, 3, 4]),
+        row(3, [-0, 1e-30, 3.4e38, -2]),
+        row(4, [0.1, 1 / 3, -1e-45, 16777217]),
+        row(5, [1, '2.5' as unknown as number, 0, 4]),
+        row(6, new Float32Array([0.5, -1, 1e-3, 7]) as unknown as number[]),
+      ];
       const viaSdk = await recordingClient(desc);
       await (mode === 'insert' ? viaSdk.client.insert(writeRequest('docs', rows, 5000)) : viaSdk.client.upsert(writeRequest('docs', rows, 5000)));
       const viaColumns = await recordingClient(desc);
@@ -98,7 +128,9 @@ describe('columnRequest: the request the SDK would build, column by column', () 
       assert.equal(viaColumns.sent.length, 1);
       assert.equal(viaColumns.sent[0].method, viaSdk.sent[0].method);
       assert.deepStrictEqual(viaColumns.sent[0].params, viaSdk.sent[0].params);
-      const vector = (viaColumns.sent[0].params.fields_data as { field_name: string; vectors?: { float_vector: { data: number[] } } }[]).find((f) => f.field_name === 'vector');
+      const vector = (viaColumns.sent[0].params.fields_data as { field_name: string; vectors?: { float_vector: { data: number[] } } }[]).find(
+        (f) => f.field_name === 'vector',
+      );
       assert.deepEqual(vector?.vectors?.float_vector.data.slice(8, 16), [...new Float32Array([-0, 1e-30, 3.4e38, -2, 0.1, 1 / 3, -1e-45, 16777217])]);
     });
   }
@@ -128,7 +160,11 @@ describe('columnRequest: the request the SDK would build, column by column', () 
     assert.equal(build([row(1), { ...row(2), title: undefined }]), null);
     assert.equal(build([row(1), row(2, [1, 2, 3])]), null);
     assert.equal(build([row(1), { ...row(2), vector: new Float32Array(3) as unknown as number[] }]), null);
-    assert.notEqual(build([row(1), { ...row(2), vector: new Float32Array(4) as unknown as number[] }]), null, 'the FloatVector converter produces Float32Arrays');
+    assert.notEqual(
+      build([row(1), { ...row(2), vector: new Float32Array(4) as unknown as number[] }]),
+      null,
+      'the FloatVector converter produces Float32Arrays',
+    );
   });
 
   it('a batch it leaves out goes through the SDK unchanged, errors included', async () => {

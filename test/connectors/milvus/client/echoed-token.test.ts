@@ -88,7 +88,11 @@ describe('a token the server echoes back', () => {
     assert.match(failed?.trace ?? '', /UNAUTHENTICATED/, 'the trace still says what went wrong');
     assert.match(failed?.trace ?? '', /credentials "\[hidden\]" \(authorization: \[hidden\]\)/);
     assert.ok(logLines.length > 0, 'the worker logged');
-    for (const [where, text] of [['trace', failed?.trace ?? ''], ['log', logLines.join('')], ['stdout/stderr', output.join('')]] as const) {
+    for (const [where, text] of [
+      ['trace', failed?.trace ?? ''],
+      ['log', logLines.join('')],
+      ['stdout/stderr', output.join('')],
+    ] as const) {
       assert.ok(!text.includes(TOKEN), `the ${where} shows the token`);
       assert.ok(!text.includes('Distinctive-Secret-7f3a9c'), `the ${where} shows the password`);
       assert.ok(!text.includes(TOKEN_BASE64), `the ${where} shows the token base64-encoded`);

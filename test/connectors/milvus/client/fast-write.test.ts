@@ -16,8 +16,27 @@ const DESCRIBED = {
     name: 'docs',
     enable_dynamic_field: false,
     fields: [
-      { name: 'id', data_type: 'Int64', is_primary_key: true, autoID: false, nullable: false, default_value: null, is_function_output: false, element_type: 'None' },
-      { name: 'vector', data_type: 'FloatVector', dim: '2', is_primary_key: false, autoID: false, nullable: false, default_value: null, is_function_output: false, element_type: 'None' },
+      {
+        name: 'id',
+        data_type: 'Int64',
+        is_primary_key: true,
+        autoID: false,
+        nullable: false,
+        default_value: null,
+        is_function_output: false,
+        element_type: 'None',
+      },
+      {
+        name: 'vector',
+        data_type: 'FloatVector',
+        dim: '2',
+        is_primary_key: false,
+        autoID: false,
+        nullable: false,
+        default_value: null,
+        is_function_output: false,
+        element_type: 'None',
+      },
     ],
   },
   properties: [],
@@ -42,7 +61,14 @@ function pooledGrpc(methods: readonly string[] = ['Insert', 'Upsert']) {
   const encoded: string[] = [];
   class Grpc {
     static service = service;
-    makeUnaryRequest(path: string, _serialize: unknown, _deserialize: unknown, _message: unknown, _options: unknown, callback: (err: null, res: unknown) => void) {
+    makeUnaryRequest(
+      path: string,
+      _serialize: unknown,
+      _deserialize: unknown,
+      _message: unknown,
+      _options: unknown,
+      callback: (err: null, res: unknown) => void,
+    ) {
       encoded.push(path.slice(path.lastIndexOf('/') + 1));
       callback(null, OK);
     }
@@ -94,7 +120,11 @@ describe('the fast write path is used only while the installed SDK has everythin
   });
 
   const gaps: { name: string; sdk: () => SdkCapabilities; methods?: string[]; says: RegExp }[] = [
-    { name: 'no withTelemetryLogicalOperation export', sdk: () => sdkWith({ withTelemetryLogicalOperation: undefined }), says: /withTelemetryLogicalOperation/ },
+    {
+      name: 'no withTelemetryLogicalOperation export',
+      sdk: () => sdkWith({ withTelemetryLogicalOperation: undefined }),
+      says: /withTelemetryLogicalOperation/,
+    },
     {
       name: 'a proto descriptor the encoder cannot load',
       sdk: () => sdkWith({ loadEncoder: () => Promise.reject(new Error("Cannot find module 'proto-json/milvus.js'")) }),
@@ -115,7 +145,13 @@ describe('the fast write path is used only while the installed SDK has everythin
       await second.write(client, 'upsert', ROWS);
       assert.deepEqual(encoded, []);
       assert.deepEqual(viaSdk, ['upsert', 'insert', 'upsert']);
-      assert.deepEqual([first.sent, second.sent], [{ encoded: 0, sdk: 2 }, { encoded: 0, sdk: 1 }]);
+      assert.deepEqual(
+        [first.sent, second.sent],
+        [
+          { encoded: 0, sdk: 2 },
+          { encoded: 0, sdk: 1 },
+        ],
+      );
       assert.equal(logger.lines.length, 1);
       assert.equal(logger.lines[0].level, 'warn');
       assert.match(logger.lines[0].msg ?? '', gap.says);
@@ -171,7 +207,7 @@ describe('the fast write path is used only while the installed SDK has everythin
 });
 
 describe("the SDK path's request", () => {
-  test('a write request hands rows without typed arrays over untouched but stringifies to a short summary, so the SDK\'s per-request JSON log line costs nothing', () => {
+  test("a write request hands rows without typed arrays over untouched but stringifies to a short summary, so the SDK's per-request JSON log line costs nothing", () => {
     const rows = [0, 1, 2].map((id) => ({ id, vector: Array.from({ length: 768 }, (_, i) => i / 768) }));
     const request = writeRequest('docs', rows, 5000);
     assert.deepEqual(request.data, rows);
@@ -179,7 +215,11 @@ describe("the SDK path's request", () => {
     assert.equal(request.collection_name, 'docs');
     assert.equal(request.timeout, 5000);
     // what the SDK's _insert sends and its retry interceptor stringifies: the request's own properties plus the columns
-    const message: Record<string, unknown> = { ...request, num_rows: rows.length, fields_data: [{ field_name: 'vector', vectors: { float_vector: { data: rows.flatMap((r) => r.vector) } } }] };
+    const message: Record<string, unknown> = {
+      ...request,
+      num_rows: rows.length,
+      fields_data: [{ field_name: 'vector', vectors: { float_vector: { data: rows.flatMap((r) => r.vector) } } }],
+    };
     delete message.data;
     assert.deepEqual(JSON.parse(JSON.stringify(message)), { collection_name: 'docs', num_rows: 3 });
   });

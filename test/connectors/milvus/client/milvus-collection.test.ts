@@ -16,7 +16,10 @@ test('Int64 keys are written as digits, also beyond 2^53, and anything else is r
 
 test('a status with a non-zero code fails the call even when error_code says Success (Milvus Lite)', async () => {
   await assert.rejects(
-    call('upsert', async () => ({ status: { error_code: 'Success', code: 65535, reason: 'the length(3) of float data should divide the dim(4)' }, err_index: [0] })),
+    call('upsert', async () => ({
+      status: { error_code: 'Success', code: 65535, reason: 'the length(3) of float data should divide the dim(4)' },
+      err_index: [0],
+    })),
     (e: { kind: string; message: string }) => e.kind === FailureKind.DATA && /code 65535/.test(e.message),
   );
   await assert.rejects(

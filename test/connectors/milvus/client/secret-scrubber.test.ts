@@ -34,7 +34,10 @@ test('a short password part is left in place: the default root:Milvus must not c
 });
 
 test('an unreachable Milvus is told apart from a definitive answer', () => {
-  assert.equal(isUnreachable(new Error('Cannot connect', { cause: Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }) })), true);
+  assert.equal(
+    isUnreachable(new Error('Cannot connect', { cause: Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }) })),
+    true,
+  );
   assert.equal(isUnreachable(new Error('Milvus at h:1 did not answer Connect within 5000 ms')), true);
   assert.equal(isUnreachable(new Error('Collection c does not exist in database default.')), false);
 });

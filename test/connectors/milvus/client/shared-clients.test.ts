@@ -74,7 +74,10 @@ describe('SharedMilvusClients', () => {
     const { connect, made } = fakeConnect(() => down);
     const clients = new SharedMilvusClients(connect);
     const results = await Promise.allSettled([clients.acquire(options), clients.acquire(options)]);
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
     assert.match(String((results[0] as PromiseRejectedResult).reason), /Cannot connect to Milvus at http:\/\/milvus:19530/);
     assert.equal(clients.size, 0);
     down = false;

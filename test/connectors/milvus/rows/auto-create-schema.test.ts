@@ -45,13 +45,27 @@ test('a Connect schema decides the column types', () => {
       { name: 'raw', index: 4, schema: { type: SchemaType.BYTES, optional: true } },
     ],
   };
-  const { fields, skipped } = deriveCollectionFields(sinkRecord({ valueSchema, value: { id: 1, vector: [1, 2, 3], small: 1, f: 1, raw: new Uint8Array(1) } }), settings);
-  assert.deepEqual(fields.map((f) => [f.name, f.data_type]), [['id', 'Int64'], ['vector', 'FloatVector'], ['small', 'Int8'], ['f', 'Float']]);
+  const { fields, skipped } = deriveCollectionFields(
+    sinkRecord({ valueSchema, value: { id: 1, vector: [1, 2, 3], small: 1, f: 1, raw: new Uint8Array(1) } }),
+    settings,
+  );
+  assert.deepEqual(
+    fields.map((f) => [f.name, f.data_type]),
+    [
+      ['id', 'Int64'],
+      ['vector', 'FloatVector'],
+      ['small', 'Int8'],
+      ['f', 'Float'],
+    ],
+  );
   assert.deepEqual(skipped, ['raw']);
 });
 
 test('a record without a usable vector cannot define the collection', () => {
   for (const value of [{ id: 1 }, { id: 1, vector: [] }, { id: 1, vector: 'x' }, { id: 1, vector: [1, 'a'] }, 'text']) {
-    assert.throws(() => deriveCollectionFields(sinkRecord({ value, offset: 9 }), settings), (e: Error) => e instanceof DataError && /t\[0\]@9/.test(e.message));
+    assert.throws(
+      () => deriveCollectionFields(sinkRecord({ value, offset: 9 }), settings),
+      (e: Error) => e instanceof DataError && /t\[0\]@9/.test(e.message),
+    );
   }
 });

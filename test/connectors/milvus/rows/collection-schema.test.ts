@@ -12,7 +12,15 @@ const described: DescribedCollection = {
       { name: 'id', data_type: 'Int64', is_primary_key: true, autoID: true, type_params: [] },
       { name: 'title', data_type: 'VarChar', max_length: '256', type_params: [{ key: 'max_length', value: '256' }], nullable: true },
       { name: 'vec', data_type: 'FloatVector', dim: '768', type_params: [{ key: 'dim', value: '768' }] },
-      { name: 'tags', data_type: 'Array', element_type: 'VarChar', type_params: [{ key: 'max_capacity', value: '8' }, { key: 'max_length', value: '16' }] },
+      {
+        name: 'tags',
+        data_type: 'Array',
+        element_type: 'VarChar',
+        type_params: [
+          { key: 'max_capacity', value: '8' },
+          { key: 'max_length', value: '16' },
+        ],
+      },
       { name: 'rank', data_type: 'Int32', default_value: 3 },
       { name: 'bm25', data_type: 'SparseFloatVector', is_function_output: true },
       { name: 'tenant', data_type: 'VarChar', max_length: '32', is_partition_key: true },
@@ -27,7 +35,10 @@ describe('collectionSchemaFromDescribe', () => {
   const view = collectionSchemaFromDescribe(described);
 
   it('keeps the user fields in schema order, without the hidden $meta field', () => {
-    assert.deepEqual(view.fields.map((f) => f.name), ['id', 'title', 'vec', 'tags', 'rank', 'bm25', 'tenant']);
+    assert.deepEqual(
+      view.fields.map((f) => f.name),
+      ['id', 'title', 'vec', 'tags', 'rank', 'bm25', 'tenant'],
+    );
     assert.equal(view.byName.get('vec'), view.fields[2]);
     assert.equal(view.byName.has('$meta'), false);
   });

@@ -3,12 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, DataError, type SinkRecord } from '../../../../src/plugin/index.js';
 import { JsonConverter } from '../../../../src/converters/json-converter.js';
 import { collectionSchemaFromDescribe, type DescribedField } from '../../../../src/connectors/milvus/rows/collection-schema.js';
-import {
-  primaryKeyFromRecordKey,
-  recordToRow,
-  resolveWriteOperation,
-  type RecordToRowOptions,
-} from '../../../../src/connectors/milvus/rows/record-to-row.js';
+import { primaryKeyFromRecordKey, recordToRow, resolveWriteOperation, type RecordToRowOptions } from '../../../../src/connectors/milvus/rows/record-to-row.js';
 
 // ---- helpers: a collection as the SDK's describeCollection reports it, and records as converters produce them
 
@@ -72,7 +67,13 @@ describe('recordToRow: record values', () => {
     const json = new JsonConverter();
     json.configure({}, false);
     const envelope = {
-      schema: { type: 'struct', fields: [{ field: 'id', type: 'int64' }, { field: 'title', type: 'string' }] },
+      schema: {
+        type: 'struct',
+        fields: [
+          { field: 'id', type: 'int64' },
+          { field: 'title', type: 'string' },
+        ],
+      },
       payload: { id: 1, title: 'a' },
     };
     const { schema: valueSchema, value } = json.toConnectData('topic_0', [], new TextEncoder().encode(JSON.stringify(envelope)));
@@ -80,7 +81,19 @@ describe('recordToRow: record values', () => {
   });
 
   it('maps a Map value', () => {
-    assert.deepEqual(recordToRow(record(new Map<string, unknown>([['id', 2], ['title', 'b']])), schema, UPSERT), { id: 2, title: 'b' });
+    assert.deepEqual(
+      recordToRow(
+        record(
+          new Map<string, unknown>([
+            ['id', 2],
+            ['title', 'b'],
+          ]),
+        ),
+        schema,
+        UPSERT,
+      ),
+      { id: 2, title: 'b' },
+    );
   });
 
   it('rejects a value that is not a struct or an object, with a hint for JSON text', () => {
@@ -109,7 +122,15 @@ describe('Bool', () => {
   const field: DescribedField = { name: 'flag', data_type: 'Bool' };
 
   it('takes booleans, "true"/"false" in any case, and 1/0', () => {
-    for (const [input, expected] of [[true, true], [false, false], ['TRUE', true], ['False', false], [' true ', true], [1, true], [0, false]] as const) {
+    for (const [input, expected] of [
+      [true, true],
+      [false, false],
+      ['TRUE', true],
+      ['False', false],
+      [' true ', true],
+      [1, true],
+      [0, false],
+    ] as const) {
       assert.equal(convert(field, input), expected, String(input));
     }
   });
@@ -207,7 +228,11 @@ describe('VarChar', () => {
   it('counts max_length in UTF-8 bytes, as Milvus does', () => {
     assert.equal(convert(field, 'ééé'), 'ééé'); // 6 bytes
     assert.equal(convert(field, '12345678'), '12345678');
-    rejects(field, 'éééé!', 'Invalid value for field "title" (VarChar, max_length 8) in topic_0[0]@42: the text is 9 bytes long in UTF-8, more than max_length 8');
+    rejects(
+      field,
+      'éééé!',
+      'Invalid value for field "title" (VarChar, max_length 8) in topic_0[0]@42: the text is 9 bytes long in UTF-8, more than max_length 8',
+    );
     rejects(field, '👋👋👋', /the text is 12 bytes long in UTF-8/);
   });
 
@@ -273,7 +298,11 @@ describe('Array', () => {
   });
 
   it('checks max_capacity and each element, naming the element', () => {
-    rejects(ints, [1, 2, 3, 4], 'Invalid value for field "tags" (Array of Int32, max_capacity 3) in topic_0[0]@42: the array has 4 elements, more than max_capacity 3');
+    rejects(
+      ints,
+      [1, 2, 3, 4],
+      'Invalid value for field "tags" (Array of Int32, max_capacity 3) in topic_0[0]@42: the array has 4 elements, more than max_capacity 3',
+    );
     rejects(ints, [1, 'x'], /element 1: expected an integer, got "x"/);
     rejects(ints, [1, null], /element 1 is null; Milvus arrays cannot hold nulls/);
     rejects(strings, ['abc'], /\(Array of VarChar, max_length 2, max_capacity 3\).*element 0: the text is 3 bytes long/);
@@ -291,7 +320,7 @@ describe('FloatVector', () => {
     assert.deepEqual(out, new Float32Array([0.1, -0.2, 0.3, 1e-30]));
     assert.equal((out as Float32Array)[0], Math.fround(0.1));
     assert.notEqual((out as Float32Array)[0], 0.1);
-    assert.deepEqual(vector, [0.1, -0.2, 0.3, 1e-30], 'the record\'s value is left as it was');
+    assert.deepEqual(vector, [0.1, -0.2, 0.3, 1e-30], "the record's value is left as it was");
   });
 
   it('accepts the original\'s string forms "[0.1, 0.2]" and "0.1,0.2", numeric strings and typed arrays', () => {
@@ -320,7 +349,14 @@ describe('FloatVector', () => {
   });
 
   it('rejects nested arrays (the original flattened them), non-numbers and non-finite values', () => {
-    rejects(field, [[1, 2], [3, 4]], /expected 4 numbers, got 2/);
+    rejects(
+      field,
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      /expected 4 numbers, got 2/,
+    );
     rejects(field, [[1], 2, 3, 4], /element 0 is a nested array/);
     rejects(field, '[[1, 2], [3, 4]]', /nested lists/);
     rejects(field, [1, 2, NaN, 4], /element 2 is NaN, vectors take finite numbers/);
@@ -346,7 +382,11 @@ describe('BinaryVector', () => {
   });
 
   it('rejects other lengths and values', () => {
-    rejects(field, [1, 2, 3], 'Invalid value for field "bits" (BinaryVector, dim 16) in topic_0[0]@42: expected 2 bytes (0-255) or 16 bits (0/1), got an array of 3');
+    rejects(
+      field,
+      [1, 2, 3],
+      'Invalid value for field "bits" (BinaryVector, dim 16) in topic_0[0]@42: expected 2 bytes (0-255) or 16 bits (0/1), got an array of 3',
+    );
     rejects(field, [256, 0], /byte 0 \(256\) is not an integer in 0\.\.255/);
     rejects(field, Array(16).fill(2), /bit 0 \(2\) is not 0 or 1/);
     rejects(field, Buffer.from([1, 2, 3]).toString('base64'), /expected 2 bytes, got 3/);
@@ -404,15 +444,41 @@ describe('SparseFloatVector', () => {
 
   it('takes the same as JSON text (the original dropped it), COO pairs, CSR arrays, a Map or a dense array', () => {
     assert.deepEqual(convert(field, '{"12": 0.25, "3": 0.5}'), expected);
-    assert.deepEqual(convert(field, [{ index: 12, value: 0.25 }, { index: 3, value: 0.5 }]), expected);
+    assert.deepEqual(
+      convert(field, [
+        { index: 12, value: 0.25 },
+        { index: 3, value: 0.5 },
+      ]),
+      expected,
+    );
     assert.deepEqual(convert(field, { indices: [12, 3], values: [0.25, 0.5] }), expected);
-    assert.deepEqual(convert(field, new Map([[12, 0.25], [3, 0.5]])), expected);
+    assert.deepEqual(
+      convert(
+        field,
+        new Map([
+          [12, 0.25],
+          [3, 0.5],
+        ]),
+      ),
+      expected,
+    );
     assert.deepEqual(convert(field, [0, 0, 0, 0.5]), { '3': 0.5 });
   });
 
   it('rejects bad indices, duplicate indices, non-numeric values and mismatched CSR arrays', () => {
-    rejects(field, { '-1': 0.5 }, 'Invalid value for field "sparse" (SparseFloatVector) in topic_0[0]@42: key "-1": index "-1" is not an integer in 0..4294967294');
-    rejects(field, [{ index: 1, value: 1 }, { index: 1, value: 2 }], /element 1: index 1 appears twice/);
+    rejects(
+      field,
+      { '-1': 0.5 },
+      'Invalid value for field "sparse" (SparseFloatVector) in topic_0[0]@42: key "-1": index "-1" is not an integer in 0..4294967294',
+    );
+    rejects(
+      field,
+      [
+        { index: 1, value: 1 },
+        { index: 1, value: 2 },
+      ],
+      /element 1: index 1 appears twice/,
+    );
     rejects(field, { '1': 'x' }, /key "1": value "x" is not a finite float32/);
     rejects(field, { indices: [1, 2], values: [1] }, /has 2 indices but 1 values/);
     rejects(field, 'not json', /the string is not valid JSON/);
@@ -447,7 +513,7 @@ describe('Array of Struct', () => {
     ],
   };
 
-  it('converts each element\'s sub-fields by their types and leaves unknown sub-fields out', () => {
+  it("converts each element's sub-fields by their types and leaves unknown sub-fields out", () => {
     assert.deepEqual(convert(field, [{ text: 'a', emb: '1,2', extra: 1 }]), [{ text: 'a', emb: [1, 2] }]);
   });
 
@@ -583,11 +649,14 @@ describe('dynamic.fields', () => {
   });
 
   it('meta on a collection without the dynamic field is a configuration error, not bad data', () => {
-    assert.throws(() => recordToRow(record(value), collection(fields), { ...UPSERT, dynamicFields: 'meta' }), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /dynamic\.fields=meta needs a collection with the dynamic field enabled, and collection docs has none/);
-      return true;
-    });
+    assert.throws(
+      () => recordToRow(record(value), collection(fields), { ...UPSERT, dynamicFields: 'meta' }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /dynamic\.fields=meta needs a collection with the dynamic field enabled, and collection docs has none/);
+        return true;
+      },
+    );
   });
 });
 

@@ -79,9 +79,20 @@ function batchOf(ops: SinkOp[], mixedKinds = true): Batch {
 test('writes and deletes of a batch reach Milvus and every record finishes', async () => {
   const { sink, writer, finished, metrics } = setup();
   await writer.execute(batchOf([writeOp(0, 'a', { v: 1 }), writeOp(1, 'b'), writeOp(2, 'a', { v: 2 }), deleteOp(3, 'c')]));
-  assert.deepEqual(sink.written.map((r) => [r.id, r.v]), [['a', 2], ['b', undefined]]);
+  assert.deepEqual(
+    sink.written.map((r) => [r.id, r.v]),
+    [
+      ['a', 2],
+      ['b', undefined],
+    ],
+  );
   assert.deepEqual(sink.deleted, ['c']);
-  assert.deepEqual(finished.sort(), [[0, 'superseded'], [1, 'written'], [2, 'written'], [3, 'deleted']]);
+  assert.deepEqual(finished.sort(), [
+    [0, 'superseded'],
+    [1, 'written'],
+    [2, 'written'],
+    [3, 'deleted'],
+  ]);
   assert.equal(metrics.recordsWritten, 2);
   assert.equal(metrics.recordsDeleted, 1);
   assert.equal(metrics.recordsSuperseded, 1);
@@ -91,7 +102,10 @@ test('a bad row is isolated by splitting the request; the other rows are written
   const { sink, writer, finished, errant, metrics } = setup();
   const ops = Array.from({ length: 8 }, (_, i) => writeOp(i, `k${i}`, i === 5 ? { bad: true } : {}));
   await writer.execute(batchOf(ops));
-  assert.deepEqual(errant.map((e) => e.offset), [5]);
+  assert.deepEqual(
+    errant.map((e) => e.offset),
+    [5],
+  );
   assert.ok(errant[0].error instanceof DataError);
   assert.match(errant[0].error.message, /record at t\[0\]@5: .*invalid parameter/);
   assert.deepEqual(sink.written.map((r) => r.id).sort(), ['k0', 'k1', 'k2', 'k3', 'k4', 'k6', 'k7']);
@@ -103,17 +117,23 @@ test('a bad row is isolated by splitting the request; the other rows are written
 test('when the newest version of a key is bad, the version before it is written instead', async () => {
   const { sink, writer, finished, errant } = setup();
   await writer.execute(batchOf([writeOp(0, 'a', { v: 1 }), writeOp(1, 'a', { v: 2, bad: true })]));
-  assert.deepEqual(errant.map((e) => e.offset), [1]);
-  assert.deepEqual(sink.written.map((r) => r.v), [1]);
-  assert.deepEqual(finished.sort(), [[0, 'written'], [1, 'errant']]);
+  assert.deepEqual(
+    errant.map((e) => e.offset),
+    [1],
+  );
+  assert.deepEqual(
+    sink.written.map((r) => r.v),
+    [1],
+  );
+  assert.deepEqual(finished.sort(), [
+    [0, 'written'],
+    [1, 'errant'],
+  ]);
 });
 
 test('retriable failures are retried with backoff and pause consumption once', async () => {
   const sink = new FakeSink();
-  sink.failures = [
-    new MilvusRequestError('rate limit exceeded', FailureKind.RETRIABLE, '8'),
-    new MilvusRequestError('queue full', FailureKind.RETRIABLE, '4'),
-  ];
+  sink.failures = [new MilvusRequestError('rate limit exceeded', FailureKind.RETRIABLE, '8'), new MilvusRequestError('queue full', FailureKind.RETRIABLE, '4')];
   const { writer, retryEvents, metrics } = setup(sink);
   await writer.execute(batchOf([writeOp(0, 'a')]));
   assert.equal(sink.written.length, 1);
@@ -169,7 +189,10 @@ test('rows Milvus lists in err_index are sent again, the others count as written
   sink.errIndex = [1];
   const { writer, finished } = setup(sink);
   await writer.execute(batchOf([writeOp(0, 'a'), writeOp(1, 'b'), writeOp(2, 'c')]));
-  assert.deepEqual(sink.requests.map((r) => r.size), [3, 1]);
+  assert.deepEqual(
+    sink.requests.map((r) => r.size),
+    [3, 1],
+  );
   assert.deepEqual(sink.written.map((r) => r.id).sort(), ['a', 'b', 'c']);
   assert.equal(finished.length, 3);
 });

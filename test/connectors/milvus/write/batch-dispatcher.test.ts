@@ -40,7 +40,10 @@ test('a batch is sent as soon as it holds batch.max.rows rows', (t) => {
   const dispatcher = new BatchDispatcher(options(), ex.execute, noFailure);
   t.after(() => dispatcher.close());
   for (let i = 0; i < 7; i++) dispatcher.add(writeOp(i, `k${i}`));
-  assert.deepEqual(ex.started.map(rowsOf), [['k0', 'k1', 'k2'], ['k3', 'k4', 'k5']]);
+  assert.deepEqual(ex.started.map(rowsOf), [
+    ['k0', 'k1', 'k2'],
+    ['k3', 'k4', 'k5'],
+  ]);
   dispatcher.flush();
   assert.deepEqual(rowsOf(ex.started[2]), ['k6']);
 });
@@ -114,7 +117,10 @@ test('while consumption is paused for a backlog, a freed slot waits for the open
   dispatcher.upstreamBacklog(false);
   dispatcher.add(writeOp(4, 'k4'));
   dispatcher.add(writeOp(5, 'k5'));
-  assert.deepEqual(ex.started.map(rowsOf), [['k0', 'k1', 'k2'], ['k3', 'k4', 'k5']]);
+  assert.deepEqual(ex.started.map(rowsOf), [
+    ['k0', 'k1', 'k2'],
+    ['k3', 'k4', 'k5'],
+  ]);
 });
 
 test('once a backlog has ended, a partial batch waits for a free slot at most refillWaitMs', async (t) => {
@@ -156,7 +162,10 @@ test('records with the same primary key in one batch become one row, the last on
   assert.equal(batch.rows, 2);
   assert.equal(batch.records, 3);
   const a = batch.entries.find((e) => e.pk === 'a')!;
-  assert.deepEqual(a.ops.map((op) => op.record.kafkaOffset), [0, 2]);
+  assert.deepEqual(
+    a.ops.map((op) => op.record.kafkaOffset),
+    [0, 2],
+  );
 });
 
 test('no more than max.in.flight.requests batches run at once', async (t) => {
@@ -180,7 +189,7 @@ test('a batch sharing a key with one in flight waits for it, and later batches k
   assert.deepEqual(ex.started.map(rowsOf), [['a']]);
   await ex.finish(ex.started[0].id);
   assert.deepEqual(ex.started.map(rowsOf), [['a'], ['a'], ['b']]);
-  assert.equal((ex.started[1].entries[0].ops[0].record.kafkaOffset), 1);
+  assert.equal(ex.started[1].entries[0].ops[0].record.kafkaOffset, 1);
 });
 
 test('in insert mode a delete and a write of the same key are split into ordered batches', (t) => {
@@ -190,7 +199,10 @@ test('in insert mode a delete and a write of the same key are split into ordered
   dispatcher.add(writeOp(0, 'a'));
   dispatcher.add(deleteOp(1, 'a'));
   dispatcher.flush();
-  assert.deepEqual(ex.started.map((b) => b.entries.map((e) => e.ops.map((o) => o.kind))), [[['write']]]);
+  assert.deepEqual(
+    ex.started.map((b) => b.entries.map((e) => e.ops.map((o) => o.kind))),
+    [[['write']]],
+  );
 });
 
 test('in upsert mode a delete after a write of the same key replaces it within the batch', (t) => {
@@ -201,7 +213,10 @@ test('in upsert mode a delete after a write of the same key replaces it within t
   dispatcher.add(deleteOp(1, 'a'));
   dispatcher.flush();
   assert.equal(ex.started.length, 1);
-  assert.deepEqual(ex.started[0].entries[0].ops.map((o) => o.kind), ['write', 'delete']);
+  assert.deepEqual(
+    ex.started[0].entries[0].ops.map((o) => o.kind),
+    ['write', 'delete'],
+  );
 });
 
 test('whenIdle waits for every buffered and in-flight record', async (t) => {

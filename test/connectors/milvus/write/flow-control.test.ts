@@ -4,13 +4,19 @@ import { FlowControl } from '../../../../src/connectors/milvus/write/flow-contro
 import { testContext } from '../fixtures.js';
 
 test('consumption pauses while a request retries or the buffer is full, and resumes when neither holds', () => {
-  const ctx = testContext([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
+  const ctx = testContext([
+    { topic: 't', partition: 0 },
+    { topic: 't', partition: 1 },
+  ]);
   const flow = new FlowControl(ctx);
   flow.retryStarted();
   flow.retryStarted();
   flow.backlogged(true);
   assert.equal(ctx.paused.length, 1);
-  assert.deepEqual(ctx.paused[0].map((p) => p.partition), [0, 1]);
+  assert.deepEqual(
+    ctx.paused[0].map((p) => p.partition),
+    [0, 1],
+  );
   flow.retryEnded();
   flow.retryEnded();
   assert.equal(ctx.resumed.length, 0, 'still backlogged');

@@ -14,7 +14,10 @@ const hooks = (stopped: Promise<void> = new Promise(() => {})): RetryHooks => ({
 test('the backoff doubles per attempt and is capped by the maximum delay', () => {
   const opts = { initialDelayMs: 100, maxDelayMs: 1000, timeoutMs: -1, maxRetries: -1 };
   const mid = () => 0.5; // no jitter
-  assert.deepEqual([0, 1, 2, 3, 4].map((a) => backoffDelay(opts, a, false, mid)), [100, 200, 400, 800, 1000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4].map((a) => backoffDelay(opts, a, false, mid)),
+    [100, 200, 400, 800, 1000],
+  );
   assert.equal(backoffDelay(opts, 0, true, mid), 800, 'quota protection waits longer');
 });
 
@@ -27,7 +30,10 @@ test('retries stop once errors.retry.timeout would be exceeded', async () => {
     clock += 10;
     throw new MilvusRequestError('rate limit', FailureKind.RETRIABLE, '8');
   };
-  await assert.rejects(withRetry(opts, hooks(), attempt, () => clock), /still failing after \d attempt/);
+  await assert.rejects(
+    withRetry(opts, hooks(), attempt, () => clock),
+    /still failing after \d attempt/,
+  );
   assert.ok(attempts >= 2 && attempts <= 3, `attempts ${attempts}`);
 });
 

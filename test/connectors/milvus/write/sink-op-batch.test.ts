@@ -21,7 +21,17 @@ const UPSERT = { operation: 'upsert', dynamicFields: 'drop', pkMode: 'value', js
 function embeddingRecord(offset: number) {
   const value = { id: offset, vector: Array.from({ length: 768 }, (_, i) => i / 768) };
   const rawValue = Buffer.from(JSON.stringify(value));
-  return sinkRecord({ topic: 'emb', partition: 2, offset, timestamp: 1700000000000, key: { id: offset }, value, rawKey: Buffer.from('k'), rawValue, headers: [{ key: 'h', value: Buffer.from('v') }] });
+  return sinkRecord({
+    topic: 'emb',
+    partition: 2,
+    offset,
+    timestamp: 1700000000000,
+    key: { id: offset },
+    value,
+    rawKey: Buffer.from('k'),
+    rawValue,
+    headers: [{ key: 'h', value: Buffer.from('v') }],
+  });
 }
 
 test('an operation keeps what reporting the record needs (coordinates, timestamp, headers, raw bytes) and not the converted key and value', () => {
