@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { GiveUp, makeDir, removeDir, waitUntil } from '../helpers/connect-process.js';
 import { quickStartFields } from '../helpers/milvus-fixtures.js';
@@ -34,10 +34,12 @@ async function count(client: MilvusClient, collection: string): Promise<number> 
   return Number(res.data[0]?.['count(*)']);
 }
 
-test('a connector created and updated while Milvus is down runs, waits, and writes every record within 30 s of Milvus coming back', async (t) => {
-  const name = uniqueName('down_at_start');
-  await createTopic(name);
-  const service = await startService(t);
+/**
+ * A private Milvus holding the quick start's collection `name` (indexed, loaded), with `RECORDS` records
+ * produced to topic `name` meanwhile, then stopped: what a connector meets when its Milvus is down.
+ * `restart()` brings it back and answers with a client for reading; both are closed after the test.
+ */
+async function downMilvusWithRecords(t: TestContext, name: string): Promise<{ endpoint: string; restart(): Promise<MilvusClient> }> {
   const milvus = await startPrivateMilvus();
   let reader: MilvusClient | undefined;
   t.after(async () => {
@@ -54,6 +56,21 @@ test('a connector created and updated while Milvus is down runs, waits, and writ
     Array.from({ length: RECORDS }, (_, i) => ({ value: article(i) })),
   );
   await milvus.stop();
+  return {
+    endpoint: milvus.endpoint,
+    restart: async () => {
+      await milvus.start();
+      reader = await milvus.connect();
+      return reader;
+    },
+  };
+}
+
+test('a connector created and updated while Milvus is down runs, waits, and writes every record within 30 s of Milvus coming back', async (t) => {
+  const name = uniqueName('down_at_start');
+  await createTopic(name);
+  const service = await startService(t);
+  const milvus = await downMilvusWithRecords(t, name);
 
   const config = quickStartConfig(name, name, { 'public.endpoint': milvus.endpoint, token: 'root:Milvus' });
   await createConnector(t, service, name, config);
@@ -69,9 +86,7 @@ test('a connector created and updated while Milvus is down runs, waits, and writ
   assert.equal(running?.tasks[0]?.trace, undefined, 'waiting leaves no trace in the status');
   assert.equal((await committedOffsets(service, name))[`${name}-0`] ?? 0, 0, 'nothing committed before Milvus answered');
 
-  await milvus.start();
-  reader = await milvus.connect();
-  const client = reader;
+  const client = await milvus.restart();
   await waitUntil(
     `${RECORDS} rows in Milvus and offset ${RECORDS} committed`,
     async () => {
@@ -90,22 +105,7 @@ test('a connector created and updated while Milvus is down runs, waits, and writ
 test('the standalone start with a connector file succeeds while Milvus is down, and the connector recovers by itself', async (t) => {
   const name = uniqueName('down_at_boot');
   await createTopic(name);
-  const milvus = await startPrivateMilvus();
-  let reader: MilvusClient | undefined;
-  t.after(async () => {
-    await reader?.closeConnection();
-    await milvus.dispose();
-  });
-  const setup = await milvus.connect();
-  assert.equal((await setup.createCollection({ collection_name: name, fields: quickStartFields() })).code, 0);
-  assert.equal((await setup.createIndex({ collection_name: name, field_name: 'title_vector', index_type: 'FLAT', metric_type: 'COSINE' })).code, 0);
-  assert.equal((await setup.loadCollectionSync({ collection_name: name })).code, 0);
-  await setup.closeConnection();
-  await produce(
-    name,
-    Array.from({ length: RECORDS }, (_, i) => ({ value: article(i) })),
-  );
-  await milvus.stop();
+  const milvus = await downMilvusWithRecords(t, name);
 
   // `milvus-connect worker.properties connector.properties`, as connect-standalone.sh is started
   const dir = makeDir();
@@ -121,9 +121,7 @@ test('the standalone start with a connector file succeeds while Milvus is down, 
   const service = await startService(t, { dir, connectorFiles: [connectorFile] });
   await waitForState(service, name, 'RUNNING', 'RUNNING');
 
-  await milvus.start();
-  reader = await milvus.connect();
-  const client = reader;
+  const client = await milvus.restart();
   await waitUntil(
     `${RECORDS} rows in Milvus once it is back`,
     async () => {

@@ -26,6 +26,7 @@ import { describeDescriptors, openFileDescriptors, residentSetKiB, socketsToPort
 import { stackAddresses } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createConnector, quickStartConfig, startService, topicAndCollection, uniqueName, waitForState } from './e2e-fixture.js';
+import { seededRandom } from '../../scripts/lib/seeded-random.js';
 
 const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 3_000);
 const MIN_REQUESTS = Math.min(REQUESTS, 400);
@@ -57,18 +58,6 @@ interface Resources {
   /** V8's heap in use after that collection, for the report */
   readonly heapUsedKiB: number;
   readonly descriptors: Record<string, number>;
-}
-
-/** mulberry32: the same request sequence on every run, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Call = readonly [label: string, method: string, path: string, body?: unknown];
@@ -146,7 +135,8 @@ function timedRequest(service: ConnectProcess, agent: Agent, [label, method, pat
 
 /** Up to `count` requests of the mix, `CONCURRENCY` in flight, none issued after `PHASE_BOUND_MS`. */
 async function run(service: ConnectProcess, table: ReturnType<typeof mix>, count: number, seed: number): Promise<{ answers: Answer[]; ms: number }> {
-  const next = random(seed);
+  // the same request sequence on every run, so a failure can be replayed
+  const next = seededRandom(seed);
   const answers: Answer[] = [];
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const started = performance.now();

@@ -35,6 +35,7 @@ import { estimateRowBytes } from './rows/row-size.js';
 import { sharedMilvusClients, type MilvusLease } from './client/shared-clients.js';
 import { milvusSinkMetrics, type MilvusSinkMetrics } from './sink-metrics.js';
 import { CONNECTOR_VERSION } from './version.js';
+import { abortableSleep } from './write/abortable-sleep.js';
 
 /** The wait between attempts to reach a Milvus that did not answer at start: 1 s, doubling to 10 s. */
 const MILVUS_WAIT_MIN_MS = 1_000;
@@ -456,18 +457,6 @@ export function retryOptions(config: MilvusSinkConfig, props: Readonly<Record<st
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : -1,
     maxRetries: config.maxRetries,
   };
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {

@@ -1,3 +1,5 @@
+import { abortableSleep } from './abortable-sleep.js';
+
 /** What Backpressure watches: the records the dispatcher holds (open batch, queued, in flight). */
 export interface BufferedWork {
   readonly bufferedRecords: number;
@@ -66,16 +68,4 @@ export class Backpressure {
     this.#backlogged = backlogged;
     this.#onBacklog(backlogged);
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
