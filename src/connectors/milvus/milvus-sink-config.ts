@@ -1,4 +1,5 @@
 import { ConfigDef, ConfigType, Importance, type Password, Validators, Width } from '../../plugin/index.js';
+import { parseTopicToCollection, TOPIC_TO_COLLECTION, validTopicToCollection } from './collection-router.js';
 
 /**
  * The Milvus sink's own keys. The first four are the original connector's
@@ -123,6 +124,19 @@ export const MILVUS_SINK_CONFIG_DEF = new ConfigDef([
     orderInGroup: 3,
     width: Width.MEDIUM,
     displayName: 'Load collection',
+  },
+  {
+    name: TOPIC_TO_COLLECTION,
+    type: ConfigType.LIST,
+    defaultValue: '',
+    validator: validTopicToCollection,
+    importance: Importance.MEDIUM,
+    documentation:
+      "Collections by topic, as topic:collection pairs (topicA:collA,topicB:collB). A record of a listed topic goes to its collection; any other record to collection.name, which may contain ${topic} (the record's topic after transforms, with . and - replaced by _), e.g. milvus_${topic}. A collection name holds letters, digits and underscores and starts with a letter or underscore; a topic that gives another name fails the task, naming the topic. Each collection is checked (or created, with auto.create) when its first record arrives. Empty (the original behaviour): every record goes to collection.name.",
+    group: GROUP,
+    orderInGroup: 4,
+    width: Width.LONG,
+    displayName: 'Topic to collection map',
   },
 
   {
@@ -349,7 +363,10 @@ export interface MilvusSinkConfig {
   /** null when `token` was not set: connect without authentication (the original failed instead) */
   readonly token: Password | null;
   readonly databaseName: string;
+  /** a fixed name, or a template with `${topic}` (collection-router.ts) */
   readonly collectionName: string;
+  /** `topic.to.collection`: explicit collection per topic, ahead of collectionName */
+  readonly topicToCollection: ReadonlyMap<string, string>;
   readonly timeoutMs: number;
   readonly tlsCaPath: string | null;
   readonly tlsSkipVerify: boolean;
@@ -383,6 +400,7 @@ export function parseMilvusSinkConfig(props: Readonly<Record<string, string>>): 
     token: token === null || token.value === '' ? null : token,
     databaseName: c.getString('database.name') || 'default',
     collectionName: c.getString('collection.name') ?? '',
+    topicToCollection: parseTopicToCollection(c.getList(TOPIC_TO_COLLECTION)),
     timeoutMs: c.getLong('milvus.timeout.ms'),
     tlsCaPath: c.getString('milvus.tls.ca') || null,
     tlsSkipVerify: c.getBoolean('milvus.tls.skip.verify'),

@@ -94,6 +94,7 @@ describe('parseMilvusSinkConfig', () => {
         token: undefined,
         databaseName: 'default',
         collectionName: undefined,
+        topicToCollection: new Map(),
         timeoutMs: 60000,
         tlsCaPath: null,
         tlsSkipVerify: false,
