@@ -35,6 +35,7 @@ import { estimateRowBytes } from './rows/row-size.js';
 import { sharedMilvusClients, type MilvusLease } from './client/shared-clients.js';
 import { milvusSinkMetrics, type MilvusSinkMetrics } from './sink-metrics.js';
 import { CONNECTOR_VERSION } from './version.js';
+import { CollectionRouter } from './collection-router.js';
 import { abortableSleep } from './write/abortable-sleep.js';
 
 /** The wait between attempts to reach a Milvus that did not answer at start: 1 s, doubling to 10 s. */
@@ -56,21 +57,39 @@ const PUT_WAIT_MS = 1_000;
 const REFILL_WAIT_MS = 1_000;
 
 /**
- * The Milvus sink task. put() maps records to rows and hands them to the dispatcher, which writes them
- * asynchronously (bounded batches, several requests in flight, retries, bisecting bad batches).
- * Failures of that background work surface from the next put() or preCommit().
+ * What the task keeps per target collection: its door to Milvus, its schema and how rows are built for
+ * it (both known once the collection exists), its counters, and the delivery of its batches.
+ */
+interface Route {
+  readonly name: string;
+  readonly collection: MilvusCollection;
+  readonly metrics: MilvusSinkMetrics;
+  readonly delivery: BatchDelivery;
+  schema: CollectionSchemaView | undefined;
+  rowOptions: RecordToRowOptions | undefined;
+  /** settles once the collection was checked: loaded and described, or missing and left to auto.create */
+  readonly ready: Promise<void>;
+}
+
+/**
+ * The Milvus sink task. put() routes each record to its collection (CollectionRouter), maps it to a row
+ * and hands it to the dispatcher, which writes it asynchronously (bounded batches of one collection each,
+ * several requests in flight, retries, bisecting bad batches). Collections known from the config are
+ * checked at start, as the original checked its one collection; one named after a topic when the topic's
+ * first record arrives. Failures of the background work surface from the next put() or preCommit().
  *
  * Invariant: preCommit() returns, per partition, no offset past a record that is not yet durable in
- * Milvus (written, deleted, deliberately skipped, or reported errant with the report resolved).
+ * Milvus (written, deleted, deliberately skipped, or reported errant with the report resolved), whichever
+ * collection each record of the partition went to.
  */
 export class MilvusSinkTask implements SinkTask {
   #context!: SinkTaskContext;
   #log!: PluginLogger;
   #config!: MilvusSinkConfig;
   #lease: MilvusLease | undefined;
-  #collection!: MilvusCollection;
-  #schema: CollectionSchemaView | undefined;
-  #rowOptions!: RecordToRowOptions;
+  #router!: CollectionRouter;
+  /** by collection name; a route whose check failed is dropped, so the next attempt checks again */
+  readonly #routes = new Map<string, Route>();
   #dispatcher: BatchDispatcher | undefined;
   #flow!: FlowControl;
   #metrics!: MilvusSinkMetrics;
@@ -97,12 +116,18 @@ export class MilvusSinkTask implements SinkTask {
     this.#log = context.logger;
     const config = parseMilvusSinkConfig(props);
     if (config.endpoint.trim() === '') throw new ConnectError('public.endpoint is empty: set it to the Milvus address, e.g. http://localhost:19530');
-    if (config.collectionName.trim() === '') throw new ConnectError('collection.name is empty: set it to the collection the records go to');
+    if (config.collectionName.trim() === '' && config.topicToCollection.size === 0) {
+      throw new ConnectError('collection.name is empty: set it to the collection the records go to (or map topics in topic.to.collection)');
+    }
     this.#config = config;
+    this.#router = new CollectionRouter(config);
     this.#metrics = milvusSinkMetrics(context.connector);
     this.#flow = new FlowControl(context);
     const { address, ssl } = normaliseEndpoint(config.endpoint);
-    this.#log.info({ address, tls: ssl, database: config.databaseName, collection: config.collectionName }, 'Starting Milvus sink task');
+    this.#log.info(
+      { address, tls: ssl, database: config.databaseName, collection: config.collectionName, topicToCollection: Object.fromEntries(config.topicToCollection) },
+      'Starting Milvus sink task',
+    );
 
     this.#props = props;
     try {
@@ -115,7 +140,7 @@ export class MilvusSinkTask implements SinkTask {
     }
   }
 
-  /** Connects, checks and prepares the collection, reads its schema and starts writing; releases the client when a step fails. */
+  /** Connects, checks and prepares the collections the config names, reads their schemas and starts writing; releases the client when a step fails. */
   async #connect(): Promise<void> {
     const config = this.#config;
     this.#lease = await sharedMilvusClients.acquire({
@@ -128,23 +153,51 @@ export class MilvusSinkTask implements SinkTask {
       tlsSkipVerify: config.tlsSkipVerify,
     });
     try {
-      this.#collection = new MilvusCollection({
-        client: this.#lease.client,
-        collection: config.collectionName,
-        mode: 'upsert',
-        timeoutMs: config.timeoutMs,
-        onSchema: (described) => this.#useSchema(described),
-        logger: this.#log,
-      });
-      await checkDatabase(this.#target());
-      const state = await prepareCollection(this.#target(), config);
-      if (state === 'ready') await this.#collection.describe();
+      await checkDatabase(this.#target(config.collectionName));
+      for (const name of this.#router.staticCollections()) await this.#route(name);
     } catch (error) {
+      this.#routes.clear();
       await this.#releaseClient();
       throw error;
     }
-    this.#startBatcher(this.#props);
-    this.#log.info({ collection: config.collectionName, mode: this.#schema ? this.#rowOptions.operation : 'pending auto.create' }, 'Milvus sink task started');
+    this.#startBatcher();
+    const modes = Object.fromEntries([...this.#routes.values()].map((r) => [r.name, r.rowOptions?.operation ?? 'pending auto.create']));
+    this.#log.info({ collections: modes, templated: this.#router.templated }, 'Milvus sink task started');
+  }
+
+  /** The route to a collection, checked on first use (and auto.create left pending when it does not exist yet). */
+  async #route(name: string): Promise<Route> {
+    let route = this.#routes.get(name);
+    if (!route) {
+      route = this.#newRoute(name);
+      this.#routes.set(name, route);
+    }
+    try {
+      await route.ready;
+    } catch (error) {
+      if (this.#routes.get(name) === route) this.#routes.delete(name);
+      throw error;
+    }
+    return route;
+  }
+
+  #newRoute(name: string): Route {
+    const config = this.#config;
+    const metrics = this.#metrics.collection(name);
+    const collection = new MilvusCollection({
+      client: this.#lease!.client,
+      collection: name,
+      mode: 'upsert',
+      timeoutMs: config.timeoutMs,
+      onSchema: (described) => this.#useSchema(route, described),
+      logger: this.#log,
+    });
+    const ready = (async () => {
+      const state = await prepareCollection(this.#target(name), config);
+      if (state === 'ready') await collection.describe();
+    })();
+    const route: Route = { name, collection, metrics, delivery: this.#delivery(collection, metrics), schema: undefined, rowOptions: undefined, ready };
+    return route;
   }
 
   /**
@@ -274,13 +327,13 @@ export class MilvusSinkTask implements SinkTask {
     await lease?.release();
   }
 
-  #target(): CollectionTarget {
+  #target(collection: string): CollectionTarget {
     const config = this.#config;
-    return { client: this.#lease!.client, collection: config.collectionName, database: config.databaseName, timeoutMs: config.timeoutMs, logger: this.#log };
+    return { client: this.#lease!.client, collection, database: config.databaseName, timeoutMs: config.timeoutMs, logger: this.#log };
   }
 
-  /** Every describe result (start, auto.create, SchemaMismatch) re-derives how rows are built and sent. */
-  #useSchema(described: DescribedCollection): void {
+  /** Every describe result (start, auto.create, SchemaMismatch) re-derives how rows are built and sent to that collection. */
+  #useSchema(route: Route, described: DescribedCollection): void {
     const schema = collectionSchemaFromDescribe(described);
     const config = this.#config;
     const options: RecordToRowOptions = {
@@ -290,31 +343,35 @@ export class MilvusSinkTask implements SinkTask {
       jsonParseStrings: config.jsonParseStrings,
     };
     prepareRowMapping(schema, options);
-    this.#schema = schema;
-    this.#rowOptions = options;
-    this.#collection.mode = options.operation;
+    route.schema = schema;
+    route.rowOptions = options;
+    route.collection.mode = options.operation;
   }
 
-  #startBatcher(props: Readonly<Record<string, string>>): void {
-    const config = this.#config;
-    const delivery = new BatchDelivery({
-      sink: this.#collection,
-      retry: retryOptions(config, props),
+  /** How the batches of one collection are written; its counters carry the collection. */
+  #delivery(sink: MilvusCollection, metrics: MilvusSinkMetrics): BatchDelivery {
+    return new BatchDelivery({
+      sink,
+      retry: retryOptions(this.#config, this.#props),
       hooks: {
         onRetryStart: () => this.#flow.retryStarted(),
         onRetryEnd: () => this.#flow.retryEnded(),
         onRetry: (error, attempt, delayMs) => {
-          this.#metrics.retries += 1;
-          this.#metrics.recordErrorCode(error.code);
+          metrics.retries += 1;
+          metrics.recordErrorCode(error.code);
           this.#log.warn({ code: error.code, attempt, delayMs }, `${scrub(error.message, this.#config.token?.value)}; retrying`);
         },
         stopped: this.#stopped,
       },
       report: (record, error) => this.#context.errantRecordReporter(record, error),
       finished: (op) => this.#tracker.done(op.record.topic, op.record.kafkaPartition, op.record.kafkaOffset),
-      metrics: this.#metrics,
+      metrics,
       logger: this.#log,
     });
+  }
+
+  #startBatcher(): void {
+    const config = this.#config;
     const dispatcher = new BatchDispatcher(
       {
         maxRows: config.batchMaxRows,
@@ -322,10 +379,11 @@ export class MilvusSinkTask implements SinkTask {
         lingerMs: config.batchLingerMs,
         maxInFlight: config.maxInFlightRequests,
         // insert does not replace, so a write and a delete of one key must not merge
-        mixedKinds: () => this.#rowOptions?.operation !== 'insert',
+        mixedKinds: (collection) => this.#routes.get(collection)?.rowOptions?.operation !== 'insert',
         refillWaitMs: REFILL_WAIT_MS,
       },
-      (batch) => delivery.execute(batch),
+      // a batch holds operations of one collection, whose route exists since its first record was accepted
+      (batch) => this.#routes.get(batch.collection)!.delivery.execute(batch),
       (error) => this.#fail(error),
     );
     this.#dispatcher = dispatcher;
@@ -352,83 +410,85 @@ export class MilvusSinkTask implements SinkTask {
   }
 
   async #accept(record: SinkRecord): Promise<void> {
-    if (record.value === null || record.value === undefined) return this.#tombstone(record);
-    if (!this.#schema && !(await this.#createCollectionFrom(record))) return;
-    const schema = this.#schema!;
+    // the record's topic, as transforms left it: a RegexRouter renaming it changes the collection too
+    const route = await this.#route(this.#router.collectionFor(record.topic));
+    if (record.value === null || record.value === undefined) return this.#tombstone(record, route);
+    if (!route.schema && !(await this.#createCollectionFrom(record, route))) return;
+    const schema = route.schema!;
     let row: Record<string, unknown>;
     try {
-      row = recordToRow(record, schema, this.#rowOptions);
+      row = recordToRow(record, schema, route.rowOptions!);
     } catch (error) {
-      if (error instanceof DataError) return this.#reportErrant(record, error);
+      if (error instanceof DataError) return this.#reportErrant(record, error, route);
       throw error;
     }
     const pk = row[schema.primaryField.name];
-    this.#dispatcher!.add(writeOp(record, row, pk === undefined ? undefined : String(pk), estimateRowBytes(row, schema)));
+    this.#dispatcher!.add(writeOp(route.name, record, row, pk === undefined ? undefined : String(pk), estimateRowBytes(row, schema)));
   }
 
-  async #tombstone(record: SinkRecord): Promise<void> {
-    if (!this.#config.deleteEnabled || !this.#schema) {
+  async #tombstone(record: SinkRecord, route: Route): Promise<void> {
+    if (!this.#config.deleteEnabled || !route.schema) {
       // with no collection yet (auto.create pending) there is nothing to delete either
-      this.#metrics.recordsSkipped += 1;
+      route.metrics.recordsSkipped += 1;
       this.#log.debug(
-        { record: recordCoordinates(record) },
-        this.#schema ? 'Skipping tombstone (delete.enabled=false)' : 'Skipping tombstone: no collection yet',
+        { record: recordCoordinates(record), collection: route.name },
+        route.schema ? 'Skipping tombstone (delete.enabled=false)' : 'Skipping tombstone: no collection yet',
       );
       this.#tracker.done(record.topic, record.kafkaPartition, record.kafkaOffset);
       return;
     }
     let pk: number | string;
     try {
-      pk = primaryKeyFromRecordKey(record, this.#schema);
+      pk = primaryKeyFromRecordKey(record, route.schema);
     } catch (error) {
-      if (error instanceof DataError) return this.#reportErrant(record, error);
+      if (error instanceof DataError) return this.#reportErrant(record, error, route);
       throw error;
     }
-    this.#dispatcher!.add(deleteOp(record, pk, 16 + String(pk).length));
+    this.#dispatcher!.add(deleteOp(route.name, record, pk, 16 + String(pk).length));
   }
 
   /** auto.create: the first record that can define the collection creates it; unusable ones are errant. */
-  async #createCollectionFrom(record: SinkRecord): Promise<boolean> {
+  async #createCollectionFrom(record: SinkRecord, route: Route): Promise<boolean> {
     const config = this.#config;
     let derived;
     try {
       derived = deriveCollectionFields(record, { pkField: config.autoCreatePkField, vectorField: config.autoCreateVectorField, pkMode: config.pkMode });
     } catch (error) {
       if (error instanceof DataError) {
-        await this.#reportErrant(record, error);
+        await this.#reportErrant(record, error, route);
         return false;
       }
       throw error;
     }
     try {
-      await createCollection(this.#target(), {
+      await createCollection(this.#target(route.name), {
         fields: derived.fields,
         vectorField: config.autoCreateVectorField,
         indexType: config.autoCreateIndex,
         metric: config.autoCreateMetric,
       });
-      await this.#collection.describe();
+      await route.collection.describe();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new ConnectError(`auto.create of collection ${config.collectionName} failed: ${reason}`, { cause: error });
+      throw new ConnectError(`auto.create of collection ${route.name} failed: ${reason}`, { cause: error });
     }
     if (derived.skipped.length > 0) {
       this.#log.info(
-        { fields: derived.skipped },
+        { collection: route.name, fields: derived.skipped },
         'Fields of the first record without a column in the created collection (dynamic.fields decides what happens to them)',
       );
     }
     return true;
   }
 
-  async #reportErrant(record: SinkRecord, error: DataError): Promise<void> {
+  async #reportErrant(record: SinkRecord, error: DataError, route: Route): Promise<void> {
     try {
       await this.#context.errantRecordReporter(record, error);
     } catch (rejection) {
       throw new ConnectError(error.message, { cause: rejection });
     }
-    this.#metrics.recordsDeadLettered += 1;
-    this.#log.debug({ record: recordCoordinates(record) }, 'Record reported as errant');
+    route.metrics.recordsDeadLettered += 1;
+    this.#log.debug({ record: recordCoordinates(record), collection: route.name }, 'Record reported as errant');
     this.#tracker.done(record.topic, record.kafkaPartition, record.kafkaOffset);
   }
 

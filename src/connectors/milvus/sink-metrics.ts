@@ -1,6 +1,8 @@
 /**
  * Per-connector counters of the Milvus sink. Every task of a connector adds to the same instance, so a
- * metrics endpoint can later read one object per connector without knowing about tasks.
+ * metrics endpoint can later read one object per connector without knowing about tasks. Rows and
+ * requests are counted per collection (collection(name), since a connector may route topics to several);
+ * the connector's snapshot is its own counts plus those of every collection.
  * Counters only grow; a reader computes rates from two snapshots.
  */
 export interface MilvusSinkMetricsSnapshot {
@@ -27,6 +29,8 @@ export interface MilvusSinkMetricsSnapshot {
   readonly batchLatencyMs: { readonly count: number; readonly sum: number; readonly max: number };
   /** Milvus status codes (or gRPC status names) seen in failures, with how often */
   readonly errorCodes: Readonly<Record<string, number>>;
+  /** the same counters per collection (tasksWaitingForMilvus and milvusConnectAttempts stay at 0 there) */
+  readonly byCollection: Readonly<Record<string, MilvusSinkMetricsSnapshot>>;
 }
 
 export class MilvusSinkMetrics {
@@ -42,6 +46,17 @@ export class MilvusSinkMetrics {
   milvusConnectAttempts = 0;
   readonly #latency = { count: 0, sum: 0, max: 0 };
   readonly #errorCodes = new Map<string, number>();
+  readonly #collections = new Map<string, MilvusSinkMetrics>();
+
+  /** The counters of one collection, created on first use; what they count adds to this snapshot too. */
+  collection(name: string): MilvusSinkMetrics {
+    let metrics = this.#collections.get(name);
+    if (!metrics) {
+      metrics = new MilvusSinkMetrics();
+      this.#collections.set(name, metrics);
+    }
+    return metrics;
+  }
 
   recordBatchLatency(ms: number): void {
     this.#latency.count += 1;
@@ -54,6 +69,34 @@ export class MilvusSinkMetrics {
   }
 
   snapshot(): MilvusSinkMetricsSnapshot {
+    const byCollection = Object.fromEntries([...this.#collections].map(([name, m]) => [name, m.snapshot()]));
+    const parts = [this.#own(), ...Object.values(byCollection)];
+    const sum = (pick: (m: MilvusSinkMetricsSnapshot) => number) => parts.reduce((n, m) => n + pick(m), 0);
+    const errorCodes: Record<string, number> = {};
+    for (const part of parts) for (const [code, n] of Object.entries(part.errorCodes)) errorCodes[code] = (errorCodes[code] ?? 0) + n;
+    return {
+      recordsWritten: sum((m) => m.recordsWritten),
+      recordsDeleted: sum((m) => m.recordsDeleted),
+      recordsSkipped: sum((m) => m.recordsSkipped),
+      recordsSuperseded: sum((m) => m.recordsSuperseded),
+      recordsDeadLettered: sum((m) => m.recordsDeadLettered),
+      retries: sum((m) => m.retries),
+      requests: sum((m) => m.requests),
+      failedRequests: sum((m) => m.failedRequests),
+      tasksWaitingForMilvus: sum((m) => m.tasksWaitingForMilvus),
+      milvusConnectAttempts: sum((m) => m.milvusConnectAttempts),
+      batchLatencyMs: {
+        count: sum((m) => m.batchLatencyMs.count),
+        sum: sum((m) => m.batchLatencyMs.sum),
+        max: Math.max(...parts.map((m) => m.batchLatencyMs.max)),
+      },
+      errorCodes,
+      byCollection,
+    };
+  }
+
+  /** What was counted on this object itself, without its collections. */
+  #own(): MilvusSinkMetricsSnapshot {
     return {
       recordsWritten: this.recordsWritten,
       recordsDeleted: this.recordsDeleted,
@@ -67,6 +110,7 @@ export class MilvusSinkMetrics {
       milvusConnectAttempts: this.milvusConnectAttempts,
       batchLatencyMs: { ...this.#latency },
       errorCodes: Object.fromEntries(this.#errorCodes),
+      byCollection: {},
     };
   }
 }

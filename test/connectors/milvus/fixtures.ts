@@ -20,12 +20,15 @@ export function sinkRecord(fields: Partial<SinkRecord> & { offset?: number; part
 }
 
 /** Operations as the task builds them (write/sink-op-batch.ts), so tests see the same record the batch writer gets. */
-export function writeOp(offset: number, pk: string | undefined, row: Row = {}, partition = 0, bytes = 10): SinkOp {
-  return newWriteOp(sinkRecord({ offset, partition, value: row }), { ...row, ...(pk === undefined ? {} : { id: pk }) }, pk, bytes);
+/** The collection of the fixture operations unless a test names another. */
+export const COLLECTION = 'c';
+
+export function writeOp(offset: number, pk: string | undefined, row: Row = {}, partition = 0, bytes = 10, collection = COLLECTION): SinkOp {
+  return newWriteOp(collection, sinkRecord({ offset, partition, value: row }), { ...row, ...(pk === undefined ? {} : { id: pk }) }, pk, bytes);
 }
 
-export function deleteOp(offset: number, pk: string, partition = 0): SinkOp {
-  return newDeleteOp(sinkRecord({ offset, partition, key: pk }), pk, 8);
+export function deleteOp(offset: number, pk: string, partition = 0, collection = COLLECTION): SinkOp {
+  return newDeleteOp(collection, sinkRecord({ offset, partition, key: pk }), pk, 8);
 }
 
 export const silentLogger: PluginLogger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -9,8 +9,8 @@ export interface BatchDispatcherOptions {
   readonly lingerMs: number;
   /** requests in flight at once */
   readonly maxInFlight: number;
-  /** upsert mode (see Batch.mixedKinds); a function when the mode is only known later (auto.create) */
-  readonly mixedKinds: boolean | (() => boolean);
+  /** upsert mode (see Batch.mixedKinds) of a collection; a function when the mode is only known later (auto.create) */
+  readonly mixedKinds: boolean | ((collection: string) => boolean);
   /** after an upstream backlog ends, how long a free slot still waits for the open batch to fill */
   readonly refillWaitMs: number;
 }
@@ -18,8 +18,17 @@ export interface BatchDispatcherOptions {
 /** Sends one batch to Milvus: resolves when every record of it is durable, rejects when the task must fail. */
 export type BatchExecutor = (batch: Batch) => Promise<void>;
 
+/** A batch still taking operations, with its linger timer. */
+interface OpenBatch {
+  readonly batch: Batch;
+  linger: NodeJS.Timeout | undefined;
+  /** the linger time is over: it goes as soon as a slot is free */
+  lingered: boolean;
+}
+
 /**
- * Groups operations into batches bounded by rows and bytes, sends a partial batch after the linger
+ * Groups operations into batches bounded by rows and bytes, one open batch per collection (a request
+ * names one collection, so batches never mix them), sends a partial batch after the linger
  * time, and keeps up to `maxInFlight` batches in flight. A partial batch whose linger time is over
  * while every in-flight slot is busy keeps filling until a slot frees: under light load records go out
  * after the linger time as before; under load the requests grow instead of queueing up small ones (a
@@ -32,16 +41,16 @@ export type BatchExecutor = (batch: Batch) => Promise<void>;
  * Ordering invariant: batches are dispatched in the order they were sealed, and a batch that shares a
  * primary key with one in flight waits until that one finished, so a key's later write never overtakes
  * an earlier one (records of one partition arrive in offset order, so this keeps per-partition order
- * for every key). Batches with disjoint keys may finish in any order; the offset tracker copes.
+ * for every key). Batches with disjoint keys, or of different collections, may finish in any order; the
+ * offset tracker copes. The in-flight bound holds over all collections: the task's request budget does not
+ * grow with the number of topics.
  */
 export class BatchDispatcher {
   readonly #options: BatchDispatcherOptions;
   readonly #execute: BatchExecutor;
   readonly #onFatal: (error: unknown) => void;
-  #open: Batch | undefined;
-  #linger: NodeJS.Timeout | undefined;
-  /** the open batch's linger time is over: it goes as soon as a slot is free */
-  #lingered = false;
+  /** by collection, in the order they were opened (the oldest lingered batch goes first) */
+  readonly #open = new Map<string, OpenBatch>();
   /** until when (performance.now()) a free slot waits for the open batch to fill; Infinity while paused */
   #refillUntil = 0;
   #refill: NodeJS.Timeout | undefined;
@@ -68,22 +77,25 @@ export class BatchDispatcher {
   }
 
   add(op: SinkOp): void {
-    let open = this.#open;
-    if (open && !open.accepts(op)) open = this.#seal();
+    let open = this.#open.get(op.collection);
+    if (open && !open.batch.accepts(op)) open = this.#seal(open);
     if (open) {
-      const growth = open.growthIf(op);
-      const full = open.rows + growth.rows > this.#options.maxRows || open.bytes + growth.bytes > this.#options.maxBytes;
-      if (full && open.rows > 0) open = this.#seal();
+      const { batch } = open;
+      const growth = batch.growthIf(op);
+      const full = batch.rows + growth.rows > this.#options.maxRows || batch.bytes + growth.bytes > this.#options.maxBytes;
+      if (full && batch.rows > 0) open = this.#seal(open);
     }
     if (!open) {
       const { mixedKinds } = this.#options;
-      open = new Batch(this.#nextId++, typeof mixedKinds === 'function' ? mixedKinds() : mixedKinds);
-      this.#open = open;
-      this.#linger = setTimeout(() => this.#lingerOver(), this.#options.lingerMs);
+      const batch = new Batch(this.#nextId++, op.collection, typeof mixedKinds === 'function' ? mixedKinds(op.collection) : mixedKinds);
+      const opened: OpenBatch = { batch, linger: undefined, lingered: false };
+      opened.linger = setTimeout(() => this.#lingerOver(opened), this.#options.lingerMs);
+      this.#open.set(op.collection, opened);
+      open = opened;
     }
-    open.add(op);
+    open.batch.add(op);
     this.#records += 1;
-    if (open.rows >= this.#options.maxRows || open.bytes >= this.#options.maxBytes) this.#seal();
+    if (open.batch.rows >= this.#options.maxRows || open.batch.bytes >= this.#options.maxBytes) this.#seal(open);
   }
 
   /**
@@ -98,20 +110,33 @@ export class BatchDispatcher {
     this.#sendLingered();
   }
 
-  #lingerOver(): void {
-    this.#linger = undefined;
-    this.#lingered = true;
+  #lingerOver(open: OpenBatch): void {
+    open.linger = undefined;
+    open.lingered = true;
     this.#sendLingered();
   }
 
-  /** Sends the open batch whose linger time is over, if a slot is free and no refill is awaited. */
+  /** The oldest open batch whose linger time is over. */
+  #firstLingered(): OpenBatch | undefined {
+    for (const open of this.#open.values()) if (open.lingered) return open;
+    return undefined;
+  }
+
+  /** Sends open batches whose linger time is over, oldest first, while a slot is free and no refill is awaited. */
   #sendLingered(): void {
-    if (!this.#lingered || this.#failed || !this.#slotFree()) return;
-    const wait = this.#refillUntil - performance.now();
-    if (wait <= 0) {
-      this.#seal();
-      return;
+    for (;;) {
+      const lingered = this.#firstLingered();
+      if (!lingered || this.#failed || !this.#slotFree()) return;
+      const wait = this.#refillUntil - performance.now();
+      if (wait > 0) {
+        this.#awaitRefill(wait);
+        return;
+      }
+      this.#seal(lingered);
     }
+  }
+
+  #awaitRefill(wait: number): void {
     // while paused (Infinity) the resume re-arms this; a full batch seals itself on add()
     if (Number.isFinite(wait)) {
       this.#refill ??= setTimeout(() => {
@@ -126,9 +151,9 @@ export class BatchDispatcher {
     return this.#queue.length === 0 && this.#inFlight.size < this.#options.maxInFlight;
   }
 
-  /** Sends the open batch now instead of waiting for the linger time. */
+  /** Sends every open batch now instead of waiting for the linger time. */
   flush(): void {
-    if (this.#open) this.#seal();
+    for (const open of [...this.#open.values()]) this.#seal(open);
   }
 
   /** Resolves once nothing is buffered or in flight (or the dispatcher failed). */
@@ -143,23 +168,27 @@ export class BatchDispatcher {
 
   /** Stops the linger timer and dispatching; in-flight batches finish on their own. */
   close(): void {
-    clearTimeout(this.#linger);
-    this.#linger = undefined;
+    for (const open of this.#open.values()) {
+      clearTimeout(open.linger);
+      open.linger = undefined;
+    }
     clearTimeout(this.#refill);
     this.#refill = undefined;
     this.#failed = true;
     this.#notify();
   }
 
-  #seal(): undefined {
-    clearTimeout(this.#linger);
-    this.#linger = undefined;
-    clearTimeout(this.#refill);
-    this.#refill = undefined;
-    this.#lingered = false;
-    const batch = this.#open;
-    this.#open = undefined;
-    if (batch && batch.rows > 0) {
+  #seal(open: OpenBatch): undefined {
+    clearTimeout(open.linger);
+    open.linger = undefined;
+    this.#open.delete(open.batch.collection);
+    // the refill wait only concerns lingered batches; another collection's may still be waiting on it
+    if (!this.#firstLingered()) {
+      clearTimeout(this.#refill);
+      this.#refill = undefined;
+    }
+    const { batch } = open;
+    if (batch.rows > 0) {
       this.#queue.push(batch);
       this.#dispatch();
     }

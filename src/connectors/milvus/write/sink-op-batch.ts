@@ -6,10 +6,11 @@ export type Row = Record<string, unknown>;
 /** A primary-key value as the SDK and delete expressions take it (Int64 as a decimal string when large). */
 export type PkValue = string | number;
 
-/** One record turned into one Milvus operation. */
+/** One record turned into one Milvus operation on the collection its topic routes to. */
 export type SinkOp =
   | {
       readonly kind: 'write';
+      readonly collection: string;
       /** without key and value (reportableRecord) */
       readonly record: SinkRecord;
       readonly row: Row;
@@ -19,6 +20,7 @@ export type SinkOp =
     }
   | {
       readonly kind: 'delete';
+      readonly collection: string;
       readonly record: SinkRecord;
       readonly pk: string;
       readonly pkValue: PkValue;
@@ -36,13 +38,13 @@ export function reportableRecord(record: SinkRecord): SinkRecord {
   return { ...record, keySchema: null, key: null, valueSchema: null, value: null };
 }
 
-export function writeOp(record: SinkRecord, row: Row, pk: string | undefined, bytes: number): SinkOp {
-  return { kind: 'write', record: reportableRecord(record), row, pk, bytes };
+export function writeOp(collection: string, record: SinkRecord, row: Row, pk: string | undefined, bytes: number): SinkOp {
+  return { kind: 'write', collection, record: reportableRecord(record), row, pk, bytes };
 }
 
 /** The key was read into `pkValue` already; the record keeps only what reporting needs. */
-export function deleteOp(record: SinkRecord, pkValue: PkValue, bytes: number): SinkOp {
-  return { kind: 'delete', record: reportableRecord(record), pk: String(pkValue), pkValue, bytes };
+export function deleteOp(collection: string, record: SinkRecord, pkValue: PkValue, bytes: number): SinkOp {
+  return { kind: 'delete', collection, record: reportableRecord(record), pk: String(pkValue), pkValue, bytes };
 }
 
 /**
@@ -60,7 +62,7 @@ export function lastOp(entry: BatchEntry): SinkOp {
 }
 
 /**
- * Operations sent together. Within a batch each primary key appears once (the last operation wins),
+ * Operations sent together, all to one collection (one request names one collection). Within a batch each primary key appears once (the last operation wins),
  * which avoids Milvus 2.6's "duplicate primary keys in the same batch" error and 2.5's duplicate rows.
  */
 export class Batch {
@@ -73,6 +75,8 @@ export class Batch {
 
   constructor(
     readonly id: number,
+    /** the collection every operation of the batch goes to */
+    readonly collection: string,
     /** upsert mode: a write and a delete of the same key may share a batch (the last one wins) */
     readonly mixedKinds: boolean,
   ) {}
@@ -90,6 +94,7 @@ export class Batch {
    * of the same key cannot be merged (insert does not replace, so the order of the two requests matters).
    */
   accepts(op: SinkOp): boolean {
+    if (op.collection !== this.collection) return false;
     if (op.pk === undefined || this.mixedKinds) return true;
     const entry = this.#byPk.get(op.pk);
     return entry === undefined || lastOp(entry).kind === op.kind;
@@ -116,8 +121,12 @@ export class Batch {
   }
 }
 
-/** True when two batches share a primary key, so the later one must wait for the earlier one. */
+/**
+ * True when two batches share a primary key, so the later one must wait for the earlier one. Keys of
+ * different collections are different rows, so batches of different collections never wait on each other.
+ */
 export function sharesPk(a: Batch, b: Batch): boolean {
+  if (a.collection !== b.collection) return false;
   const [small, large] = a.rows <= b.rows ? [a, b] : [b, a];
   for (const entry of small.entries) if (entry.pk !== undefined && large.hasPk(entry.pk)) return true;
   return false;

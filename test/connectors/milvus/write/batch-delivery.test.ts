@@ -5,7 +5,7 @@ import { BatchDelivery, type Outcome, type RowSink } from '../../../../src/conne
 import { FailureKind, MilvusRequestError } from '../../../../src/connectors/milvus/write/milvus-errors.js';
 import { MilvusSinkMetrics } from '../../../../src/connectors/milvus/sink-metrics.js';
 import { ConnectError, DataError } from '../../../../src/plugin/index.js';
-import { deleteOp, silentLogger, writeOp } from '../fixtures.js';
+import { COLLECTION, deleteOp, silentLogger, writeOp } from '../fixtures.js';
 
 /** Milvus stand-in: rejects any write request holding a row with `bad: true`, like a wrong dimension does. */
 class FakeSink implements RowSink {
@@ -71,7 +71,7 @@ function setup(sink = new FakeSink(), report?: (error: Error) => Promise<void>) 
 }
 
 function batchOf(ops: SinkOp[], mixedKinds = true): Batch {
-  const batch = new Batch(1, mixedKinds);
+  const batch = new Batch(1, COLLECTION, mixedKinds);
   for (const op of ops) batch.add(op);
   return batch;
 }

@@ -37,7 +37,7 @@ function embeddingRecord(offset: number) {
 test('an operation keeps what reporting the record needs (coordinates, timestamp, headers, raw bytes) and not the converted key and value', () => {
   const record = embeddingRecord(7);
   const row = recordToRow(record, schema, UPSERT);
-  const ops: SinkOp[] = [writeOp(record, row, '7', 3100), deleteOp(record, 7, 17)];
+  const ops: SinkOp[] = [writeOp('c', record, row, '7', 3100), deleteOp('c', record, 7, 17)];
   for (const op of ops) {
     const kept = op.record;
     assert.deepEqual([kept.topic, kept.kafkaPartition, kept.kafkaOffset, kept.timestamp], ['emb', 2, 7, 1700000000000]);
@@ -62,7 +62,7 @@ test('once the row exists, a buffered write no longer keeps the parsed value (an
     const record = embeddingRecord(offset);
     const value = record.value as { vector: number[] };
     parsed.push(new WeakRef(value), new WeakRef(value.vector));
-    held.push(writeOp(record, recordToRow(record, schema, UPSERT), String(offset), 3100));
+    held.push(writeOp('c', record, recordToRow(record, schema, UPSERT), String(offset), 3100));
   };
   for (let offset = 0; offset < 3; offset++) accept(offset);
   // WeakRef targets stay alive until the job that created them is over
