@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { BatchDispatcher, type BatchDispatcherOptions } from '../../../../src/connectors/milvus/write/batch-dispatcher.js';
 import type { Batch } from '../../../../src/connectors/milvus/write/sink-op-batch.js';
 import { deleteOp, writeOp } from '../fixtures.js';
+import { OffsetTracker } from '../../../../src/connectors/milvus/write/offset-tracker.js';
 
 const LONG_LINGER = 60_000;
 const noFailure = (error: unknown) => assert.fail(`unexpected batch failure: ${String(error)}`);
@@ -246,4 +247,139 @@ test('a failed batch is reported once and stops further dispatching', async (t) 
   assert.equal(failures.length, 1);
   assert.equal(ex.started.length, 1);
   await dispatcher.whenIdle(); // does not hang after a failure
+});
+
+// Routing: a connector writing several collections (collection.name with ${topic}, topic.to.collection)
+
+const to = (collection: string, offset: number, pk: string) => writeOp(offset, pk, {}, 0, 10, collection);
+
+test('records of different collections never share a batch: each collection fills its own', (t) => {
+  const ex = controlledExecutor();
+  const dispatcher = new BatchDispatcher(options(), ex.execute, noFailure);
+  t.after(() => dispatcher.close());
+  dispatcher.add(to('a', 0, 'k0'));
+  dispatcher.add(to('b', 1, 'k1'));
+  dispatcher.add(to('a', 2, 'k2'));
+  dispatcher.add(to('b', 3, 'k3'));
+  dispatcher.add(to('a', 4, 'k4'));
+  assert.deepEqual(
+    ex.started.map((b) => [b.collection, rowsOf(b)]),
+    [['a', ['k0', 'k2', 'k4']]],
+  );
+  dispatcher.flush();
+  assert.deepEqual(
+    ex.started.map((b) => [b.collection, rowsOf(b)]),
+    [
+      ['a', ['k0', 'k2', 'k4']],
+      ['b', ['k1', 'k3']],
+    ],
+  );
+  for (const batch of ex.started) for (const entry of batch.entries) for (const op of entry.ops) assert.equal(op.collection, batch.collection);
+});
+
+test('the in-flight bound holds over all collections, not per collection', async (t) => {
+  const ex = controlledExecutor();
+  const dispatcher = new BatchDispatcher(options({ maxInFlight: 1 }), ex.execute, noFailure);
+  t.after(() => dispatcher.close());
+  for (let i = 0; i < 3; i++) dispatcher.add(to('a', i, `k${i}`));
+  for (let i = 3; i < 6; i++) dispatcher.add(to('b', i, `k${i}`));
+  assert.deepEqual(
+    ex.started.map((b) => b.collection),
+    ['a'],
+  );
+  assert.equal(dispatcher.inFlight, 1);
+  await ex.finish(ex.started[0].id);
+  assert.deepEqual(
+    ex.started.map((b) => b.collection),
+    ['a', 'b'],
+  );
+});
+
+test('the same primary key in two collections is two rows: their batches do not wait for each other', (t) => {
+  const ex = controlledExecutor();
+  const dispatcher = new BatchDispatcher(options({ maxRows: 1 }), ex.execute, noFailure);
+  t.after(() => dispatcher.close());
+  dispatcher.add(to('a', 0, 'k'));
+  dispatcher.add(to('b', 1, 'k'));
+  dispatcher.add(to('a', 2, 'k')); // the same row of 'a' as the first: waits for it
+  assert.deepEqual(
+    ex.started.map((b) => [b.collection, b.records]),
+    [
+      ['a', 1],
+      ['b', 1],
+    ],
+  );
+});
+
+test('the write mode is asked per collection (an insert collection never merges a write and a delete)', async (t) => {
+  const ex = controlledExecutor();
+  const asked: string[] = [];
+  const mixedKinds = (collection: string) => {
+    asked.push(collection);
+    return collection !== 'inserts';
+  };
+  const dispatcher = new BatchDispatcher(options({ maxRows: 10, mixedKinds }), ex.execute, noFailure);
+  t.after(() => dispatcher.close());
+  dispatcher.add(writeOp(0, 'a', {}, 0, 10, 'inserts'));
+  dispatcher.add(deleteOp(1, 'a', 0, 'inserts'));
+  dispatcher.add(writeOp(2, 'a', {}, 0, 10, 'upserts'));
+  dispatcher.add(deleteOp(3, 'a', 0, 'upserts'));
+  dispatcher.flush();
+  // the delete of 'inserts' waits for the insert of its key; the batches sealed after it wait their turn
+  await ex.finish(ex.started[0].id);
+  assert.deepEqual(
+    ex.started.map((b) => [b.collection, b.entries.map((e) => e.ops.map((op) => op.kind))]),
+    [
+      ['inserts', [['write']]],
+      ['inserts', [['delete']]],
+      ['upserts', [['write', 'delete']]],
+    ],
+  );
+  assert.deepEqual(asked, ['inserts', 'inserts', 'upserts']);
+});
+
+test('each collection lingers on its own, and every lingered batch goes once its time is over', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const ex = controlledExecutor();
+  const dispatcher = new BatchDispatcher(options({ lingerMs: 30 }), ex.execute, noFailure);
+  t.after(() => dispatcher.close());
+  dispatcher.add(to('a', 0, 'k0'));
+  t.mock.timers.tick(20);
+  dispatcher.add(to('b', 1, 'k1'));
+  t.mock.timers.tick(10);
+  assert.deepEqual(
+    ex.started.map((b) => b.collection),
+    ['a'],
+  );
+  t.mock.timers.tick(20);
+  assert.deepEqual(
+    ex.started.map((b) => b.collection),
+    ['a', 'b'],
+  );
+});
+
+test("a partition's offset is committed only past records acknowledged in every collection they went to", async (t) => {
+  const ex = controlledExecutor();
+  const tracker = new OffsetTracker();
+  const dispatcher = new BatchDispatcher(
+    options({ maxRows: 10 }),
+    async (batch) => {
+      await ex.execute(batch);
+      for (const entry of batch.entries) for (const op of entry.ops) tracker.done(op.record.topic, op.record.kafkaPartition, op.record.kafkaOffset);
+    },
+    noFailure,
+  );
+  t.after(() => dispatcher.close());
+  // one partition (t-0) whose records go to two collections, e.g. through topic.to.collection and a fallback
+  for (let offset = 0; offset < 4; offset++) {
+    tracker.track('t', 0, offset);
+    dispatcher.add(to(offset % 2 === 0 ? 'a' : 'b', offset, `k${offset}`));
+  }
+  dispatcher.flush();
+  const committable = () => tracker.committable(new Map([['t-0', { topic: 't', partition: 0, offset: 4 }]])).get('t-0')?.offset;
+  const [a, b] = ex.started;
+  await ex.finish(b.id);
+  assert.equal(committable(), 0, "offsets 1 and 3 are written, but 0 (in 'a') is not");
+  await ex.finish(a.id);
+  assert.equal(committable(), 4);
 });
