@@ -67,8 +67,8 @@ test('records read and written, commits, lag, task state and the Milvus counters
   assert.equal(sample(committed, `kafka_connect_sink_task_metrics_sink_record_send_total${task}`), 30);
   assert.ok(sample(committed, `kafka_connect_sink_task_metrics_put_batch_time_seconds_count${task}`)! >= 1);
   assert.ok(sample(committed, `kafka_connect_connector_task_metrics_offset_commit_time_seconds_count${task}`)! >= 1);
-  assert.equal(sample(committed, `kafka_connect_plugins_milvus_records_written_total{connector="${name}"}`), 30);
-  assert.ok(sample(committed, `kafka_connect_plugins_milvus_requests_total{connector="${name}"}`)! >= 1);
+  assert.equal(sample(committed, `kafka_connect_plugins_milvus_records_written_total{collection="${topic}",connector="${name}"}`), 30);
+  assert.ok(sample(committed, `kafka_connect_plugins_milvus_requests_total{collection="${topic}",connector="${name}"}`)! >= 1);
   assert.ok(sample(committed, `kafka_connect_plugins_milvus_batch_time_seconds_count{connector="${name}"}`)! >= 1);
 
   // ten more: the counters follow
@@ -79,7 +79,7 @@ test('records read and written, commits, lag, task state and the Milvus counters
   await waitForCount(service, topic, name, 40);
   const after = await waitUntil('the read counter at 40', async () => {
     const body = await scrape(service);
-    return sample(body, `kafka_connect_plugins_milvus_records_written_total{connector="${name}"}`) === 40 ? body : undefined;
+    return sample(body, `kafka_connect_plugins_milvus_records_written_total{collection="${topic}",connector="${name}"}`) === 40 ? body : undefined;
   });
   assert.equal(sample(after, `kafka_connect_sink_task_metrics_sink_record_read_total${task}`), 40);
   assert.equal(sample(after, `kafka_connect_sink_task_metrics_sink_record_send_total${task}`), 40);

@@ -5,6 +5,7 @@ import { connectMilvus, isUnreachable } from './milvus-client.js';
 import { scrub } from './secret-scrubber.js';
 import { MilvusRequestError } from '../write/milvus-errors.js';
 import { parseMilvusSinkConfig, type MilvusSinkConfig } from '../milvus-sink-config.js';
+import { CollectionRouter, TOPIC_TO_COLLECTION } from '../collection-router.js';
 
 /** The validate endpoint answers within a few seconds even when Milvus does not. */
 export const DEEP_VALIDATE_TIMEOUT_MS = 5_000;
@@ -45,7 +46,8 @@ export async function deepValidate(
   values: Map<string, ConfigValue>,
   timeoutMs = DEEP_VALIDATE_TIMEOUT_MS,
 ): Promise<Map<string, ConfigValue>> {
-  if (!props['public.endpoint']?.trim() || hasErrors(values, 'public.endpoint', 'token', 'database.name', 'collection.name')) return values;
+  if (!props['public.endpoint']?.trim() || hasErrors(values, 'public.endpoint', 'token', 'database.name', 'collection.name', TOPIC_TO_COLLECTION))
+    return values;
   let config: MilvusSinkConfig;
   try {
     config = parseMilvusSinkConfig(props);
@@ -101,30 +103,41 @@ export async function deepValidate(
   return values;
 }
 
+/**
+ * Checks the database, then each collection the config names: the ones in topic.to.collection (findings
+ * under that key) and a fixed collection.name. A collection.name with ${topic} names collections that
+ * may only exist once their topic appears (or auto.create makes them), so it is not checked here.
+ */
 async function checkCollection(client: MilvusClient, config: MilvusSinkConfig, values: Map<string, ConfigValue>, timeoutMs: number): Promise<void> {
-  const target = { client, collection: config.collectionName, database: config.databaseName, timeoutMs, logger: silent };
+  const target = (collection: string) => ({ client, collection, database: config.databaseName, timeoutMs, logger: silent });
   const token = config.token?.value;
-  if (config.collectionName.trim() === '') {
+  if (config.collectionName.trim() === '' && config.topicToCollection.size === 0) {
     addError(values, 'collection.name', 'collection.name is empty: set it to the collection the records go to');
     return;
   }
   try {
-    await checkDatabase(target);
+    await checkDatabase(target(config.collectionName));
   } catch (error) {
     if (isUnreachable(error)) return; // Milvus went away mid-check: not a config error either
     addError(values, isAuthFailure(error) ? 'token' : 'database.name', reason(error, token));
     return;
   }
-  try {
-    const state = await loadState(target);
-    if (state === 'NotExist' && !config.autoCreate) addError(values, 'collection.name', missingCollectionMessage(target));
-    if ((state === 'NotLoad' || state === 'Loading') && !config.autoLoad) addError(values, 'collection.name', notLoadedMessage(target, state));
-  } catch (error) {
-    if (isUnreachable(error)) return; // Milvus went away mid-check: not a config error either
-    const message = reason(error, token);
-    if (isAuthFailure(error)) addError(values, 'token', message);
-    else if (/database/i.test(message)) addError(values, 'database.name', message);
-    else addError(values, 'collection.name', message);
+  const router = new CollectionRouter(config);
+  const mapped = new Set(config.topicToCollection.values());
+  for (const name of router.staticCollections()) {
+    const key = mapped.has(name) ? TOPIC_TO_COLLECTION : 'collection.name';
+    try {
+      const state = await loadState(target(name));
+      if (state === 'NotExist' && !config.autoCreate) addError(values, key, missingCollectionMessage(target(name)));
+      if ((state === 'NotLoad' || state === 'Loading') && !config.autoLoad) addError(values, key, notLoadedMessage(target(name), state));
+    } catch (error) {
+      if (isUnreachable(error)) return; // Milvus went away mid-check: not a config error either
+      const message = reason(error, token);
+      if (isAuthFailure(error)) addError(values, 'token', message);
+      else if (/database/i.test(message)) addError(values, 'database.name', message);
+      else addError(values, key, message);
+      return;
+    }
   }
 }
 
