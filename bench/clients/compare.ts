@@ -5,7 +5,7 @@
  * alternation on a shared machine), and prints each run and the medians with ratios to kafkajs.
  *
  *   node --import tsx bench/clients/compare.ts --records 100000 --rounds 3
- *   node --import tsx bench/clients/compare.ts --clients kafkajs,platformatic --topic kclient-…
+ *   node --import tsx bench/clients/compare.ts --clients kafkajs,platformatic --topic kclient-… --consumers 4
  *
  * `confluent` / `confluent-native` run only when @confluentinc/kafka-javascript is installed (see the docs).
  */
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     topic: { type: 'string' },
     clients: { type: 'string', default: CLIENTS.join(',') },
     bootstrap: { type: 'string', default: process.env.KAFKA_BOOTSTRAP },
+    /** members of the one group in each measured process */
+    consumers: { type: 'string', default: '1' },
   },
 });
 const bootstrap = values.bootstrap;
@@ -56,7 +58,21 @@ for (let round = 0; round < rounds; round++) {
   for (const client of order) {
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', consumeScript, '--client', client, '--topic', topic, '--records', String(records), '--bootstrap', bootstrap],
+      [
+        '--import',
+        'tsx',
+        consumeScript,
+        '--client',
+        client,
+        '--topic',
+        topic,
+        '--records',
+        String(records),
+        '--bootstrap',
+        bootstrap,
+        '--consumers',
+        values.consumers,
+      ],
       {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -78,7 +94,7 @@ const median = (xs: number[]): number => percentile(xs, 50);
 const base = results.get('kafkajs');
 const baseCpu = base ? median(base.map((r) => r.totalCpuMsPer1000)) : Number.NaN;
 const baseRate = base ? median(base.map((r) => r.totalRecordsPerSecond)) : Number.NaN;
-process.stdout.write(`\nmedians of ${rounds} alternated runs, ${records} records of topic ${topic}\n`);
+process.stdout.write(`\nmedians of ${rounds} alternated runs, ${records} records of topic ${topic}, ${values.consumers} consumer(s) in the group\n`);
 process.stdout.write('CPU and records/s from start() (connect + join + consume); "first batch on" excludes what came before the first delivery\n');
 process.stdout.write(
   '| client | CPU ms / 1,000 records | vs kafkajs | records/s | vs kafkajs | first batch on: CPU ms / 1,000, records/s | peak RSS MiB | runs (CPU ms / 1,000) |\n',

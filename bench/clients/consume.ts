@@ -7,6 +7,7 @@
  *
  *   node --import tsx bench/clients/consume.ts --client kafkajs --topic T --records 100000
  *
+ * `--consumers N` runs N members of the one group in this process (the sink runs one per task).
  * KAFKA_BOOTSTRAP (or --bootstrap) names the broker. `bench/clients/compare.ts` runs this for each client.
  */
 import { parseArgs } from 'node:util';
@@ -41,6 +42,8 @@ const { values } = parseArgs({
     bootstrap: { type: 'string', default: process.env.KAFKA_BOOTSTRAP },
     'max-poll-records': { type: 'string', default: '500' },
     'timeout-s': { type: 'string', default: '300' },
+    /** members of the one group, in this process (the sink runs one per task) */
+    consumers: { type: 'string', default: '1' },
   },
 });
 const client = values.client as ClientName;
@@ -50,13 +53,17 @@ if (!CLIENTS.includes(client) || !values.topic || !values.bootstrap) {
 }
 const target = Number(values.records);
 const tag = `${client}-${process.pid}-${Date.now()}`;
-const consumer = await createConsumer(client, {
-  bootstrap: values.bootstrap,
-  topic: values.topic,
-  group: `kclient-bench-${tag}`,
-  clientId: `kclient-bench-${tag}`,
-  maxPollRecords: Number(values['max-poll-records']),
-});
+const consumers = await Promise.all(
+  Array.from({ length: Number(values.consumers) }, (_, i) =>
+    createConsumer(client, {
+      bootstrap: values.bootstrap as string,
+      topic: values.topic as string,
+      group: `kclient-bench-${tag}`,
+      clientId: `kclient-bench-${tag}-${i}`,
+      maxPollRecords: Number(values['max-poll-records']),
+    }),
+  ),
+);
 
 let records = 0;
 let bytes = 0;
@@ -73,7 +80,7 @@ const timeout = setTimeout(() => {
 
 const startCpu = process.cpuUsage();
 const startedAt = process.hrtime.bigint();
-await consumer.start((batch) => {
+const onValues = (batch: readonly (Buffer | null)[]): void => {
   if (firstCpu === null) {
     firstCpu = process.cpuUsage();
     firstAt = process.hrtime.bigint();
@@ -85,14 +92,15 @@ await consumer.start((batch) => {
     finish = null;
     done();
   }
-});
+};
+await Promise.all(consumers.map((consumer) => consumer.start(onValues)));
 await finished;
 const cpu = process.cpuUsage(firstCpu ?? undefined);
 const totalCpu = process.cpuUsage(startCpu);
 const endAt = process.hrtime.bigint();
 clearTimeout(timeout);
 const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-await consumer.stop();
+await Promise.all(consumers.map((consumer) => consumer.stop()));
 
 const wallMs = Number(endAt - firstAt) / 1e6;
 const result: ConsumeResult = {
