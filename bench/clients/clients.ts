@@ -181,9 +181,9 @@ function confluentCompatConsumer(spec: ConsumerSpec, pkg: Untyped): BenchConsume
       });
     },
     owned: () =>
-      (consumer.assignment() as { topic: string; partitions: number[] }[])
+      (consumer.assignment() as { topic: string; partition: number }[])
         .filter((a) => a.topic === spec.topic)
-        .flatMap((a) => a.partitions)
+        .map((a) => a.partition)
         .sort((a, b) => a - b),
     stop: () => consumer.disconnect(),
   };
