@@ -121,9 +121,9 @@ export class Converger {
     return entry.promise;
   }
 
-  /** Whether a pass over `name` is running or asked for. */
-  busy(name?: string): boolean {
-    return name === undefined ? this.#passes.size > 0 : this.#passes.has(name);
+  /** Whether a pass over any connector is running or asked for. */
+  get busy(): boolean {
+    return this.#passes.size > 0;
   }
 
   /** Resolves when no pass is running (for shutdown and tests). */

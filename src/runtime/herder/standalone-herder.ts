@@ -148,9 +148,7 @@ export class StandaloneHerder implements Herder, StatusListener {
     this.#requests = new RequestQueue(options.clock);
     this.#commit = options.commit ?? buildCommitId();
     this.#healthTimeoutMs = options.healthTimeoutMs ?? 5_000;
-    this.#shutdownTimeoutMs = options.workerConfig.values.has('task.shutdown.graceful.timeout.ms')
-      ? Number(options.workerConfig.getLong('task.shutdown.graceful.timeout.ms'))
-      : 5_000;
+    this.#shutdownTimeoutMs = options.workerConfig.getLong('task.shutdown.graceful.timeout.ms');
     this.#converger = new Converger({
       worker: this.#worker,
       configStore: this.#configs,
@@ -205,7 +203,7 @@ export class StandaloneHerder implements Herder, StatusListener {
     do {
       await this.#requests.idle();
       await this.#converger.idle();
-    } while (this.#requests.busy || this.#converger.busy());
+    } while (this.#requests.busy || this.#converger.busy);
   }
 
   currentStage(): { description: string; startedAt: number } | null {

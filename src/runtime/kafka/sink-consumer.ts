@@ -5,6 +5,7 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { TopicPartition } from '../../plugin/index.js';
+import { settlesWithin, systemClock } from '../clock.js';
 
 /** A fetched record as kafkajs decodes it; only the fields the worker reads (no copy is made). */
 export interface RawMessage {
@@ -288,7 +289,7 @@ export class KafkaSinkConsumer implements SinkConsumer {
       // a disconnect while connect() or the group join is in flight leaves the connections kafkajs opens
       // afterwards (the coordinator's among them) open for good, each holding the stopped task in memory;
       // once the start settled (it checks #stopRequested at every step), one disconnect closes them all
-      if (this.#starting) await settledOrAfter(this.#starting, START_SETTLE_WAIT_MS);
+      if (this.#starting) await settlesWithin(systemClock, this.#starting, START_SETTLE_WAIT_MS);
       await this.#resubscribing;
       await this.#consumer.disconnect();
     })();
@@ -301,19 +302,3 @@ export class KafkaSinkConsumer implements SinkConsumer {
  * connections but never answers must not keep the consumer from being closed.
  */
 const START_SETTLE_WAIT_MS = 15_000;
-
-/** Resolves when `work` settles or `ms` have passed, whichever comes first; never rejects. */
-function settledOrAfter(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const expiry = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
-  return Promise.race([
-    work.then(
-      () => undefined,
-      () => undefined,
-    ),
-    expiry,
-  ]).finally(() => clearTimeout(timer));
-}
