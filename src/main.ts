@@ -8,9 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { buildApp } from './api/app.js';
 import { listenAll } from './api/servers.js';
-import { builtinConnectors } from './connectors/index.js';
-import { routeGrpcLogs } from './connectors/milvus/index.js';
-import { builtinConverters } from './converters/index.js';
+import { BUILTIN_CONNECTORS_MODULE } from './connectors/index.js';
+import { BUILTIN_CONVERTERS_MODULE } from './converters/index.js';
 import { parseCommandLine, USAGE, type CommandLine } from './runtime/config/command-line.js';
 import { applyConnectorFile, readConnectorFile } from './runtime/herder/connector-files.js';
 import { createRootLogger, Loggers } from './runtime/loggers.js';
@@ -37,8 +36,6 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
   const log = loggers.logger('org.apache.kafka.connect.cli.ConnectStandalone');
   log.info({ version: packageVersion(), workerId: workerConfig.workerId }, 'Kafka Connect standalone worker initializing');
   for (const warning of workerConfig.warnings) log.warn(warning);
-  // the Milvus SDK's transport, under the name of the Java gRPC library's loggers
-  routeGrpcLogs(loggers.logger('io.grpc'));
 
   // closed in reverse: REST first (stop accepting), then herder and worker (each task flushes to Milvus,
   // commits and leaves its group within task.shutdown.graceful.timeout.ms), then the database
@@ -76,7 +73,8 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
     for (const applied of migrate(db)) log.info(`Applied database migration ${applied}`);
     const configStore = new SqliteConfigStore(db);
     const statusStore = new MemoryStatusStore();
-    const plugins = new Plugins({ connectors: builtinConnectors, converters: builtinConverters });
+    const plugins = await Plugins.load([BUILTIN_CONNECTORS_MODULE, BUILTIN_CONVERTERS_MODULE]);
+    plugins.routeLogs((name) => loggers.logger(name));
     const metrics = new ConnectMetrics({ processMetrics: true });
     const configTransformer = workerConfig.configTransformer();
     const worker = new StandaloneWorker({ workerConfig, plugins, loggers, configTransformer, metrics });

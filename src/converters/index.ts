@@ -16,6 +16,9 @@ export const builtinConverters: ConverterPlugin[] = [
   simpleHeaderConverterPlugin,
 ];
 
+/** This module as a plugin module (runtime/plugins.ts PluginModule): what main.ts loads, and each task thread again. */
+export const BUILTIN_CONVERTERS_MODULE = { url: import.meta.url, exports: ['builtinConverters'] } as const;
+
 export { JsonConverter, JSON_CONVERTER_CONFIG_DEF } from './json-converter.js';
 export { StringConverter, STRING_CONVERTER_CONFIG_DEF } from './string-converter.js';
 export { ByteArrayConverter, BYTE_ARRAY_CONVERTER_CONFIG_DEF } from './byte-array-converter.js';

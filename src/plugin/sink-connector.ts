@@ -1,6 +1,6 @@
 import type { ConfigDef, ConfigValue } from './config-def.js';
 import type { PluginMetric } from './plugin-metrics.js';
-import type { SinkTask } from './sink-task.js';
+import type { PluginLogger, SinkTask } from './sink-task.js';
 
 export interface ConnectorContext {
   /** Ask the framework to call taskConfigs() again (e.g. the external system changed). */
@@ -39,8 +39,14 @@ export interface SinkConnectorPlugin {
   createConnector(): SinkConnector;
   createTask(): SinkTask;
   /**
-   * Optional: the plugin's own metrics for one connector (all its tasks together), read each time the
-   * worker's metrics are scraped while the connector runs. Must be cheap and must not throw.
+   * Optional: the plugin's own metrics for one connector, read about once a second in each of its task
+   * threads (see PluginMetric: the worker adds up the tasks). Must be cheap and must not throw.
    */
   metrics?(connector: string): readonly PluginMetric[];
+  /**
+   * Optional: hands the plugin the worker's named loggers, once in every thread that loads it (the main
+   * thread and each task's thread: a library's process-wide settings are per thread in Node), so that the
+   * libraries it uses that log on their own (grpc-js) write to the worker's log instead of stderr.
+   */
+  routeLogs?(logger: (name: string) => PluginLogger): void;
 }

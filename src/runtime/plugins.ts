@@ -1,4 +1,4 @@
-import type { ConverterPlugin, SinkConnectorPlugin } from '../plugin/index.js';
+import type { ConverterPlugin, PluginLogger, SinkConnectorPlugin } from '../plugin/index.js';
 import { convertConfigKey } from './config/config-infos.js';
 import { sinkConnectorConfigDefFor } from './config/connector-config.js';
 import { checkPluginVersion } from './config/plugin-version.js';
@@ -8,6 +8,20 @@ import type { ConfigKeyInfo, ConnectorType, PluginInfo } from './types.js';
 export interface PluginsOptions {
   connectors: readonly SinkConnectorPlugin[];
   converters: readonly ConverterPlugin[];
+  /** the modules these plugins were loaded from (see `Plugins.load`); none when they were handed in as objects */
+  modules?: readonly PluginModule[];
+}
+
+/**
+ * A module that exports plugin descriptors (a SinkConnectorPlugin, a ConverterPlugin, or an array of
+ * them) under the names in `exports`. What a class name is to Kafka's plugin path, this is here: each
+ * task runs in a thread of its own, with a module graph of its own, and finds the same plugin classes
+ * by importing the same modules again.
+ */
+export interface PluginModule {
+  /** an absolute module URL (`import.meta.url` of the module itself is the robust choice) */
+  readonly url: string;
+  readonly exports: readonly string[];
 }
 
 type Registered = { readonly kind: 'connector'; readonly plugin: SinkConnectorPlugin } | { readonly kind: 'converter'; readonly plugin: ConverterPlugin };
@@ -39,8 +53,16 @@ function describe(plugin: SinkConnectorPlugin | ConverterPlugin, type: string): 
   );
 }
 
+function isConnectorPlugin(value: unknown): value is SinkConnectorPlugin {
+  return typeof value === 'object' && value !== null && typeof (value as SinkConnectorPlugin).createTask === 'function';
+}
+
+function isConverterPlugin(value: unknown): value is ConverterPlugin {
+  return typeof value === 'object' && value !== null && typeof (value as ConverterPlugin).create === 'function';
+}
+
 /**
- * The plugin registry (Kafka's Plugins + DelegatingClassLoader aliases). Plugins are handed in by main.ts;
+ * The plugin registry (Kafka's Plugins + DelegatingClassLoader aliases). main.ts loads the plugin modules;
  * a class is found by its full name or by an alias: its simple name, its simple name without the type
  * suffix (`Connector`, `Converter`, `HeaderConverter`), or an alias the plugin declares (`MilvusSink`).
  * An alias shared by two plugins is dropped, as in Kafka, so it can never pick the wrong one.
@@ -50,8 +72,33 @@ export class Plugins {
   readonly #converters: readonly ConverterPlugin[];
   readonly #byClass = new Map<string, Registered>();
   readonly #aliases = new Map<string, string>();
+  /** where the plugins came from, for the task threads: they load the same modules */
+  readonly modules: readonly PluginModule[];
+
+  /**
+   * The registry of the plugins exported by `modules`, which it imports. Plugins built this way can run
+   * tasks: a task thread imports the same modules and finds the same classes.
+   */
+  static async load(modules: readonly PluginModule[]): Promise<Plugins> {
+    const connectors: SinkConnectorPlugin[] = [];
+    const converters: ConverterPlugin[] = [];
+    for (const module of modules) {
+      const exported = (await import(module.url)) as Record<string, unknown>;
+      for (const name of module.exports) {
+        const value = exported[name];
+        if (value === undefined) throw new Error(`The plugin module ${module.url} has no export named ${name}`);
+        for (const plugin of Array.isArray(value) ? value : [value]) {
+          if (isConnectorPlugin(plugin)) connectors.push(plugin);
+          else if (isConverterPlugin(plugin)) converters.push(plugin);
+          else throw new Error(`The export ${name} of ${module.url} is neither a connector nor a converter plugin`);
+        }
+      }
+    }
+    return new Plugins({ connectors, converters, modules });
+  }
 
   constructor(options: PluginsOptions) {
+    this.modules = options.modules ?? [];
     this.#connectors = [...options.connectors].sort(byClassName);
     this.#converters = [...options.converters].sort(byClassName);
     for (const plugin of this.#connectors) this.#register({ kind: 'connector', plugin });
@@ -72,6 +119,11 @@ export class Plugins {
       for (const alias of names) add(alias, p.className);
     }
     for (const [alias, classes] of candidates) if (classes.size === 1) this.#aliases.set(alias, [...classes][0]);
+  }
+
+  /** Gives every connector plugin that asks for them the worker's named loggers (SinkConnectorPlugin.routeLogs), in this thread. */
+  routeLogs(logger: (name: string) => PluginLogger): void {
+    for (const plugin of this.#connectors) plugin.routeLogs?.(logger);
   }
 
   #register(entry: Registered): void {

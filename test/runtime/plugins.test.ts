@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { builtinConnectors } from '../../src/connectors/index.js';
-import { builtinConverters } from '../../src/converters/index.js';
+import { BUILTIN_CONNECTORS_MODULE, builtinConnectors } from '../../src/connectors/index.js';
+import { BUILTIN_CONVERTERS_MODULE, builtinConverters } from '../../src/converters/index.js';
 import { ConfigDef, ConfigType, Importance } from '../../src/plugin/index.js';
 import { SINK_CONNECTOR_CONFIG_DEF } from '../../src/runtime/config/connector-config.js';
 import { BadRequestError, NotFoundError } from '../../src/runtime/errors.js';
@@ -206,5 +206,32 @@ describe('Plugins: with the shipped Milvus sink and converters', () => {
     const names = keys.map((k) => k.name);
     assert.equal(new Set(names).size, names.length);
     assert.ok(names.includes('tasks.max') && names.includes('errors.deadletterqueue.topic.name'));
+  });
+});
+
+describe('Plugins.load: the registry from plugin modules, as each task thread builds it again', () => {
+  test('finds the plugins each named export holds and remembers the modules for the task threads', async () => {
+    const modules = [BUILTIN_CONNECTORS_MODULE, BUILTIN_CONVERTERS_MODULE];
+    const plugins = await Plugins.load(modules);
+    assert.deepEqual(plugins.modules, modules);
+    assert.equal(plugins.connector('MilvusSink').className, 'com.milvus.io.kafka.MilvusSinkConnector');
+    assert.equal(plugins.converter('JsonConverter').className, JSON_CONVERTER);
+    assert.deepEqual(
+      plugins.connectorPlugins(false).map((p) => p.class),
+      new Plugins({ connectors: builtinConnectors, converters: builtinConverters }).connectorPlugins(false).map((p) => p.class),
+    );
+  });
+
+  test('a plugin built from objects has no modules: nothing a task thread could load', () => {
+    assert.deepEqual(new Plugins({ connectors: builtinConnectors, converters: [] }).modules, []);
+  });
+
+  test('a missing export, or one that is no plugin, is an error naming the module and the export', async () => {
+    const url = BUILTIN_CONVERTERS_MODULE.url;
+    await assert.rejects(Plugins.load([{ url, exports: ['noSuchExport'] }]), new Error(`The plugin module ${url} has no export named noSuchExport`));
+    await assert.rejects(
+      Plugins.load([{ url, exports: ['JSON_CONVERTER_CONFIG_DEF'] }]),
+      new Error(`The export JSON_CONVERTER_CONFIG_DEF of ${url} is neither a connector nor a converter plugin`),
+    );
   });
 });
