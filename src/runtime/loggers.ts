@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
+import { pino, symbols, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 import { NotFoundError } from './errors.js';
 import type { LoggerLevel } from './types.js';
 
@@ -88,6 +88,8 @@ export class Loggers {
   /** the loggers that exist, by name (log4j's current loggers) */
   readonly #named = new Map<string, NamedLogger>();
   readonly #collected = new FinalizationRegistry<{ named: NamedLogger; ref: WeakRef<Logger> }>(({ named, ref }) => named.children.delete(ref));
+  /** who repeats level changes elsewhere (the loggers of each task thread) */
+  readonly #levelListeners = new Set<(namespace: string, level: LogLevel) => void>();
 
   /**
    * `levels` are start-up levels (from the worker config), like those of a log4j properties file:
@@ -159,7 +161,30 @@ export class Loggers {
     }
     for (const name of affected) if (name !== ROOT_LOGGER) this.logger(name);
     this.#applyAll();
+    for (const listener of this.#levelListeners) listener(namespace, target);
     return affected.sort();
+  }
+
+  /**
+   * The levels to start another Loggers with (a task thread's) so that it follows this one: root and
+   * every explicitly set level. Later changes reach it through `onSetLevel`.
+   */
+  levels(): Record<string, LogLevel> {
+    return { [ROOT_LOGGER]: this.#rootLevel, ...Object.fromEntries(this.#explicit) };
+  }
+
+  /** Calls `listener` after each accepted `setLevel`, to repeat it elsewhere; returns what stops that. */
+  onSetLevel(listener: (namespace: string, level: LogLevel) => void): () => void {
+    this.#levelListeners.add(listener);
+    return () => this.#levelListeners.delete(listener);
+  }
+
+  /**
+   * Writes a line that another thread's logger made (formatted and filtered by level there) to this
+   * process's log destination, so that every thread's lines end up in one stream, in arrival order.
+   */
+  write(line: string): void {
+    (this.#root as unknown as Record<symbol, DestinationStream>)[symbols.streamSym].write(line);
   }
 
   #effective(name: string): LogLevel {

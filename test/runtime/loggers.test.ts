@@ -193,3 +193,36 @@ test('the root logger redacts tokens and passwords that reach a log line by mist
   assert.match(output, /"topics":"v"/);
   assert.match(output, /\[hidden\]/);
 });
+
+test("another thread's Loggers follows this one: it starts from levels() and repeats each setLevel", () => {
+  const main = setup({ levels: { root: LogLevel.WARN, 'org.apache.kafka': LogLevel.DEBUG } });
+  const thread = setup({ levels: main.loggers.levels() });
+  const repeated: string[] = [];
+  const stop = main.loggers.onSetLevel((namespace, level) => {
+    repeated.push(`${namespace}=${level}`);
+    thread.loggers.setLevel(namespace, level);
+  });
+  assert.deepEqual(main.loggers.levels(), { root: 'WARN', 'org.apache.kafka': 'DEBUG' });
+  thread.loggers.logger(SINK_TASK).debug('per batch detail');
+  thread.loggers.logger(MILVUS_TASK).info('below WARN');
+  assert.deepEqual(thread.messages(), ['per batch detail']);
+
+  main.loggers.setLevel('com.milvus', 'info');
+  thread.loggers.logger(MILVUS_TASK).info('now shown');
+  assert.deepEqual(thread.messages(), ['per batch detail', 'now shown']);
+  assert.deepEqual(repeated, ['com.milvus=INFO']);
+
+  stop();
+  main.loggers.setLevel('root', 'ERROR');
+  assert.deepEqual(repeated, ['com.milvus=INFO'], 'no longer repeated once stopped');
+  assert.throws(() => main.loggers.setLevel('root', 'LOUD'));
+  assert.deepEqual(repeated, ['com.milvus=INFO'], 'a rejected level is not repeated');
+});
+
+test("write() puts a line another thread formatted into this process's destination, between its own", () => {
+  const { loggers, messages } = setup();
+  loggers.logger(WORKER).info('before');
+  loggers.write(`${JSON.stringify({ level: 30, logger: SINK_TASK, msg: 'from the task thread' })}\n`);
+  loggers.logger(WORKER).info('after');
+  assert.deepEqual(messages(), ['before', 'from the task thread', 'after']);
+});
