@@ -1,8 +1,13 @@
 /**
  * Metrics a connector plugin keeps itself (e.g. requests to the external system, its error codes),
- * handed to the worker as plain numbers when metrics are scraped. The worker exports them next to its
- * own, as `kafka_connect_plugins_<name>` with a `connector` label added (in the spirit of Kafka's
- * KIP-877 plugin metrics), so a plugin needs no metrics library and cannot clash with worker metrics.
+ * handed to the worker as plain numbers. The worker exports them next to its own, as
+ * `kafka_connect_plugins_<name>` with a `connector` label added (in the spirit of Kafka's KIP-877 plugin
+ * metrics), so a plugin needs no metrics library and cannot clash with worker metrics.
+ *
+ * Each task runs in a thread of its own, where the plugin's module state is that task's alone: the
+ * worker reads the plugin's metrics in every task thread and adds up the samples of one name and labels
+ * across the connector's tasks (counters and summaries add up, gauges as their `aggregation` says). What
+ * a task counted stays in the counters after it stopped.
  */
 interface PluginMetricBase {
   /** snake_case, unique within the plugin, e.g. `milvus_requests_total` (counters end in `_total`) */
@@ -17,6 +22,12 @@ export type PluginMetric =
       /** a counter only grows (until the process restarts); a gauge is a current value */
       readonly type: 'counter' | 'gauge';
       readonly value: number;
+      /**
+       * Gauges only: how the values of the connector's tasks combine. `sum` (the default) for a current
+       * amount (tasks waiting), kept only while a task runs; `max` for a high-water mark (the longest
+       * batch so far), kept after a task stopped.
+       */
+      readonly aggregation?: 'sum' | 'max';
     })
   | (PluginMetricBase & {
       /** observations summed up, e.g. latencies in seconds: exported as `<name>_sum` and `<name>_count` */

@@ -59,6 +59,12 @@ export function milvusPluginMetrics(connector: string): PluginMetric[] {
       count: m.batchLatencyMs.count,
       sum: m.batchLatencyMs.sum / 1000,
     },
-    { name: 'milvus_batch_time_max_seconds', help: 'Longest batch write so far', type: 'gauge', value: m.batchLatencyMs.max / 1000 },
+    {
+      name: 'milvus_batch_time_max_seconds',
+      help: 'Longest batch write so far',
+      type: 'gauge',
+      value: m.batchLatencyMs.max / 1000,
+      aggregation: 'max',
+    },
   ];
 }
