@@ -74,6 +74,8 @@ export class ConnectMetrics {
   readonly #statusSources: Array<() => StatusSnapshot> = [];
   readonly #pluginSources = new Map<string, () => readonly PluginMetric[]>();
   readonly #pluginFamilies = new Map<string, PluginFamily>();
+  /** the latest SinkTaskMetrics of each `connector-task`: a stopped instance closing late must not remove its successor's series */
+  readonly #taskOwners = new Map<string, object>();
 
   readonly #read: Counter<'connector' | 'task'>;
   readonly #sent: Counter<'connector' | 'task'>;
@@ -153,6 +155,9 @@ export class ConnectMetrics {
     ];
     // series exist from the start, so a rate over them is 0 rather than absent
     for (const metric of perTask) if (metric instanceof Counter) metric.inc(labels, 0);
+    const owner = {};
+    const ownerKey = `${id.connector}-${id.task}`;
+    this.#taskOwners.set(ownerKey, owner);
     return {
       recordsRead: (count) => this.#read.inc(labels, count),
       recordsPut: (count, seconds) => {
@@ -183,6 +188,8 @@ export class ConnectMetrics {
         }
       },
       close: () => {
+        if (this.#taskOwners.get(ownerKey) !== owner) return;
+        this.#taskOwners.delete(ownerKey);
         for (const metric of perTask) metric.remove(labels);
         for (const series of lagSeries.values()) this.#lag.remove(series);
         lagSeries.clear();

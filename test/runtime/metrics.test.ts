@@ -65,6 +65,19 @@ describe('ConnectMetrics', () => {
     );
   });
 
+  test("a stopped instance that closes after its successor started leaves the successor's series alone", async () => {
+    const metrics = new ConnectMetrics();
+    const before = metrics.sinkTask({ connector: 'a', task: 0 }, 'c');
+    before.recordsRead(3);
+    // a restart: the new instance starts while the old one's thread is still leaving the group
+    const after = metrics.sinkTask({ connector: 'a', task: 0 }, 'c');
+    before.close();
+    const series = 'kafka_connect_sink_task_metrics_sink_record_read_total{connector="a",task="0"}';
+    assert.equal(value((await metrics.scrape()).body, series), 3, 'the counters of one task id go on');
+    after.close();
+    assert.equal(value((await metrics.scrape()).body, series), undefined);
+  });
+
   test("states and counts come from the herder's statuses at scrape time", async () => {
     const metrics = new ConnectMetrics();
     let snapshot: StatusSnapshot = {
