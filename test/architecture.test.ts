@@ -151,6 +151,35 @@ describe('runtime: one folder per Kafka Connect concept', () => {
   });
 });
 
+describe("the worker: each task's hot path runs in a thread of its own", () => {
+  // (the sink consumer is not among them: the offsets admin joins a group with it, on the main thread)
+  const hotPath = new Set(['runtime/worker/worker-sink-task.ts', 'runtime/worker/convert-messages.ts', 'runtime/kafka/dlq-producer.ts']);
+  const ENTRY = 'runtime/worker/task-thread-entry.ts';
+
+  test("the main thread's side never imports the task loop, its conversion or its DLQ producer: only the thread entry does", () => {
+    // what the main thread loads: everything the composition root reaches without passing the thread entry
+    const mainThread = new Set<string>();
+    const visit = (file: string): void => {
+      if (mainThread.has(file) || file === ENTRY) return;
+      mainThread.add(file);
+      for (const imp of all) if (imp.local && imp.file === file && !imp.target.startsWith('plugin/')) visit(imp.target);
+    };
+    visit('main.ts');
+    assert.deepEqual(
+      [...hotPath].filter((file) => mainThread.has(file)),
+      [],
+    );
+    assert.ok(all.some((imp) => imp.file === ENTRY && imp.target === 'runtime/worker/worker-sink-task.ts'));
+  });
+
+  test('nothing imports the thread entry: the worker starts it as a thread, by URL', () => {
+    assert.deepEqual(
+      all.filter((imp) => imp.local && imp.target === ENTRY).map((imp) => imp.file),
+      [],
+    );
+  });
+});
+
 /** Every import cycle among source files, each as the list of files it passes through (type-only imports included). */
 function importCycles(): string[][] {
   const graph = new Map<string, string[]>();

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DataType } from '@zilliz/milvus2-sdk-node';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { builtinConnectors } from '../../src/connectors/index.js';
-import { builtinConverters } from '../../src/converters/index.js';
+import { BUILTIN_CONNECTORS_MODULE } from '../../src/connectors/index.js';
+import { BUILTIN_CONVERTERS_MODULE } from '../../src/converters/index.js';
 import { createRootLogger, Loggers, LogLevel } from '../../src/runtime/loggers.js';
 import { Plugins } from '../../src/runtime/plugins.js';
 import { StandaloneWorker } from '../../src/runtime/worker/standalone-worker.js';
@@ -29,7 +29,7 @@ describe('the Milvus sink in the worker, from a Kafka topic into Milvus Lite', (
     await admin.connect();
     await producer.connect();
     const loggers = new Loggers(createRootLogger({ level: LogLevel.ERROR }));
-    const plugins = new Plugins({ connectors: builtinConnectors, converters: builtinConverters });
+    const plugins = await Plugins.load([BUILTIN_CONNECTORS_MODULE, BUILTIN_CONVERTERS_MODULE]);
     worker = new StandaloneWorker({ workerConfig: testWorkerConfig(), plugins, loggers });
   });
   after(async () => {

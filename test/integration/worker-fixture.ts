@@ -1,22 +1,13 @@
 /**
  * A StandaloneWorker on the real Kafka broker of the test stack, driven the way the herder drives it,
- * with a recording sink plugin whose behaviour follows its config keys (the Milvus task is tested on
- * its own). Every test gets fresh topic and connector names.
+ * with a recording sink plugin whose behaviour follows its config keys (recording-sink.ts; the Milvus
+ * task is tested on its own). Each task runs in its own thread, as in production. Every test gets fresh
+ * topic and connector names.
  */
 import { randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { builtinConverters } from '../../src/converters/index.js';
-import {
-  ConfigDef,
-  RetriableError,
-  type OffsetMap,
-  type SinkConnectorPlugin,
-  type SinkRecord,
-  type SinkTask,
-  type SinkTaskContext,
-  type TopicPartition,
-} from '../../src/plugin/index.js';
+import { BUILTIN_CONVERTERS_MODULE } from '../../src/converters/index.js';
 import { createRootLogger, Loggers, LogLevel } from '../../src/runtime/loggers.js';
 import { Plugins } from '../../src/runtime/plugins.js';
 import { StandaloneWorker } from '../../src/runtime/worker/standalone-worker.js';
@@ -28,102 +19,9 @@ import { MemoryStatusStore } from '../../src/store/memory-status-store.js';
 import { migrate } from '../../src/store/migrate.js';
 import { SqliteConfigStore } from '../../src/store/sqlite-config-store.js';
 import { stackAddresses } from '../helpers/stack.js';
+import { RECORDING_SINK, RECORDING_SINK_MODULE, RECORDING_TASK, recorder } from './recording-sink.js';
 
-export const RECORDING_SINK = 'org.example.it.RecordingSinkConnector';
-export const RECORDING_TASK = 'org.example.it.RecordingSinkTask';
-
-/** What the recording tasks of one connector saw, shared so that a test can look. */
-export interface Recorder {
-  readonly puts: SinkRecord[][];
-  /** start, open, put retriable, preCommit <topic-partition=offset,…> (one per commit cycle), close, stop */
-  readonly calls: string[];
-  /** the offsets the task reports as written; by default everything put() received */
-  hold: boolean;
-  /** contexts of the running tasks, by task id */
-  readonly contexts: Map<number, SinkTaskContext>;
-}
-
-const recorders = new Map<string, Recorder>();
-
-export function recorder(connector: string): Recorder {
-  let r = recorders.get(connector);
-  if (!r) recorders.set(connector, (r = { puts: [], calls: [], hold: false, contexts: new Map() }));
-  return r;
-}
-
-/**
- * Config keys steer the task: `test.fail.value` (put() throws a plain Error when a record's value has
- * this `id`), `test.retriable.failures` (the first N put() calls throw RetriableError),
- * `test.start.error` (start() throws this message), `test.start.delay.ms` (start() takes this long, like
- * a sink that connects to a slow server), `test.stop.hang` (stop() never returns).
- */
-function recordingTask(): SinkTask {
-  let r: Recorder;
-  let props: Readonly<Record<string, string>> = {};
-  let retriableLeft = 0;
-  return {
-    version: () => '1.0.0',
-    async start(p, context) {
-      props = p;
-      r = recorder(context.connector);
-      r.contexts.set(context.taskId, context);
-      r.calls.push('start');
-      const delay = Number(p['test.start.delay.ms'] ?? 0);
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-      if (p['test.start.error']) throw new Error(p['test.start.error']);
-      retriableLeft = Number(p['test.retriable.failures'] ?? 0);
-    },
-    async open(partitions: readonly TopicPartition[]) {
-      r.calls.push(`open ${partitions.map((p) => `${p.topic}-${p.partition}`).join(',')}`);
-    },
-    async put(records) {
-      if (records.length === 0) return;
-      if (retriableLeft > 0) {
-        retriableLeft--;
-        r.calls.push('put retriable');
-        throw new RetriableError('Milvus rate limit exceeded, retry later');
-      }
-      const failOn = props['test.fail.value'];
-      if (failOn && records.some((rec) => (rec.value as { id?: unknown } | null)?.id === Number(failOn))) {
-        throw new Error(`Milvus rejected the row with id ${failOn}: dimension mismatch`);
-      }
-      r.puts.push([...records]);
-    },
-    async preCommit(offsets: OffsetMap) {
-      // every commit cycle, with what it would commit: a test can wait for cycles instead of for time
-      r.calls.push(`preCommit ${[...offsets.values()].map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(',')}`);
-      return r.hold ? new Map() : offsets;
-    },
-    async close(partitions) {
-      r.calls.push(`close ${partitions.map((p) => `${p.topic}-${p.partition}`).join(',')}`);
-    },
-    async stop() {
-      r?.calls.push('stop');
-      if (props['test.stop.hang'] === 'true') await new Promise(() => {});
-    },
-  };
-}
-
-export const recordingPlugin: SinkConnectorPlugin = {
-  className: RECORDING_SINK,
-  aliases: [],
-  type: 'sink',
-  version: '1.0.0',
-  taskClassName: RECORDING_TASK,
-  createConnector: () => {
-    let props: Readonly<Record<string, string>> = {};
-    return {
-      version: () => '1.0.0',
-      config: () => new ConfigDef([]),
-      async start(p) {
-        props = p;
-      },
-      taskConfigs: (max) => Array.from({ length: max }, () => ({ ...props })),
-      async stop() {},
-    };
-  },
-  createTask: recordingTask,
-};
+export { RECORDING_SINK, RECORDING_TASK, recorder, type Recorder } from './recording-sink.js';
 
 /** Every state each task and connector reported, in order. */
 export class RecordingListener implements StatusListener {
@@ -155,6 +53,11 @@ export class RecordingListener implements StatusListener {
  */
 export function commitCycles(connector: string, offsets?: string): number {
   return recorder(connector).calls.filter((c) => (offsets === undefined ? c.startsWith('preCommit ') : c === `preCommit ${offsets}`)).length;
+}
+
+/** The built-in converters and the recording sink, loaded from their modules (as the task threads load them). */
+export function recordingPlugins(): Promise<Plugins> {
+  return Plugins.load([BUILTIN_CONVERTERS_MODULE, RECORDING_SINK_MODULE]);
 }
 
 export function uniqueName(prefix: string): string {
@@ -196,7 +99,7 @@ export async function createFixture(workerProps: Record<string, string> = {}): P
   const { kafkaBootstrap } = stackAddresses();
   const workerConfig = testWorkerConfig(workerProps);
   const loggers = new Loggers(createRootLogger({ level: process.env.TEST_LOG_LEVEL === 'debug' ? LogLevel.DEBUG : LogLevel.ERROR }));
-  const plugins = new Plugins({ connectors: [recordingPlugin], converters: builtinConverters });
+  const plugins = await recordingPlugins();
   const worker = new StandaloneWorker({ workerConfig, plugins, loggers });
   const listener = new RecordingListener();
   const kafka = new Kafka({ clientId: 'worker-it', brokers: [kafkaBootstrap], logLevel: logLevel.NOTHING });
@@ -285,7 +188,7 @@ export async function groupMembers(admin: Admin, groupId: string): Promise<{ sta
 export async function realHerder(workerProps: Record<string, string> = {}): Promise<{ herder: StandaloneHerder; close(): Promise<void> }> {
   const workerConfig = testWorkerConfig(workerProps);
   const loggers = new Loggers(createRootLogger({ level: LogLevel.OFF }));
-  const plugins = new Plugins({ connectors: [recordingPlugin], converters: builtinConverters });
+  const plugins = await recordingPlugins();
   const db = openDatabase(':memory:');
   migrate(db);
   const herder = new StandaloneHerder({

@@ -113,6 +113,15 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
         'How long a stopping task may take to finish its in-flight batch and commit before it is abandoned (its records are then delivered again).',
     },
     {
+      name: 'task.heap.max.mb',
+      type: ConfigType.INT,
+      defaultValue: 0,
+      validator: Validators.atLeast(0),
+      importance: Importance.LOW,
+      documentation:
+        "Largest JavaScript heap of one task, in MiB. Each sink task runs in a thread of its own with its own heap; a task that needs more than this fails (FAILED, 'ran out of memory') while the worker and the other tasks run on. 0 leaves Node's default limit, which depends on the machine's memory. A task needs about 30 MiB to start, plus what it buffers: the records of a fetch, and the batches its sink holds.",
+    },
+    {
       name: 'shutdown.timeout.ms',
       type: ConfigType.LONG,
       defaultValue: 30000,

@@ -1,31 +1,29 @@
 /**
- * The Worker of a standalone process (Kafka's Worker): builds and runs connector instances and sink
- * tasks (consumer, converters, error handling, DLQ) and answers the offset operations of the herder.
- * It keeps no state of its own beyond the running instances and reports only through the listener.
+ * The Worker of a standalone process (Kafka's Worker): runs connector instances, starts each sink task
+ * in a thread of its own (TaskThread; the thread builds the consumer, converters, error handling and
+ * DLQ producer) and answers the offset operations of the herder. It keeps no state of its own beyond
+ * the running instances and reports only through the listener.
  */
 import type { Logger } from 'pino';
-import type { Converter } from '../../plugin/index.js';
 import type { ConnectorConfig, TargetState } from '../../store/types.js';
 import { settlesWithin, systemClock, type Clock } from '../clock.js';
 import { ConfigTransformer } from '../config/config-transformer.js';
-import { errorHandlingConfig, ErrorReporter, formatTrace } from './error-handling.js';
+import type { WorkerConfig } from '../config/worker-config.js';
 import { ServerError } from '../errors.js';
 import { createKafka } from '../kafka/client.js';
-import { clientOptions, consumerOptions, producerOptions, withPrefix, type ClientOptions } from '../kafka/client-config.js';
-import { DlqProducer } from '../kafka/dlq-producer.js';
+import { clientOptions, withPrefix } from '../kafka/client-config.js';
 import { GroupNotEmptyError, OffsetsAdmin } from '../kafka/offsets-admin.js';
-import { KafkaSinkConsumer } from '../kafka/sink-consumer.js';
-import { javaRegexToRegExp } from '../kafka/topic-pattern.js';
 import type { Loggers } from '../loggers.js';
 import type { ConnectMetrics } from '../metrics.js';
 import type { Plugins } from '../plugins.js';
 import { State, type ConnectorTaskId, type StatusListener } from '../status/status.js';
 import type { ConnectorOffsets } from '../types.js';
+import { ConnectorPluginMetrics } from './connector-plugin-metrics.js';
+import { errorHandlingConfig, formatTrace } from './error-handling.js';
+import { dlqProducerOptions, taskConsumerOptions, type ConverterSpec, type TaskThreadData } from './task-thread-data.js';
+import { TaskThread } from './task-thread.js';
 import type { SinkOffsetChange, Worker } from './worker.js';
-import type { WorkerConfig } from '../config/worker-config.js';
 import { WorkerConnector } from './worker-connector.js';
-import { WorkerSinkTask } from './worker-sink-task.js';
-import type { ConverterHandle } from './convert-messages.js';
 
 export interface StandaloneWorkerOptions {
   readonly workerConfig: WorkerConfig;
@@ -64,13 +62,15 @@ export class StandaloneWorker implements Worker {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #connectors = new Map<string, WorkerConnector>();
-  readonly #tasks = new Map<string, WorkerSinkTask>();
+  readonly #tasks = new Map<string, TaskThread>();
   readonly #transformer: ConfigTransformer;
   /** the stored (unresolved) config of each running connector, to put placeholders back into its task configs */
   readonly #rawConfigs = new Map<string, ConnectorConfig>();
   readonly #metrics: ConnectMetrics | undefined;
   /** stops reading a connector's plugin metrics */
   readonly #untrackPlugin = new Map<string, () => void>();
+  /** each connector's plugin metrics, added up over its task threads; kept for the process's life, as counters are */
+  readonly #pluginMetrics = new Map<string, ConnectorPluginMetrics>();
   #clusterId: string | null = null;
   /** stopped tasks whose consumers are still leaving their groups, with their connector */
   readonly #closing = new Map<Promise<void>, string>();
@@ -96,12 +96,14 @@ export class StandaloneWorker implements Worker {
       const plugin = this.#plugins.connector(resolved['connector.class'] ?? '');
       const logger = this.#loggers.logger('org.apache.kafka.connect.runtime.WorkerConnector').child({ connector: name });
       connector = new WorkerConnector({ name, config: resolved, plugin, listener, logger });
-      const pluginMetrics = plugin.metrics?.bind(plugin);
-      if (this.#metrics && pluginMetrics)
+      // the plugin counts where its tasks run: in their threads, which send their samples here
+      if (this.#metrics && plugin.metrics) {
+        const pluginMetrics = this.#connectorPluginMetrics(name);
         this.#untrackPlugin.set(
           name,
-          this.#metrics.trackPlugin(name, () => pluginMetrics(name)),
+          this.#metrics.trackPlugin(name, () => pluginMetrics.samples()),
         );
+      }
     } catch (error) {
       this.#log.error({ err: error, connector: name }, `Failed to start connector ${name}`);
       listener.onConnectorState(name, State.FAILED, formatTrace(error));
@@ -144,17 +146,28 @@ export class StandaloneWorker implements Worker {
       await this.stopTask(id);
     }
     this.#log.info({ connector: id.connector, task: id.task }, `Creating task ${taskKey(id)}`);
-    let task: WorkerSinkTask;
+    const logger = this.#loggers.logger('org.apache.kafka.connect.runtime.WorkerSinkTask').child({ connector: id.connector, task: id.task });
+    let data: TaskThreadData;
     try {
-      task = await this.#buildTask(id, connectorConfig, taskConfig, targetState, listener);
+      data = this.#taskThreadData(id, connectorConfig, taskConfig, targetState, logger);
     } catch (error) {
       this.#log.error({ err: error }, `Failed to start task ${taskKey(id)}`);
       listener.onTaskState(id, State.FAILED, formatTrace(error));
       return false;
     }
+    const metrics = this.#metrics?.sinkTask(id, taskConsumerOptions(data).client.clientId ?? `connector-consumer-${id.connector}-${id.task}`);
+    const task = new TaskThread({
+      data,
+      listener,
+      loggers: this.#loggers,
+      logger,
+      heapMaxMb: this.#config.getInt('task.heap.max.mb'),
+      clock: this.#clock,
+      ...(metrics ? { metrics, pluginMetrics: this.#connectorPluginMetrics(id.connector) } : {}),
+    });
     this.#tasks.set(taskKey(id), task);
-    // like Kafka's executor: the task starts on its own; it reports RUNNING or FAILED when it knows
-    void task.start();
+    // like Kafka's executor: the task starts on its own (in its thread); it reports RUNNING or FAILED when it knows
+    task.start();
     return true;
   }
 
@@ -170,16 +183,23 @@ export class StandaloneWorker implements Worker {
   }
 
   setTaskTargetState(id: ConnectorTaskId, state: TargetState): void {
-    this.#tasks.get(taskKey(id))?.transitionTo(state);
+    void this.#tasks.get(taskKey(id))?.transitionTo(state);
   }
 
+  /** Resolves once every task of the connector applied the state (each bounded: a blocked thread is not waited for). */
   async setTargetState(name: string, state: TargetState): Promise<void> {
     await this.#connectors.get(name)?.transitionTo(state);
-    for (const task of this.#tasks.values()) if (task.id.connector === name) task.transitionTo(state);
+    await Promise.all([...this.#tasks.values()].filter((task) => task.id.connector === name).map((task) => task.transitionTo(state)));
   }
 
-  /** A stopped task's consumer leaves its group in the background; shutdown waits for it. */
-  #leaving(task: WorkerSinkTask): void {
+  #connectorPluginMetrics(name: string): ConnectorPluginMetrics {
+    let metrics = this.#pluginMetrics.get(name);
+    if (metrics === undefined) this.#pluginMetrics.set(name, (metrics = new ConnectorPluginMetrics()));
+    return metrics;
+  }
+
+  /** A stopped task's consumer leaves its group in the background (its thread then ends); shutdown waits for it. */
+  #leaving(task: TaskThread): void {
     const closed = task.closed().finally(() => this.#closing.delete(closed));
     this.#closing.set(closed, task.id.connector);
   }
@@ -194,115 +214,58 @@ export class StandaloneWorker implements Worker {
     if (leaving.length > 0) await settlesWithin(this.#clock, Promise.all(leaving), CONSUMERS_LEFT_WAIT_MS);
   }
 
-  async #buildTask(
+  /**
+   * What the task's thread starts with, resolved here so that a config that cannot work fails the task
+   * before any thread starts: placeholders, the connector and converter classes, the client properties.
+   */
+  #taskThreadData(
     id: ConnectorTaskId,
     rawConnectorConfig: ConnectorConfig,
     rawTaskConfig: ConnectorConfig,
     targetState: TargetState,
-    listener: StatusListener,
-  ): Promise<WorkerSinkTask> {
+    log: Logger,
+  ): TaskThreadData {
     const name = id.connector;
     const connectorConfig = this.#transformer.resolve(rawConnectorConfig, `connector ${name}`);
     const taskConfig = this.#transformer.resolve(rawTaskConfig, `task ${taskKey(id)}`);
-    const bindings = { connector: name, task: id.task };
     const plugin = this.#plugins.connector(connectorConfig['connector.class'] ?? '');
-    const keyConverter = this.#converter(connectorConfig, 'key');
-    const valueConverter = this.#converter(connectorConfig, 'value');
-    const headerConverter = this.#converter(connectorConfig, 'header');
-    const topicsRegex = taskConfig['topics.regex']?.trim() || connectorConfig['topics.regex']?.trim();
-    const topics = topicsRegex
-      ? javaRegexToRegExp(topicsRegex)
-      : (taskConfig.topics ?? connectorConfig.topics ?? '')
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean);
-
-    const consumerProps = { ...this.#config.originalsWithPrefix('consumer.'), ...withPrefix('consumer.override.', connectorConfig) };
-    const options = consumerOptions(consumerProps, {
-      bootstrapServers: this.#config.getList('bootstrap.servers'),
-      clientId: `connector-consumer-${name}-${id.task}`,
-      groupId: sinkGroupId(name, connectorConfig),
-    });
-    const log = this.#loggers.logger('org.apache.kafka.connect.runtime.WorkerSinkTask').child(bindings);
-    this.#warnUnsupported(log, 'consumer', options.unsupported);
-
-    const errorConfig = errorHandlingConfig(connectorConfig);
-    let dlq: DlqProducer | undefined;
-    if (errorConfig.dlqTopic !== '') {
-      const producer = this.#producerClient(id, connectorConfig);
-      this.#warnUnsupported(log, 'producer', producer.unsupported);
-      try {
-        dlq = await DlqProducer.create({
-          kafka: createKafka(producer.client, this.#loggers, bindings),
-          topic: errorConfig.dlqTopic,
-          replicationFactor: errorConfig.dlqReplicationFactor,
-          logger: this.#loggers.logger('org.apache.kafka.connect.runtime.errors.DeadLetterQueueReporter').child(bindings),
-        });
-      } catch (error) {
-        throw new Error(`Could not initialize dead letter queue with topic=${errorConfig.dlqTopic}`, { cause: error });
-      }
-    }
-    const metrics = this.#metrics?.sinkTask(id, options.client.clientId ?? `connector-consumer-${name}-${id.task}`);
-    const errors = new ErrorReporter({
+    const data: TaskThreadData = {
       id,
-      config: errorConfig,
-      logger: this.#loggers.logger('org.apache.kafka.connect.runtime.errors.LogReporter').child(bindings),
-      ...(dlq ? { dlq } : {}),
-      ...(metrics ? { metrics } : {}),
-    });
-    const consumer = new KafkaSinkConsumer({
-      kafka: createKafka(options.client, this.#loggers, bindings),
-      consumer: options.consumer,
-      topics,
-      fromBeginning: options.fromBeginning,
-    });
-    return new WorkerSinkTask({
-      id,
-      task: plugin.createTask(),
-      taskClassName: plugin.taskClassName,
+      plugins: this.#plugins.modules,
+      connectorClass: plugin.className,
+      connectorConfig,
       taskConfig,
-      consumer,
-      keyConverter,
-      valueConverter,
-      headerConverter,
-      errors,
-      listener,
-      logger: log,
-      taskLogger: this.#loggers.logger(plugin.taskClassName).child(bindings),
-      initialState: targetState,
+      targetState,
+      keyConverter: this.#converter(connectorConfig, 'key'),
+      valueConverter: this.#converter(connectorConfig, 'value'),
+      headerConverter: this.#converter(connectorConfig, 'header'),
+      groupId: sinkGroupId(name, connectorConfig),
+      consumerProps: { ...this.#config.originalsWithPrefix('consumer.'), ...withPrefix('consumer.override.', connectorConfig) },
+      producerProps: { ...this.#config.originalsWithPrefix('producer.'), ...withPrefix('producer.override.', connectorConfig) },
+      bootstrapServers: this.#config.getList('bootstrap.servers'),
       offsetFlushIntervalMs: this.#config.getLong('offset.flush.interval.ms'),
       offsetFlushTimeoutMs: this.#config.getLong('offset.flush.timeout.ms'),
       shutdownTimeoutMs: this.#config.getLong('task.shutdown.graceful.timeout.ms'),
-      heartbeatIntervalMs: options.consumer.heartbeatInterval ?? 3000,
-      maxPollRecords: options.maxPollRecords,
       topicTracking: this.#config.getBoolean('topic.tracking.enable'),
-      clock: this.#clock,
-      ...(metrics ? { metrics } : {}),
-      ...(dlq ? { release: () => (dlq as DlqProducer).close() } : {}),
-    });
+      logLevels: this.#loggers.levels(),
+      metrics: this.#metrics !== undefined,
+    };
+    // the thread derives the same options from the same properties; invalid ones fail the task here
+    this.#warnUnsupported(log, 'consumer', taskConsumerOptions(data).unsupported);
+    if (errorHandlingConfig(connectorConfig).dlqTopic !== '') this.#warnUnsupported(log, 'producer', dlqProducerOptions(data).unsupported);
+    return data;
   }
 
   /**
    * Kafka's rule: the connector's `<key|value|header>.converter` wins over the worker's, and its settings
-   * come from the same config that named the class (`<key|value|header>.converter.*`).
+   * come from the same config that named the class (`<key|value|header>.converter.*`). The thread builds it.
    */
-  #converter(connectorConfig: ConnectorConfig, kind: 'key' | 'value' | 'header'): ConverterHandle {
+  #converter(connectorConfig: ConnectorConfig, kind: 'key' | 'value' | 'header'): ConverterSpec {
     const classKey = `${kind}.converter`;
     const own = connectorConfig[classKey]?.trim();
     const className = own || (this.#config.getString(classKey) as string);
     const props = own ? withPrefix(`${classKey}.`, connectorConfig) : this.#config.originalsWithPrefix(`${classKey}.`);
-    const plugin = this.#plugins.converter(className);
-    const converter: Converter = plugin.create();
-    converter.configure(props, kind === 'key');
-    return { converter, className: plugin.className };
-  }
-
-  #producerClient(id: ConnectorTaskId, connectorConfig: ConnectorConfig): ClientOptions {
-    const props = { ...this.#config.originalsWithPrefix('producer.'), ...withPrefix('producer.override.', connectorConfig) };
-    return producerOptions(props, {
-      bootstrapServers: this.#config.getList('bootstrap.servers'),
-      clientId: `connector-dlq-producer-${id.connector}-${id.task}`,
-    });
+    return { className: this.#plugins.converter(className).className, props };
   }
 
   #warnUnsupported(log: Logger, client: string, keys: readonly string[]): void {

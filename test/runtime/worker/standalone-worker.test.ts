@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { waitFor } from '../../helpers/wait-for.js';
-import { milvusSinkConnectorPlugin } from '../../../src/connectors/milvus/index.js';
-import { builtinConverters } from '../../../src/converters/index.js';
+import { BUILTIN_CONNECTORS_MODULE } from '../../../src/connectors/index.js';
+import { BUILTIN_CONVERTERS_MODULE } from '../../../src/converters/index.js';
 import { loadConfigProviders } from '../../../src/runtime/config/config-providers.js';
 import { ConfigTransformer } from '../../../src/runtime/config/config-transformer.js';
 import { createRootLogger, Loggers, LogLevel } from '../../../src/runtime/loggers.js';
@@ -41,7 +41,7 @@ async function recordingGrpcServer(t: TestContext): Promise<{ endpoint: string; 
   return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, authorizations };
 }
 
-function workerWithProviders(t: TestContext): { worker: StandaloneWorker; listener: RecordingListener; secretsFile: string } {
+async function workerWithProviders(t: TestContext): Promise<{ worker: StandaloneWorker; listener: RecordingListener; secretsFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'worker-providers-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const secretsFile = join(dir, 'milvus.properties');
@@ -54,7 +54,7 @@ function workerWithProviders(t: TestContext): { worker: StandaloneWorker; listen
   };
   const worker = new StandaloneWorker({
     workerConfig: new WorkerConfig({ 'bootstrap.servers': workerProps['bootstrap.servers'] }),
-    plugins: new Plugins({ connectors: [milvusSinkConnectorPlugin], converters: builtinConverters }),
+    plugins: await Plugins.load([BUILTIN_CONNECTORS_MODULE, BUILTIN_CONVERTERS_MODULE]),
     loggers: new Loggers(createRootLogger({ level: LogLevel.OFF })),
     configTransformer: new ConfigTransformer(loadConfigProviders(workerProps)),
   });
@@ -65,7 +65,7 @@ function workerWithProviders(t: TestContext): { worker: StandaloneWorker; listen
 describe('StandaloneWorker with config providers', () => {
   test('the Milvus task connects with the resolved token; task configs keep the placeholder', async (t) => {
     const { endpoint, authorizations } = await recordingGrpcServer(t);
-    const { worker, listener, secretsFile } = workerWithProviders(t);
+    const { worker, listener, secretsFile } = await workerWithProviders(t);
     const config = {
       name: 'secrets',
       'connector.class': 'com.milvus.io.kafka.MilvusSinkConnector',
@@ -93,7 +93,7 @@ describe('StandaloneWorker with config providers', () => {
   });
 
   test('a placeholder that cannot be resolved fails the task with a trace saying what to fix', async (t) => {
-    const { worker, listener, secretsFile } = workerWithProviders(t);
+    const { worker, listener, secretsFile } = await workerWithProviders(t);
     const config = {
       name: 'broken',
       'connector.class': 'com.milvus.io.kafka.MilvusSinkConnector',
@@ -115,7 +115,7 @@ describe('StandaloneWorker with config providers', () => {
   });
 
   test('a connector whose placeholder cannot be resolved fails to start', async (t) => {
-    const { worker, listener } = workerWithProviders(t);
+    const { worker, listener } = await workerWithProviders(t);
     const ok = await worker.startConnector(
       'env-less',
       { name: 'env-less', 'connector.class': 'MilvusSink', topics: 't', 'public.endpoint': '${env:MILVUS_URL}', 'collection.name': 'c' },

@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { Server, ServerCredentials, status, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { milvusSinkConnectorPlugin } from '../../../../src/connectors/milvus/index.js';
-import { builtinConverters } from '../../../../src/converters/index.js';
+import { BUILTIN_CONNECTORS_MODULE } from '../../../../src/connectors/index.js';
+import { BUILTIN_CONVERTERS_MODULE } from '../../../../src/converters/index.js';
 import { createRootLogger, Loggers, LogLevel } from '../../../../src/runtime/loggers.js';
 import { Plugins } from '../../../../src/runtime/plugins.js';
 import { StandaloneWorker } from '../../../../src/runtime/worker/standalone-worker.js';
@@ -64,7 +64,7 @@ describe('a token the server echoes back', () => {
     const worker = new StandaloneWorker({
       // nothing listens here: the task fails before a consumer would need the broker
       workerConfig: new WorkerConfig({ 'bootstrap.servers': '127.0.0.1:1' }),
-      plugins: new Plugins({ connectors: [milvusSinkConnectorPlugin], converters: builtinConverters }),
+      plugins: await Plugins.load([BUILTIN_CONNECTORS_MODULE, BUILTIN_CONVERTERS_MODULE]),
       loggers: new Loggers(createRootLogger({ level: LogLevel.DEBUG, destination: { write: (line: string) => void logLines.push(line) } })),
     });
     t.after(() => worker.stop());
