@@ -205,7 +205,7 @@ function recordingTask(): SinkTask {
     },
     async put(records) {
       if (records.length === 0) return;
-      crash(props['test.put.crash']);
+      if (props['test.put.crash'] !== undefined) return crash(props['test.put.crash']);
       if (retriableLeft > 0) {
         retriableLeft--;
         side?.call('put retriable');
@@ -235,22 +235,23 @@ function recordingTask(): SinkTask {
   };
 }
 
-/** Ends the task's thread the way `how` says (see recordingTask). */
-function crash(how: string | undefined): void {
+/** Ends the task's thread the way `how` says (see recordingTask); the records are never accepted. */
+function crash(how: string): Promise<never> {
   switch (how) {
     case 'throw':
       // from a timer: no promise the worker awaits sees it, so nothing in the thread can catch it
       setTimeout(() => {
         throw new Error('The sink hit a bug it did not expect');
       });
-      break;
+      return new Promise(() => {});
     case 'exit':
-      process.exit(7);
-      break;
+      return process.exit(7);
     case 'allocate': {
       const hoard: number[][] = [];
       for (;;) hoard.push(Array.from({ length: 100_000 }, (_, i) => i));
     }
+    default:
+      throw new Error(`test.put.crash=${how} is none of throw, exit, allocate`);
   }
 }
 

@@ -1,0 +1,167 @@
+/**
+ * Each task runs in a thread of its own: a task whose thread dies (an uncaught exception, process.exit,
+ * a heap that outgrew task.heap.max.mb) or stops answering is a FAILED task with a trace that says what
+ * happened — never a dead or hung worker. The other tasks, the herder and the REST API go on. Against the
+ * real broker of the test stack, with the recording sink (recording-sink.ts) doing the damage.
+ */
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { buildApp } from '../../src/api/app.js';
+import { STOP_ANSWER_MARGIN_MS } from '../../src/runtime/worker/task-thread.js';
+import { fixtureWithTopic, groupMembers, realHerder, recorder, RECORDING_SINK, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
+
+const ids = (name: string) =>
+  recorder(name)
+    .puts.flat()
+    .map((r) => (r.value as { id: number }).id);
+
+/** Waits for the task's FAILED report and returns its trace. */
+async function failedTrace(f: Fixture, name: string): Promise<string> {
+  const failed = await waitFor(`${name}-0 FAILED`, () => {
+    const state = f.listener.taskState(name);
+    return state?.state === 'FAILED' ? state : undefined;
+  });
+  return failed.trace ?? '';
+}
+
+/** A second connector of the same worker that keeps delivering while the other's thread dies. */
+async function witness(f: Fixture): Promise<{ name: string; topic: string; delivers: (id: number) => Promise<void> }> {
+  const name = uniqueName('witness');
+  const topic = uniqueName('it-witness');
+  await f.createTopic(topic);
+  await f.startConnector(name, { topics: topic });
+  return {
+    name,
+    topic,
+    delivers: async (id) => {
+      await f.produce(topic, [{ id }]);
+      await waitFor(`the witness to receive record ${id}`, () => ids(name).includes(id));
+    },
+  };
+}
+
+test('a thread that dies of an uncaught exception is a FAILED task with that trace; the other task goes on; a restart delivers what was lost', async (t) => {
+  const { f, topic, name } = await fixtureWithTopic(t, 'throw');
+  const other = await witness(f);
+  await f.produce(topic, [{ id: 1 }, { id: 2 }]);
+  const config = await f.startConnector(name, { topics: topic, 'test.put.crash': 'throw' });
+
+  const trace = await failedTrace(f, name);
+  assert.match(trace, new RegExp(`^ConnectError: The thread of task ${name}-0 crashed with an uncaught exception\\. Its consumer could not leave the group`));
+  assert.match(trace, /\nCaused by: Error: The sink hit a bug it did not expect\n {4}at /);
+  assert.deepEqual(
+    f.listener.tasks.get(`${name}-0`)?.map((s) => s.state),
+    ['RUNNING', 'FAILED'],
+  );
+  await other.delivers(3);
+  assert.deepEqual(await f.committed(`connect-${name}`), {}, 'nothing of the crashed put is committed');
+
+  // the restart (as the herder does it: stop the failed instance, start a new one) gets the records again,
+  // once the dead thread's consumer has been dropped from the group after its session timeout
+  await f.worker.stopTask({ connector: name, task: 0 });
+  const { 'test.put.crash': _crash, ...fixed } = config;
+  assert.equal(await f.worker.startTask({ connector: name, task: 0 }, fixed, fixed, 'STARTED', f.listener), true);
+  await waitFor('both records after the restart', () => ids(name).length === 2);
+  assert.deepEqual(ids(name), [1, 2]);
+  await waitFor('the commit', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 2);
+});
+
+test("process.exit() in a task's code ends its thread only: the task is FAILED, saying so, and the worker goes on", async (t) => {
+  const { f, topic, name } = await fixtureWithTopic(t, 'exit');
+  const other = await witness(f);
+  await f.produce(topic, [{ id: 1 }]);
+  await f.startConnector(name, { topics: topic, 'test.put.crash': 'exit' });
+
+  assert.match(
+    await failedTrace(f, name),
+    new RegExp(`^ConnectError: The thread of task ${name}-0 exited with code 7 \\(process\\.exit\\(\\) in the task's code\\?\\)\\. `),
+  );
+  await other.delivers(2);
+});
+
+test('a task that outgrows task.heap.max.mb is FAILED (out of memory) while the worker and its other task run on', async (t) => {
+  const { f, topic, name } = await fixtureWithTopic(t, 'heap', { workerProps: { 'task.heap.max.mb': '96' } });
+  const other = await witness(f);
+  await f.produce(topic, [{ id: 1 }]);
+  await f.startConnector(name, { topics: topic, 'test.put.crash': 'allocate' });
+
+  assert.match(
+    await failedTrace(f, name),
+    new RegExp(`^ConnectError: The thread of task ${name}-0 ran out of memory: its heap reached task\\.heap\\.max\\.mb=96\\. `),
+  );
+  assert.deepEqual(
+    f.listener.tasks.get(`${name}-0`)?.map((s) => s.state),
+    ['RUNNING', 'FAILED'],
+    'it had started: the heap filled up in put()',
+  );
+  await other.delivers(2);
+});
+
+test('a thread that does not answer a stop is terminated after the graceful window and reported FAILED; Kafka drops its consumer at the session timeout', async (t) => {
+  const graceful = 1000;
+  const { f, topic, name } = await fixtureWithTopic(t, 'spin', { workerProps: { 'task.shutdown.graceful.timeout.ms': String(graceful) } });
+  const other = await witness(f);
+  await f.produce(topic, [{ id: 1 }]);
+  await f.startConnector(name, { topics: topic, 'test.stop.spin': 'true' });
+  await waitFor('the record put', () => ids(name).length === 1);
+
+  const started = performance.now();
+  await f.worker.stopTask({ connector: name, task: 0 });
+  const took = performance.now() - started;
+  const bound = graceful + STOP_ANSWER_MARGIN_MS;
+  assert.ok(took >= bound && took < bound + 1000, `the stop answered after ${took.toFixed(0)} ms`);
+  const failed = f.listener.taskState(name);
+  assert.equal(failed?.state, 'FAILED');
+  assert.match(
+    failed?.trace ?? '',
+    new RegExp(
+      `^ConnectError: The thread of task ${name}-0 did not answer the stop within ${bound} ms \\(task\\.shutdown\\.graceful\\.timeout\\.ms \\+ 500 ms\\): its event loop is blocked\\. The thread was terminated`,
+    ),
+  );
+  await other.delivers(2);
+  // the terminated thread could not leave the group: the broker removes it once its session expires
+  await waitFor('the group empty after the session timeout', async () => (await groupMembers(f.admin, `connect-${name}`)).state === 'Empty', 30_000);
+});
+
+test('over REST: a task whose thread crashed shows FAILED with its trace, the API and the other connector answer, and a config fix brings it back', async (t) => {
+  const { herder, close } = await realHerder();
+  t.after(close);
+  const app = buildApp({ herder });
+  t.after(() => app.close());
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const rest = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    // REST answers of several shapes, read field by field
+    return { status: res.status, body: (res.status === 204 ? null : await res.json()) as any };
+  };
+  // the fixture's Kafka clients make topics and records; its own worker stays idle
+  const { f, topic, name: crashing } = await fixtureWithTopic(t, 'rest');
+  const steady = uniqueName('steady');
+  await f.createTopic(steady);
+  const config = { 'connector.class': RECORDING_SINK, topics: topic };
+  assert.equal((await rest('POST', '/connectors', { name: steady, config: { 'connector.class': RECORDING_SINK, topics: steady } })).status, 201);
+  assert.equal((await rest('POST', '/connectors', { name: crashing, config: { ...config, 'test.put.crash': 'throw' } })).status, 201);
+  await f.produce(topic, [{ id: 1 }]);
+
+  const task = await waitFor('the crashed task FAILED in its status', async () => {
+    const { body } = await rest('GET', `/connectors/${crashing}/status`);
+    return body.tasks[0]?.state === 'FAILED' ? body.tasks[0] : undefined;
+  });
+  assert.match(task.trace, /crashed with an uncaught exception[\s\S]*Caused by: Error: The sink hit a bug it did not expect/);
+  assert.equal((await rest('GET', `/connectors/${steady}/status`)).body.tasks[0].state, 'RUNNING');
+  await f.produce(steady, [{ id: 10 }]);
+  await waitFor('the steady connector to deliver', () => ids(steady).includes(10));
+  assert.deepEqual((await rest('GET', '/connectors')).body.sort(), [crashing, steady].sort());
+
+  // the new task gets the partition once the broker dropped the dead thread's consumer (session timeout)
+  assert.equal((await rest('PUT', `/connectors/${crashing}/config`, config)).status, 200);
+  await waitFor('the record once the fixed task runs', () => ids(crashing).includes(1), 30_000);
+  assert.equal((await rest('GET', `/connectors/${crashing}/status`)).body.tasks[0].state, 'RUNNING');
+  assert.deepEqual(ids(crashing), [1], 'delivered once: the crashed put was never accepted');
+});
