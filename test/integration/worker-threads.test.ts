@@ -8,8 +8,24 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { buildApp } from '../../src/api/app.js';
+import { BUILTIN_CONVERTERS_MODULE } from '../../src/converters/index.js';
+import { createRootLogger, Loggers, LogLevel } from '../../src/runtime/loggers.js';
+import { Plugins } from '../../src/runtime/plugins.js';
+import { StandaloneWorker } from '../../src/runtime/worker/standalone-worker.js';
 import { STOP_ANSWER_MARGIN_MS } from '../../src/runtime/worker/task-thread.js';
-import { fixtureWithTopic, groupMembers, realHerder, recorder, RECORDING_SINK, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
+import {
+  fixtureWithTopic,
+  groupMembers,
+  realHerder,
+  recorder,
+  RECORDING_SINK,
+  recordingPlugins,
+  testWorkerConfig,
+  uniqueName,
+  waitFor,
+  type Fixture,
+} from './worker-fixture.js';
+import { LOAD_MS, SLOW_LOADING_SINK, SLOW_LOADING_SINK_MODULE } from '../helpers/slow-loading-sink.js';
 
 const ids = (name: string) =>
   recorder(name)
@@ -164,4 +180,47 @@ test('over REST: a task whose thread crashed shows FAILED with its trace, the AP
   await waitFor('the record once the fixed task runs', () => ids(crashing).includes(1), 30_000);
   assert.equal((await rest('GET', `/connectors/${crashing}/status`)).body.tasks[0].state, 'RUNNING');
   assert.deepEqual(ids(crashing), [1], 'delivered once: the crashed put was never accepted');
+});
+
+test("a task thread logs through the worker's log destination with the task's context, and follows level changes made on the main thread", async (t) => {
+  const { f, topic, name } = await fixtureWithTopic(t, 'logs');
+  const lines: Array<Record<string, unknown>> = [];
+  const loggers = new Loggers(createRootLogger({ level: LogLevel.INFO, destination: { write: (line: string) => void lines.push(JSON.parse(line)) } }));
+  const worker = new StandaloneWorker({ workerConfig: testWorkerConfig(), plugins: await recordingPlugins(), loggers });
+  t.after(() => worker.stop());
+  const config = { name, 'connector.class': RECORDING_SINK, topics: topic };
+  await worker.startTask({ connector: name, task: 0 }, config, config, 'STARTED', f.listener);
+  await f.produce(topic, [{ id: 1 }]);
+
+  const assigned = await waitFor("the thread's assignment line", () => lines.find((l) => l.msg === `Assigned partitions [${topic}-0]`));
+  assert.equal(assigned.logger, 'org.apache.kafka.connect.runtime.WorkerSinkTask');
+  assert.equal(assigned.connector, name);
+  assert.equal(assigned.task, 0);
+  const commitLine = () => lines.find((l) => String(l.msg).startsWith(`Committed offsets ${topic}-0=`));
+  await waitFor('the first commit', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 1);
+  assert.equal(commitLine(), undefined, 'commits are logged at DEBUG, below INFO');
+
+  loggers.setLevel('org.apache.kafka.connect.runtime.WorkerSinkTask', 'DEBUG');
+  await f.produce(topic, [{ id: 2 }]);
+  const debug = await waitFor('a DEBUG commit line from the thread', commitLine);
+  assert.equal(debug.connector, name);
+});
+
+test('a task stopped while its thread is still loading is UNASSIGNED, not FAILED: it is ended at once and never joined the group', async (t) => {
+  const { f, topic, name } = await fixtureWithTopic(t, 'early-stop');
+  const graceful = 1000;
+  const worker = new StandaloneWorker({
+    workerConfig: testWorkerConfig({ 'task.shutdown.graceful.timeout.ms': String(graceful) }),
+    plugins: await Plugins.load([BUILTIN_CONVERTERS_MODULE, SLOW_LOADING_SINK_MODULE]),
+    loggers: new Loggers(createRootLogger({ level: LogLevel.OFF })),
+  });
+  t.after(() => worker.stop());
+  const config = { name, 'connector.class': SLOW_LOADING_SINK, topics: topic };
+  assert.equal(await worker.startTask({ connector: name, task: 0 }, config, config, 'STARTED', f.listener), true);
+  const started = performance.now();
+  await worker.stopTask({ connector: name, task: 0 });
+  const took = performance.now() - started;
+  assert.ok(took < LOAD_MS, `the stop answered after ${took.toFixed(0)} ms, without waiting for the load`);
+  assert.deepEqual(f.listener.tasks.get(`${name}-0`), [{ state: 'UNASSIGNED' }]);
+  assert.deepEqual(await groupMembers(f.admin, `connect-${name}`), { state: 'Dead', members: 0 });
 });

@@ -76,6 +76,8 @@ export class TaskThread {
   #answerStop: () => void = () => {};
   /** FAILED was reported for this task, by its thread or here */
   #failed = false;
+  /** the thread has reported a task state: it has loaded and built the task (before that, no consumer exists) */
+  #reported = false;
   /** the thread is being ended on purpose (it said it is done, or it did not answer): its exit is no crash */
   #ending = false;
   /** what the thread died of, when it threw (an uncaught exception, or out of memory) */
@@ -153,6 +155,7 @@ export class TaskThread {
         this.#o.loggers.write(message.line);
         break;
       case 'task-state':
+        this.#reported = true;
         if (message.state === State.FAILED) this.#failed = true;
         this.#o.listener.onTaskState(id, message.state, message.trace);
         break;
@@ -196,6 +199,14 @@ export class TaskThread {
   }
 
   #unresponsive(bound: number): void {
+    if (!this.#reported) {
+      // still loading its modules: no consumer was started, nothing was consumed, so ending it is a clean stop
+      this.#log.warn(`The thread of task ${this.#key()} was still starting when it was stopped; it is terminated`);
+      this.#o.listener.onTaskState(this.#o.data.id, State.UNASSIGNED);
+      this.#end();
+      this.#answered();
+      return;
+    }
     const message =
       `The thread of task ${this.#key()} did not answer the stop within ${bound} ms (task.shutdown.graceful.timeout.ms + ${STOP_ANSWER_MARGIN_MS} ms): ` +
       'its event loop is blocked. The thread was terminated; its consumer could not leave the group, so Kafka hands its partitions to ' +
