@@ -165,9 +165,16 @@ export class StandaloneWorker implements Worker {
       clock: this.#clock,
       ...(metrics ? { metrics, pluginMetrics: this.#connectorPluginMetrics(id.connector) } : {}),
     });
+    try {
+      // like Kafka's executor: the task starts on its own (in its thread); it reports RUNNING or FAILED when it knows
+      task.start();
+    } catch (error) {
+      this.#log.error({ err: error }, `Failed to start the thread of task ${taskKey(id)}`);
+      metrics?.close();
+      listener.onTaskState(id, State.FAILED, formatTrace(error));
+      return false;
+    }
     this.#tasks.set(taskKey(id), task);
-    // like Kafka's executor: the task starts on its own (in its thread); it reports RUNNING or FAILED when it knows
-    task.start();
     return true;
   }
 
@@ -229,6 +236,11 @@ export class StandaloneWorker implements Worker {
     const connectorConfig = this.#transformer.resolve(rawConnectorConfig, `connector ${name}`);
     const taskConfig = this.#transformer.resolve(rawTaskConfig, `task ${taskKey(id)}`);
     const plugin = this.#plugins.connector(connectorConfig['connector.class'] ?? '');
+    if (this.#plugins.modules.length === 0) {
+      throw new Error(
+        `The plugins were handed in as objects, not loaded from their modules (Plugins.load): the thread of task ${taskKey(id)} could not find ${plugin.className}`,
+      );
+    }
     const data: TaskThreadData = {
       id,
       plugins: this.#plugins.modules,

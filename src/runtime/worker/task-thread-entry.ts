@@ -61,7 +61,7 @@ const listener: StatusListener = {
   onTaskState: (_id, state, trace) => {
     post({ type: 'task-state', state, ...(trace === undefined ? {} : { trace }) });
     // a failed task releases its resources on its own; once that is done the thread has nothing left
-    if (state === State.FAILED && task !== null) void task.closed().then(close);
+    if (state === State.FAILED && task !== null) void task.closed().then(close, close);
   },
   onTopicActive: (_connector, topic) => post({ type: 'topic-active', topic }),
   onConnectorState: () => {},
@@ -73,14 +73,14 @@ let target = data.targetState;
 let stopRequested = false;
 /** the task could not be built (already reported FAILED) */
 let buildFailed = false;
-let closing: Promise<void> | null = null;
+let closed = false;
 
-function close(): Promise<void> {
-  closing ??= (async () => {
-    sendMetrics();
-    post({ type: 'closed' });
-  })();
-  return closing;
+/** Once: the thread has nothing left to do; the main thread ends it. */
+function close(): void {
+  if (closed) return;
+  closed = true;
+  sendMetrics();
+  post({ type: 'closed' });
 }
 
 port.on('message', (message: ToTaskThread) => {
@@ -113,7 +113,7 @@ async function stop(): Promise<void> {
   post({ type: 'stopped' });
   if (task !== null) await task.closed();
   else await built;
-  await close();
+  close();
 }
 
 function converter(spec: ConverterSpec, plugins: Plugins, kind: 'key' | 'value' | 'header'): ConverterHandle {
@@ -201,7 +201,7 @@ const built = build().then(
     // once stopped, the task is UNASSIGNED: its failure to start no longer changes that
     if (stopRequested) return;
     listener.onTaskState(id, State.FAILED, formatTrace(error));
-    void close();
+    close();
   },
 );
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { waitFor } from '../../helpers/wait-for.js';
-import { BUILTIN_CONNECTORS_MODULE } from '../../../src/connectors/index.js';
-import { BUILTIN_CONVERTERS_MODULE } from '../../../src/converters/index.js';
+import { BUILTIN_CONNECTORS_MODULE, builtinConnectors } from '../../../src/connectors/index.js';
+import { BUILTIN_CONVERTERS_MODULE, builtinConverters } from '../../../src/converters/index.js';
 import { loadConfigProviders } from '../../../src/runtime/config/config-providers.js';
 import { ConfigTransformer } from '../../../src/runtime/config/config-transformer.js';
 import { createRootLogger, Loggers, LogLevel } from '../../../src/runtime/loggers.js';
@@ -124,5 +124,21 @@ describe('StandaloneWorker with config providers', () => {
     );
     assert.equal(ok, false);
     assert.equal(listener.connectors.get('env-less')?.at(-1), 'FAILED');
+  });
+});
+
+describe('StandaloneWorker: each task in a thread of its own', () => {
+  test('plugins handed in as objects cannot run a task (a thread finds plugins by their modules): the task fails at once, saying so', async (t) => {
+    const worker = new StandaloneWorker({
+      workerConfig: new WorkerConfig({ 'bootstrap.servers': '127.0.0.1:1' }),
+      plugins: new Plugins({ connectors: builtinConnectors, converters: builtinConverters }),
+      loggers: new Loggers(createRootLogger({ level: LogLevel.OFF })),
+    });
+    t.after(() => worker.stop());
+    const listener = new RecordingListener();
+    const config = { name: 'objects', 'connector.class': 'MilvusSink', topics: 't', 'collection.name': 'c' };
+    assert.equal(await worker.startTask({ connector: 'objects', task: 0 }, config, config, TargetState.STARTED, listener), false);
+    assert.equal(listener.taskState('objects')?.state, 'FAILED');
+    assert.match(listener.taskState('objects')?.trace ?? '', /^Error: The plugins were handed in as objects, not loaded from their modules \(Plugins\.load\)/);
   });
 });
