@@ -54,6 +54,11 @@ export function openFileDescriptors(pid: Pid = 'self'): number {
 }
 
 /** The process's resident set size in KiB (`VmRSS` of /proc/<pid>/status). */
+/** The OS threads of the process (the main thread, libuv's and V8's helpers, one per running task). */
+export function threadCount(pid: Pid = 'self'): number {
+  return readdirSync(`/proc/${pid}/task`).length;
+}
+
 export function residentSetKiB(pid: Pid = 'self'): number {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`/proc/${pid}/status has no VmRSS line`);

@@ -18,8 +18,9 @@ test('PAUSED stops delivery while the consumer stays in its group; resuming deli
   await waitFor('the first record', () => ids(name).length === 1 && ids(witness).length === 1);
 
   await f.worker.setTargetState(name, 'PAUSED');
-  assert.equal(f.listener.taskState(name)?.state, 'PAUSED');
   assert.equal(f.listener.connectors.get(name)?.at(-1), 'PAUSED');
+  // the task applies it in its thread, then reports it (as in Kafka, the report follows the request)
+  await waitFor('the task PAUSED', () => f.listener.taskState(name)?.state === 'PAUSED');
   const cyclesBefore = commitCycles(name);
   await f.produce(topic, [{ id: 2 }, { id: 3 }]);
   // the records were there to fetch (the running witness got them) and the paused task kept running its
@@ -30,7 +31,7 @@ test('PAUSED stops delivery while the consumer stays in its group; resuming deli
   assert.deepEqual(await groupMembers(f.admin, `connect-${name}`), { state: 'Stable', members: 1 }, 'the paused task keeps its partitions');
 
   await f.worker.setTargetState(name, 'STARTED');
-  assert.equal(f.listener.taskState(name)?.state, 'RUNNING');
+  await waitFor('the task RUNNING', () => f.listener.taskState(name)?.state === 'RUNNING');
   await waitFor('the records produced while paused', () => ids(name).length === 3);
   assert.deepEqual(ids(name), [1, 2, 3]);
   await waitFor('the commit', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 3);

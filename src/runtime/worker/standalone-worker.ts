@@ -190,13 +190,13 @@ export class StandaloneWorker implements Worker {
   }
 
   setTaskTargetState(id: ConnectorTaskId, state: TargetState): void {
-    void this.#tasks.get(taskKey(id))?.transitionTo(state);
+    this.#tasks.get(taskKey(id))?.transitionTo(state);
   }
 
-  /** Resolves once every task of the connector applied the state (each bounded: a blocked thread is not waited for). */
+  /** The tasks report PAUSED or RUNNING from their threads once they applied it. */
   async setTargetState(name: string, state: TargetState): Promise<void> {
     await this.#connectors.get(name)?.transitionTo(state);
-    await Promise.all([...this.#tasks.values()].filter((task) => task.id.connector === name).map((task) => task.transitionTo(state)));
+    for (const task of this.#tasks.values()) if (task.id.connector === name) task.transitionTo(state);
   }
 
   #connectorPluginMetrics(name: string): ConnectorPluginMetrics {

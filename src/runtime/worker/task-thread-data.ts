@@ -63,8 +63,6 @@ export type FromTaskThread =
   | { readonly type: 'topic-active'; readonly topic: string }
   /** the task's metric calls since the last batch, and the plugin's metrics as they are now (null: it has none) */
   | { readonly type: 'metrics'; readonly calls: SinkTaskMetricsCall[]; readonly plugin: PluginMetric[] | null }
-  /** a target-state message was applied (its PAUSED or RUNNING report came before) */
-  | { readonly type: 'target-state-applied' }
   /** the task answered a stop: committed what was safe, closed and stopped, or was abandoned after the graceful window */
   | { readonly type: 'stopped' }
   /** the task's consumer left the group (or gave up) and its resources are released: the thread has nothing left to do */

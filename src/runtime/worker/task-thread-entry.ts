@@ -3,7 +3,7 @@
  * the main thread's plugin modules, builds what the task uses — converters, error handling, the DLQ
  * producer, the Kafka consumer — and runs the WorkerSinkTask loop. Records are consumed, converted and
  * written here and never leave the thread; the main thread hears only task states, topic reports,
- * metric calls, log lines, and the answers to its stop and target-state messages (task-thread-data.ts).
+ * metric calls, log lines, and the answer to its stop message (task-thread-data.ts).
  *
  * When the task is done (stopped, or failed and released) the thread says `closed` and the main thread
  * ends it. An uncaught exception or a `process.exit` here ends the thread; the main thread reports that.
@@ -92,7 +92,6 @@ port.on('message', (message: ToTaskThread) => {
       else if (!stopRequested && message.state !== TargetState.STOPPED) {
         listener.onTaskState(id, message.state === TargetState.PAUSED ? State.PAUSED : State.RUNNING);
       }
-      post({ type: 'target-state-applied' });
       break;
     case 'stop':
       void stop();

@@ -45,8 +45,6 @@ export interface TaskThreadOptions {
 export const STOP_ANSWER_MARGIN_MS = 500;
 /** After the stop answer: the consumer leaves its group (bounded by 30 s in the thread), then the thread ends. */
 const CLOSE_WAIT_MS = 35_000;
-/** A target-state change waits this long for the thread to apply it (it answers at once unless it is blocked). */
-const TARGET_STATE_ANSWER_MS = 5_000;
 const OUT_OF_MEMORY = 'ERR_WORKER_OUT_OF_MEMORY';
 
 const ENTRY = new URL(`./task-thread-entry${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
@@ -82,8 +80,6 @@ export class TaskThread {
   #ending = false;
   /** what the thread died of, when it threw (an uncaught exception, or out of memory) */
   #error: Error | null = null;
-  /** answers to the target-state messages in flight, oldest first */
-  readonly #applied: Array<() => void> = [];
   #unfollowLevels: () => void = () => {};
 
   constructor(options: TaskThreadOptions) {
@@ -113,14 +109,13 @@ export class TaskThread {
   }
 
   /**
-   * Moves the task to PAUSED or STARTED; resolves once the thread applied it (its report came first),
-   * or after a short bound when the thread does not answer.
+   * Moves the task to PAUSED or STARTED. Like Kafka's WorkerTask.transitionTo it does not wait: the thread
+   * applies it as soon as it can and reports PAUSED or RUNNING then (a thread still loading, or busy, must
+   * not hold up the herder's request lane).
    */
-  async transitionTo(state: TargetState): Promise<void> {
-    if (this.#thread === null || this.#stopRequested) return;
-    const applied = new Promise<void>((resolve) => this.#applied.push(resolve));
+  transitionTo(state: TargetState): void {
+    if (this.#stopRequested) return;
     this.#post({ type: 'target-state', state });
-    await settlesWithin(this.#clock, applied, TARGET_STATE_ANSWER_MS);
   }
 
   /**
@@ -165,9 +160,6 @@ export class TaskThread {
       case 'metrics':
         if (this.#o.metrics) replayMetrics(message.calls, this.#o.metrics);
         if (message.plugin !== null) this.#o.pluginMetrics?.update(this, message.plugin);
-        break;
-      case 'target-state-applied':
-        this.#applied.shift()?.();
         break;
       case 'stopped':
         this.#answered();
@@ -219,7 +211,6 @@ export class TaskThread {
   #onExit(code: number): void {
     this.#thread = null;
     this.#unfollowLevels();
-    for (const resolve of this.#applied.splice(0)) resolve();
     if (!this.#ending) this.#crashed(code);
     this.#answered();
     this.#o.metrics?.close();
