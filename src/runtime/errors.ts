@@ -28,3 +28,25 @@ export class ClientGoneError extends DomainError {
     super('The client closed the connection before the request was executed; it was not executed');
   }
 }
+
+/**
+ * A write reached a worker that is not the leader of a distributed cluster. The API forwards the request
+ * to `leaderUrl` (Kafka's NotLeaderException / RequestTargetException); without one — a rebalance is under
+ * way — it answers Kafka's 409 so that clients retry.
+ */
+export class NotLeaderError extends DomainError {
+  constructor(readonly leaderUrl: string | null) {
+    super(
+      leaderUrl === null
+        ? 'Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.'
+        : 'Cannot complete request because of a conflicting operation (e.g. worker rebalance)',
+    );
+  }
+}
+
+/** A write arrived while this worker's group was rebalancing (Kafka's RebalanceNeededException, 409). */
+export class RebalanceInProgressError extends ConflictError {
+  constructor() {
+    super('Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)');
+  }
+}

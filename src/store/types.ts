@@ -38,8 +38,17 @@ export interface ConfigStore {
   putTaskConfigs(name: string, taskConfigs: readonly ConnectorConfig[]): void;
   /** Removes config, target state and task configs; false when there was no such connector. */
   remove(name: string): boolean;
-  /** Runs `fn` in one transaction: every write inside commits together or not at all. */
-  transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn` in one transaction: every write inside commits together or not at all. Writes happen only
+   * inside one. A store shared through Kafka resolves once the writes were read back from its topic, so
+   * every worker's view includes them; a local one commits at once.
+   */
+  transaction<T>(fn: () => T): T | Promise<T>;
+  /**
+   * A store shared by several workers calls `listener` with the connector's name whenever desired state
+   * changed, whoever wrote it (a local store has no other writers and no such method).
+   */
+  subscribe?(listener: (connector: string) => void): void;
   /**
    * Why writes can no longer be trusted to last (the store's file removed, replaced or damaged under
    * the running worker), or null. Once a problem is found it stays until a restart. Cheap enough for
@@ -56,6 +65,11 @@ export interface StatusRecord {
   readonly workerId: string;
   /** plugin version of the instance that reported the state (Kafka 4.1); absent for herder-written states */
   readonly version?: string;
+  /**
+   * The group generation of the writer's assignment (distributed mode; 0 standalone): a status from an
+   * older generation never overwrites one from a newer, as in Kafka's KafkaStatusBackingStore.
+   */
+  readonly generation?: number;
 }
 
 export interface StatusStore {
