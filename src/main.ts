@@ -5,13 +5,14 @@
  * them, applies the connector files named on the command line, and shuts everything down on
  * SIGTERM/SIGINT. Wiring only: every decision lives in the modules it wires.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { buildApp } from './api/app.js';
 import { listenAll } from './api/servers.js';
 import { builtinConnectors } from './connectors/index.js';
 import { routeGrpcLogs } from './connectors/milvus/index.js';
 import { builtinConverters } from './converters/index.js';
-import { parseCommandLine, USAGE, type CommandLine } from './runtime/config/command-line.js';
+import { parseCommandLine, usageOf, type CommandLine } from './runtime/config/command-line.js';
 import { applyConnectorFile, readConnectorFile } from './runtime/herder/connector-files.js';
 import { createRootLogger, Loggers } from './runtime/loggers.js';
 import { ConnectMetrics } from './runtime/metrics.js';
@@ -19,7 +20,7 @@ import { Plugins } from './runtime/plugins.js';
 import { StandaloneHerder } from './runtime/herder/standalone-herder.js';
 import { StandaloneWorker } from './runtime/worker/standalone-worker.js';
 import { serverTlsOptions } from './runtime/config/rest-tls.js';
-import { loadWorkerConfig, type WorkerConfig } from './runtime/config/worker-config.js';
+import { loadWorkerConfig, type WorkerConfig, type WorkerMode } from './runtime/config/worker-config.js';
 import { openDatabase } from './store/db.js';
 import { MemoryStatusStore } from './store/memory-status-store.js';
 import { migrate } from './store/migrate.js';
@@ -114,14 +115,15 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
   }
 }
 
-function main(argv: readonly string[], env: NodeJS.ProcessEnv): void {
+/** Runs a worker of `mode` (milvus-connect: standalone; milvus-connect-distributed: distributed). */
+export function main(mode: WorkerMode, argv: readonly string[], env: NodeJS.ProcessEnv): void {
   let commandLine: CommandLine;
   let workerConfig: WorkerConfig;
   try {
-    commandLine = parseCommandLine(argv);
-    if (commandLine.command === 'help') return void process.stdout.write(`${USAGE}\n`);
+    commandLine = parseCommandLine(argv, mode);
+    if (commandLine.command === 'help') return void process.stdout.write(`${usageOf(mode)}\n`);
     if (commandLine.command === 'version') return void process.stdout.write(`${packageVersion()}\n`);
-    workerConfig = loadWorkerConfig({ file: commandLine.workerConfigFile, env });
+    workerConfig = loadWorkerConfig({ file: commandLine.workerConfigFile, env, mode });
   } catch (e) {
     // no logger yet: its level is part of the configuration that failed
     process.stderr.write(`${(e as Error).message}\n`);
@@ -131,4 +133,7 @@ function main(argv: readonly string[], env: NodeJS.ProcessEnv): void {
   void start(commandLine, workerConfig);
 }
 
-main(process.argv.slice(2), process.env);
+// run as the program itself (not when src/distributed.ts imports main)
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main('standalone', process.argv.slice(2), process.env);
+}

@@ -1,0 +1,196 @@
+/**
+ * Distributed mode, end to end: three worker processes on distinct REST ports form one cluster through
+ * the real broker's group coordinator, keep their state in Kafka topics, and write to the real Milvus.
+ * Tasks spread over the workers; any worker answers every read and forwards writes to the leader; a worker
+ * killed with SIGKILL loses its tasks to the survivors within the session timeout, and nothing is lost.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
+import { describe, test, type TestContext } from 'node:test';
+import type { ConnectProcess } from '../helpers/connect-process.js';
+import { countRows } from '../helpers/milvus-fixtures.js';
+import { waitFor } from '../helpers/wait-for.js';
+import {
+  article,
+  collectionFor,
+  createTopic,
+  produce,
+  quickStartConfig,
+  startService,
+  status,
+  uniqueName,
+  type StatusBody,
+} from './e2e-fixture.js';
+
+const SESSION_TIMEOUT_MS = 6_000;
+
+/** A port nobody listens on right now (the worker must advertise its real port to the group). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Cluster {
+  readonly workers: ConnectProcess[];
+  /** Starts one more worker of the cluster (e.g. after one was killed). */
+  add(): Promise<ConnectProcess>;
+}
+
+/** `n` workers in one fresh group with their own state topics; stopped after test `t`. */
+async function startCluster(t: TestContext, n: number): Promise<Cluster> {
+  const group = uniqueName('cluster');
+  const workerProps = async (): Promise<Record<string, string>> => {
+    const port = await freePort();
+    return {
+      listeners: `http://127.0.0.1:${port}`,
+      'rest.advertised.host.name': '127.0.0.1',
+      'rest.advertised.port': String(port),
+      'group.id': group,
+      'config.storage.topic': `${group}-configs`,
+      'offset.storage.topic': `${group}-offsets`,
+      'status.storage.topic': `${group}-status`,
+      'config.storage.replication.factor': '1',
+      'offset.storage.replication.factor': '1',
+      'status.storage.replication.factor': '1',
+      'offset.storage.partitions': '1',
+      'status.storage.partitions': '1',
+      'session.timeout.ms': String(SESSION_TIMEOUT_MS),
+      'heartbeat.interval.ms': '1000',
+      'rebalance.timeout.ms': '20000',
+    };
+  };
+  const add = async () => startService(t, { mode: 'distributed', workerProps: await workerProps(), startTimeoutMs: 90_000 });
+  const workers = await Promise.all(Array.from({ length: n }, add));
+  return { workers, add };
+}
+
+/** The connector's status once every one of `tasks` tasks is RUNNING, as `worker` answers it. */
+function runningEverywhere(worker: ConnectProcess, name: string, tasks: number, timeoutMs = 60_000): Promise<StatusBody> {
+  return waitFor(
+    `${name}: ${tasks} tasks RUNNING`,
+    async () => {
+      const s = await status(worker, name);
+      return s && s.connector.state === 'RUNNING' && s.tasks.length === tasks && s.tasks.every((task) => task.state === 'RUNNING') ? s : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** A topic with `partitions` partitions and a collection, both called `name`. */
+async function sinkTopic(t: TestContext, name: string, partitions: number): Promise<void> {
+  await createTopic(name, partitions);
+  await collectionFor(t, name);
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
+describe('a cluster of three workers', { concurrency: false }, () => {
+  test('a connector created through one worker spreads its tasks over all three, and every worker answers the same', async (t) => {
+    const { workers } = await startCluster(t, 3);
+    const [a, b, c] = workers;
+    const name = uniqueName('spread');
+    await sinkTopic(t, name, 3);
+
+    const created = await a.request('POST', '/connectors', { name, config: quickStartConfig(name, name, { 'tasks.max': '3' }) });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+
+    const seen = await runningEverywhere(a, name, 3);
+    assert.equal(new Set(seen.tasks.map((task) => task.worker_id)).size, 3, `tasks on three workers: ${JSON.stringify(seen.tasks)}`);
+    for (const worker of [b, c]) {
+      const other = await runningEverywhere(worker, name, 3);
+      assert.deepEqual(
+        other.tasks.map((task) => task.worker_id),
+        seen.tasks.map((task) => task.worker_id),
+      );
+      for (const path of [`/connectors/${name}/config`, `/connectors/${name}/tasks`, '/connectors']) {
+        assert.deepEqual((await worker.request('GET', path)).body, (await a.request('GET', path)).body, `GET ${path}`);
+      }
+    }
+
+    await produce(
+      name,
+      range(0, 300).map((i) => ({ value: article(i), partition: i % 3 })),
+    );
+    await waitFor('300 rows', async () => (await countRows(name)) === 300, 60_000);
+  });
+
+  test('pause, resume, stop and restart through a worker that does not lead behave as in standalone mode', async (t) => {
+    const { workers } = await startCluster(t, 3);
+    const name = uniqueName('lifecycle');
+    await sinkTopic(t, name, 1);
+    assert.equal((await workers[0].request('POST', '/connectors', { name, config: quickStartConfig(name, name) })).status, 201);
+    await runningEverywhere(workers[0], name, 1);
+    const follower = workers[2];
+
+    assert.equal((await follower.request('PUT', `/connectors/${name}/pause`)).status, 202);
+    await waitFor('PAUSED', async () => {
+      const s = await status(workers[1], name);
+      return s?.connector.state === 'PAUSED' && s.tasks[0]?.state === 'PAUSED';
+    });
+    assert.equal((await follower.request('PUT', `/connectors/${name}/resume`)).status, 202);
+    await runningEverywhere(workers[1], name, 1);
+
+    const restarted = await follower.request('POST', `/connectors/${name}/restart?includeTasks=true`);
+    assert.equal(restarted.status, 202, JSON.stringify(restarted.body));
+    await runningEverywhere(workers[0], name, 1);
+
+    assert.equal((await follower.request('PUT', `/connectors/${name}/stop`)).status, 204);
+    await waitFor('STOPPED with no tasks', async () => {
+      const s = await status(workers[0], name);
+      return s?.connector.state === 'STOPPED' && s.tasks.length === 0;
+    });
+    const offsets = await follower.request('GET', `/connectors/${name}/offsets`);
+    assert.equal(offsets.status, 200, JSON.stringify(offsets.body));
+
+    assert.equal((await follower.request('DELETE', `/connectors/${name}`)).status, 204);
+    await waitFor('deleted everywhere', async () => {
+      const lists = await Promise.all(workers.map((w) => w.request('GET', '/connectors')));
+      return lists.every((list) => !(list.body as string[]).includes(name));
+    });
+  });
+
+  test('20,000 records, a worker killed with SIGKILL mid-stream: its tasks move to the survivors and Milvus ends with exactly 20,000 rows', async (t) => {
+    const N = 20_000;
+    const { workers } = await startCluster(t, 3);
+    const name = uniqueName('failover');
+    await sinkTopic(t, name, 3);
+    assert.equal((await workers[0].request('POST', '/connectors', { name, config: quickStartConfig(name, name, { 'tasks.max': '3' }) })).status, 201);
+    const before = await runningEverywhere(workers[0], name, 3);
+
+    await produce(
+      name,
+      range(0, N / 2).map((i) => ({ value: article(i), partition: i % 3 })),
+    );
+    await waitFor('ingestion under way', async () => (await countRows(name)) > 0, 60_000);
+    const victim = workers[1];
+    const victimId = `127.0.0.1:${new URL(victim.baseUrl).port}`;
+    assert.ok(
+      before.tasks.some((task) => task.worker_id === victimId),
+      `the victim runs a task: ${JSON.stringify(before.tasks)}`,
+    );
+    await victim.kill9();
+
+    // the issue's bound: session.timeout.ms (+ no scheduled delay: assignment is eager) + 10 s
+    const moved = waitFor(
+      'every task RUNNING on a survivor',
+      async () => {
+        const s = await status(workers[0], name);
+        const survivors = s?.tasks.length === 3 && s.tasks.every((task) => task.state === 'RUNNING' && task.worker_id !== victimId);
+        return survivors ? s : undefined;
+      },
+      SESSION_TIMEOUT_MS + 10_000,
+    );
+    await produce(
+      name,
+      range(N / 2, N).map((i) => ({ value: article(i), partition: i % 3 })),
+    );
+    const after = await moved;
+    assert.equal(new Set(after.tasks.map((task) => task.worker_id)).size, 2, 'spread over the two survivors');
+    await waitFor(`${N} rows`, async () => (await countRows(name)) === N, 120_000);
+  });
+});
