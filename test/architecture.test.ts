@@ -97,6 +97,7 @@ test('converters and connectors see only the plugin API (plus their own SDK)', (
 test('each third-party client has one home', () => {
   const homes: Record<string, (file: string) => boolean> = {
     kafkajs: under('runtime/kafka'),
+    '@platformatic/kafka': under('runtime/kafka'),
     'better-sqlite3': under('store'),
     '@zilliz/milvus2-sdk-node': under('connectors/milvus'),
     'prom-client': (file) => file === 'runtime/metrics.ts',
@@ -116,10 +117,10 @@ test('the rules above really see the imports (a sanity check on the scanner)', (
 });
 
 describe('runtime: one folder per Kafka Connect concept', () => {
-  test('only the worker runs Kafka clients: nothing else in runtime imports runtime/kafka', () => {
+  test('only the worker and the distributed stores run Kafka clients: nothing else in runtime imports runtime/kafka', () => {
     assert.deepEqual(
       violations(
-        (file) => under('runtime')(file) && !under('runtime/kafka')(file) && !under('runtime/worker')(file),
+        (file) => under('runtime')(file) && !under('runtime/kafka')(file) && !under('runtime/worker')(file) && !under('runtime/distributed')(file),
         (imp) => !under('runtime/kafka')(imp.target),
       ),
       [],
