@@ -56,6 +56,11 @@ export interface StatusRecord {
   readonly workerId: string;
   /** plugin version of the instance that reported the state (Kafka 4.1); absent for herder-written states */
   readonly version?: string;
+  /**
+   * Generation of the worker group when the state was written (distributed mode, where a status from
+   * an older generation must not overwrite a newer one written by another worker); absent in standalone.
+   */
+  readonly generation?: number;
 }
 
 export interface StatusStore {
