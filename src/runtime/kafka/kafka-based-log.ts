@@ -118,6 +118,11 @@ function hasProtocolError(error: unknown, id: string): boolean {
   return typeof finder === 'function' && Boolean(finder.call(error, 'apiId', id));
 }
 
+/** The partition the Java producer's default partitioner gives a key: murmur2 of its UTF-8 bytes, made positive, modulo the count. */
+export function partitionForKey(key: string, partitions: number): number {
+  return compatibilityPartitioner({ topic: '' }, Buffer.from(key, 'utf8')) % partitions;
+}
+
 export class KafkaBasedLog {
   readonly #topic: string;
   readonly #settings: KafkaClientSettings;
@@ -225,10 +230,9 @@ export class KafkaBasedLog {
    */
   send(key: string, value: Buffer | null): Promise<LogPosition> {
     if (this.#state !== 'running') return Promise.reject(new LogStoppedError(this.#topic));
-    const keyBytes = Buffer.from(key, 'utf8');
-    const partition = compatibilityPartitioner({ topic: this.#topic }, keyBytes) % this.partitionCount;
+    const partition = partitionForKey(key, this.partitionCount);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ key: keyBytes, value, partition, resolve, reject });
+      this.#queue.push({ key: Buffer.from(key, 'utf8'), value, partition, resolve, reject });
       this.#draining ??= this.#drain().finally(() => {
         this.#draining = undefined;
       });
