@@ -101,6 +101,22 @@ describe('KafkaBasedLog', () => {
     );
   });
 
+  test('a send issued as the previous one is acknowledged is sent too (one after the other, and from inside its callback)', async (t) => {
+    const topic = await compactedTopic(1);
+    const records: LogRecord[] = [];
+    const log = openLog(topic, records);
+    t.after(() => log.stop());
+    await log.start();
+    for (let i = 0; i < 10; i++) await log.send(`seq-${i}`, Buffer.from(String(i)));
+    const chained = await log.send('first', null).then(() => log.send('from-the-callback', null));
+    assert.equal(chained.offset, 11);
+    await log.readToEnd();
+    assert.deepEqual(
+      records.map((r) => r.key),
+      [...Array.from({ length: 10 }, (_, i) => `seq-${i}`), 'first', 'from-the-callback'],
+    );
+  });
+
   test('readToEnd() resolves only after every record up to the end offsets of the call reached the callback', async (t) => {
     const topic = await compactedTopic(2);
     const seen: LogRecord[] = [];

@@ -148,6 +148,8 @@ export class KafkaBasedLog {
   #wake: (() => void) | undefined;
   #queue: PendingSend[] = [];
   #draining: Promise<void> | undefined;
+  /** every send not yet acknowledged or failed: readToEnd() and stop() wait for them */
+  readonly #unsettled = new Set<Promise<unknown>>();
 
   constructor(options: KafkaBasedLogOptions) {
     this.#topic = options.topic;
@@ -211,8 +213,9 @@ export class KafkaBasedLog {
     this.#state = 'stopping';
     for (const waiter of this.#waiters.splice(0)) waiter.reject(new LogStoppedError(this.#topic));
     this.#wake?.();
-    const sending = this.#draining;
-    if (sending) await Promise.race([sending, new Promise((resolve) => setTimeout(resolve, this.#closeTimeoutMs).unref())]);
+    if (this.#unsettled.size > 0) {
+      await Promise.race([Promise.allSettled([...this.#unsettled]), new Promise((resolve) => setTimeout(resolve, this.#closeTimeoutMs).unref())]);
+    }
     for (const pending of this.#queue.splice(0)) pending.reject(new LogStoppedError(this.#topic));
     // closing the consumer's connections ends a fetch in flight
     const closing = [this.#consumer?.close(true), this.#admin?.close(), this.#producer?.close()];
@@ -231,11 +234,25 @@ export class KafkaBasedLog {
   send(key: string, value: Buffer | null): Promise<LogPosition> {
     if (this.#state !== 'running') return Promise.reject(new LogStoppedError(this.#topic));
     const partition = partitionForKey(key, this.partitionCount);
-    return new Promise((resolve, reject) => {
+    const sent = new Promise<LogPosition>((resolve, reject) => {
       this.#queue.push({ key: Buffer.from(key, 'utf8'), value, partition, resolve, reject });
-      this.#draining ??= this.#drain().finally(() => {
-        this.#draining = undefined;
-      });
+      this.#kickDrain();
+    });
+    const settled = sent.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#unsettled.add(settled);
+    void settled.then(() => this.#unsettled.delete(settled));
+    return sent;
+  }
+
+  /** One drain at a time; a send queued while the last one was finishing starts the next. */
+  #kickDrain(): void {
+    if (this.#draining !== undefined) return;
+    this.#draining = this.#drain().finally(() => {
+      this.#draining = undefined;
+      if (this.#queue.length > 0) this.#kickDrain();
     });
   }
 
@@ -245,7 +262,8 @@ export class KafkaBasedLog {
    */
   async readToEnd(signal?: AbortSignal): Promise<void> {
     if (this.#state !== 'running') throw new LogStoppedError(this.#topic);
-    await this.#draining?.catch(() => undefined);
+    // Kafka's flush: this log's own writes count as written before the end offsets are read
+    await Promise.all([...this.#unsettled]);
     await this.#readToEndOffsets(signal);
   }
 
