@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pino from 'pino';
-import { ensureInternalTopic, internalTopics, InternalTopicError } from '../../src/runtime/distributed/internal-topics.js';
+import { ensureInternalTopic, ensureInternalTopics, internalTopics, InternalTopicError } from '../../src/runtime/distributed/internal-topics.js';
 import { TopicAdmin } from '../../src/runtime/kafka/topic-admin.js';
 import { stackAddresses, uniqueName } from '../helpers/stack.js';
 
@@ -50,7 +50,7 @@ describe('ensureInternalTopic', () => {
   test("creates missing topics compacted, with Kafka's partition counts and the replication factor lowered to the broker count", async () => {
     const topics = worker(uniqueName('internal'), { 'offset.storage.partitions': '4', 'status.storage.min.compaction.lag.ms': '1000' });
     warnings.length = 0;
-    for (const topic of [topics.config, topics.offset, topics.status]) await ensureInternalTopic(topicAdmin, topic);
+    await ensureInternalTopics({ client: { brokers: [BOOTSTRAP], clientId: 'internal-topics-it' }, logger }, topics.config, topics.offset, topics.status);
 
     const [config, offset, status] = await Promise.all([topics.config, topics.offset, topics.status].map((t) => describeTopic(t.topic)));
     assert.deepEqual(

@@ -5,8 +5,10 @@
  * factor, plus any other `<prefix>.<topic config>` setting), and refuse an existing topic that is not
  * compacted-only, since deletion by retention would lose connector configs or statuses.
  */
+import type { Logger } from 'pino';
 import { ConfigError } from '../../plugin/index.js';
-import type { TopicAdmin } from '../kafka/topic-admin.js';
+import type { KafkaClientSettings } from '../kafka/platformatic-options.js';
+import { TopicAdmin } from '../kafka/topic-admin.js';
 
 export interface InternalTopic {
   readonly topic: string;
@@ -147,6 +149,19 @@ export async function ensureInternalTopic(admin: TopicAdmin, topic: InternalTopi
   throw new InternalTopicError(
     `Topic '${topic.topic}' supplied via the '${topic.property}' property is required to have 'cleanup.policy=${COMPACT}' to guarantee consistency and durability of ${topic.purpose}, but found the topic currently has 'cleanup.policy=${found}'. Continuing would likely result in eventually losing ${topic.purpose} and problems restarting this Connect cluster in the future. Change the '${topic.property}' property in the Connect worker configurations to use a topic with 'cleanup.policy=${COMPACT}'.`,
   );
+}
+
+/**
+ * ensureInternalTopic for each topic, with an admin client of its own that is closed before it returns.
+ * The stores call it for their topic at start; the herder calls it for the offsets topic.
+ */
+export async function ensureInternalTopics(options: { client: KafkaClientSettings; logger: Logger }, ...topics: InternalTopic[]): Promise<void> {
+  const admin = new TopicAdmin(options);
+  try {
+    for (const topic of topics) await ensureInternalTopic(admin, topic);
+  } finally {
+    await admin.close();
+  }
 }
 
 /** Kafka's rule for the config topic: one partition, so that every record of it has one order. */

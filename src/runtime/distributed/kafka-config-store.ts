@@ -17,7 +17,6 @@ import type { Logger } from 'pino';
 import { ServerError } from '../errors.js';
 import { KafkaBasedLog, type LogRecord } from '../kafka/kafka-based-log.js';
 import type { KafkaClientSettings } from '../kafka/platformatic-options.js';
-import { TopicAdmin } from '../kafka/topic-admin.js';
 import type { RestartRequest } from '../types.js';
 import { TargetState, type ConnectorConfig } from '../../store/types.js';
 import { ClusterConfigState } from './cluster-config-state.js';
@@ -34,7 +33,7 @@ import {
   type ConfigRecord,
   type SessionKey,
 } from './config-records.js';
-import { checkConfigTopicPartitions, ensureInternalTopic, type InternalTopic } from './internal-topics.js';
+import { checkConfigTopicPartitions, ensureInternalTopics, type InternalTopic } from './internal-topics.js';
 
 /**
  * What the herder hears about changes read from the topic, its own writes included (Kafka's
@@ -143,12 +142,7 @@ export class KafkaConfigStore {
    * keeps tailing it. Refuses a config topic with more than one partition, as Kafka does.
    */
   async start(): Promise<void> {
-    const admin = new TopicAdmin({ client: this.#client, logger: this.#logger });
-    try {
-      await ensureInternalTopic(admin, this.#topic);
-    } finally {
-      await admin.close();
-    }
+    await ensureInternalTopics({ client: this.#client, logger: this.#logger }, this.#topic);
     await this.#log.start();
     try {
       checkConfigTopicPartitions(this.#topic, this.#log.partitionCount);

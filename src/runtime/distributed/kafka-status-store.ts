@@ -19,8 +19,7 @@ import type { Logger } from 'pino';
 import type { StatusRecord, StatusStore } from '../../store/types.js';
 import { KafkaBasedLog, LogWriteError, type LogRecord } from '../kafka/kafka-based-log.js';
 import type { KafkaClientSettings } from '../kafka/platformatic-options.js';
-import { TopicAdmin } from '../kafka/topic-admin.js';
-import { ensureInternalTopic, type InternalTopic } from './internal-topics.js';
+import { ensureInternalTopics, type InternalTopic } from './internal-topics.js';
 import {
   StatusRecordError,
   decodeStatusRecord,
@@ -138,12 +137,7 @@ export class KafkaStatusStore implements StatusStore {
 
   /** Creates the topic if it is missing (refusing one that is not compacted) and reads it to the end. */
   async start(): Promise<void> {
-    const admin = new TopicAdmin({ client: this.#client, logger: this.#logger });
-    try {
-      await ensureInternalTopic(admin, this.#topic);
-    } finally {
-      await admin.close();
-    }
+    await ensureInternalTopics({ client: this.#client, logger: this.#logger }, this.#topic);
     await this.#log.start();
     this.#running = true;
   }
