@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StackError } from './errors.js';
@@ -42,10 +43,12 @@ interface CacheEntry {
 function kafkaCache(versions: StackVersions): CacheEntry {
   const profile = isKafka3(versions) ? 'kafka3' : 'kafka4';
   const home = join(CACHE_DIR, `kafka-${versions.kafka}`);
+  // the pom's content too: a dependency added to it must reach caches filled before
+  const pom = createHash('sha256').update(readFileSync(KAFKA_POM)).digest('hex').slice(0, 16);
   return {
     home,
     dir: join(home, 'libs'),
-    stamp: JSON.stringify({ kafka: versions.kafka, slf4j: versions.slf4j, log4j2: versions.log4j2, reload4j: versions.reload4j, profile }),
+    stamp: JSON.stringify({ kafka: versions.kafka, slf4j: versions.slf4j, log4j2: versions.log4j2, reload4j: versions.reload4j, profile, pom }),
     lockName: `kafka-${versions.kafka}`,
   };
 }

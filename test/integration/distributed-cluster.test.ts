@@ -10,17 +10,7 @@ import { describe, test, type TestContext } from 'node:test';
 import type { ConnectProcess } from '../helpers/connect-process.js';
 import { countRows } from '../helpers/milvus-fixtures.js';
 import { waitFor } from '../helpers/wait-for.js';
-import {
-  article,
-  collectionFor,
-  createTopic,
-  produce,
-  quickStartConfig,
-  startService,
-  status,
-  uniqueName,
-  type StatusBody,
-} from './e2e-fixture.js';
+import { article, collectionFor, createTopic, produce, quickStartConfig, startService, status, uniqueName, type StatusBody } from './e2e-fixture.js';
 
 const SESSION_TIMEOUT_MS = 6_000;
 
