@@ -113,7 +113,7 @@ test('each third-party client has one home', () => {
 test('the rules above really see the imports (a sanity check on the scanner)', () => {
   assert.ok(all.some((imp) => imp.file === 'api/app.ts' && imp.target === 'fastify'));
   assert.ok(all.some((imp) => imp.file.startsWith('runtime/kafka/') && imp.target === 'kafkajs'));
-  assert.ok(all.some((imp) => imp.file === 'main.ts' && imp.target === 'runtime/herder/standalone-herder.ts'));
+  assert.ok(all.some((imp) => imp.file === 'main.ts' && imp.target === 'runtime/herder/connect-herder.ts'));
 });
 
 describe('runtime: one folder per Kafka Connect concept', () => {

@@ -77,6 +77,13 @@ export interface StatusStore {
   putConnector(name: string, status: StatusRecord): void;
   getTask(connector: string, task: number): StatusRecord | undefined;
   putTask(connector: string, task: number, status: StatusRecord): void;
+  /**
+   * Kafka's putSafe, in a store shared by several workers: writes unless another worker wrote a status of
+   * a newer generation, so that a worker which lost a task cannot overwrite its new owner's RUNNING with
+   * its own UNASSIGNED or FAILED. A store of one worker has no such races and no such methods.
+   */
+  putTaskSafe?(connector: string, task: number, status: StatusRecord): boolean;
+  putConnectorSafe?(name: string, status: StatusRecord): boolean;
   /** Task statuses of one connector, by ascending task id. */
   tasks(connector: string): Array<{ task: number; status: StatusRecord }>;
   removeTask(connector: string, task: number): void;

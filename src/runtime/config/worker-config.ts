@@ -426,6 +426,18 @@ export class WorkerConfig extends ParsedConfig {
     return `${scheme}://${this.workerId}/`;
   }
 
+  /**
+   * The worker's own Kafka client settings (Kafka's distributed worker uses its top-level keys for the
+   * internal topics and the group): bootstrap, security and the common timeouts.
+   */
+  get clusterClientProps(): Record<string, string> {
+    const own = (key: string) =>
+      ['bootstrap.servers', 'security.protocol', 'client.id', 'request.timeout.ms', 'retry.backoff.ms', 'socket.connection.setup.timeout.ms'].includes(key) ||
+      key.startsWith('sasl.') ||
+      (key.startsWith('ssl.') && !key.startsWith('ssl.client.auth'));
+    return Object.fromEntries(Object.entries(this.originals).filter(([key]) => own(key)));
+  }
+
   get sqlitePath(): string {
     return this.getString('sqlite.path')!;
   }

@@ -84,6 +84,12 @@ const LOGGER_NAMES = {
   distributed: 'org.apache.kafka.connect.runtime.distributed.DistributedHerder',
 } as const;
 
+/**
+ * States an instance reports as it goes away (Kafka's onShutdown and onFailure): in a shared status store
+ * they are written only if no other worker has since written a newer generation (Kafka's putSafe).
+ */
+const LEAVING_STATES: ReadonlySet<State> = new Set([State.UNASSIGNED, State.FAILED]);
+
 /** Beyond the graceful stop window, what an offsets request waits for the tasks to have left the group. */
 const OFFSETS_SETTLE_GRACE_MS = 2_000;
 
@@ -616,11 +622,15 @@ export class ConnectHerder implements Herder, StatusListener, MembershipListener
   }
 
   #writeConnector(name: string, state: State, trace?: string, version?: string): void {
-    this.#statuses.putConnector(name, this.#statusRecord(state, trace, version));
+    const status = this.#statusRecord(state, trace, version);
+    if (LEAVING_STATES.has(state) && this.#statuses.putConnectorSafe) this.#statuses.putConnectorSafe(name, status);
+    else this.#statuses.putConnector(name, status);
   }
 
   #writeTask(id: ConnectorTaskId, state: State, trace?: string, version?: string): void {
-    this.#statuses.putTask(id.connector, id.task, this.#statusRecord(state, trace, version));
+    const status = this.#statusRecord(state, trace, version);
+    if (LEAVING_STATES.has(state) && this.#statuses.putTaskSafe) this.#statuses.putTaskSafe(id.connector, id.task, status);
+    else this.#statuses.putTask(id.connector, id.task, status);
   }
 
   #statusRecord(state: State, trace: string | undefined, version: string | undefined): StatusRecord {
