@@ -92,6 +92,7 @@ async function clusterState(workerConfig: WorkerConfig, loggers: Loggers, closer
   };
   const membership = new DistributedMembership({
     snapshot,
+    workerUrl: workerConfig.advertisedUrl,
     log,
     coordinator: (listener) =>
       new WorkerCoordinator({

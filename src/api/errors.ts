@@ -12,7 +12,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
-  NotLeaderError,
+  RequestTargetError,
   RequestTimeoutError,
   ServerError,
 } from '../runtime/errors.js';
@@ -56,7 +56,7 @@ const DOMAIN_STATUS: ReadonlyArray<readonly [new (...args: never[]) => Error, nu
   [ConflictError, 409],
   [ForbiddenError, 403],
   // a write this worker may not make and could not forward (no leader known, or forwarded once already)
-  [NotLeaderError, 409],
+  [RequestTargetError, 409],
   [ServerError, 500],
   [RequestTimeoutError, 500],
   // nobody reads it: the client closed the connection (nginx's 499), never counted as a server error

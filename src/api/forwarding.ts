@@ -1,11 +1,13 @@
 /**
- * A write that reaches a worker which does not lead its distributed cluster goes to the leader, as
- * Kafka's HerderRequestHandler.completeOrForwardRequest does: the same method, path, query and body, with
- * `forward=false` so the leader never forwards it again, and the caller's credentials passed through so
- * the leader authenticates the same user. The leader's answer goes back unchanged.
+ * A request another worker of a distributed cluster must serve (a write: the leader; a task restart: the
+ * task's worker) is forwarded there, as Kafka's HerderRequestHandler.completeOrForwardRequest does: the
+ * same method, path, query and body, the caller's credentials passed through so the target authenticates
+ * the same user, and the target's answer goes back unchanged. As in Kafka, a request may take two hops
+ * (a follower to the leader, the leader to the task's worker): the first hop carries `forward=true`, the
+ * second `forward=false`, and a worker never forwards a request that says `forward=false`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NotLeaderError } from '../runtime/errors.js';
+import { RequestTargetError } from '../runtime/errors.js';
 
 /** Request bodies as received, so a forwarded request carries the caller's bytes, not our binding of them. */
 const rawBodies = new WeakMap<FastifyRequest, string>();
@@ -18,16 +20,16 @@ export function rememberRawBody(request: FastifyRequest, text: string): void {
 /** Headers of the leader's answer that mean the same thing to our caller. */
 const PASSED_BACK = ['content-type', 'location', 'allow'];
 
-/** Whether this request may still be forwarded (a forwarded request carries `forward=false`). */
-function forwardable(request: FastifyRequest): boolean {
+/** The request's `forward` flag: null when the user sent it (no flag), else whether it may hop again. */
+function forwardFlag(request: FastifyRequest): boolean | null {
   const forward = new URL(request.url, 'http://worker').searchParams.get('forward');
-  return forward === null || forward.toLowerCase() !== 'false';
+  return forward === null ? null : forward.toLowerCase() === 'true';
 }
 
-/** The original path and query with `forward=false`, on the leader. */
-function leaderTarget(leaderUrl: string, requestUrl: string): string {
-  const target = new URL(requestUrl, leaderUrl.endsWith('/') ? leaderUrl : `${leaderUrl}/`);
-  target.searchParams.set('forward', 'false');
+/** The original path and query on the worker that must serve it, with the next hop's `forward` flag. */
+function targetOf(workerUrl: string, requestUrl: string, mayHopAgain: boolean): string {
+  const target = new URL(requestUrl, workerUrl.endsWith('/') ? workerUrl : `${workerUrl}/`);
+  target.searchParams.set('forward', String(mayHopAgain));
   return target.toString();
 }
 
@@ -36,13 +38,14 @@ function leaderTarget(leaderUrl: string, requestUrl: string): string {
  * itself (no leader known, or already forwarded once: Kafka's 409 then).
  */
 export async function forwardToLeader(err: Error, request: FastifyRequest, reply: FastifyReply, timeoutMs: number): Promise<boolean> {
-  if (!(err instanceof NotLeaderError) || err.leaderUrl === null || !forwardable(request)) return false;
+  const flag = forwardFlag(request);
+  if (!(err instanceof RequestTargetError) || err.targetUrl === null || flag === false) return false;
   const headers: Record<string, string> = { accept: 'application/json' };
   const authorization = request.headers.authorization;
   if (authorization !== undefined) headers.authorization = authorization;
   const body = rawBodies.get(request);
   if (body !== undefined) headers['content-type'] = request.headers['content-type'] ?? 'application/json';
-  const target = leaderTarget(err.leaderUrl, request.url);
+  const target = targetOf(err.targetUrl, request.url, flag === null);
   request.log.debug({ target }, 'Forwarding the request to the leader');
   const answer = await fetch(target, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
   for (const name of PASSED_BACK) {

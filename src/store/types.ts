@@ -45,10 +45,15 @@ export interface ConfigStore {
    */
   transaction<T>(fn: () => T): T | Promise<T>;
   /**
-   * A store shared by several workers calls `listener` with the connector's name whenever desired state
-   * changed, whoever wrote it (a local store has no other writers and no such method).
+   * A store shared by several workers tells `listener` whenever desired state changed, whoever wrote it
+   * (a local store has no other writers and no such method).
    */
-  subscribe?(listener: (connector: string) => void): void;
+  subscribe?(listener: ConfigChangeListener): void;
+  /**
+   * A store shared by several workers carries restart requests to every worker (Kafka's
+   * `restart-connector-<name>` records), each restarting its own share; inside a transaction.
+   */
+  putRestartRequest?(name: string, request: { readonly onlyFailed: boolean; readonly includeTasks: boolean }): void;
   /**
    * Why writes can no longer be trusted to last (the store's file removed, replaced or damaged under
    * the running worker), or null. Once a problem is found it stays until a restart. Cheap enough for
@@ -56,6 +61,14 @@ export interface ConfigStore {
    */
   problem(): string | null;
   close(): void;
+}
+
+/** What a worker hears from a config store shared with other workers. */
+export interface ConfigChangeListener {
+  /** The connector's config, task configs or target state changed, or it was removed. */
+  onChange(connector: string): void;
+  /** A restart of the connector's failed or all instances was asked for (each worker restarts its own). */
+  onRestartRequest(connector: string, request: { readonly onlyFailed: boolean; readonly includeTasks: boolean }): void;
 }
 
 /** Observed status of a connector or task, as last reported by the worker. */

@@ -40,7 +40,7 @@ function follower(leaderUrl: string | null): FakeHerder {
     });
 }
 
-test('a write on a follower is forwarded to the leader with forward=false, the same body and credentials', async (t) => {
+test('a write on a follower is forwarded to the leader with forward=true (one more hop allowed), the same body and credentials', async (t) => {
   const lead = await leader(t);
   lead.herder.stub('createConnector', async (request) => connectorInfo(request.name!, request.config as Record<string, string>));
   const { app } = await buildTestApp(t, { herder: follower(lead.url) });
@@ -52,7 +52,7 @@ test('a write on a follower is forwarded to the leader with forward=false, the s
   assert.equal(res.json().name, 'sink');
   const forwarded = lead.herder.argsOf('createConnector')[0][0] as typeof body;
   assert.deepEqual({ name: forwarded.name, config: forwarded.config }, body, 'the leader got the same request body');
-  assert.deepEqual(lead.received, [{ url: '/connectors?forward=false', authorization: 'Basic dXNlcjpwYXNz' }]);
+  assert.deepEqual(lead.received, [{ url: '/connectors?forward=true', authorization: 'Basic dXNlcjpwYXNz' }]);
 });
 
 test('the leader answers errors too: its status and message come back as they are', async (t) => {
@@ -89,4 +89,16 @@ test('a leader that cannot be reached: 409 naming the cause, so clients retry af
   const res = await app.inject({ method: 'PUT', url: '/connectors/c/pause' });
   assert.equal(res.statusCode, 409);
   assert.match(res.json().message, /the leader could not be reached/);
+});
+
+test('a request forwarded once (forward=true) may hop once more, with forward=false', async (t) => {
+  const lead = await leader(t);
+  lead.herder.stub('pauseConnector', async () => {});
+  const { app } = await buildTestApp(t, { herder: follower(lead.url) });
+  const res = await app.inject({ method: 'PUT', url: '/connectors/c/pause?forward=true' });
+  assert.equal(res.statusCode, 202, res.body);
+  assert.deepEqual(
+    lead.received.map((r) => r.url),
+    ['/connectors/c/pause?forward=false'],
+  );
 });

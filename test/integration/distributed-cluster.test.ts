@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
-import type { ConnectProcess } from '../helpers/connect-process.js';
-import { countRows } from '../helpers/milvus-fixtures.js';
+import type { ConnectProcess, HttpResult } from '../helpers/connect-process.js';
+import { countRows, createCollection, milvus } from '../helpers/milvus-fixtures.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { article, collectionFor, createTopic, produce, quickStartConfig, startService, status, uniqueName, type StatusBody } from './e2e-fixture.js';
 
@@ -75,6 +75,21 @@ async function sinkTopic(t: TestContext, name: string, partitions: number): Prom
   await collectionFor(t, name);
 }
 
+/**
+ * A write as clients of a cluster make it: Kafka answers 409 while the workers rebalance (after a change
+ * of the task set, for one), and clients (Terraform, go-kafka-connect) retry those; so does this.
+ */
+async function write(worker: ConnectProcess, method: string, path: string, body?: unknown): Promise<HttpResult> {
+  return waitFor(
+    `${method} ${path} past the rebalance`,
+    async () => {
+      const res = await worker.request(method, path, body);
+      return res.status === 409 ? undefined : res;
+    },
+    30_000,
+  );
+}
+
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
 }
@@ -86,7 +101,7 @@ describe('a cluster of three workers', { concurrency: false }, () => {
     const name = uniqueName('spread');
     await sinkTopic(t, name, 3);
 
-    const created = await a.request('POST', '/connectors', { name, config: quickStartConfig(name, name, { 'tasks.max': '3' }) });
+    const created = await write(a, 'POST', '/connectors', { name, config: quickStartConfig(name, name, { 'tasks.max': '3' }) });
     assert.equal(created.status, 201, JSON.stringify(created.body));
 
     const seen = await runningEverywhere(a, name, 3);
@@ -113,23 +128,23 @@ describe('a cluster of three workers', { concurrency: false }, () => {
     const { workers } = await startCluster(t, 3);
     const name = uniqueName('lifecycle');
     await sinkTopic(t, name, 1);
-    assert.equal((await workers[0].request('POST', '/connectors', { name, config: quickStartConfig(name, name) })).status, 201);
+    assert.equal((await write(workers[0], 'POST', '/connectors', { name, config: quickStartConfig(name, name) })).status, 201);
     await runningEverywhere(workers[0], name, 1);
     const follower = workers[2];
 
-    assert.equal((await follower.request('PUT', `/connectors/${name}/pause`)).status, 202);
+    assert.equal((await write(follower, 'PUT', `/connectors/${name}/pause`)).status, 202);
     await waitFor('PAUSED', async () => {
       const s = await status(workers[1], name);
       return s?.connector.state === 'PAUSED' && s.tasks[0]?.state === 'PAUSED';
     });
-    assert.equal((await follower.request('PUT', `/connectors/${name}/resume`)).status, 202);
+    assert.equal((await write(follower, 'PUT', `/connectors/${name}/resume`)).status, 202);
     await runningEverywhere(workers[1], name, 1);
 
-    const restarted = await follower.request('POST', `/connectors/${name}/restart?includeTasks=true`);
+    const restarted = await write(follower, 'POST', `/connectors/${name}/restart?includeTasks=true`);
     assert.equal(restarted.status, 202, JSON.stringify(restarted.body));
     await runningEverywhere(workers[0], name, 1);
 
-    assert.equal((await follower.request('PUT', `/connectors/${name}/stop`)).status, 204);
+    assert.equal((await write(follower, 'PUT', `/connectors/${name}/stop`)).status, 204);
     await waitFor('STOPPED with no tasks', async () => {
       const s = await status(workers[0], name);
       return s?.connector.state === 'STOPPED' && s.tasks.length === 0;
@@ -137,11 +152,56 @@ describe('a cluster of three workers', { concurrency: false }, () => {
     const offsets = await follower.request('GET', `/connectors/${name}/offsets`);
     assert.equal(offsets.status, 200, JSON.stringify(offsets.body));
 
-    assert.equal((await follower.request('DELETE', `/connectors/${name}`)).status, 204);
+    assert.equal((await write(follower, 'DELETE', `/connectors/${name}`)).status, 204);
     await waitFor('deleted everywhere', async () => {
       const lists = await Promise.all(workers.map((w) => w.request('GET', '/connectors')));
       return lists.every((list) => !(list.body as string[]).includes(name));
     });
+  });
+
+  test('restarts reach the worker that runs the task: one task through a worker that does not run it, then every failed one', async (t) => {
+    const { workers } = await startCluster(t, 3);
+    const name = uniqueName('restarts');
+    await sinkTopic(t, name, 3);
+    assert.equal((await write(workers[0], 'POST', '/connectors', { name, config: quickStartConfig(name, name, { 'tasks.max': '3' }) })).status, 201);
+    await runningEverywhere(workers[0], name, 3);
+    // the collection disappears while the connector is stopped: every task fails at its next start
+    assert.equal((await write(workers[0], 'PUT', `/connectors/${name}/stop`)).status, 204);
+    await waitFor('STOPPED', async () => (await status(workers[0], name))?.tasks.length === 0);
+    await (await milvus()).dropCollection({ collection_name: name });
+    assert.equal((await write(workers[0], 'PUT', `/connectors/${name}/resume`)).status, 202);
+    const failed = await waitFor(
+      'three FAILED tasks',
+      async () => {
+        const s = await status(workers[0], name);
+        return s?.tasks.length === 3 && s.tasks.every((task) => task.state === 'FAILED') ? s : undefined;
+      },
+      60_000,
+    );
+    await createCollection(name);
+
+    // task 0 restarted through a worker that does not run it: forwarded (via the leader) to its worker
+    const owner = failed.tasks[0].worker_id;
+    const elsewhere = workers.find((w) => !owner.endsWith(`:${new URL(w.baseUrl).port}`))!;
+    const one = await write(elsewhere, 'POST', `/connectors/${name}/tasks/0/restart`);
+    assert.equal(one.status, 204, JSON.stringify(one.body));
+    await waitFor(
+      'task 0 RUNNING, the others still FAILED',
+      async () => {
+        const s = await status(workers[2], name);
+        return s?.tasks[0].state === 'RUNNING' && s.tasks.slice(1).every((task) => task.state === 'FAILED');
+      },
+      30_000,
+    );
+
+    // the failed rest, through another worker: each worker restarts its own share
+    const rest = await write(workers[1], 'POST', `/connectors/${name}/restart?includeTasks=true&onlyFailed=true`);
+    assert.equal(rest.status, 202, JSON.stringify(rest.body));
+    assert.deepEqual(
+      (rest.body as StatusBody).tasks.map((task) => task.state),
+      ['RUNNING', 'RESTARTING', 'RESTARTING'],
+    );
+    await runningEverywhere(workers[0], name, 3);
   });
 
   test('20,000 records, a worker killed with SIGKILL mid-stream: its tasks move to the survivors and Milvus ends with exactly 20,000 rows', async (t) => {
@@ -149,7 +209,7 @@ describe('a cluster of three workers', { concurrency: false }, () => {
     const { workers } = await startCluster(t, 3);
     const name = uniqueName('failover');
     await sinkTopic(t, name, 3);
-    assert.equal((await workers[0].request('POST', '/connectors', { name, config: quickStartConfig(name, name, { 'tasks.max': '3' }) })).status, 201);
+    assert.equal((await write(workers[0], 'POST', '/connectors', { name, config: quickStartConfig(name, name, { 'tasks.max': '3' }) })).status, 201);
     const before = await runningEverywhere(workers[0], name, 3);
 
     await produce(

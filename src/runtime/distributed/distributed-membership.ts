@@ -27,6 +27,8 @@ export interface DistributedMembershipOptions {
   readonly coordinator: (listener: WorkerCoordinatorOptions['listener']) => WorkerCoordinator;
   /** The config topic as read so far. */
   readonly snapshot: () => ConfigSnapshot;
+  /** This worker's advertised REST URL. */
+  readonly workerUrl: string;
   readonly log: Logger;
 }
 
@@ -87,6 +89,12 @@ export class DistributedMembership implements Membership {
 
   generation(): number {
     return Math.max(0, this.#coordinator?.generation() ?? 0);
+  }
+
+  /** Workers advertise `<scheme>://<worker id>/`, all with the scheme of the cluster's listeners. */
+  workerUrl(workerId: string): string | null {
+    const own = this.#options.workerUrl;
+    return `${own.slice(0, own.indexOf('://'))}://${workerId}/`;
   }
 
   configChanged(): void {

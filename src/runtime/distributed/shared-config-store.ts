@@ -7,14 +7,14 @@
  *
  * Only the leader writes. Every worker hears of every change, its own included, through `subscribe`.
  */
-import type { ConfigStore, ConnectorConfig, ConnectorRecord, TargetState } from '../../store/types.js';
+import type { ConfigChangeListener, ConfigStore, ConnectorConfig, ConnectorRecord, TargetState } from '../../store/types.js';
 import type { KafkaConfigStore } from './kafka-config-store.js';
 
 type Write = () => Promise<void>;
 
 export class SharedConfigStore implements ConfigStore {
   readonly #store: KafkaConfigStore;
-  readonly #subscribers: Array<(connector: string) => void> = [];
+  readonly #subscribers: ConfigChangeListener[] = [];
   /** writes of the transaction whose function is running; null outside one */
   #pending: Write[] | null = null;
 
@@ -22,15 +22,17 @@ export class SharedConfigStore implements ConfigStore {
   constructor(store: KafkaConfigStore) {
     this.#store = store;
     const changed = (connector: string) => {
-      for (const subscriber of this.#subscribers) subscriber(connector);
+      for (const subscriber of this.#subscribers) subscriber.onChange(connector);
     };
     store.setUpdateListener({
       onConnectorConfigUpdate: changed,
       onConnectorConfigRemove: changed,
       onTaskConfigUpdate: changed,
       onConnectorTargetStateChange: changed,
-      // restart requests, session keys and cluster logger levels are written by no herder of ours yet
-      onRestartRequest: () => {},
+      onRestartRequest: (connector, request) => {
+        for (const subscriber of this.#subscribers) subscriber.onRestartRequest(connector, request);
+      },
+      // session keys and cluster logger levels are written by no herder of ours yet
       onSessionKeyUpdate: () => {},
       onLoggingLevelUpdate: () => {},
     });
@@ -88,7 +90,11 @@ export class SharedConfigStore implements ConfigStore {
     return result;
   }
 
-  subscribe(listener: (connector: string) => void): void {
+  putRestartRequest(name: string, request: { readonly onlyFailed: boolean; readonly includeTasks: boolean }): void {
+    this.#write(() => this.#store.putRestartRequest(name, request));
+  }
+
+  subscribe(listener: ConfigChangeListener): void {
     this.#subscribers.push(listener);
   }
 

@@ -15,7 +15,7 @@ import {
 } from '../config/connector-config.js';
 import { checkConnectorNameAddressable, connectorName, connectorNameMismatch } from '../config/connector-name.js';
 import { validateConnectorConfig, type ConnectorProps, type WorkerConverters } from '../config/connector-validation.js';
-import { AlreadyExistsError, BadRequestError, ForbiddenError, NotFoundError, NotLeaderError, RebalanceInProgressError } from '../errors.js';
+import { AlreadyExistsError, BadRequestError, ForbiddenError, NotFoundError, NotLeaderError, RebalanceInProgressError, TaskElsewhereError } from '../errors.js';
 import type { Loggers } from '../loggers.js';
 import type { ConnectMetrics, StatusSnapshot } from '../metrics.js';
 import type { Plugins } from '../plugins.js';
@@ -173,7 +173,10 @@ export class ConnectHerder implements Herder, StatusListener, MembershipListener
     });
     options.metrics?.trackStatus(() => this.#statusSnapshot());
     // desired state written by another worker (the leader, through a shared store): run what it asks
-    this.#configs.subscribe?.((name) => this.#onStoredChange(name));
+    this.#configs.subscribe?.({
+      onChange: (name) => this.#onStoredChange(name),
+      onRestartRequest: (name, request) => this.#onRestartRequest(name, request),
+    });
   }
 
   // ---------------------------------------------------------------- the herder's own lifecycle
@@ -238,6 +241,25 @@ export class ConnectHerder implements Herder, StatusListener, MembershipListener
   async onRevoked(): Promise<void> {
     await Promise.all([...this.#runningConnectors].map((name) => this.#requests.run(name, () => this.#stopConnector(name))));
     await this.#converger.revokeUnowned();
+  }
+
+  /**
+   * A restart request read from the shared store: this worker restarts the tasks it runs that the
+   * request covers, judged by their statuses as it reads it (the leader restarted the connector).
+   */
+  #onRestartRequest(name: string, request: { readonly onlyFailed: boolean; readonly includeTasks: boolean }): void {
+    const record = this.#configs.get(name);
+    if (!record) return;
+    const type = this.#plugins.connectorType(record.config[CONNECTOR_CLASS_CONFIG]);
+    const connector = this.#statuses.getConnector(name) ?? { state: State.UNASSIGNED, trace: null, workerId: this.#worker.workerId };
+    const plan = buildRestartPlan(name, request, connector, this.#statuses.tasks(name), record.taskConfigs.length, type);
+    for (const task of plan.taskIds) {
+      const id = { connector: name, task };
+      if (!this.#membership.owns(id)) continue;
+      this.#writeTask(id, State.RESTARTING);
+      this.#converger.restartTask(id);
+    }
+    void this.#converger.request(name);
   }
 
   /** A change another worker wrote to the shared store: bring this worker's tasks to it. */
@@ -525,6 +547,11 @@ export class ConnectHerder implements Herder, StatusListener, MembershipListener
           this.#writeConnector(name, State.RESTARTING);
           await this.#startConnector(name);
         }
+        if (this.#configs.putRestartRequest) {
+          // the tasks run on several workers: each restarts its own share when it reads the request
+          await this.#configs.transaction(() => this.#configs.putRestartRequest?.(name, request));
+          return plan.stateInfo;
+        }
         for (const task of plan.taskIds) {
           this.#writeTask({ connector: name, task }, State.RESTARTING);
           this.#converger.restartTask({ connector: name, task });
@@ -536,12 +563,21 @@ export class ConnectHerder implements Herder, StatusListener, MembershipListener
     );
   }
 
+  /**
+   * The worker that runs the task restarts it (Kafka's DistributedHerder.restartTask): a request that
+   * reaches another worker goes to the leader, which sends it on to the task's worker.
+   */
   async restartTask(name: string, task: number, signal?: AbortSignal): Promise<void> {
-    return this.#change(
+    return this.#requests.run(
       name,
       async () => {
         const record = requireConnector(this.#configs, name, `Unknown connector: ${name}`);
         if (!Number.isInteger(task) || task < 0 || task >= record.taskConfigs.length) throw new NotFoundError(`Unknown task: ${name}-${task}`);
+        if (!this.#membership.owns({ connector: name, task })) {
+          this.#requireLeader();
+          const owner = this.#statuses.getTask(name, task)?.workerId;
+          throw new TaskElsewhereError(owner === undefined ? null : this.#membership.workerUrl(owner));
+        }
         // until the converger has restarted it, the status says so instead of showing the old state
         this.#writeTask({ connector: name, task }, State.RESTARTING);
         this.#converger.restartTask({ connector: name, task });

@@ -38,6 +38,8 @@ export interface Membership {
   generation(): number;
   /** Desired state changed (connectors or task counts): the leader rebalances when the assignment no longer fits. */
   configChanged(): void;
+  /** The REST URL of the worker a status names (`worker_id`), to forward a request to it; null standalone. */
+  workerUrl(workerId: string): string | null;
 }
 
 /** A cluster of one: this worker leads and runs every task, from start to stop. */
@@ -71,4 +73,8 @@ export class StandaloneMembership implements Membership {
   }
 
   configChanged(): void {}
+
+  workerUrl(_workerId: string): string | null {
+    return null;
+  }
 }
