@@ -151,6 +151,16 @@ describe('a cluster of three workers', { concurrency: false }, () => {
     });
     const offsets = await follower.request('GET', `/connectors/${name}/offsets`);
     assert.equal(offsets.status, 200, JSON.stringify(offsets.body));
+    const altered = await write(follower, 'PATCH', `/connectors/${name}/offsets`, {
+      offsets: [{ partition: { kafka_topic: name, kafka_partition: 0 }, offset: { kafka_offset: 7 } }],
+    });
+    assert.equal(altered.status, 200, JSON.stringify(altered.body));
+    assert.deepEqual(
+      (await workers[1].request('GET', `/connectors/${name}/offsets`)).body,
+      { offsets: [{ partition: { kafka_topic: name, kafka_partition: 0 }, offset: { kafka_offset: 7 } }] },
+    );
+    assert.equal((await write(follower, 'DELETE', `/connectors/${name}/offsets`)).status, 200);
+    assert.deepEqual((await workers[0].request('GET', `/connectors/${name}/offsets`)).body, { offsets: [] });
 
     assert.equal((await write(follower, 'DELETE', `/connectors/${name}`)).status, 204);
     await waitFor('deleted everywhere', async () => {
