@@ -61,7 +61,7 @@ function localState(workerConfig: WorkerConfig, log: Logger, closers: Closer[]):
  * Distributed: desired state and statuses in the cluster's Kafka topics (created if missing, refused if
  * not compacted), membership through the group coordinator. Started here, stopped after the herder.
  */
-async function clusterState(workerConfig: WorkerConfig, loggers: Loggers, closers: Closer[]): Promise<WorkerState> {
+async function clusterState(workerConfig: WorkerConfig, loggers: Loggers, closers: Closer[], metrics: ConnectMetrics): Promise<WorkerState> {
   const log = loggers.logger('org.apache.kafka.connect.runtime.distributed.DistributedHerder');
   const topics = internalTopics(workerConfig.originals);
   for (const warning of topics.warnings) log.warn(warning);
@@ -118,6 +118,7 @@ async function clusterState(workerConfig: WorkerConfig, loggers: Loggers, closer
         logger: loggers.logger('org.apache.kafka.connect.runtime.distributed.WorkerCoordinator'),
       }),
   });
+  metrics.trackRebalances(() => membership.metrics());
   return { configStore, statusStore, membership };
 }
 
@@ -161,9 +162,11 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
   }
 
   try {
-    const { configStore, statusStore, membership } = distributed ? await clusterState(workerConfig, loggers, closers) : localState(workerConfig, log, closers);
     const plugins = new Plugins({ connectors: builtinConnectors, converters: builtinConverters });
     const metrics = new ConnectMetrics({ processMetrics: true });
+    const { configStore, statusStore, membership } = distributed
+      ? await clusterState(workerConfig, loggers, closers, metrics)
+      : localState(workerConfig, log, closers);
     const configTransformer = workerConfig.configTransformer();
     const worker = new StandaloneWorker({ workerConfig, plugins, loggers, configTransformer, metrics });
     closers.push(['worker', () => worker.stop()]);

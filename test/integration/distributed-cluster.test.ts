@@ -117,6 +117,17 @@ describe('a cluster of three workers', { concurrency: false }, () => {
       }
     }
 
+    // per-worker metrics: one leader, and the three tasks assigned one to each
+    const scraped = await Promise.all(workers.map(async (w) => String((await w.request('GET', '/metrics')).body)));
+    const gauge = (text: string, metric: string) => Number(new RegExp(`^kafka_connect_${metric} (\\S+)$`, 'm').exec(text)?.[1]);
+    assert.deepEqual(
+      scraped.map((text) => gauge(text, 'connect_worker_rebalance_metrics_is_leader')).sort(),
+      [0, 0, 1],
+    );
+    assert.deepEqual(
+      scraped.map((text) => gauge(text, 'connect_coordinator_metrics_assigned_tasks')),
+      [1, 1, 1],
+    );
     await produce(
       name,
       range(0, 300).map((i) => ({ value: article(i), partition: i % 3 })),

@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { Membership, MembershipListener } from '../herder/membership.js';
 import type { ConnectorTaskId } from '../status/status.js';
-import type { ConfigSnapshot, ConnectAssignment, WorkerCoordinator, WorkerCoordinatorOptions } from './worker-coordinator.js';
+import type { ConfigSnapshot, ConnectAssignment, WorkerCoordinator, WorkerCoordinatorMetrics, WorkerCoordinatorOptions } from './worker-coordinator.js';
 
 const taskKey = (id: ConnectorTaskId): string => `${id.connector}-${id.task}`;
 
@@ -89,6 +89,11 @@ export class DistributedMembership implements Membership {
 
   generation(): number {
     return Math.max(0, this.#coordinator?.generation() ?? 0);
+  }
+
+  /** What the metrics show of the group (null before the coordinator exists). */
+  metrics(): WorkerCoordinatorMetrics | null {
+    return this.#coordinator?.metrics() ?? null;
   }
 
   /** Workers advertise `<scheme>://<worker id>/`, all with the scheme of the cluster's listeners. */
