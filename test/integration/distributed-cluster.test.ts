@@ -25,8 +25,10 @@ async function freePort(): Promise<number> {
 
 interface Cluster {
   readonly workers: ConnectProcess[];
-  /** Starts one more worker of the cluster (e.g. after one was killed). */
-  add(): Promise<ConnectProcess>;
+  /** Stops worker `i` gracefully and starts it again with the same settings (a rolling restart's step). */
+  restart(i: number): Promise<ConnectProcess>;
+  /** The worker that leads the cluster now, by its metrics. */
+  leader(): Promise<ConnectProcess>;
 }
 
 /** `n` workers in one fresh group with their own state topics; stopped after test `t`. */
@@ -52,9 +54,26 @@ async function startCluster(t: TestContext, n: number): Promise<Cluster> {
       'rebalance.timeout.ms': '20000',
     };
   };
-  const add = async () => startService(t, { mode: 'distributed', workerProps: await workerProps(), startTimeoutMs: 90_000 });
-  const workers = await Promise.all(Array.from({ length: n }, add));
-  return { workers, add };
+  const settings = await Promise.all(Array.from({ length: n }, workerProps));
+  const start = (props: Record<string, string>) => startService(t, { mode: 'distributed', workerProps: props, startTimeoutMs: 90_000 });
+  const workers = await Promise.all(settings.map(start));
+  return {
+    workers,
+    async restart(i) {
+      await workers[i].stop();
+      workers[i] = await start(settings[i]);
+      return workers[i];
+    },
+    async leader() {
+      return waitFor('a leader', async () => {
+        for (const worker of workers.filter((w) => w.alive())) {
+          const metrics = await worker.request('GET', '/metrics').catch(() => undefined);
+          if (/^kafka_connect_connect_worker_rebalance_metrics_is_leader 1$/m.test(String(metrics?.body ?? ''))) return worker;
+        }
+        return undefined;
+      });
+    },
+  };
 }
 
 /** The connector's status once every one of `tasks` tasks is RUNNING, as `worker` answers it. */
@@ -120,10 +139,7 @@ describe('a cluster of three workers', { concurrency: false }, () => {
     // per-worker metrics: one leader, and the three tasks assigned one to each
     const scraped = await Promise.all(workers.map(async (w) => String((await w.request('GET', '/metrics')).body)));
     const gauge = (text: string, metric: string) => Number(new RegExp(`^kafka_connect_${metric} (\\S+)$`, 'm').exec(text)?.[1]);
-    assert.deepEqual(
-      scraped.map((text) => gauge(text, 'connect_worker_rebalance_metrics_is_leader')).sort(),
-      [0, 0, 1],
-    );
+    assert.deepEqual(scraped.map((text) => gauge(text, 'connect_worker_rebalance_metrics_is_leader')).sort(), [0, 0, 1]);
     assert.deepEqual(
       scraped.map((text) => gauge(text, 'connect_coordinator_metrics_assigned_tasks')),
       [1, 1, 1],
@@ -166,10 +182,9 @@ describe('a cluster of three workers', { concurrency: false }, () => {
       offsets: [{ partition: { kafka_topic: name, kafka_partition: 0 }, offset: { kafka_offset: 7 } }],
     });
     assert.equal(altered.status, 200, JSON.stringify(altered.body));
-    assert.deepEqual(
-      (await workers[1].request('GET', `/connectors/${name}/offsets`)).body,
-      { offsets: [{ partition: { kafka_topic: name, kafka_partition: 0 }, offset: { kafka_offset: 7 } }] },
-    );
+    assert.deepEqual((await workers[1].request('GET', `/connectors/${name}/offsets`)).body, {
+      offsets: [{ partition: { kafka_topic: name, kafka_partition: 0 }, offset: { kafka_offset: 7 } }],
+    });
     assert.equal((await write(follower, 'DELETE', `/connectors/${name}/offsets`)).status, 200);
     assert.deepEqual((await workers[0].request('GET', `/connectors/${name}/offsets`)).body, { offsets: [] });
 
@@ -263,5 +278,75 @@ describe('a cluster of three workers', { concurrency: false }, () => {
     const after = await moved;
     assert.equal(new Set(after.tasks.map((task) => task.worker_id)).size, 2, 'spread over the two survivors');
     await waitFor(`${N} rows`, async () => (await countRows(name)) === N, 120_000);
+  });
+  test('a rolling restart of all three workers mid-stream loses nothing', async (t) => {
+    const N = 12_000;
+    const cluster = await startCluster(t, 3);
+    const name = uniqueName('rolling');
+    await sinkTopic(t, name, 3);
+    assert.equal((await write(cluster.workers[0], 'POST', '/connectors', { name, config: quickStartConfig(name, name, { 'tasks.max': '3' }) })).status, 201);
+    await runningEverywhere(cluster.workers[0], name, 3);
+
+    // the records arrive in four parts, one before each restart and one after the last
+    const part = N / 4;
+    for (let i = 0; i < 3; i++) {
+      await produce(
+        name,
+        range(i * part, (i + 1) * part).map((n) => ({ value: article(n), partition: n % 3 })),
+      );
+      await cluster.restart(i);
+    }
+    await produce(
+      name,
+      range(3 * part, N).map((n) => ({ value: article(n), partition: n % 3 })),
+    );
+    await runningEverywhere(cluster.workers[0], name, 3, 60_000);
+    await waitFor(`${N} rows`, async () => (await countRows(name)) === N, 120_000);
+  });
+
+  test('the leader killed during a stream of config writes: each write took effect or answered an error, and all workers agree', async (t) => {
+    const cluster = await startCluster(t, 3);
+    const leader = await cluster.leader();
+    const follower = cluster.workers.find((w) => w !== leader)!;
+    const survivors = cluster.workers.filter((w) => w !== leader);
+    const prefix = uniqueName('writes');
+    const topic = `${prefix}_topic`;
+    await sinkTopic(t, topic, 1);
+
+    // STOPPED connectors: their configs are what this test is about, not their tasks
+    const answers: Array<{ name: string; status: number }> = [];
+    const writes = (async () => {
+      for (let i = 0; i < 30; i++) {
+        const name = `${prefix}-${i}`;
+        const res = await follower
+          .request('POST', '/connectors', { name, config: quickStartConfig(topic, topic), initial_state: 'STOPPED' })
+          .catch(() => ({ status: 0 }));
+        answers.push({ name, status: res.status });
+      }
+    })();
+    await waitFor('a few writes done', async () => answers.length >= 5);
+    await leader.kill9();
+    await writes;
+
+    assert.ok(
+      answers.every((a) => a.status === 201 || a.status >= 400),
+      `every write answered: ${JSON.stringify(answers)}`,
+    );
+    const listed = await waitFor(
+      'the survivors agree on the connectors',
+      async () => {
+        const lists = await Promise.all(survivors.map(async (w) => JSON.stringify(((await w.request('GET', '/connectors')).body as string[]).sort())));
+        return lists.every((list) => list === lists[0]) ? (JSON.parse(lists[0]) as string[]) : undefined;
+      },
+      SESSION_TIMEOUT_MS + 30_000,
+    );
+    for (const { name, status } of answers) {
+      if (status === 201) assert.ok(listed.includes(name), `${name} was created (201) but is not listed`);
+    }
+    for (const name of listed.filter((n) => n.startsWith(prefix))) {
+      const configs = await Promise.all(survivors.map(async (w) => (await w.request('GET', `/connectors/${name}/config`)).body));
+      assert.deepEqual(configs[1], configs[0], `${name}: the same config on every survivor`);
+    }
+    assert.ok(answers.filter((a) => a.status === 201).length >= 5, 'writes took effect before and after the leader was killed');
   });
 });

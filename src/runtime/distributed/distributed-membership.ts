@@ -40,6 +40,8 @@ export class DistributedMembership implements Membership {
   #owned = new Set<string>();
   /** the desired state's shape when the assignment in force was made */
   #assignedShape: string | null = null;
+  /** requests waiting for the rebalance under way to end */
+  readonly #waiting = new Set<() => void>();
 
   constructor(options: DistributedMembershipOptions) {
     this.#options = options;
@@ -58,6 +60,7 @@ export class DistributedMembership implements Membership {
           this.#assignedShape = shapeOf(this.#options.snapshot());
           await listener.onAssigned();
           resolve();
+          for (const wake of [...this.#waiting]) wake();
           // a change read while the assignment was being made is not covered by it
           this.configChanged();
         },
@@ -85,6 +88,20 @@ export class DistributedMembership implements Membership {
 
   rebalancing(): boolean {
     return this.#coordinator?.rebalancing() ?? true;
+  }
+
+  settled(timeoutMs: number): Promise<boolean> {
+    if (!this.rebalancing()) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const done = (settled: boolean) => {
+        clearTimeout(timer);
+        this.#waiting.delete(wake);
+        resolve(settled);
+      };
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(!this.rebalancing()), timeoutMs);
+      this.#waiting.add(wake);
+    });
   }
 
   generation(): number {

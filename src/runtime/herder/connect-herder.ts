@@ -90,6 +90,9 @@ const LOGGER_NAMES = {
  */
 const LEAVING_STATES: ReadonlySet<State> = new Set([State.UNASSIGNED, State.FAILED]);
 
+/** How long a write waits for a rebalance under way to end before it answers 409 (well inside the REST timeout). */
+const REBALANCE_WAIT_MS = 30_000;
+
 /** Beyond the graceful stop window, what an offsets request waits for the tasks to have left the group. */
 const OFFSETS_SETTLE_GRACE_MS = 2_000;
 
@@ -270,10 +273,13 @@ export class ConnectHerder implements Herder, StatusListener, MembershipListener
 
   /**
    * Only the leader writes desired state (Kafka forwards writes to it); a write that reaches another
-   * worker, or arrives mid-rebalance, is refused with what the API needs to forward it or answer 409.
+   * worker is refused with what the API needs to forward it. One that arrives mid-rebalance waits for
+   * the rebalance to end, as Kafka's herder queues requests until its assignment is settled, and only
+   * then is refused with Kafka's 409 (clients retry those).
    */
-  #requireLeader(): void {
-    if (this.#membership.rebalancing()) throw new RebalanceInProgressError();
+  async #requireLeader(): Promise<void> {
+    const settled = await this.#requests.stage('waiting for the workers to finish rebalancing', () => this.#membership.settled(REBALANCE_WAIT_MS));
+    if (!settled) throw new RebalanceInProgressError();
     if (!this.#membership.isLeader()) throw new NotLeaderError(this.#membership.leaderUrl());
   }
 
@@ -281,8 +287,8 @@ export class ConnectHerder implements Herder, StatusListener, MembershipListener
   #change<T>(name: string, operation: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.#requests.run(
       name,
-      () => {
-        this.#requireLeader();
+      async () => {
+        await this.#requireLeader();
         return operation();
       },
       signal,
@@ -574,7 +580,7 @@ export class ConnectHerder implements Herder, StatusListener, MembershipListener
         const record = requireConnector(this.#configs, name, `Unknown connector: ${name}`);
         if (!Number.isInteger(task) || task < 0 || task >= record.taskConfigs.length) throw new NotFoundError(`Unknown task: ${name}-${task}`);
         if (!this.#membership.owns({ connector: name, task })) {
-          this.#requireLeader();
+          await this.#requireLeader();
           const owner = this.#statuses.getTask(name, task)?.workerId;
           throw new TaskElsewhereError(owner === undefined ? null : this.#membership.workerUrl(owner));
         }

@@ -32,8 +32,10 @@ export interface Membership {
   leaderUrl(): string | null;
   /** Whether this worker runs the task in the current assignment. */
   owns(id: ConnectorTaskId): boolean;
-  /** Between a revocation and the next assignment: writes are refused meanwhile (Kafka's 409). */
+  /** Between a revocation and the next assignment: writes wait for it to end (then 409, Kafka's answer). */
   rebalancing(): boolean;
+  /** Resolves true once no rebalance is under way, false if one still is after `timeoutMs`. */
+  settled(timeoutMs: number): Promise<boolean>;
   /** The generation of the current assignment: statuses carry it so an older one never overwrites a newer. */
   generation(): number;
   /** Desired state changed (connectors or task counts): the leader rebalances when the assignment no longer fits. */
@@ -66,6 +68,10 @@ export class StandaloneMembership implements Membership {
 
   rebalancing(): boolean {
     return false;
+  }
+
+  async settled(_timeoutMs: number): Promise<boolean> {
+    return true;
   }
 
   generation(): number {
