@@ -11,6 +11,7 @@ import { listenAll } from './api/servers.js';
 import { builtinConnectors } from './connectors/index.js';
 import { routeGrpcLogs } from './connectors/milvus/index.js';
 import { builtinConverters } from './converters/index.js';
+import { builtinPredicates, builtinTransformations } from './transforms/index.js';
 import { parseCommandLine, USAGE, type CommandLine } from './runtime/config/command-line.js';
 import { applyConnectorFile, readConnectorFile } from './runtime/herder/connector-files.js';
 import { createRootLogger, Loggers } from './runtime/loggers.js';
@@ -76,7 +77,12 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
     for (const applied of migrate(db)) log.info(`Applied database migration ${applied}`);
     const configStore = new SqliteConfigStore(db);
     const statusStore = new MemoryStatusStore();
-    const plugins = new Plugins({ connectors: builtinConnectors, converters: builtinConverters });
+    const plugins = new Plugins({
+      connectors: builtinConnectors,
+      converters: builtinConverters,
+      transformations: builtinTransformations,
+      predicates: builtinPredicates,
+    });
     const metrics = new ConnectMetrics({ processMetrics: true });
     const configTransformer = workerConfig.configTransformer();
     const worker = new StandaloneWorker({ workerConfig, plugins, loggers, configTransformer, metrics });

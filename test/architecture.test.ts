@@ -94,6 +94,17 @@ test('converters and connectors see only the plugin API (plus their own SDK)', (
   }
 });
 
+test('transformations and predicates see only the plugin API, and no package at all', () => {
+  assert.deepEqual(
+    violations(under('transforms'), (imp) => (imp.local ? under('transforms')(imp.target) || under('plugin')(imp.target) : nodeBuiltin(imp))),
+    [],
+  );
+  assert.ok(
+    all.some((imp) => under('transforms')(imp.file) && imp.target === 'plugin/index.ts'),
+    'the rule sees the transforms folder',
+  );
+});
+
 test('each third-party client has one home', () => {
   const homes: Record<string, (file: string) => boolean> = {
     kafkajs: under('runtime/kafka'),

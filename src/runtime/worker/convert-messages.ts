@@ -105,10 +105,11 @@ export function convertRecord(
     throw new ConversionError(Stage.VALUE_CONVERTER, value.className, error);
   }
   if (header && headers.length > 0) headers = convertHeaders(batch.topic, headers, header);
+  const offset = Number(message.offset);
   return {
     topic: batch.topic,
     kafkaPartition: batch.partition,
-    kafkaOffset: Number(message.offset),
+    kafkaOffset: offset,
     timestamp: timestampOf(message),
     keySchema: k.schema,
     key: k.value,
@@ -117,6 +118,9 @@ export function convertRecord(
     headers,
     rawKey: keepOriginal ? message.key : null,
     rawValue: keepOriginal ? message.value : null,
+    originalTopic: batch.topic,
+    originalKafkaPartition: batch.partition,
+    originalKafkaOffset: offset,
   };
 }
 
