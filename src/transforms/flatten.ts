@@ -77,7 +77,9 @@ export class Flatten implements Transformation {
     const struct = requireStructOrNull(value, schema, PURPOSE);
     const updatedSchema = this.#schemas.get(schema, (s) => this.#flatSchema(s));
     if (struct === null) return withPart(record, this.part, updatedSchema, null);
+    // every field is present: those under a null struct stay null
     const flat: Record<string, unknown> = {};
+    for (const field of updatedSchema.fields ?? []) setOwn(flat, field.name, null);
     this.#flattenStruct(struct, schema, '', flat);
     return withPart(record, this.part, updatedSchema, flat);
   }
