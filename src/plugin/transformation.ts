@@ -32,6 +32,8 @@ interface ComponentPlugin {
   /** extra names accepted in `transforms.<alias>.type` / `predicates.<alias>.type` and plugin URLs */
   readonly aliases: readonly string[];
   readonly version: string;
+  /** what it does, for the configuration reference (Kafka's OVERVIEW_DOC) */
+  readonly documentation: string;
 }
 
 export interface TransformationPlugin extends ComponentPlugin {

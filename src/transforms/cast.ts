@@ -285,4 +285,4 @@ export class Cast implements Transformation {
   }
 }
 
-export const castPlugins = keyValuePlugins('Cast', (part) => new Cast(part));
+export const castPlugins = keyValuePlugins('Cast', CAST_OVERVIEW_DOC, (part) => new Cast(part));

@@ -25,4 +25,4 @@ export class DropHeaders implements Transformation {
   }
 }
 
-export const dropHeadersPlugin = transformationPlugin('DropHeaders', () => new DropHeaders());
+export const dropHeadersPlugin = transformationPlugin('DropHeaders', DROP_HEADERS_OVERVIEW_DOC, () => new DropHeaders());

@@ -51,4 +51,4 @@ export class ExtractField implements Transformation {
   }
 }
 
-export const extractFieldPlugins = keyValuePlugins('ExtractField', (part) => new ExtractField(part));
+export const extractFieldPlugins = keyValuePlugins('ExtractField', EXTRACT_FIELD_OVERVIEW_DOC, (part) => new ExtractField(part));

@@ -22,4 +22,4 @@ export class Filter implements Transformation {
   }
 }
 
-export const filterPlugin = transformationPlugin('Filter', () => new Filter());
+export const filterPlugin = transformationPlugin('Filter', FILTER_OVERVIEW_DOC, () => new Filter());

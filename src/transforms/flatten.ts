@@ -145,4 +145,4 @@ export class Flatten implements Transformation {
   }
 }
 
-export const flattenPlugins = keyValuePlugins('Flatten', (part) => new Flatten(part));
+export const flattenPlugins = keyValuePlugins('Flatten', FLATTEN_OVERVIEW_DOC, (part) => new Flatten(part));

@@ -115,4 +115,4 @@ export class HeaderFrom implements Transformation {
   }
 }
 
-export const headerFromPlugins = keyValuePlugins('HeaderFrom', (part) => new HeaderFrom(part));
+export const headerFromPlugins = keyValuePlugins('HeaderFrom', HEADER_FROM_OVERVIEW_DOC, (part) => new HeaderFrom(part));

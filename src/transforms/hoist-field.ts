@@ -40,4 +40,4 @@ export class HoistField implements Transformation {
   }
 }
 
-export const hoistFieldPlugins = keyValuePlugins('HoistField', (part) => new HoistField(part));
+export const hoistFieldPlugins = keyValuePlugins('HoistField', HOIST_FIELD_OVERVIEW_DOC, (part) => new HoistField(part));

@@ -112,4 +112,4 @@ export class InsertField implements Transformation {
   }
 }
 
-export const insertFieldPlugins = keyValuePlugins('InsertField', (part) => new InsertField(part));
+export const insertFieldPlugins = keyValuePlugins('InsertField', INSERT_FIELD_OVERVIEW_DOC, (part) => new InsertField(part));

@@ -34,4 +34,4 @@ export class InsertHeader implements Transformation {
   }
 }
 
-export const insertHeaderPlugin = transformationPlugin('InsertHeader', () => new InsertHeader());
+export const insertHeaderPlugin = transformationPlugin('InsertHeader', INSERT_HEADER_OVERVIEW_DOC, () => new InsertHeader());

@@ -169,4 +169,4 @@ export class MaskField implements Transformation {
   }
 }
 
-export const maskFieldPlugins = keyValuePlugins('MaskField', (part) => new MaskField(part));
+export const maskFieldPlugins = keyValuePlugins('MaskField', MASK_FIELD_OVERVIEW_DOC, (part) => new MaskField(part));

@@ -42,4 +42,4 @@ export class RegexRouter implements Transformation {
   }
 }
 
-export const regexRouterPlugin = transformationPlugin('RegexRouter', () => new RegexRouter());
+export const regexRouterPlugin = transformationPlugin('RegexRouter', REGEX_ROUTER_OVERVIEW_DOC, () => new RegexRouter());

@@ -106,4 +106,4 @@ export class ReplaceField implements Transformation {
   }
 }
 
-export const replaceFieldPlugins = keyValuePlugins('ReplaceField', (part) => new ReplaceField(part));
+export const replaceFieldPlugins = keyValuePlugins('ReplaceField', REPLACE_FIELD_OVERVIEW_DOC, (part) => new ReplaceField(part));

@@ -55,4 +55,4 @@ export class SetSchemaMetadata implements Transformation {
   }
 }
 
-export const setSchemaMetadataPlugins = keyValuePlugins('SetSchemaMetadata', (part) => new SetSchemaMetadata(part));
+export const setSchemaMetadataPlugins = keyValuePlugins('SetSchemaMetadata', SET_SCHEMA_METADATA_OVERVIEW_DOC, (part) => new SetSchemaMetadata(part));

@@ -242,4 +242,4 @@ function inferType(value: unknown): TimestampType {
   throw new DataError(`TimestampConverter does not support class ${javaClassName(value)} objects as timestamps`);
 }
 
-export const timestampConverterPlugins = keyValuePlugins('TimestampConverter', (part) => new TimestampConverter(part));
+export const timestampConverterPlugins = keyValuePlugins('TimestampConverter', TIMESTAMP_CONVERTER_OVERVIEW_DOC, (part) => new TimestampConverter(part));

@@ -56,4 +56,4 @@ export class TimestampRouter implements Transformation {
   }
 }
 
-export const timestampRouterPlugin = transformationPlugin('TimestampRouter', () => new TimestampRouter());
+export const timestampRouterPlugin = transformationPlugin('TimestampRouter', TIMESTAMP_ROUTER_OVERVIEW_DOC, () => new TimestampRouter());

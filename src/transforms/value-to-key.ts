@@ -58,4 +58,4 @@ export class ValueToKey implements Transformation {
   }
 }
 
-export const valueToKeyPlugin = transformationPlugin('ValueToKey', () => new ValueToKey());
+export const valueToKeyPlugin = transformationPlugin('ValueToKey', VALUE_TO_KEY_OVERVIEW_DOC, () => new ValueToKey());

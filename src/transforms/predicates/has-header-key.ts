@@ -24,4 +24,4 @@ export class HasHeaderKey implements Predicate {
   }
 }
 
-export const hasHeaderKeyPlugin = predicatePlugin('HasHeaderKey', () => new HasHeaderKey());
+export const hasHeaderKeyPlugin = predicatePlugin('HasHeaderKey', HAS_HEADER_KEY_OVERVIEW_DOC, () => new HasHeaderKey());

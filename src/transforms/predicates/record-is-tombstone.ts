@@ -20,4 +20,4 @@ export class RecordIsTombstone implements Predicate {
   }
 }
 
-export const recordIsTombstonePlugin = predicatePlugin('RecordIsTombstone', () => new RecordIsTombstone());
+export const recordIsTombstonePlugin = predicatePlugin('RecordIsTombstone', RECORD_IS_TOMBSTONE_OVERVIEW_DOC, () => new RecordIsTombstone());

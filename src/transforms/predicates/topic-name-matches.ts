@@ -48,4 +48,4 @@ export class TopicNameMatches implements Predicate {
   }
 }
 
-export const topicNameMatchesPlugin = predicatePlugin('TopicNameMatches', () => new TopicNameMatches());
+export const topicNameMatchesPlugin = predicatePlugin('TopicNameMatches', TOPIC_NAME_MATCHES_OVERVIEW_DOC, () => new TopicNameMatches());

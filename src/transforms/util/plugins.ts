@@ -8,15 +8,15 @@ export const TRANSFORMS_PACKAGE = 'org.apache.kafka.connect.transforms';
 export const PREDICATES_PACKAGE = 'org.apache.kafka.connect.transforms.predicates';
 
 /** A transformation that exists once (`RegexRouter`, `Filter`, …). */
-export function transformationPlugin(simpleName: string, create: () => Transformation): TransformationPlugin {
-  return { className: `${TRANSFORMS_PACKAGE}.${simpleName}`, aliases: [], version: KAFKA_VERSION, create };
+export function transformationPlugin(simpleName: string, documentation: string, create: () => Transformation): TransformationPlugin {
+  return { className: `${TRANSFORMS_PACKAGE}.${simpleName}`, aliases: [], version: KAFKA_VERSION, documentation, create };
 }
 
 /** The `$Key` and `$Value` variants of a transformation, as Kafka's nested classes. */
-export function keyValuePlugins(simpleName: string, create: (part: RecordPart) => Transformation): TransformationPlugin[] {
+export function keyValuePlugins(simpleName: string, documentation: string, create: (part: RecordPart) => Transformation): TransformationPlugin[] {
   return [
-    { className: `${TRANSFORMS_PACKAGE}.${simpleName}$Key`, aliases: [], version: KAFKA_VERSION, create: () => create('key') },
-    { className: `${TRANSFORMS_PACKAGE}.${simpleName}$Value`, aliases: [], version: KAFKA_VERSION, create: () => create('value') },
+    { className: `${TRANSFORMS_PACKAGE}.${simpleName}$Key`, aliases: [], version: KAFKA_VERSION, documentation, create: () => create('key') },
+    { className: `${TRANSFORMS_PACKAGE}.${simpleName}$Value`, aliases: [], version: KAFKA_VERSION, documentation, create: () => create('value') },
   ];
 }
 

@@ -152,6 +152,7 @@ describe('the transformation chain in the sink task (Kafka TransformationChain +
       className: 'test.Flaky',
       aliases: [],
       version: '1',
+      documentation: 'Fails twice with a retriable error, then sets the value.',
       create: () => ({
         config: () => new ConfigDef([]),
         configure: () => {},
