@@ -228,3 +228,35 @@ test('a connector config whose transformation is wrongly configured is refused w
     /Config 'transforms\.f\.negate' was provided but there is no config 'transforms\.f\.predicate' defining a predicate to be negated\./,
   );
 });
+
+test('REST: the plugins list shows every transformation and predicate, and their ConfigDefs answer by class name', async () => {
+  const listed = await service.request<Array<{ class: string; type: string; version?: string }>>('GET', '/connector-plugins?connectorsOnly=false');
+  assert.equal(listed.status, 200);
+  const transformations = listed.body.filter((p) => p.type === 'transformation');
+  const predicates = listed.body.filter((p) => p.type === 'predicate');
+  assert.equal(transformations.length, 26);
+  assert.deepEqual(
+    predicates.map((p) => [p.class, p.version]),
+    [
+      [`${T}.predicates.HasHeaderKey`, '4.1.1'],
+      [`${T}.predicates.RecordIsTombstone`, '4.1.1'],
+      [`${T}.predicates.TopicNameMatches`, '4.1.1'],
+    ],
+  );
+  const config = await service.request<Array<{ name: string }>>('GET', `/connector-plugins/${encodeURIComponent(`${T}.InsertField$Value`)}/config`);
+  assert.equal(config.status, 200);
+  assert.deepEqual(
+    config.body.map((k) => k.name),
+    ['topic.field', 'partition.field', 'offset.field', 'timestamp.field', 'static.field', 'static.value', 'replace.null.with.default'],
+  );
+  const validated = await service.request<{ error_count: number; groups: string[] }>('PUT', '/connector-plugins/MilvusSink/config/validate', {
+    ...quickStartConfig('c', 't'),
+    name: 'v',
+    transforms: 'route',
+    'transforms.route.type': 'RegexRouter',
+    'transforms.route.regex': '(.*)',
+    'transforms.route.replacement': 'x_$1',
+  });
+  assert.equal(validated.status, 200);
+  assert.ok(validated.body.groups.includes('Transforms: route'), JSON.stringify(validated.body.groups));
+});
