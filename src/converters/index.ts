@@ -5,6 +5,7 @@ import { numberConverterPlugins } from './number-converter.js';
 import { simpleHeaderConverterPlugin } from './simple-header-converter.js';
 import { jsonConverterPlugin } from './json-converter.js';
 import { stringConverterPlugin } from './string-converter.js';
+import { avroConverterPlugin } from './registry/avro-converter.js';
 
 /** The converters this worker ships, under Kafka's class names (handed to the Plugins registry by main.ts). */
 export const builtinConverters: ConverterPlugin[] = [
@@ -14,6 +15,7 @@ export const builtinConverters: ConverterPlugin[] = [
   booleanConverterPlugin,
   ...numberConverterPlugins,
   simpleHeaderConverterPlugin,
+  avroConverterPlugin,
 ];
 
 export { JsonConverter, JSON_CONVERTER_CONFIG_DEF } from './json-converter.js';
