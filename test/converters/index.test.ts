@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import { builtinConverters } from '../../src/converters/index.js';
 
 /** Confluent's Schema Registry converters (their deserialising half) */
-const CONFLUENT_CONVERTERS = ['io.confluent.connect.avro.AvroConverter'];
+const CONFLUENT_CONVERTERS = [
+  'io.confluent.connect.avro.AvroConverter',
+  'io.confluent.connect.json.JsonSchemaConverter',
+  'io.confluent.connect.protobuf.ProtobufConverter',
+];
 
 describe('builtinConverters', () => {
   it("ships every converter and header converter Kafka 4.1 ships, and Confluent's Schema Registry converters, under their class names", () => {

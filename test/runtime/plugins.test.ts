@@ -100,7 +100,7 @@ describe('Plugins: listing (GET /connector-plugins)', () => {
     ].map((c) => `org.apache.kafka.connect.${c}`);
     const headerConverters = [...converters.slice(0, 8), 'org.apache.kafka.connect.storage.SimpleHeaderConverter', converters[8]];
     // not header converters, as in Confluent's distribution; versioned like this worker
-    const confluent = ['io.confluent.connect.avro.AvroConverter'];
+    const confluent = ['avro.AvroConverter', 'json.JsonSchemaConverter', 'protobuf.ProtobufConverter'].map((c) => `io.confluent.connect.${c}`);
     assert.deepEqual(plugins.connectorPlugins(false), [
       { class: TEST_SINK_CLASS, type: 'sink', version: '1.2.3' },
       ...confluent.map((c) => ({ class: c, type: 'converter', version: REGISTRY_CONVERTER_VERSION })),

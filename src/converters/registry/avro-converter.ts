@@ -2,6 +2,7 @@ import { ConfigDef, ConfigType, Importance, type ConfigKey, type ConverterPlugin
 import { CONVERTER_TYPE_KEY } from '../converter-config.js';
 import { compileAvro, readAvro, type AvroDataOptions, type CompiledAvro } from './avro-data.js';
 import { REGISTRY_CONVERTER_VERSION } from './plugin-version.js';
+import type { ResolvedSchema } from './registry-client.js';
 import { REGISTRY_CLIENT_KEYS } from './registry-config.js';
 import { RegistryConverter, type SchemaFormat } from './registry-converter.js';
 
@@ -53,7 +54,7 @@ class AvroFormat implements SchemaFormat<CompiledAvro> {
     };
   }
 
-  compile(schema: Parameters<SchemaFormat<CompiledAvro>['compile']>[0]): CompiledAvro {
+  compile(schema: ResolvedSchema): CompiledAvro {
     return compileAvro(schema.schema, schema.references, this.#options);
   }
 
