@@ -58,7 +58,8 @@ const BUILTIN_FILES: Readonly<Record<string, string>> = {
 };
 
 const identity = (v: unknown) => v;
-const copyBytes = (v: unknown) => Uint8Array.prototype.slice.call(v as Uint8Array);
+/** a copy (no view of the fetched record); protobufjs' default for unset bytes is an empty array */
+const copyBytes = (v: unknown) => (v instanceof Uint8Array ? Uint8Array.prototype.slice.call(v) : new Uint8Array(v as number[]));
 
 /** A protobufjs Long (or number) as the plugin API's int64: a number when exact, else a bigint. */
 function int64(value: unknown): number | bigint {
