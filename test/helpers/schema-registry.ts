@@ -4,12 +4,17 @@ import { schemaRegistry } from './stack.js';
  * The producer's side of Confluent's Schema Registry serializers, for tests: register a schema under a
  * subject in the stack's real registry, and frame a payload in the wire format.
  */
-export async function registerSchema(subject: string, schemaType: 'AVRO' | 'PROTOBUF' | 'JSON', schema: string): Promise<number> {
+export async function registerSchema(
+  subject: string,
+  schemaType: 'AVRO' | 'PROTOBUF' | 'JSON',
+  schema: string,
+  references: { name: string; subject: string; version: number }[] = [],
+): Promise<number> {
   const { url, userInfo } = schemaRegistry();
   const response = await fetch(`${url}/subjects/${encodeURIComponent(subject)}/versions`, {
     method: 'POST',
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', authorization: `Basic ${Buffer.from(userInfo).toString('base64')}` },
-    body: JSON.stringify({ schemaType, schema }),
+    body: JSON.stringify({ schemaType, schema, references }),
   });
   const body = (await response.json()) as { id?: number };
   if (!response.ok || typeof body.id !== 'number') throw new Error(`registering ${subject}: HTTP ${response.status} ${JSON.stringify(body)}`);

@@ -3,12 +3,14 @@ import { createServer } from 'node:net';
 import { test } from 'node:test';
 import avro from 'avsc';
 import type { KafkaMessage } from 'kafkajs';
-import { framed, registerSchema } from '../helpers/schema-registry.js';
+import protobuf from 'protobufjs';
+import { framed, messageIndexes, registerSchema } from '../helpers/schema-registry.js';
 import { schemaRegistry } from '../helpers/stack.js';
 import { fixtureWithTopic, recorder, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
 
 /**
- * When the schema of a record cannot be had, the record fails, loudly: a registry that is down, or
+ * The Schema Registry converters in the real worker (recording sink, real broker, the stack's real
+ * registry). When the schema of a record cannot be had, the record fails, loudly: a registry that is down, or
  * that refuses the credentials, makes each record that needs it an error record (stage
  * VALUE_CONVERTER) naming the schema id and the registry URL, never the credentials; errors.tolerance
  * decides between the dead letter queue and a FAILED task, as for any conversion error.
@@ -143,3 +145,58 @@ test('the right credentials from basic.auth.user.info: the records reach the sin
   assert.equal(records[0].valueSchema?.name, 'it.Doc');
   assert.equal(records[0].valueSchema, records[2].valueSchema, 'one compiled schema per id');
 });
+
+test("references: a Protobuf file importing another subject's file, and an Avro record using another subject's named type, resolve through the registry", async (t) => {
+  const registry = schemaRegistry();
+  const auth = {
+    'basic.auth.credentials.source': 'USER_INFO',
+    'basic.auth.user.info': registry.userInfo,
+    'schema.registry.url': registry.url,
+  };
+  const prefixed = (prefix: string) => Object.fromEntries(Object.entries(auth).map(([k, v]) => [`${prefix}.${k}`, v]));
+  const { f, topic, name } = await fixtureWithTopic(t, 'sr-refs');
+
+  const pointProto = 'syntax = "proto3"; package shared; message Point { double x = 1; double y = 2; }';
+  const pointVersion = await registerVersion(`${topic}-point`, 'PROTOBUF', pointProto);
+  const shapeProto = 'syntax = "proto3"; package demo; import "shared/point.proto"; message Shape { string label = 1; shared.Point at = 2; }';
+  const shapeId = await registerSchema(`${topic}-value`, 'PROTOBUF', shapeProto, [
+    { name: 'shared/point.proto', subject: `${topic}-point`, version: pointVersion },
+  ]);
+  const root = protobuf.parse(pointProto, { keepCase: true }).root;
+  protobuf.parse(shapeProto, root, { keepCase: true });
+  const Shape = root.lookupType('demo.Shape');
+  const shape = framed(shapeId, Buffer.concat([messageIndexes([0]), Shape.encode(Shape.create({ label: 'p', at: { x: 1.5, y: -2 } })).finish()]));
+
+  const color = { type: 'enum', name: 'Color', namespace: 'shared', symbols: ['RED', 'GREEN'] };
+  const colorVersion = await registerVersion(`${topic}-color`, 'AVRO', JSON.stringify(color));
+  const key = { type: 'record', name: 'Key', namespace: 'demo', fields: [{ name: 'color', type: 'shared.Color' }] };
+  const keyId = await registerSchema(`${topic}-key`, 'AVRO', JSON.stringify(key), [{ name: 'shared.Color', subject: `${topic}-color`, version: colorVersion }]);
+  const registryTypes = {};
+  avro.Type.forSchema(color as avro.Schema, { registry: registryTypes });
+  const keyBytes = framed(keyId, avro.Type.forSchema(key as avro.Schema, { registry: registryTypes }).toBuffer({ color: 'GREEN' }));
+
+  await f.producer.send({ topic, acks: -1, messages: [{ key: keyBytes, value: shape }] });
+  await f.startConnector(name, {
+    topics: topic,
+    'key.converter': 'io.confluent.connect.avro.AvroConverter',
+    'value.converter': 'io.confluent.connect.protobuf.ProtobufConverter',
+    ...prefixed('key.converter'),
+    ...prefixed('value.converter'),
+  });
+
+  const record = await waitFor('the record', () => recorder(name).puts.flat()[0]);
+  assert.deepEqual(record.key, { color: 'GREEN' });
+  assert.equal(record.keySchema?.fields?.[0].schema.name, 'shared.Color');
+  assert.deepEqual(record.value, { label: 'p', at: { x: 1.5, y: -2 } });
+  assert.equal(record.valueSchema?.fields?.[1].schema.name, 'Point');
+});
+
+/** Registers a schema and answers its version under the subject (what a reference names). */
+async function registerVersion(subject: string, type: 'AVRO' | 'PROTOBUF', schema: string): Promise<number> {
+  await registerSchema(subject, type, schema);
+  const { url, userInfo } = schemaRegistry();
+  const response = await fetch(`${url}/subjects/${subject}/versions/latest`, {
+    headers: { authorization: `Basic ${Buffer.from(userInfo).toString('base64')}` },
+  });
+  return ((await response.json()) as { version: number }).version;
+}
