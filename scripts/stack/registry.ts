@@ -46,8 +46,9 @@ export function startRegistry(jar: string, paths: RunPaths, port: number, endpoi
     `quarkus.security.users.embedded.users.${user}=${password}`,
     'quarkus.http.auth.permission.confluent.paths=/apis/ccompat/*',
     'quarkus.http.auth.permission.confluent.policy=authenticated',
-    // one line per request at INFO: quiet enough for a test stack
+    // lines per request at INFO (access log, the authenticated principal): too much for a test stack
     'quarkus.log.category."io.quarkus.http.access-log".level=WARN',
+    'quarkus.log.category."io.apicurio.registry.auth".level=WARN',
     '',
   ];
   writeFileSync(join(paths.registryHome, 'config', 'application.properties'), properties.join('\n'), { mode: 0o600 });

@@ -41,17 +41,17 @@ async function readTopic(f: Fixture, topic: string, count: number): Promise<Kafk
 
 const SCHEMA = { type: 'record', name: 'Doc', namespace: 'it', fields: [{ name: 'id', type: 'long' }] };
 
-test('registry unreachable, errors.tolerance=all: each record is dead-lettered with a message naming the schema id and the registry URL, never its password', async (t) => {
+test('registry unreachable, errors.tolerance=all: each record is retried, then dead-lettered with a message naming its schema id and the registry URL, never its password', async (t) => {
   const { f, topic, name } = await fixtureWithTopic(t, 'sr-down');
   const dlq = uniqueName('it-sr-down-dlq');
   const down = `http://127.0.0.1:${await closedPort()}`;
-  const value = framed(4242, avro.Type.forSchema(SCHEMA as avro.Schema).toBuffer({ id: 1 }));
+  const payload = avro.Type.forSchema(SCHEMA as avro.Schema).toBuffer({ id: 1 });
   await f.producer.send({
     topic,
     acks: -1,
     messages: [
-      { key: 'a', value },
-      { key: 'b', value },
+      { key: 'a', value: framed(4242, payload) },
+      { key: 'b', value: framed(4243, payload) },
     ],
   });
   await f.startConnector(name, {
@@ -61,20 +61,23 @@ test('registry unreachable, errors.tolerance=all: each record is dead-lettered w
     'value.converter.schema.registry.url': down.replace('://', '://svc:hunter2-secret@'),
     'value.converter.max.retries': '1',
     'value.converter.retries.wait.ms': '10',
+    // the worker retries a RetriableError conversion; retrying the first record must not lose the second's failure
+    'errors.retry.timeout': '300',
+    'errors.retry.delay.max.ms': '20',
     'errors.tolerance': 'all',
     'errors.deadletterqueue.topic.name': dlq,
     'errors.deadletterqueue.context.headers.enable': 'true',
   });
 
   const messages = await readTopic(f, dlq, 2);
-  for (const message of messages) {
+  for (const [i, message] of messages.entries()) {
     const headers = Object.fromEntries(Object.entries(message.headers!).map(([k, v]) => [k, String(v)]));
     assert.equal(headers['__connect.errors.stage'], 'VALUE_CONVERTER');
     assert.equal(headers['__connect.errors.class.name'], 'io.confluent.connect.avro.AvroConverter');
     assert.equal(headers['__connect.errors.exception.class.name'], 'RetriableError');
     assert.match(
       headers['__connect.errors.exception.message'],
-      new RegExp(`^Could not fetch schema 4242 from the schema registry at ${down}: .*\\(2 attempts, max\\.retries=1\\)$`),
+      new RegExp(`^Could not fetch schema ${4242 + i} from the schema registry at ${down}: .*\\(2 attempts, max\\.retries=1\\)$`),
     );
     assert.ok(!JSON.stringify(headers).includes('hunter2'), 'the password is in no header');
   }

@@ -26,9 +26,11 @@ const NULL_RESULT: SchemaAndValue = Object.freeze({ schema: null, value: null })
  * kept compiled (an LRU of max.schemas.per.subject entries), the payload read by the format.
  *
  * Schemas are fetched in prepare(), before the worker converts a batch: every id the batch references
- * that is not cached yet, at once. An id that could not be fetched is remembered until the next
- * prepare() and thrown by toConnectData for each record that references it, so such a record fails
- * (and meets errors.tolerance) with a message naming the id and the registry, never silently.
+ * that is not cached yet, at once. An id that could not be fetched is remembered until a later
+ * prepare() fetches it again, and thrown by toConnectData for each record that references it, so such
+ * a record fails (and meets errors.tolerance) with a message naming the id and the registry, never
+ * silently. The cache is trimmed before a batch is prepared, never during, so a batch that references
+ * more ids than the cache holds still finds them all.
  */
 export class RegistryConverter<Compiled> implements Converter {
   readonly #format: SchemaFormat<Compiled>;
@@ -56,24 +58,26 @@ export class RegistryConverter<Compiled> implements Converter {
   }
 
   async prepare(_topic: string, values: readonly (Uint8Array | null)[], signal: AbortSignal): Promise<void> {
-    this.#failures.clear();
+    trim(this.#schemas, this.#capacity);
     const missing = new Set<number>();
     for (const value of values) {
       const id = peekSchemaId(value);
       if (id !== undefined && !this.#schemas.has(id)) missing.add(id);
     }
     if (missing.size === 0) return;
+    for (const id of missing) this.#failures.delete(id);
     const client = this.#requireClient();
     await Promise.all(
       [...missing].map(async (id) => {
         try {
-          const compiled = this.#compile(id, await client.schemaById(id, signal), client);
-          this.#remember(id, compiled);
+          this.#schemas.set(id, this.#compile(id, await client.schemaById(id, signal), client));
         } catch (error) {
           this.#failures.set(id, error instanceof ConnectError ? error : new ConnectError(`Fetching schema ${id} failed: ${String(error)}`, { cause: error }));
         }
       }),
     );
+    // ids that fail are not bounded by the registry: garbage with a 0 first byte names any id
+    trim(this.#failures, this.#capacity);
   }
 
   toConnectData(topic: string, _headers: readonly Header[], value: Uint8Array | null): SchemaAndValue {
@@ -126,13 +130,16 @@ export class RegistryConverter<Compiled> implements Converter {
     }
   }
 
-  #remember(id: number, compiled: Compiled): void {
-    this.#schemas.set(id, compiled);
-    if (this.#schemas.size > this.#capacity) this.#schemas.delete(this.#schemas.keys().next().value as number);
-  }
-
   #requireClient(): SchemaRegistryClient {
     if (!this.#client) throw new ConnectError('The converter is used before configure()');
     return this.#client;
+  }
+}
+
+/** Drops the oldest entries (Map order) beyond `capacity`. */
+function trim(map: Map<number, unknown>, capacity: number): void {
+  for (const id of map.keys()) {
+    if (map.size <= capacity) return;
+    map.delete(id);
   }
 }
