@@ -1,7 +1,7 @@
 import { DataError, SchemaType, type Field, type Schema, type SchemaAndValue } from '../../plugin/index.js';
 import { parseJsonBytes } from '../json-parse.js';
 import { LogicalName } from '../json-to-connect.js';
-import { decimalText } from './decimal.js';
+import { decimalFromTwosComplement, decimalText } from './decimal.js';
 import type { ResolvedReference } from './registry-client.js';
 
 /**
@@ -101,7 +101,6 @@ function decimal(value: unknown, path: string): string {
     if (Number.isInteger(value)) return BigInt(value).toString();
     return String(value).includes('e') ? decimalFromExponent(String(value)) : String(value);
   }
-  if (typeof value === 'string' && BASE64_TEXT.test(value)) return String(value);
   throw mismatch('a decimal number', value, path);
 }
 
@@ -156,8 +155,11 @@ class JsonSchemaWalk {
   /** Connect's logical types by their name (Confluent writes them as titles). */
   #logical(schema: Schema, read: Node['read']): Node['read'] {
     switch (schema.name) {
-      case LogicalName.DECIMAL:
-        return (v, path) => decimal(v, path);
+      case LogicalName.DECIMAL: {
+        // a number, or (as JsonConverter writes it by default) base64 of the unscaled two's-complement value
+        const scale = Number(schema.parameters?.scale ?? 0);
+        return (v, path) => (typeof v === 'string' && BASE64_TEXT.test(v) ? decimalFromTwosComplement(Buffer.from(v, 'base64'), scale) : decimal(v, path));
+      }
       case LogicalName.DATE:
         return (v, path) => new Date(Number(int64(v, path)) * MILLIS_PER_DAY);
       case LogicalName.TIME:

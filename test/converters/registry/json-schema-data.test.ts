@@ -42,6 +42,12 @@ describe('JSON Schema → Connect, as JsonSchemaData maps it by default', () => 
     assert.deepEqual(value, { id: 9007199254740993n, vector: [0.5, 1], tag: 'a', small: 3, at: new Date(1_700_000_000_000), price: '12.34' });
   });
 
+  test('a Decimal comes as a JSON number or as base64 of its unscaled value', () => {
+    // 0x3039 = 12345 at scale 2
+    assert.equal((read(VEC, '{"id": 1, "vector": [], "price": "MDk="}').value as { price: unknown }).price, '123.45');
+    assert.equal((read(VEC, '{"id": 1, "vector": [], "price": 1.5e-7}').value as { price: unknown }).price, '0.00000015');
+  });
+
   test('a property missing from the document reads as null, as in Confluent; an explicit null for a required one is an error', () => {
     assert.deepEqual(read(VEC, '{"id": 1, "vector": []}').value, { id: 1, vector: [], tag: null, small: null, at: null, price: null });
     assert.throws(
