@@ -59,6 +59,8 @@ export class RegistryConverter<Compiled> implements Converter {
 
   async prepare(_topic: string, values: readonly (Uint8Array | null)[], signal: AbortSignal): Promise<void> {
     trim(this.#schemas, this.#capacity);
+    // ids that fail are not bounded by the registry (garbage with a 0 first byte names any id)
+    trim(this.#failures, this.#capacity);
     const missing = new Set<number>();
     for (const value of values) {
       const id = peekSchemaId(value);
@@ -76,8 +78,6 @@ export class RegistryConverter<Compiled> implements Converter {
         }
       }),
     );
-    // ids that fail are not bounded by the registry: garbage with a 0 first byte names any id
-    trim(this.#failures, this.#capacity);
   }
 
   toConnectData(topic: string, _headers: readonly Header[], value: Uint8Array | null): SchemaAndValue {
