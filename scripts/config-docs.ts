@@ -11,7 +11,13 @@ import { ConfigType, renderValue, type ConfigDef, type ConfigKey } from '../src/
 import { WORKER_CONFIG_DEF } from '../src/runtime/config/worker-config.js';
 import { SINK_CONNECTOR_CONFIG_DEF } from '../src/runtime/config/connector-config.js';
 import { MILVUS_SINK_CONFIG_DEF } from '../src/connectors/milvus/milvus-sink-config.js';
-import { JSON_CONVERTER_CONFIG_DEF, STRING_CONVERTER_CONFIG_DEF } from '../src/converters/index.js';
+import {
+  AVRO_CONVERTER_CONFIG_DEF,
+  JSON_CONVERTER_CONFIG_DEF,
+  JSON_SCHEMA_CONVERTER_CONFIG_DEF,
+  PROTOBUF_CONVERTER_CONFIG_DEF,
+  STRING_CONVERTER_CONFIG_DEF,
+} from '../src/converters/index.js';
 import { builtinPredicates, builtinTransformations } from '../src/transforms/index.js';
 
 export const CONFIGURATION_DOC = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
@@ -106,6 +112,37 @@ ${table(STRING_CONVERTER_CONFIG_DEF)}
 ### \`org.apache.kafka.connect.converters.ByteArrayConverter\`
 
 No keys of its own: the bytes are handed over as they are.
+
+### Schema Registry converters (Confluent's class names)
+
+\`io.confluent.connect.avro.AvroConverter\`, \`io.confluent.connect.protobuf.ProtobufConverter\` and
+\`io.confluent.connect.json.JsonSchemaConverter\` read records in Confluent's wire format (magic byte 0,
+4-byte schema id; Protobuf then its message indexes) and fetch each schema once per id from a Schema
+Registry (\`schema.registry.url\`, a comma-separated list tried in turn), keeping up to
+\`max.schemas.per.subject\` compiled schemas. Records map to Connect structs as Confluent's AvroData,
+ProtobufData and JsonSchemaData map them (docs/compatibility.md lists the differences), so a float or
+double array reaches a FloatVector and bytes a BinaryVector, Float16Vector or BFloat16Vector. A schema
+that cannot be fetched (registry down, unknown id, refused credentials) fails each record that needs
+it at stage VALUE_CONVERTER/KEY_CONVERTER, with the id and the registry URL, never the credentials: it
+is retried under \`errors.retry.timeout\` when the registry was unreachable, then dead-lettered or fatal
+as \`errors.tolerance\` says. Basic auth: \`basic.auth.credentials.source=USER_INFO\` with
+\`basic.auth.user.info=<user>:<password>\` (a PASSWORD: \`[hidden]\` in validation and logs), or \`URL\` with
+\`http://<user>:<password>@host:port\` (then the URL, and so the password, shows wherever the config value
+does; prefer USER_INFO). \`SASL_INHERIT\` is refused. Extra HTTP headers: \`request.header.<Name>=<value>\`.
+Keys of Confluent's serialising side (\`auto.register.schemas\`, \`use.latest.version\`, subject name
+strategies …) have no effect on a sink and are not declared.
+
+#### \`io.confluent.connect.avro.AvroConverter\`
+
+${table(AVRO_CONVERTER_CONFIG_DEF)}
+
+#### \`io.confluent.connect.protobuf.ProtobufConverter\`
+
+${table(PROTOBUF_CONVERTER_CONFIG_DEF)}
+
+#### \`io.confluent.connect.json.JsonSchemaConverter\`
+
+${table(JSON_SCHEMA_CONVERTER_CONFIG_DEF)}
 
 ## Transformations and predicates
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { builtinConnectors } from '../../src/connectors/index.js';
+import { REGISTRY_CONVERTER_VERSION } from '../../src/converters/registry/plugin-version.js';
 import { builtinConverters } from '../../src/converters/index.js';
 import { ConfigDef, ConfigType, Importance } from '../../src/plugin/index.js';
 import { SINK_CONNECTOR_CONFIG_DEF } from '../../src/runtime/config/connector-config.js';
@@ -84,7 +85,7 @@ describe('Plugins: listing (GET /connector-plugins)', () => {
     ]);
   });
 
-  test('all plugins: 9 converters, then 10 header converters (SimpleHeaderConverter only as a header converter), as Kafka 4.1 lists them', () => {
+  test("all plugins: Confluent's and Kafka's 9 converters, then Kafka's 10 header converters (SimpleHeaderConverter only as a header converter), sorted by class as Kafka lists them", () => {
     const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
     const v = '4.1.1';
     const converters = [
@@ -99,8 +100,11 @@ describe('Plugins: listing (GET /connector-plugins)', () => {
       'storage.StringConverter',
     ].map((c) => `org.apache.kafka.connect.${c}`);
     const headerConverters = [...converters.slice(0, 8), 'org.apache.kafka.connect.storage.SimpleHeaderConverter', converters[8]];
+    // not header converters, as in Confluent's distribution; versioned like this worker
+    const confluent = ['avro.AvroConverter', 'json.JsonSchemaConverter', 'protobuf.ProtobufConverter'].map((c) => `io.confluent.connect.${c}`);
     assert.deepEqual(plugins.connectorPlugins(false), [
       { class: TEST_SINK_CLASS, type: 'sink', version: '1.2.3' },
+      ...confluent.map((c) => ({ class: c, type: 'converter', version: REGISTRY_CONVERTER_VERSION })),
       ...converters.map((c) => ({ class: c, type: 'converter', version: v })),
       ...headerConverters.map((c) => ({ class: c, type: 'header_converter', version: v })),
     ]);

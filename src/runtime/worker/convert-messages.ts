@@ -152,11 +152,35 @@ export interface ConversionContext {
 }
 
 /**
+ * Lets converters that need remote metadata (a schema registry) load what messages[from, to) reference
+ * (Converter.prepare); failures surface per record in toConnectData.
+ */
+async function prepareConverters(batch: RawBatch, from: number, to: number, context: ConversionContext): Promise<void> {
+  const key = context.keyConverter.converter;
+  const value = context.valueConverter.converter;
+  if (!key.prepare && !value.prepare) return;
+  const messages = batch.messages.slice(from, to);
+  await Promise.all([
+    key.prepare?.(
+      batch.topic,
+      messages.map((m) => m.key),
+      context.halt,
+    ),
+    value.prepare?.(
+      batch.topic,
+      messages.map((m) => m.value),
+      context.halt,
+    ),
+  ]);
+}
+
+/**
  * Converted (and transformed) records of messages[from, to); errant ones left out once reported, dropped
  * ones left out (their offsets are committed all the same). Null: the task failed.
  */
 export async function convertMessages(batch: RawBatch, from: number, to: number, context: ConversionContext): Promise<SinkRecord[] | null> {
   const { keyConverter, valueConverter } = context;
+  await prepareConverters(batch, from, to, context);
   const chain = context.transformations?.empty === false ? context.transformations : undefined;
   const out: SinkRecord[] = [];
   for (let i = from; i < to; i++) {
@@ -203,6 +227,8 @@ async function recoverConversion(
     context.metrics.retried();
     await clock.sleep(delay, context.halt);
     if (context.halt.aborted) return null;
+    const index = batch.messages.indexOf(message);
+    await prepareConverters(batch, index, index + 1, context);
     try {
       return convertRecord(batch, message, context.keyConverter, context.valueConverter, errors.usesOriginalBytes, context.headerConverter);
     } catch (error) {
