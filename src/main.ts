@@ -12,6 +12,7 @@ import { listenAll } from './api/servers.js';
 import { builtinConnectors } from './connectors/index.js';
 import { routeGrpcLogs } from './connectors/milvus/index.js';
 import { builtinConverters } from './converters/index.js';
+import { builtinPredicates, builtinTransformations } from './transforms/index.js';
 import { parseCommandLine, usageOf, type CommandLine } from './runtime/config/command-line.js';
 import { applyConnectorFile, readConnectorFile } from './runtime/herder/connector-files.js';
 import { createRootLogger, Loggers } from './runtime/loggers.js';
@@ -162,7 +163,12 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
   }
 
   try {
-    const plugins = new Plugins({ connectors: builtinConnectors, converters: builtinConverters });
+    const plugins = new Plugins({
+      connectors: builtinConnectors,
+      converters: builtinConverters,
+      transformations: builtinTransformations,
+      predicates: builtinPredicates,
+    });
     const metrics = new ConnectMetrics({ processMetrics: true });
     const { configStore, statusStore, membership } = distributed
       ? await clusterState(workerConfig, loggers, closers, metrics)

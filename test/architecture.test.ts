@@ -94,6 +94,17 @@ test('converters and connectors see only the plugin API (plus their own SDK)', (
   }
 });
 
+test('transformations and predicates see only the plugin API, and no package at all', () => {
+  assert.deepEqual(
+    violations(under('transforms'), (imp) => (imp.local ? under('transforms')(imp.target) || under('plugin')(imp.target) : nodeBuiltin(imp))),
+    [],
+  );
+  assert.ok(
+    all.some((imp) => under('transforms')(imp.file) && imp.target === 'plugin/index.ts'),
+    'the rule sees the transforms folder',
+  );
+});
+
 test('each third-party client has one home', () => {
   const homes: Record<string, (file: string) => boolean> = {
     kafkajs: under('runtime/kafka'),
@@ -110,10 +121,26 @@ test('each third-party client has one home', () => {
   );
 });
 
+test('the Schema Registry converters keep their formats and their HTTP client in src/converters/registry', () => {
+  const registry = under('converters/registry');
+  // avsc decodes Avro; protobufjs here is the Protobuf format (the Milvus client's own use is ruled below)
+  assert.deepEqual(
+    violations(
+      (file) => !registry(file) && !under('connectors/milvus/client')(file),
+      (imp) => imp.local || !['avsc', 'protobufjs'].includes(imp.target),
+    ),
+    [],
+  );
+  // only the registry client makes HTTP requests: a converter does no I/O in toConnectData
+  const fetching = sourceFiles().filter((f) => under('converters')(f) && /\bfetch\(/.test(readFileSync(join(SRC, f), 'utf8')));
+  assert.deepEqual(fetching, ['converters/registry/registry-client.ts']);
+});
+
 test('the rules above really see the imports (a sanity check on the scanner)', () => {
   assert.ok(all.some((imp) => imp.file === 'api/app.ts' && imp.target === 'fastify'));
   assert.ok(all.some((imp) => imp.file.startsWith('runtime/kafka/') && imp.target === 'kafkajs'));
   assert.ok(all.some((imp) => imp.file === 'main.ts' && imp.target === 'runtime/herder/connect-herder.ts'));
+  assert.ok(all.some((imp) => imp.file === 'converters/registry/avro-data.ts' && imp.target === 'avsc'));
 });
 
 describe('runtime: one folder per Kafka Connect concept', () => {

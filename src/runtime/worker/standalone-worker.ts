@@ -26,6 +26,8 @@ import type { WorkerConfig } from '../config/worker-config.js';
 import { WorkerConnector } from './worker-connector.js';
 import { WorkerSinkTask } from './worker-sink-task.js';
 import type { ConverterHandle } from './convert-messages.js';
+import { TransformationChain } from './transformation-chain.js';
+import { transformationStageSpecs } from '../config/transformation-config.js';
 
 export interface StandaloneWorkerOptions {
   readonly workerConfig: WorkerConfig;
@@ -209,6 +211,12 @@ export class StandaloneWorker implements Worker {
     const keyConverter = this.#converter(connectorConfig, 'key');
     const valueConverter = this.#converter(connectorConfig, 'value');
     const headerConverter = this.#converter(connectorConfig, 'header');
+    // built before anything that needs closing: a transformation that refuses its config fails the start
+    const transformations = TransformationChain.create(
+      transformationStageSpecs(connectorConfig, {
+        component: (kind, c) => (kind === 'Transformation' ? this.#plugins.findTransformation(c) : this.#plugins.findPredicate(c)),
+      }),
+    );
     const topicsRegex = taskConfig['topics.regex']?.trim() || connectorConfig['topics.regex']?.trim();
     const topics = topicsRegex
       ? javaRegexToRegExp(topicsRegex)
@@ -239,6 +247,7 @@ export class StandaloneWorker implements Worker {
           logger: this.#loggers.logger('org.apache.kafka.connect.runtime.errors.DeadLetterQueueReporter').child(bindings),
         });
       } catch (error) {
+        transformations.close();
         throw new Error(`Could not initialize dead letter queue with topic=${errorConfig.dlqTopic}`, { cause: error });
       }
     }
@@ -265,6 +274,7 @@ export class StandaloneWorker implements Worker {
       keyConverter,
       valueConverter,
       headerConverter,
+      transformations,
       errors,
       listener,
       logger: log,
@@ -278,7 +288,10 @@ export class StandaloneWorker implements Worker {
       topicTracking: this.#config.getBoolean('topic.tracking.enable'),
       clock: this.#clock,
       ...(metrics ? { metrics } : {}),
-      ...(dlq ? { release: () => (dlq as DlqProducer).close() } : {}),
+      release: async () => {
+        transformations.close();
+        await dlq?.close();
+      },
     });
   }
 
