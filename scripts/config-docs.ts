@@ -7,8 +7,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigType, renderValue, type ConfigDef, type ConfigKey } from '../src/plugin/index.js';
-import { WORKER_CONFIG_DEF } from '../src/runtime/config/worker-config.js';
+import { ConfigDef, ConfigType, renderValue, type ConfigKey } from '../src/plugin/index.js';
+import { DISTRIBUTED_KEYS, WORKER_CONFIG_DEF } from '../src/runtime/config/worker-config.js';
 import { SINK_CONNECTOR_CONFIG_DEF } from '../src/runtime/config/connector-config.js';
 import { MILVUS_SINK_CONFIG_DEF } from '../src/connectors/milvus/milvus-sink-config.js';
 import {
@@ -82,6 +82,14 @@ converters. Stock \`connect-standalone.properties\` keys this worker does not ne
 \`offset.storage.file.filename\`) are accepted with a warning.
 
 ${table(WORKER_CONFIG_DEF)}
+
+### Distributed worker
+
+\`milvus-connect-distributed worker.properties\` (like \`connect-distributed.sh\`; in the container: set
+\`CONNECT_GROUP_ID\`) takes every key above except \`sqlite.path\`, plus Kafka's distributed keys with
+Kafka's names and defaults (see docs/operations.md, "Distributed mode"):
+
+${table(new ConfigDef([...DISTRIBUTED_KEYS]))}
 
 ## Connector: framework keys (every sink connector)
 

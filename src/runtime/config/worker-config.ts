@@ -53,7 +53,7 @@ const TOPIC_REPLICATION =
   'Replication factor used when creating the topic; -1 uses the broker default. Capped, with a warning, at the number of brokers of the cluster.';
 
 /** Kafka's DistributedConfig keys, with Kafka's names and defaults (the three topics and group.id are required). */
-const DISTRIBUTED_KEYS: ConfigKey[] = grouped('Distributed', [
+export const DISTRIBUTED_KEYS: readonly ConfigKey[] = grouped('Distributed', [
   {
     name: 'group.id',
     type: ConfigType.STRING,
