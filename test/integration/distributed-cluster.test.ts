@@ -5,108 +5,16 @@
  * killed with SIGKILL loses its tasks to the survivors within the session timeout, and nothing is lost.
  */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
-import type { ConnectProcess, HttpResult } from '../helpers/connect-process.js';
 import { countRows, createCollection, milvus } from '../helpers/milvus-fixtures.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { article, collectionFor, createTopic, produce, quickStartConfig, startService, status, uniqueName, type StatusBody } from './e2e-fixture.js';
-
-const SESSION_TIMEOUT_MS = 6_000;
-
-/** A port nobody listens on right now (the worker must advertise its real port to the group). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-interface Cluster {
-  readonly workers: ConnectProcess[];
-  /** Stops worker `i` gracefully and starts it again with the same settings (a rolling restart's step). */
-  restart(i: number): Promise<ConnectProcess>;
-  /** The worker that leads the cluster now, by its metrics. */
-  leader(): Promise<ConnectProcess>;
-}
-
-/** `n` workers in one fresh group with their own state topics; stopped after test `t`. */
-async function startCluster(t: TestContext, n: number): Promise<Cluster> {
-  const group = uniqueName('cluster');
-  const workerProps = async (): Promise<Record<string, string>> => {
-    const port = await freePort();
-    return {
-      listeners: `http://127.0.0.1:${port}`,
-      'rest.advertised.host.name': '127.0.0.1',
-      'rest.advertised.port': String(port),
-      'group.id': group,
-      'config.storage.topic': `${group}-configs`,
-      'offset.storage.topic': `${group}-offsets`,
-      'status.storage.topic': `${group}-status`,
-      'config.storage.replication.factor': '1',
-      'offset.storage.replication.factor': '1',
-      'status.storage.replication.factor': '1',
-      'offset.storage.partitions': '1',
-      'status.storage.partitions': '1',
-      'session.timeout.ms': String(SESSION_TIMEOUT_MS),
-      'heartbeat.interval.ms': '1000',
-      'rebalance.timeout.ms': '20000',
-    };
-  };
-  const settings = await Promise.all(Array.from({ length: n }, workerProps));
-  const start = (props: Record<string, string>) => startService(t, { mode: 'distributed', workerProps: props, startTimeoutMs: 90_000 });
-  const workers = await Promise.all(settings.map(start));
-  return {
-    workers,
-    async restart(i) {
-      await workers[i].stop();
-      workers[i] = await start(settings[i]);
-      return workers[i];
-    },
-    async leader() {
-      return waitFor('a leader', async () => {
-        for (const worker of workers.filter((w) => w.alive())) {
-          const metrics = await worker.request('GET', '/metrics').catch(() => undefined);
-          if (/^kafka_connect_connect_worker_rebalance_metrics_is_leader 1$/m.test(String(metrics?.body ?? ''))) return worker;
-        }
-        return undefined;
-      });
-    },
-  };
-}
-
-/** The connector's status once every one of `tasks` tasks is RUNNING, as `worker` answers it. */
-function runningEverywhere(worker: ConnectProcess, name: string, tasks: number, timeoutMs = 60_000): Promise<StatusBody> {
-  return waitFor(
-    `${name}: ${tasks} tasks RUNNING`,
-    async () => {
-      const s = await status(worker, name);
-      return s && s.connector.state === 'RUNNING' && s.tasks.length === tasks && s.tasks.every((task) => task.state === 'RUNNING') ? s : undefined;
-    },
-    timeoutMs,
-  );
-}
+import { runningEverywhere, SESSION_TIMEOUT_MS, startCluster, write } from './process-cluster.js';
+import { article, collectionFor, createTopic, produce, quickStartConfig, status, uniqueName, type StatusBody } from './e2e-fixture.js';
 
 /** A topic with `partitions` partitions and a collection, both called `name`. */
 async function sinkTopic(t: TestContext, name: string, partitions: number): Promise<void> {
   await createTopic(name, partitions);
   await collectionFor(t, name);
-}
-
-/**
- * A write as clients of a cluster make it: Kafka answers 409 while the workers rebalance (after a change
- * of the task set, for one), and clients (Terraform, go-kafka-connect) retry those; so does this.
- */
-async function write(worker: ConnectProcess, method: string, path: string, body?: unknown): Promise<HttpResult> {
-  return waitFor(
-    `${method} ${path} past the rebalance`,
-    async () => {
-      const res = await worker.request(method, path, body);
-      return res.status === 409 ? undefined : res;
-    },
-    30_000,
-  );
 }
 
 function range(from: number, to: number): number[] {
