@@ -18,6 +18,7 @@
  */
 import type { Logger } from 'pino';
 import { settlesWithin, systemClock, withTimeout } from '../clock.js';
+import type { RebalanceSnapshot } from '../metrics.js';
 import type { ClientProps } from '../kafka/client-config.js';
 import { type Generation, type GroupMemberHandler, type GroupMembershipError, type JoinedMember, WorkerGroupMember } from '../kafka/group-membership.js';
 import { assignEager, type ConfigSnapshot, maxConfigOffset } from './assignor.js';
@@ -102,22 +103,8 @@ export interface WorkerCoordinatorOptions {
   readonly logger: Logger;
 }
 
-/** Values for the herder's metrics (Kafka's connect-worker-rebalance-metrics and connect-coordinator-metrics). */
-export interface WorkerCoordinatorMetrics {
-  readonly completedRebalances: number;
-  readonly rebalancing: boolean;
-  /** the generation of the last completed rebalance (-1 before the first) */
-  readonly epoch: number;
-  readonly leaderUrl: string | null;
-  readonly isLeader: boolean;
-  readonly assignedConnectors: number;
-  readonly assignedTasks: number;
-  /** when the last rebalance completed (ms since the epoch), null before the first */
-  readonly lastRebalanceCompletedAt: number | null;
-  /** from revocation (or start) to assignment */
-  readonly rebalanceAvgTimeMs: number | null;
-  readonly rebalanceMaxTimeMs: number | null;
-}
+/** What the metrics show of the group (Kafka's connect-worker-rebalance-metrics and connect-coordinator-metrics). */
+export type WorkerCoordinatorMetrics = RebalanceSnapshot;
 
 function sanitizedClientId(url: string): string {
   return `connect-${url.replace(/^[a-z]+:\/\//i, '').replace(/[^A-Za-z0-9._-]+/g, '-')}`.replace(/-+$/, '');
