@@ -50,6 +50,7 @@ EXPOSE 8083
 ENV HEALTHCHECK_URL=http://127.0.0.1:8083/health
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
   CMD ["node", "-e", "const u = new URL(process.env.HEALTHCHECK_URL); require(u.protocol === 'https:' ? 'node:https' : 'node:http').get(u, { rejectUnauthorized: false, timeout: 8000 }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('timeout', () => process.exit(1)).on('error', () => process.exit(1))"]
-# exec form: node is PID 1 and receives SIGTERM, which stops tasks after their last commit
-ENTRYPOINT ["node", "dist/main.js"]
+# node is PID 1 (exec) and receives SIGTERM, which stops tasks after their last commit. As in
+# Confluent's images, CONNECT_GROUP_ID makes the container a worker of a distributed cluster.
+ENTRYPOINT ["sh", "-c", "if [ -n \"$CONNECT_GROUP_ID\" ]; then exec node dist/distributed.js \"$@\"; else exec node dist/main.js \"$@\"; fi", "milvus-connect"]
 CMD []

@@ -1,13 +1,14 @@
 /**
- * The local stack: a real Kafka broker (KRaft, jars from Maven) and Milvus Lite (the C++ Milvus core
- * from the PyPI wheel), bound to 127.0.0.1 on free ports, one instance per STACK_NAME.
+ * The local stack: a real Kafka broker (KRaft, jars from Maven), Milvus Lite (the C++ Milvus core
+ * from the PyPI wheel) and a schema registry speaking Confluent's API (Apicurio Registry, from Maven
+ * Central), bound to 127.0.0.1 on free ports, one instance per STACK_NAME.
  *
  *   npm run stack:up       provision (cached), start, wait until ready, print the addresses
  *   npm run stack:down     stop this instance by pid (TERM, then KILL), drop its data
  *   npm run stack:status   every instance under .cache/stack/run and whether its processes live
  *
- * Env: STACK_NAME (default dev), STACK_KAFKA_PORT / STACK_KAFKA_CONTROLLER_PORT / STACK_MILVUS_PORT
- * (default: free ports), STACK_READY_TIMEOUT_MS (default 120000), STACK_CACHE_DIR.
+ * Env: STACK_NAME (default dev), STACK_KAFKA_PORT / STACK_KAFKA_CONTROLLER_PORT / STACK_MILVUS_PORT /
+ * STACK_REGISTRY_PORT (default: free ports), STACK_MAVEN_REPOSITORY (a Maven Central mirror), STACK_READY_TIMEOUT_MS (default 120000), STACK_CACHE_DIR.
  * `up --owner-pid <pid>` also starts a watchdog that stops the instance once that pid is gone.
  */
 import { relative } from 'node:path';
@@ -48,6 +49,7 @@ async function commandUp(name: string, ownerPid: number | undefined): Promise<vo
   say(`stack "${name}" is up`);
   say(`  KAFKA_BOOTSTRAP=${state.kafkaBootstrap}`);
   say(`  MILVUS_ADDRESS=${state.milvusAddress}`);
+  say(`  SCHEMA_REGISTRY_URL=${state.schemaRegistryUrl}   (basic auth: SCHEMA_REGISTRY_USER_INFO in the env file)`);
   say(`  env file: ${shown(paths.env)}   (load it with: set -a; . ${shown(paths.env)}; set +a)`);
   say(`  logs:     ${shown(paths.logs)}`);
   say(`  stop:     STACK_NAME=${name} npm run stack:down`);
@@ -59,7 +61,7 @@ async function commandDown(name: string): Promise<void> {
     say(`stack "${name}" is not running (no state file in ${shown(runPaths(name).root)})`);
     return;
   }
-  say(`stack "${name}" stopped (kafka: ${result.kafka}, milvus: ${result.milvus}); logs kept in ${shown(runPaths(name).logs)}`);
+  say(`stack "${name}" stopped (kafka: ${result.kafka}, milvus: ${result.milvus}, registry: ${result.registry}); logs kept in ${shown(runPaths(name).logs)}`);
 }
 
 function commandStatus(current: string): void {
@@ -76,10 +78,12 @@ function commandStatus(current: string): void {
       continue;
     }
     const alive = instanceAlive(state);
-    const overall = alive.kafka && alive.milvus ? 'running' : alive.kafka || alive.milvus ? 'degraded' : 'dead (run stack:down to clean up)';
+    const all = alive.kafka && alive.milvus && alive.registry;
+    const overall = all ? 'running' : alive.kafka || alive.milvus || alive.registry ? 'degraded' : 'dead (run stack:down to clean up)';
     say(`${name}${marker}: ${overall}`);
     say(`  kafka   ${state.kafkaBootstrap}  pid ${state.pids.kafka ?? '-'}  ${alive.kafka ? 'alive' : 'not running'}`);
     say(`  milvus  ${state.milvusAddress}  pid ${state.pids.milvus ?? '-'}  ${alive.milvus ? 'alive' : 'not running'}`);
+    say(`  registry ${state.schemaRegistryUrl ?? '-'}  pid ${state.pids.registry ?? '-'}  ${alive.registry ? 'alive' : 'not running'}`);
   }
 }
 

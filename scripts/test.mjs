@@ -122,8 +122,9 @@ function readStackEnv() {
     const eq = line.indexOf('=');
     if (eq > 0) values[line.slice(0, eq)] = line.slice(eq + 1).trim();
   }
-  if (!values.KAFKA_BOOTSTRAP || !values.MILVUS_ADDRESS) throw new Error(`${RUN_DIR}/env lacks the stack addresses`);
-  return { KAFKA_BOOTSTRAP: values.KAFKA_BOOTSTRAP, MILVUS_ADDRESS: values.MILVUS_ADDRESS };
+  const keys = ['KAFKA_BOOTSTRAP', 'MILVUS_ADDRESS', 'SCHEMA_REGISTRY_URL', 'SCHEMA_REGISTRY_USER_INFO'];
+  if (keys.some((key) => !values[key])) throw new Error(`${RUN_DIR}/env lacks the stack addresses`);
+  return Object.fromEntries(keys.map((key) => [key, values[key]]));
 }
 
 async function stopStack(keepLogs) {

@@ -5,20 +5,32 @@
  * them, applies the connector files named on the command line, and shuts everything down on
  * SIGTERM/SIGINT. Wiring only: every decision lives in the modules it wires.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { buildApp } from './api/app.js';
 import { listenAll } from './api/servers.js';
 import { BUILTIN_CONNECTORS_MODULE } from './connectors/index.js';
 import { BUILTIN_CONVERTERS_MODULE } from './converters/index.js';
-import { parseCommandLine, USAGE, type CommandLine } from './runtime/config/command-line.js';
+import { BUILTIN_TRANSFORMS_MODULE } from './transforms/index.js';
+import { parseCommandLine, usageOf, type CommandLine } from './runtime/config/command-line.js';
 import { applyConnectorFile, readConnectorFile } from './runtime/herder/connector-files.js';
 import { createRootLogger, Loggers } from './runtime/loggers.js';
 import { ConnectMetrics } from './runtime/metrics.js';
 import { Plugins } from './runtime/plugins.js';
-import { StandaloneHerder } from './runtime/herder/standalone-herder.js';
+import { ConnectHerder } from './runtime/herder/connect-herder.js';
+import { StandaloneMembership, type Membership } from './runtime/herder/membership.js';
+import { DistributedMembership } from './runtime/distributed/distributed-membership.js';
+import { ensureInternalTopics, internalTopics } from './runtime/distributed/internal-topics.js';
+import { KafkaConfigStore } from './runtime/distributed/kafka-config-store.js';
+import { KafkaStatusStore } from './runtime/distributed/kafka-status-store.js';
+import { SharedConfigStore } from './runtime/distributed/shared-config-store.js';
+import { WorkerCoordinator, type ConfigSnapshot } from './runtime/distributed/worker-coordinator.js';
+import { clientOptions } from './runtime/kafka/client-config.js';
+import type { ConfigStore, StatusStore } from './store/types.js';
+import type { Logger } from 'pino';
 import { StandaloneWorker } from './runtime/worker/standalone-worker.js';
 import { serverTlsOptions } from './runtime/config/rest-tls.js';
-import { loadWorkerConfig, type WorkerConfig } from './runtime/config/worker-config.js';
+import { loadWorkerConfig, type WorkerConfig, type WorkerMode } from './runtime/config/worker-config.js';
 import { openDatabase } from './store/db.js';
 import { MemoryStatusStore } from './store/memory-status-store.js';
 import { migrate } from './store/migrate.js';
@@ -31,10 +43,90 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
+interface WorkerState {
+  readonly configStore: ConfigStore;
+  readonly statusStore: StatusStore;
+  readonly membership: Membership;
+}
+
+/** Standalone: desired state in the SQLite file, statuses in memory, a cluster of one. */
+function localState(workerConfig: WorkerConfig, log: Logger, closers: Closer[]): WorkerState {
+  const db = openDatabase(workerConfig.sqlitePath);
+  closers.push(['database', () => db.close()]);
+  for (const applied of migrate(db)) log.info(`Applied database migration ${applied}`);
+  return { configStore: new SqliteConfigStore(db), statusStore: new MemoryStatusStore(), membership: new StandaloneMembership() };
+}
+
+/**
+ * Distributed: desired state and statuses in the cluster's Kafka topics (created if missing, refused if
+ * not compacted), membership through the group coordinator. Started here, stopped after the herder.
+ */
+async function clusterState(workerConfig: WorkerConfig, loggers: Loggers, closers: Closer[], metrics: ConnectMetrics): Promise<WorkerState> {
+  const log = loggers.logger('org.apache.kafka.connect.runtime.distributed.DistributedHerder');
+  const topics = internalTopics(workerConfig.originals);
+  for (const warning of topics.warnings) log.warn(warning);
+  const props = workerConfig.clusterClientProps;
+  const bootstrapServers = workerConfig.getList('bootstrap.servers');
+  const client = (suffix: string) => clientOptions(props, { bootstrapServers, clientId: `${workerConfig.getString('group.id')}-${suffix}` }).client;
+
+  await ensureInternalTopics({ client: client('admin'), logger: loggers.logger('org.apache.kafka.connect.util.TopicAdmin') }, topics.offset);
+  const configs = new KafkaConfigStore({
+    topic: topics.config,
+    client: client('configs'),
+    logger: loggers.logger('org.apache.kafka.connect.storage.KafkaConfigBackingStore'),
+  });
+  const configStore = new SharedConfigStore(configs);
+  await configs.start();
+  closers.push(['config store', () => configs.stop()]);
+  const statusStore = new KafkaStatusStore({
+    topic: topics.status,
+    client: client('statuses'),
+    logger: loggers.logger('org.apache.kafka.connect.storage.KafkaStatusBackingStore'),
+  });
+  await statusStore.start();
+  closers.push(['status store', () => statusStore.stop()]);
+
+  const snapshot = (): ConfigSnapshot => {
+    const state = configs.snapshot();
+    return { offset: state.offset, connectors: new Map(state.connectors().map((name) => [name, state.taskCount(name)])) };
+  };
+  const membership = new DistributedMembership({
+    snapshot,
+    workerUrl: workerConfig.advertisedUrl,
+    log,
+    coordinator: (listener) =>
+      new WorkerCoordinator({
+        workerUrl: workerConfig.advertisedUrl,
+        group: {
+          groupId: workerConfig.getString('group.id')!,
+          sessionTimeoutMs: workerConfig.getInt('session.timeout.ms'),
+          heartbeatIntervalMs: workerConfig.getInt('heartbeat.interval.ms'),
+          rebalanceTimeoutMs: workerConfig.getInt('rebalance.timeout.ms'),
+          workerSyncTimeoutMs: workerConfig.getInt('worker.sync.timeout.ms'),
+          workerUnsyncBackoffMs: workerConfig.getInt('worker.unsync.backoff.ms'),
+        },
+        clientProps: props,
+        bootstrapServers,
+        config: {
+          snapshot,
+          readToEnd: async (timeoutMs) => {
+            await configs.refresh(timeoutMs);
+            return snapshot();
+          },
+        },
+        listener,
+        logger: loggers.logger('org.apache.kafka.connect.runtime.distributed.WorkerCoordinator'),
+      }),
+  });
+  metrics.trackRebalances(() => membership.metrics());
+  return { configStore, statusStore, membership };
+}
+
 async function start(commandLine: Extract<CommandLine, { command: 'run' }>, workerConfig: WorkerConfig): Promise<void> {
   const loggers = new Loggers(createRootLogger({ level: workerConfig.logLevels.root }), { levels: workerConfig.logLevels });
-  const log = loggers.logger('org.apache.kafka.connect.cli.ConnectStandalone');
-  log.info({ version: packageVersion(), workerId: workerConfig.workerId }, 'Kafka Connect standalone worker initializing');
+  const distributed = workerConfig.mode === 'distributed';
+  const log = loggers.logger(distributed ? 'org.apache.kafka.connect.cli.ConnectDistributed' : 'org.apache.kafka.connect.cli.ConnectStandalone');
+  log.info({ version: packageVersion(), workerId: workerConfig.workerId }, `Kafka Connect ${workerConfig.mode} worker initializing`);
   for (const warning of workerConfig.warnings) log.warn(warning);
 
   // closed in reverse: REST first (stop accepting), then herder and worker (each task flushes to Milvus,
@@ -68,18 +160,16 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
   }
 
   try {
-    const db = openDatabase(workerConfig.sqlitePath);
-    closers.push(['database', () => db.close()]);
-    for (const applied of migrate(db)) log.info(`Applied database migration ${applied}`);
-    const configStore = new SqliteConfigStore(db);
-    const statusStore = new MemoryStatusStore();
-    const plugins = await Plugins.load([BUILTIN_CONNECTORS_MODULE, BUILTIN_CONVERTERS_MODULE]);
+    const plugins = await Plugins.load([BUILTIN_CONNECTORS_MODULE, BUILTIN_CONVERTERS_MODULE, BUILTIN_TRANSFORMS_MODULE]);
     plugins.routeLogs((name) => loggers.logger(name));
     const metrics = new ConnectMetrics({ processMetrics: true });
+    const { configStore, statusStore, membership } = distributed
+      ? await clusterState(workerConfig, loggers, closers, metrics)
+      : localState(workerConfig, log, closers);
     const configTransformer = workerConfig.configTransformer();
     const worker = new StandaloneWorker({ workerConfig, plugins, loggers, configTransformer, metrics });
     closers.push(['worker', () => worker.stop()]);
-    const herder = new StandaloneHerder({ worker, configStore, statusStore, plugins, workerConfig, loggers, configTransformer, metrics });
+    const herder = new ConnectHerder({ worker, configStore, statusStore, membership, plugins, workerConfig, loggers, configTransformer, metrics });
     closers.push(['herder', () => herder.stop()]);
     const restLogger = loggers.logger('org.apache.kafka.connect.runtime.rest.RestServer');
     const app = buildApp({ herder, workerConfig, logger: restLogger, metrics: () => metrics.scrape() });
@@ -112,14 +202,15 @@ async function start(commandLine: Extract<CommandLine, { command: 'run' }>, work
   }
 }
 
-function main(argv: readonly string[], env: NodeJS.ProcessEnv): void {
+/** Runs a worker of `mode` (milvus-connect: standalone; milvus-connect-distributed: distributed). */
+export function main(mode: WorkerMode, argv: readonly string[], env: NodeJS.ProcessEnv): void {
   let commandLine: CommandLine;
   let workerConfig: WorkerConfig;
   try {
-    commandLine = parseCommandLine(argv);
-    if (commandLine.command === 'help') return void process.stdout.write(`${USAGE}\n`);
+    commandLine = parseCommandLine(argv, mode);
+    if (commandLine.command === 'help') return void process.stdout.write(`${usageOf(mode)}\n`);
     if (commandLine.command === 'version') return void process.stdout.write(`${packageVersion()}\n`);
-    workerConfig = loadWorkerConfig({ file: commandLine.workerConfigFile, env });
+    workerConfig = loadWorkerConfig({ file: commandLine.workerConfigFile, env, mode });
   } catch (e) {
     // no logger yet: its level is part of the configuration that failed
     process.stderr.write(`${(e as Error).message}\n`);
@@ -129,4 +220,7 @@ function main(argv: readonly string[], env: NodeJS.ProcessEnv): void {
   void start(commandLine, workerConfig);
 }
 
-main(process.argv.slice(2), process.env);
+// run as the program itself (not when src/distributed.ts imports main)
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main('standalone', process.argv.slice(2), process.env);
+}

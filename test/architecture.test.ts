@@ -94,9 +94,21 @@ test('converters and connectors see only the plugin API (plus their own SDK)', (
   }
 });
 
+test('transformations and predicates see only the plugin API, and no package at all', () => {
+  assert.deepEqual(
+    violations(under('transforms'), (imp) => (imp.local ? under('transforms')(imp.target) || under('plugin')(imp.target) : nodeBuiltin(imp))),
+    [],
+  );
+  assert.ok(
+    all.some((imp) => under('transforms')(imp.file) && imp.target === 'plugin/index.ts'),
+    'the rule sees the transforms folder',
+  );
+});
+
 test('each third-party client has one home', () => {
   const homes: Record<string, (file: string) => boolean> = {
     kafkajs: under('runtime/kafka'),
+    '@platformatic/kafka': under('runtime/kafka'),
     'better-sqlite3': under('store'),
     '@zilliz/milvus2-sdk-node': under('connectors/milvus'),
     'prom-client': (file) => file === 'runtime/metrics.ts',
@@ -109,17 +121,33 @@ test('each third-party client has one home', () => {
   );
 });
 
+test('the Schema Registry converters keep their formats and their HTTP client in src/converters/registry', () => {
+  const registry = under('converters/registry');
+  // avsc decodes Avro; protobufjs here is the Protobuf format (the Milvus client's own use is ruled below)
+  assert.deepEqual(
+    violations(
+      (file) => !registry(file) && !under('connectors/milvus/client')(file),
+      (imp) => imp.local || !['avsc', 'protobufjs'].includes(imp.target),
+    ),
+    [],
+  );
+  // only the registry client makes HTTP requests: a converter does no I/O in toConnectData
+  const fetching = sourceFiles().filter((f) => under('converters')(f) && /\bfetch\(/.test(readFileSync(join(SRC, f), 'utf8')));
+  assert.deepEqual(fetching, ['converters/registry/registry-client.ts']);
+});
+
 test('the rules above really see the imports (a sanity check on the scanner)', () => {
   assert.ok(all.some((imp) => imp.file === 'api/app.ts' && imp.target === 'fastify'));
   assert.ok(all.some((imp) => imp.file.startsWith('runtime/kafka/') && imp.target === 'kafkajs'));
-  assert.ok(all.some((imp) => imp.file === 'main.ts' && imp.target === 'runtime/herder/standalone-herder.ts'));
+  assert.ok(all.some((imp) => imp.file === 'main.ts' && imp.target === 'runtime/herder/connect-herder.ts'));
+  assert.ok(all.some((imp) => imp.file === 'converters/registry/avro-data.ts' && imp.target === 'avsc'));
 });
 
 describe('runtime: one folder per Kafka Connect concept', () => {
-  test('only the worker runs Kafka clients: nothing else in runtime imports runtime/kafka', () => {
+  test('only the worker and distributed mode (its stores and coordinator) run Kafka clients: nothing else in runtime imports runtime/kafka', () => {
     assert.deepEqual(
       violations(
-        (file) => under('runtime')(file) && !under('runtime/kafka')(file) && !under('runtime/worker')(file),
+        (file) => under('runtime')(file) && !under('runtime/kafka')(file) && !under('runtime/worker')(file) && !under('runtime/distributed')(file),
         (imp) => !under('runtime/kafka')(imp.target),
       ),
       [],
@@ -141,6 +169,17 @@ describe('runtime: one folder per Kafka Connect concept', () => {
         folder,
       );
     }
+  });
+
+  test('the distributed coordination serves the herder (implementing its Membership) and never reaches into it or into the worker', () => {
+    const membership = 'runtime/herder/membership.ts';
+    assert.deepEqual(
+      violations(
+        under('runtime/distributed'),
+        (imp) => (imp.target === membership || !under('runtime/herder')(imp.target)) && !under('runtime/worker')(imp.target),
+      ),
+      [],
+    );
   });
 
   test('the worker never reaches back into the herder', () => {

@@ -7,6 +7,7 @@ import { RUNS_DIR, runPaths, type RunPaths } from './paths.js';
 import { HOST, allocatePorts, envPort } from './ports.js';
 import { ownedAlive, stopProcess } from './processes.js';
 import { provision } from './provision.js';
+import { registryEndpoint, startRegistry, waitForRegistry } from './registry.js';
 import { loadVersions } from './versions.js';
 
 /** What `state.json` in an instance's run directory records. */
@@ -15,9 +16,13 @@ export interface StackState {
   runDir: string;
   kafkaBootstrap: string;
   milvusAddress: string;
-  ports: { kafka: number; kafkaController: number; milvus: number };
-  pids: { kafka?: number; milvus?: number; watchdog?: number };
-  versions: { kafka: string; milvusLite: string };
+  /** Confluent Schema Registry API (Apicurio Registry's ccompat/v7) */
+  schemaRegistryUrl: string;
+  /** `user:password` the registry requires (basic auth) */
+  schemaRegistryUserInfo: string;
+  ports: { kafka: number; kafkaController: number; milvus: number; registry: number };
+  pids: { kafka?: number; milvus?: number; registry?: number; watchdog?: number };
+  versions: { kafka: string; milvusLite: string; apicurioRegistry: string };
   startedAt: string;
 }
 
@@ -31,6 +36,7 @@ export interface UpOptions {
 
 const KAFKA_STOP_GRACE_MS = 30_000;
 const MILVUS_STOP_GRACE_MS = 5_000;
+const REGISTRY_STOP_GRACE_MS = 10_000;
 const PORTS_LOCK_TIMEOUT_MS = 60_000;
 
 export function readState(name: string): StackState | undefined {
@@ -45,14 +51,18 @@ function writeState(paths: RunPaths, state: StackState): void {
   writeFileSync(paths.state, `${JSON.stringify(state, null, 2)}\n`);
 }
 
-/** Both servers of an instance, alive and started by us. */
-export function instanceAlive(state: StackState): { kafka: boolean; milvus: boolean } {
-  return { kafka: ownedAlive(state.pids.kafka, state.runDir), milvus: ownedAlive(state.pids.milvus, state.runDir) };
+/** The servers of an instance, alive and started by us. */
+export function instanceAlive(state: StackState): { kafka: boolean; milvus: boolean; registry: boolean } {
+  return {
+    kafka: ownedAlive(state.pids.kafka, state.runDir),
+    milvus: ownedAlive(state.pids.milvus, state.runDir),
+    registry: ownedAlive(state.pids.registry, state.runDir),
+  };
 }
 
 /**
- * Starts instance `name`: provision (cached), fresh data directories, free ports, broker and Milvus
- * Lite, then waits until both answer real requests. If it is already running, returns it as is.
+ * Starts instance `name`: provision (cached), fresh data directories, free ports, broker, Milvus
+ * Lite and the schema registry (all three at once), then waits until each answers real requests. If it is already running, returns it as is.
  * On any failure, whatever was started is stopped again before the error propagates.
  */
 export async function up(name: string, options: UpOptions = {}): Promise<StackState> {
@@ -64,7 +74,7 @@ export async function up(name: string, options: UpOptions = {}): Promise<StackSt
   const existing = readState(name);
   if (existing) {
     const alive = instanceAlive(existing);
-    if (alive.kafka && alive.milvus) {
+    if (alive.kafka && alive.milvus && alive.registry) {
       log(`instance ${name} is already running`);
       return existing;
     }
@@ -73,31 +83,35 @@ export async function up(name: string, options: UpOptions = {}): Promise<StackSt
   }
 
   const versions = loadVersions();
-  const { kafkaLibs, milvusLib } = await provision(versions, log);
+  const { kafkaLibs, milvusLib, registryJar } = await provision(versions, log);
 
   // Fresh data per run: Kafka refuses to format a directory that already holds a cluster.
-  for (const dir of [paths.kafkaData, paths.milvusData, paths.logs]) rmSync(dir, { recursive: true, force: true });
-  for (const dir of [paths.root, paths.kafkaData, paths.milvusData, paths.logs]) mkdirSync(dir, { recursive: true });
+  for (const dir of [paths.kafkaData, paths.milvusData, paths.registryHome, paths.logs]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [paths.root, paths.kafkaData, paths.milvusData, paths.registryHome, paths.logs]) mkdirSync(dir, { recursive: true });
 
   // Reserve ports under a lock and record them before releasing it, so an instance starting
   // at the same moment sees them as taken even though nothing is bound to them yet.
   const state = await withLock('ports', PORTS_LOCK_TIMEOUT_MS, async () => {
-    const [kafka, kafkaController, milvus] = await allocatePorts(
+    const [kafka, kafkaController, milvus, registry] = await allocatePorts(
       [
         { fixed: envPort(env, 'STACK_KAFKA_PORT'), label: 'the Kafka broker (STACK_KAFKA_PORT)' },
         { fixed: envPort(env, 'STACK_KAFKA_CONTROLLER_PORT'), label: 'the KRaft controller (STACK_KAFKA_CONTROLLER_PORT)' },
         { fixed: envPort(env, 'STACK_MILVUS_PORT'), label: 'Milvus (STACK_MILVUS_PORT)' },
+        { fixed: envPort(env, 'STACK_REGISTRY_PORT'), label: 'the schema registry (STACK_REGISTRY_PORT)' },
       ],
       reservedPorts(name),
     );
+    const endpoint = registryEndpoint(registry);
     const fresh: StackState = {
       name,
       runDir: paths.root,
       kafkaBootstrap: `${HOST}:${kafka}`,
       milvusAddress: `${HOST}:${milvus}`,
-      ports: { kafka, kafkaController, milvus },
+      schemaRegistryUrl: endpoint.url,
+      schemaRegistryUserInfo: endpoint.userInfo,
+      ports: { kafka, kafkaController, milvus, registry },
       pids: {},
-      versions: { kafka: versions.kafka, milvusLite: versions.milvusLite },
+      versions: { kafka: versions.kafka, milvusLite: versions.milvusLite, apicurioRegistry: versions.apicurioRegistry },
       startedAt: new Date().toISOString(),
     };
     writeState(paths, fresh);
@@ -105,8 +119,14 @@ export async function up(name: string, options: UpOptions = {}): Promise<StackSt
   });
 
   try {
-    log(`starting Kafka ${versions.kafka} on ${state.kafkaBootstrap} and Milvus Lite ${versions.milvusLite} on ${state.milvusAddress}…`);
+    log(
+      `starting Kafka ${versions.kafka} on ${state.kafkaBootstrap}, Milvus Lite ${versions.milvusLite} on ${state.milvusAddress} ` +
+        `and Apicurio Registry ${versions.apicurioRegistry} on ${state.schemaRegistryUrl}…`,
+    );
+    const endpoint = { url: state.schemaRegistryUrl, userInfo: state.schemaRegistryUserInfo };
     state.pids.milvus = startMilvus(milvusLib, paths, state.ports.milvus);
+    writeState(paths, state);
+    state.pids.registry = startRegistry(registryJar, paths, state.ports.registry, endpoint);
     writeState(paths, state);
     state.pids.kafka = startKafka(versions, kafkaLibs, paths, { broker: state.ports.kafka, controller: state.ports.kafkaController });
     writeState(paths, state);
@@ -115,13 +135,19 @@ export async function up(name: string, options: UpOptions = {}): Promise<StackSt
     await Promise.all([
       waitForKafka(state.kafkaBootstrap, state.pids.kafka, paths, readyTimeoutMs),
       waitForMilvus(state.milvusAddress, state.pids.milvus, paths, readyTimeoutMs),
+      waitForRegistry(endpoint, state.pids.registry, paths, readyTimeoutMs),
     ]);
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     await down(name);
     throw error;
   }
-  writeFileSync(paths.env, `KAFKA_BOOTSTRAP=${state.kafkaBootstrap}\nMILVUS_ADDRESS=${state.milvusAddress}\n`);
+  writeFileSync(
+    paths.env,
+    `KAFKA_BOOTSTRAP=${state.kafkaBootstrap}\nMILVUS_ADDRESS=${state.milvusAddress}\n` +
+      `SCHEMA_REGISTRY_URL=${state.schemaRegistryUrl}\nSCHEMA_REGISTRY_USER_INFO=${state.schemaRegistryUserInfo}\n`,
+    { mode: 0o600 },
+  );
   return state;
 }
 
@@ -139,6 +165,7 @@ function reservedPorts(except: string): Set<number> {
 export interface DownResult {
   kafka: string;
   milvus: string;
+  registry: string;
   watchdog: string;
 }
 
@@ -151,12 +178,13 @@ export async function down(name: string, options: { skipWatchdog?: boolean } = {
   const state = readState(name);
   if (!state) return undefined;
   const watchdog = options.skipWatchdog ? 'self' : await stopProcess(state.pids.watchdog, paths.root, 2_000);
-  const [kafka, milvus] = await Promise.all([
+  const [kafka, milvus, registry] = await Promise.all([
     stopProcess(state.pids.kafka, paths.root, KAFKA_STOP_GRACE_MS),
     stopProcess(state.pids.milvus, paths.root, MILVUS_STOP_GRACE_MS),
+    stopProcess(state.pids.registry, paths.root, REGISTRY_STOP_GRACE_MS),
   ]);
-  for (const path of [paths.env, paths.state, paths.kafkaData, paths.milvusData]) rmSync(path, { recursive: true, force: true });
-  return { kafka, milvus, watchdog };
+  for (const path of [paths.env, paths.state, paths.kafkaData, paths.milvusData, paths.registryHome]) rmSync(path, { recursive: true, force: true });
+  return { kafka, milvus, registry, watchdog };
 }
 
 /** Records the pid of the watchdog that stops this instance when its owner dies. */

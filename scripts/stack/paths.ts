@@ -34,6 +34,9 @@ export interface RunPaths {
   milvusData: string;
   milvusDb: string;
   milvusLog: string;
+  /** the registry's working directory: its config/application.properties (credentials) and temp files */
+  registryHome: string;
+  registryLog: string;
   watchdogLog: string;
 }
 
@@ -56,6 +59,8 @@ export function runPaths(name: string): RunPaths {
     // Milvus Lite wants a short plain file name (<= 36 characters).
     milvusDb: join(milvusData, 'milvus.db'),
     milvusLog: join(logs, 'milvus.log'),
+    registryHome: join(root, 'registry'),
+    registryLog: join(logs, 'registry.log'),
     watchdogLog: join(logs, 'watchdog.log'),
   };
 }

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { StackError } from './errors.js';
 import { withLock } from './lock.js';
 import { CACHE_DIR } from './paths.js';
@@ -14,7 +17,12 @@ export interface Provisioned {
   kafkaLibs: string;
   /** `milvus_lite/lib` inside the pip target: the `milvus` binary and its shared libraries. */
   milvusLib: string;
+  /** Apicurio Registry's runnable jar (Quarkus uber-jar; its libraries sit beside it in lib/). */
+  registryJar: string;
 }
+
+/** Maven Central, or a mirror of it (STACK_MAVEN_REPOSITORY) for the one artifact fetched without Maven. */
+const MAVEN_REPOSITORY = (process.env.STACK_MAVEN_REPOSITORY ?? 'https://repo1.maven.org/maven2').replace(/\/+$/, '');
 
 /**
  * Makes sure Kafka's jars and the Milvus Lite wheel for `versions` are in the cache, downloading
@@ -23,11 +31,22 @@ export interface Provisioned {
  * interrupted download is never mistaken for a finished one.
  */
 export async function provision(versions: StackVersions, log: (line: string) => void): Promise<Provisioned> {
-  requireToolchain({ java: true, maven: !isCached(kafkaCache(versions)), pip: !isCached(milvusCache(versions)) });
-  // Wait for both even if one fails: no download is left running, and both problems are reported.
-  const [kafka, milvus] = await Promise.allSettled([ensureKafkaLibs(versions, log), ensureMilvusLite(versions, log)]);
-  if (kafka.status === 'fulfilled' && milvus.status === 'fulfilled') return { kafkaLibs: kafka.value, milvusLib: milvus.value };
-  const failures = [kafka, milvus].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  requireToolchain({
+    java: true,
+    maven: !isCached(kafkaCache(versions)),
+    pip: !isCached(milvusCache(versions)),
+    tar: !isCached(registryCache(versions)),
+  });
+  // Wait for all even if one fails: no download is left running, and every problem is reported.
+  const [kafka, milvus, registry] = await Promise.allSettled([
+    ensureKafkaLibs(versions, log),
+    ensureMilvusLite(versions, log),
+    ensureApicurioRegistry(versions, log),
+  ]);
+  if (kafka.status === 'fulfilled' && milvus.status === 'fulfilled' && registry.status === 'fulfilled') {
+    return { kafkaLibs: kafka.value, milvusLib: milvus.value, registryJar: registry.value };
+  }
+  const failures = [kafka, milvus, registry].flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
   if (failures.length === 1) throw failures[0];
   throw new StackError(failures.map((error) => (error instanceof Error ? error.message : String(error))).join('\n'));
 }
@@ -42,10 +61,12 @@ interface CacheEntry {
 function kafkaCache(versions: StackVersions): CacheEntry {
   const profile = isKafka3(versions) ? 'kafka3' : 'kafka4';
   const home = join(CACHE_DIR, `kafka-${versions.kafka}`);
+  // the pom's content too: a dependency added to it must reach caches filled before
+  const pom = createHash('sha256').update(readFileSync(KAFKA_POM)).digest('hex').slice(0, 16);
   return {
     home,
     dir: join(home, 'libs'),
-    stamp: JSON.stringify({ kafka: versions.kafka, slf4j: versions.slf4j, log4j2: versions.log4j2, reload4j: versions.reload4j, profile }),
+    stamp: JSON.stringify({ kafka: versions.kafka, slf4j: versions.slf4j, log4j2: versions.log4j2, reload4j: versions.reload4j, profile, pom }),
     lockName: `kafka-${versions.kafka}`,
   };
 }
@@ -57,6 +78,16 @@ function milvusCache(versions: StackVersions): CacheEntry {
     dir: join(home, 'site-packages'),
     stamp: JSON.stringify({ milvusLite: versions.milvusLite }),
     lockName: `milvus-lite-${versions.milvusLite}`,
+  };
+}
+
+function registryCache(versions: StackVersions): CacheEntry {
+  const home = join(CACHE_DIR, `apicurio-registry-${versions.apicurioRegistry}`);
+  return {
+    home,
+    dir: join(home, 'app'),
+    stamp: JSON.stringify({ apicurioRegistry: versions.apicurioRegistry, sha256: versions.apicurioRegistrySha256 }),
+    lockName: `apicurio-registry-${versions.apicurioRegistry}`,
   };
 }
 
@@ -112,6 +143,55 @@ async function ensureMilvusLite(versions: StackVersions, log: (line: string) => 
     chmodSync(binary, 0o755);
   });
   return join(target, 'milvus_lite', 'lib');
+}
+
+/**
+ * Apicurio Registry publishes its runnable distribution to Maven Central as
+ * `io.apicurio:apicurio-registry-app:<v>:tar.gz:all`. Maven itself cannot resolve 3.0.9 (its parent
+ * POM, io.apicurio:apicurio-registry:3.0.9, is missing from Central), so the file is fetched over
+ * HTTPS from the same repository and checked against the SHA-256 pinned in stack/versions.json.
+ */
+async function ensureApicurioRegistry(versions: StackVersions, log: (line: string) => void): Promise<string> {
+  const version = versions.apicurioRegistry;
+  const jarName = `apicurio-registry-app-${version}-runner.jar`;
+  const dir = await cached(registryCache(versions), async (tmp) => {
+    log(`downloading Apicurio Registry ${version} from Maven Central (first run only)…`);
+    const url = `${MAVEN_REPOSITORY}/io/apicurio/apicurio-registry-app/${version}/apicurio-registry-app-${version}-all.tar.gz`;
+    mkdirSync(tmp, { recursive: true });
+    const archive = join(tmp, 'registry.tar.gz');
+    const sha256 = await download(url, archive).catch((error: unknown) => {
+      throw downloadError(`Apicurio Registry ${version}`, 'Maven Central', `${url}: ${errorText(error)}`, 'STACK_MAVEN_REPOSITORY');
+    });
+    if (sha256 !== versions.apicurioRegistrySha256) {
+      throw new StackError(`${url} has SHA-256 ${sha256}, but stack/versions.json pins ${versions.apicurioRegistrySha256}; refusing to run it.`);
+    }
+    const result = await run('tar', ['-xzf', archive, '-C', tmp]);
+    if (result.code !== 0) throw new StackError(`Could not unpack ${url}:\n${result.output}`);
+    rmSync(archive);
+    if (!existsSync(join(tmp, jarName))) throw new StackError(`${url} unpacked without ${jarName}.`);
+  });
+  return join(dir, jarName);
+}
+
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
+
+/** Streams `url` into `file`; resolves with the content's SHA-256 (hex). */
+async function download(url: string, file: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10 * 60_000) });
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+  const hash = createHash('sha256');
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), tap, createWriteStream(file));
+  return hash.digest('hex');
 }
 
 async function cached(entry: CacheEntry, fill: (tmp: string) => Promise<void>): Promise<string> {

@@ -21,6 +21,8 @@ export interface ToolNeeds {
   maven: boolean;
   /** pip installs the Milvus Lite wheel: needed only while it is not cached. */
   pip: boolean;
+  /** tar unpacks the Apicurio Registry distribution: needed only while it is not cached. */
+  tar?: boolean;
 }
 
 /**
@@ -47,6 +49,9 @@ export function requireToolchain(needs: ToolNeeds, minimumJava = 17): void {
         `pip is needed once, to download the Milvus Lite wheel into the stack cache, but \`python3 -m pip\` is not available.\n    ${APT} python3-pip`,
       );
     }
+  }
+  if (needs.tar && !probe('tar', ['--version']).found) {
+    problems.push(`tar is needed once, to unpack the Apicurio Registry download into the stack cache, but it was not found on PATH.\n    ${APT} tar`);
   }
   if (problems.length === 1) throw new StackError(problems[0].replace(/\n {4}/g, '\n  '));
   if (problems.length > 1) {

@@ -10,6 +10,10 @@ export interface StackVersions {
   reload4j: string;
   mavenDependencyPlugin: string;
   milvusLite: string;
+  /** Apicurio Registry (serves Confluent's Schema Registry API), the app tarball from Maven Central */
+  apicurioRegistry: string;
+  /** SHA-256 of that tarball: it is downloaded directly (see provision.ts), so the pin is the integrity check */
+  apicurioRegistrySha256: string;
 }
 
 export const VERSIONS_FILE = join(REPO_ROOT, 'stack', 'versions.json');
@@ -17,7 +21,16 @@ export const KAFKA_POM = join(REPO_ROOT, 'stack', 'kafka-runtime', 'pom.xml');
 
 export function loadVersions(): StackVersions {
   const raw = JSON.parse(readFileSync(VERSIONS_FILE, 'utf8')) as Partial<StackVersions>;
-  const keys: (keyof StackVersions)[] = ['kafka', 'slf4j', 'log4j2', 'reload4j', 'mavenDependencyPlugin', 'milvusLite'];
+  const keys: (keyof StackVersions)[] = [
+    'kafka',
+    'slf4j',
+    'log4j2',
+    'reload4j',
+    'mavenDependencyPlugin',
+    'milvusLite',
+    'apicurioRegistry',
+    'apicurioRegistrySha256',
+  ];
   for (const key of keys) {
     if (typeof raw[key] !== 'string' || raw[key] === '') throw new Error(`${VERSIONS_FILE}: "${key}" must be a version string`);
   }

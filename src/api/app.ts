@@ -8,6 +8,7 @@ import type { Herder } from '../runtime/herder/herder.js';
 import { negotiate } from './content-negotiation.js';
 import { corsHook } from './cors.js';
 import { badUrlHandler, errorHandler, notFoundHandler } from './errors.js';
+import { rememberRawBody } from './forwarding.js';
 import { herderRequest } from './herder-request.js';
 import { parseJsonBody } from './json-body.js';
 import { registerOpenApi } from './openapi.js';
@@ -89,7 +90,7 @@ export function buildApp({ herder, workerConfig, api = {}, logger, metrics }: Bu
   for (const schema of [...commonSchemas, ...connectorSchemas, ...pluginSchemas, ...offsetSchemas, ...adminSchemas]) {
     app.addSchema(schema);
   }
-  app.setErrorHandler(errorHandler(options.bodyLimit));
+  app.setErrorHandler(errorHandler(options.bodyLimit, options.requestTimeoutMs));
   app.setNotFoundHandler(notFoundHandler(routes));
   // CORS before authentication: a browser reads a 401 only when it carries the CORS headers
   if (options.corsAllowOrigin) {
@@ -119,8 +120,9 @@ export function buildApp({ herder, workerConfig, api = {}, logger, metrics }: Bu
   registerOpenApi(app, { ui: options.docs, basicAuth: options.basicAuth !== null });
   void app.register(async (connect) => {
     connect.removeAllContentTypeParsers();
-    connect.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    connect.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
       try {
+        rememberRawBody(request, body as string);
         done(null, parseJsonBody(body as string));
       } catch (err) {
         done(err as Error, undefined);

@@ -12,9 +12,11 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  RequestTargetError,
   RequestTimeoutError,
   ServerError,
 } from '../runtime/errors.js';
+import { forwardToLeader } from './forwarding.js';
 import type { RouteTable } from './route-table.js';
 import { validationMessage, type ValidationFailure } from './validation-messages.js';
 
@@ -53,6 +55,8 @@ const DOMAIN_STATUS: ReadonlyArray<readonly [new (...args: never[]) => Error, nu
   [BadRequestError, 400],
   [ConflictError, 409],
   [ForbiddenError, 403],
+  // a write this worker may not make and could not forward (no leader known, or forwarded once already)
+  [RequestTargetError, 409],
   [ServerError, 500],
   [RequestTimeoutError, 500],
   // nobody reads it: the client closed the connection (nginx's 499), never counted as a server error
@@ -82,8 +86,17 @@ function toErrorMessage(err: FastifyError | Error, request: FastifyRequest, body
   return { error_code: 500, message: err.message === '' ? null : err.message };
 }
 
-export function errorHandler(bodyLimit: number) {
-  return function handleError(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+export function errorHandler(bodyLimit: number, forwardTimeoutMs: number) {
+  return async function handleError(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    try {
+      if (await forwardToLeader(err, request, reply, forwardTimeoutMs)) return;
+    } catch (cause) {
+      // the leader went away mid-request: a rebalance follows, and clients retry Kafka's 409s
+      request.log.warn({ err: cause }, 'Could not forward the request to the leader');
+      err = new ConflictError(
+        `Cannot complete request: the leader could not be reached (${(cause as Error).message}); the workers are probably rebalancing, retry`,
+      );
+    }
     const body = toErrorMessage(err, request, bodyLimit);
     if (body.error_code >= 500) request.log.error({ err }, `Uncaught exception in REST call to ${request.url}`);
     else request.log.debug({ err: { type: err.name, message: err.message } }, 'Request rejected');

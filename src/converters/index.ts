@@ -5,6 +5,9 @@ import { numberConverterPlugins } from './number-converter.js';
 import { simpleHeaderConverterPlugin } from './simple-header-converter.js';
 import { jsonConverterPlugin } from './json-converter.js';
 import { stringConverterPlugin } from './string-converter.js';
+import { avroConverterPlugin } from './registry/avro-converter.js';
+import { jsonSchemaConverterPlugin } from './registry/json-schema-converter.js';
+import { protobufConverterPlugin } from './registry/protobuf-converter.js';
 
 /** The converters this worker ships, under Kafka's class names (handed to the Plugins registry by main.ts). */
 export const builtinConverters: ConverterPlugin[] = [
@@ -14,6 +17,9 @@ export const builtinConverters: ConverterPlugin[] = [
   booleanConverterPlugin,
   ...numberConverterPlugins,
   simpleHeaderConverterPlugin,
+  avroConverterPlugin,
+  protobufConverterPlugin,
+  jsonSchemaConverterPlugin,
 ];
 
 /** This module as a plugin module (runtime/plugins.ts PluginModule): what main.ts loads, and each task thread again. */
@@ -25,3 +31,6 @@ export { ByteArrayConverter, BYTE_ARRAY_CONVERTER_CONFIG_DEF } from './byte-arra
 export { BooleanConverter, BOOLEAN_CONVERTER_CONFIG_DEF } from './boolean-converter.js';
 export { NumberConverter, NUMBER_CONVERTER_CONFIG_DEF } from './number-converter.js';
 export { SimpleHeaderConverter, SIMPLE_HEADER_CONVERTER_CONFIG_DEF } from './simple-header-converter.js';
+export { AVRO_CONVERTER_CONFIG_DEF } from './registry/avro-converter.js';
+export { PROTOBUF_CONVERTER_CONFIG_DEF } from './registry/protobuf-converter.js';
+export { JSON_SCHEMA_CONVERTER_CONFIG_DEF } from './registry/json-schema-converter.js';

@@ -1,6 +1,5 @@
-import { ConfigDef, type Converter, type ConverterPlugin, type Header, type SchemaAndValue } from '../plugin/index.js';
+import { ConfigDef, Values, type Converter, type ConverterPlugin, type Header, type SchemaAndValue } from '../plugin/index.js';
 import { KAFKA_VERSION } from './converter-config.js';
-import { parseHeaderString } from './header-values.js';
 
 /** Kafka's SimpleHeaderConverter has an empty ConfigDef: `GET …/config` answers `[]`. */
 export const SIMPLE_HEADER_CONVERTER_CONFIG_DEF = new ConfigDef([]);
@@ -22,7 +21,7 @@ export class SimpleHeaderConverter implements Converter {
   }
 
   toConnectHeader(_topic: string, _headerKey: string, value: Uint8Array | null): SchemaAndValue {
-    return parseHeaderString(value === null ? null : utf8.decode(value));
+    return Values.parseString(value === null ? null : utf8.decode(value));
   }
 
   toConnectData(topic: string, _headers: readonly Header[], value: Uint8Array | null): SchemaAndValue {

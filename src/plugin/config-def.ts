@@ -189,7 +189,7 @@ export function parseType(name: string, value: unknown, type: ConfigType, option
 }
 
 /** Java's Double.toString: `1.0`, `0.5`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`. */
-function javaDoubleToString(n: number): string {
+export function javaDoubleToString(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
   const abs = Math.abs(n);

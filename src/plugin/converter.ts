@@ -18,6 +18,16 @@ export interface Converter {
    * convert header values as they convert keys and values (Kafka's own converters all do).
    */
   toConnectHeader?(topic: string, headerKey: string, value: Uint8Array | null): SchemaAndValue;
+  /**
+   * Not in Kafka, where toConnectData may block on I/O: a converter that needs remote metadata to
+   * convert (a schema registry's schemas) loads what `values` reference before the worker calls
+   * toConnectData on them, so that toConnectData stays synchronous. The worker awaits it before
+   * converting each batch of records, and again before retrying a record. It never rejects: a
+   * failure (say, an unreachable registry) is thrown by toConnectData for the records it concerns,
+   * which then meet errors.retry.* and errors.tolerance like any conversion error. `signal` aborts
+   * when the task stops.
+   */
+  prepare?(topic: string, values: readonly (Uint8Array | null)[], signal: AbortSignal): Promise<void>;
 }
 
 export interface ConverterPlugin {

@@ -28,3 +28,43 @@ export class ClientGoneError extends DomainError {
     super('The client closed the connection before the request was executed; it was not executed');
   }
 }
+
+/**
+ * A request another worker of a distributed cluster must serve (Kafka's RequestTargetException): the API
+ * forwards it to `targetUrl`; without one, or when it was forwarded once already, it answers the message
+ * with 409, which clients retry.
+ */
+export class RequestTargetError extends DomainError {
+  constructor(
+    message: string,
+    readonly targetUrl: string | null,
+  ) {
+    super(message);
+  }
+}
+
+/** A write reached a worker that does not lead the cluster (Kafka's NotLeaderException): it goes to the leader. */
+export class NotLeaderError extends RequestTargetError {
+  constructor(leaderUrl: string | null) {
+    super(
+      leaderUrl === null
+        ? 'Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.'
+        : 'Cannot complete request because of a conflicting operation (e.g. worker rebalance)',
+      leaderUrl,
+    );
+  }
+}
+
+/** A task restart reached the leader, but another worker runs the task: it goes to that worker. */
+export class TaskElsewhereError extends RequestTargetError {
+  constructor(ownerUrl: string | null) {
+    super('Cannot complete request because of a conflicting operation (e.g. worker rebalance)', ownerUrl);
+  }
+}
+
+/** A write arrived while this worker's group was rebalancing (Kafka's RebalanceNeededException, 409). */
+export class RebalanceInProgressError extends ConflictError {
+  constructor() {
+    super('Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)');
+  }
+}

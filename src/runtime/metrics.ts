@@ -59,6 +59,22 @@ export interface ConnectMetricsOptions {
   readonly processMetrics?: boolean;
 }
 
+/** A distributed worker's group membership, read at every scrape (Kafka's connect-worker-rebalance-metrics and connect-coordinator-metrics). */
+export interface RebalanceSnapshot {
+  readonly completedRebalances: number;
+  readonly rebalancing: boolean;
+  /** the generation of the last completed rebalance (-1 before the first) */
+  readonly epoch: number;
+  readonly leaderUrl: string | null;
+  readonly isLeader: boolean;
+  readonly assignedConnectors: number;
+  readonly assignedTasks: number;
+  /** ms since the epoch; null before the first rebalance */
+  readonly lastRebalanceCompletedAt: number | null;
+  readonly rebalanceAvgTimeMs: number | null;
+  readonly rebalanceMaxTimeMs: number | null;
+}
+
 const PREFIX = 'kafka_connect_';
 const PLUGIN_PREFIX = `${PREFIX}plugins_`;
 const STATES: readonly string[] = Object.values(State);
@@ -125,6 +141,49 @@ export class ConnectMetrics {
   /** The herder's statuses; read at every scrape, so the numbers always match `GET …/status`. */
   trackStatus(source: () => StatusSnapshot): void {
     this.#statusSources.push(source);
+  }
+
+  /**
+   * A distributed worker's membership (Kafka's connect-worker-rebalance-metrics and
+   * connect-coordinator-metrics), read at every scrape; a standalone worker has none.
+   */
+  trackRebalances(source: () => RebalanceSnapshot | null): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, value: (s: RebalanceSnapshot) => number | null) =>
+      new Gauge({
+        name: PREFIX + name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          const snapshot = source();
+          const v = snapshot === null ? null : value(snapshot);
+          if (v !== null) this.set(v);
+        },
+      });
+    const rebalance = 'connect_worker_rebalance_metrics_';
+    gauge(`${rebalance}completed_rebalances_total`, 'Rebalances this worker completed', (s) => s.completedRebalances);
+    gauge(`${rebalance}rebalancing`, '1 while a rebalance is under way (writes answer 409 meanwhile)', (s) => (s.rebalancing ? 1 : 0));
+    gauge(`${rebalance}epoch`, 'The generation of the last completed rebalance', (s) => s.epoch);
+    gauge(`${rebalance}is_leader`, '1 when this worker leads the cluster', (s) => (s.isLeader ? 1 : 0));
+    gauge(`${rebalance}rebalance_avg_time_ms`, 'Average time from revocation to assignment', (s) => s.rebalanceAvgTimeMs);
+    gauge(`${rebalance}rebalance_max_time_ms`, 'Longest time from revocation to assignment', (s) => s.rebalanceMaxTimeMs);
+    gauge(`${rebalance}time_since_last_rebalance_ms`, 'Time since the last completed rebalance', (s) =>
+      s.lastRebalanceCompletedAt === null ? null : Date.now() - s.lastRebalanceCompletedAt,
+    );
+    new Gauge({
+      name: `${PREFIX}${rebalance}leader_name`,
+      help: "The leader's advertised URL, as the label of a gauge that is 1",
+      labelNames: ['leader'],
+      registers,
+      collect() {
+        this.reset();
+        const leader = source()?.leaderUrl;
+        if (leader) this.set({ leader }, 1);
+      },
+    });
+    gauge('connect_coordinator_metrics_assigned_connectors', 'Connectors assigned to this worker', (s) => s.assignedConnectors);
+    gauge('connect_coordinator_metrics_assigned_tasks', 'Tasks assigned to this worker', (s) => s.assignedTasks);
   }
 
   /** A running connector's plugin metrics; the returned function stops reading them. */

@@ -1,4 +1,4 @@
-import type { ConverterPlugin, PluginLogger, SinkConnectorPlugin } from '../plugin/index.js';
+import type { ConverterPlugin, PluginLogger, PredicatePlugin, SinkConnectorPlugin, TransformationPlugin } from '../plugin/index.js';
 import { convertConfigKey } from './config/config-infos.js';
 import { sinkConnectorConfigDefFor } from './config/connector-config.js';
 import { checkPluginVersion } from './config/plugin-version.js';
@@ -8,12 +8,14 @@ import type { ConfigKeyInfo, ConnectorType, PluginInfo } from './types.js';
 export interface PluginsOptions {
   connectors: readonly SinkConnectorPlugin[];
   converters: readonly ConverterPlugin[];
+  transformations?: readonly TransformationPlugin[];
+  predicates?: readonly PredicatePlugin[];
   /** the modules these plugins were loaded from (see `Plugins.load`); none when they were handed in as objects */
   modules?: readonly PluginModule[];
 }
 
 /**
- * A module that exports plugin descriptors (a SinkConnectorPlugin, a ConverterPlugin, or an array of
+ * A module that exports plugin descriptors (connector, converter, transformation or predicate plugins, or arrays of
  * them) under the names in `exports`. What a class name is to Kafka's plugin path, this is here: each
  * task runs in a thread of its own, with a module graph of its own, and finds the same plugin classes
  * by importing the same modules again.
@@ -24,13 +26,21 @@ export interface PluginModule {
   readonly exports: readonly string[];
 }
 
-type Registered = { readonly kind: 'connector'; readonly plugin: SinkConnectorPlugin } | { readonly kind: 'converter'; readonly plugin: ConverterPlugin };
+type Registered =
+  | { readonly kind: 'connector'; readonly plugin: SinkConnectorPlugin }
+  | { readonly kind: 'converter'; readonly plugin: ConverterPlugin }
+  | { readonly kind: 'transformation'; readonly plugin: TransformationPlugin }
+  | { readonly kind: 'predicate'; readonly plugin: PredicatePlugin };
+
+type AnyPlugin = Registered['plugin'];
 
 /** Kafka reports "no version" as this string internally and omits it from PluginInfo. */
 const UNDEFINED_VERSION = 'undefined';
 
+/** Java's Class.getSimpleName: a nested class (`Cast$Value`) is known by its own name (`Value`). */
 function simpleName(className: string): string {
-  return className.slice(className.lastIndexOf('.') + 1);
+  const name = className.slice(className.lastIndexOf('.') + 1);
+  return name.slice(name.lastIndexOf('$') + 1);
 }
 
 /** Kafka's PluginUtils.prunedName: the simple name without its type suffix (`MilvusSinkConnector` → `MilvusSink`). */
@@ -45,7 +55,7 @@ function byClassName<T extends { className: string }>(a: T, b: T): number {
 }
 
 /** Kafka's PluginDesc.toString, as listed in "available connectors are: …". */
-function describe(plugin: SinkConnectorPlugin | ConverterPlugin, type: string): string {
+function describe(plugin: AnyPlugin, type: string): string {
   const version = plugin.version ?? UNDEFINED_VERSION;
   return (
     `PluginDesc{klass=class ${plugin.className}, name='${plugin.className}', version='${version}', ` +
@@ -55,6 +65,10 @@ function describe(plugin: SinkConnectorPlugin | ConverterPlugin, type: string): 
 
 function isConnectorPlugin(value: unknown): value is SinkConnectorPlugin {
   return typeof value === 'object' && value !== null && typeof (value as SinkConnectorPlugin).createTask === 'function';
+}
+
+function isComponentPlugin(value: unknown, kind: 'transformation' | 'predicate'): boolean {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === kind;
 }
 
 function isConverterPlugin(value: unknown): value is ConverterPlugin {
@@ -70,6 +84,8 @@ function isConverterPlugin(value: unknown): value is ConverterPlugin {
 export class Plugins {
   readonly #connectors: readonly SinkConnectorPlugin[];
   readonly #converters: readonly ConverterPlugin[];
+  readonly #transformations: readonly TransformationPlugin[];
+  readonly #predicates: readonly PredicatePlugin[];
   readonly #byClass = new Map<string, Registered>();
   readonly #aliases = new Map<string, string>();
   /** where the plugins came from, for the task threads: they load the same modules */
@@ -82,6 +98,8 @@ export class Plugins {
   static async load(modules: readonly PluginModule[]): Promise<Plugins> {
     const connectors: SinkConnectorPlugin[] = [];
     const converters: ConverterPlugin[] = [];
+    const transformations: TransformationPlugin[] = [];
+    const predicates: PredicatePlugin[] = [];
     for (const module of modules) {
       const exported = (await import(module.url)) as Record<string, unknown>;
       for (const name of module.exports) {
@@ -89,20 +107,26 @@ export class Plugins {
         if (value === undefined) throw new Error(`The plugin module ${module.url} has no export named ${name}`);
         for (const plugin of Array.isArray(value) ? value : [value]) {
           if (isConnectorPlugin(plugin)) connectors.push(plugin);
+          else if (isComponentPlugin(plugin, 'transformation')) transformations.push(plugin as TransformationPlugin);
+          else if (isComponentPlugin(plugin, 'predicate')) predicates.push(plugin as PredicatePlugin);
           else if (isConverterPlugin(plugin)) converters.push(plugin);
-          else throw new Error(`The export ${name} of ${module.url} is neither a connector nor a converter plugin`);
+          else throw new Error(`The export ${name} of ${module.url} is no connector, converter, transformation or predicate plugin`);
         }
       }
     }
-    return new Plugins({ connectors, converters, modules });
+    return new Plugins({ connectors, converters, transformations, predicates, modules });
   }
 
   constructor(options: PluginsOptions) {
     this.modules = options.modules ?? [];
     this.#connectors = [...options.connectors].sort(byClassName);
     this.#converters = [...options.converters].sort(byClassName);
+    this.#transformations = [...(options.transformations ?? [])].sort(byClassName);
+    this.#predicates = [...(options.predicates ?? [])].sort(byClassName);
     for (const plugin of this.#connectors) this.#register({ kind: 'connector', plugin });
     for (const plugin of this.#converters) this.#register({ kind: 'converter', plugin });
+    for (const plugin of this.#transformations) this.#register({ kind: 'transformation', plugin });
+    for (const plugin of this.#predicates) this.#register({ kind: 'predicate', plugin });
 
     const candidates = new Map<string, Set<string>>();
     const add = (alias: string, className: string): void => {
@@ -117,6 +141,12 @@ export class Plugins {
       const suffixes = p.isHeaderConverter ? ['Converter', 'HeaderConverter'] : ['Converter'];
       const names = [simpleName(p.className), ...suffixes.map((s) => prunedName(p.className, s)), ...p.aliases];
       for (const alias of names) add(alias, p.className);
+    }
+    for (const [plugins, suffix] of [
+      [this.#transformations, 'Transformation'],
+      [this.#predicates, 'Predicate'],
+    ] as const) {
+      for (const p of plugins) for (const alias of [simpleName(p.className), prunedName(p.className, suffix), ...p.aliases]) add(alias, p.className);
     }
     for (const [alias, classes] of candidates) if (classes.size === 1) this.#aliases.set(alias, [...classes][0]);
   }
@@ -195,17 +225,42 @@ export class Plugins {
     );
   }
 
+  /** The transformation plugin for a `transforms.<alias>.type` value (class name or alias), if installed. */
+  findTransformation(classOrAlias: string): TransformationPlugin | undefined {
+    const found = this.#lookup(classOrAlias);
+    return found?.kind === 'transformation' ? found.plugin : undefined;
+  }
+
+  /** The predicate plugin for a `predicates.<alias>.type` value (class name or alias), if installed. */
+  findPredicate(classOrAlias: string): PredicatePlugin | undefined {
+    const found = this.#lookup(classOrAlias);
+    return found?.kind === 'predicate' ? found.plugin : undefined;
+  }
+
+  /** Every installed transformation, by class name (the recommended values of `transforms.<alias>.type`). */
+  transformationClasses(): string[] {
+    return this.#transformations.map((p) => p.className);
+  }
+
+  /** Every installed predicate, by class name (the recommended values of `predicates.<alias>.type`). */
+  predicateClasses(): string[] {
+    return this.#predicates.map((p) => p.className);
+  }
+
   /**
-   * `GET /connector-plugins`: sink connectors (sorted by class), then — unless `connectorsOnly` — converters
-   * and header converters; a converter usable for headers is listed under both types, as in Kafka.
+   * `GET /connector-plugins`: sink connectors (sorted by class), then — unless `connectorsOnly` —
+   * transformations, predicates, converters and header converters; a converter usable for headers is listed
+   * under both types, as in Kafka.
    */
   connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
-    const info = (plugin: SinkConnectorPlugin | ConverterPlugin, type: PluginInfo['type']): PluginInfo =>
+    const info = (plugin: AnyPlugin, type: PluginInfo['type']): PluginInfo =>
       plugin.version === undefined || plugin.version === UNDEFINED_VERSION
         ? { class: plugin.className, type }
         : { class: plugin.className, type, version: plugin.version };
     const result = this.#connectors.map((p) => info(p, 'sink'));
     if (connectorsOnly) return result;
+    result.push(...this.#transformations.map((p) => info(p, 'transformation')));
+    result.push(...this.#predicates.map((p) => info(p, 'predicate')));
     result.push(...this.#converters.filter((p) => p.isConverter !== false).map((p) => info(p, 'converter')));
     result.push(...this.#converters.filter((p) => p.isHeaderConverter).map((p) => info(p, 'header_converter')));
     return result;
@@ -213,7 +268,7 @@ export class Plugins {
 
   /**
    * `GET /connector-plugins/{p}/config`: a connector's own keys, then the framework's sink keys it does not
-   * define itself; a converter's own keys. `Unknown plugin <p>.` (404) when no class or alias matches.
+   * define itself; a converter's, transformation's or predicate's own keys. `Unknown plugin <p>.` (404) when no class or alias matches.
    */
   pluginConfig(name: string, version?: string): ConfigKeyInfo[] {
     const found = this.#lookup(name);
@@ -224,7 +279,7 @@ export class Plugins {
     } catch (e) {
       throw new BadRequestError((e as Error).message);
     }
-    if (found.kind === 'converter') return [...found.plugin.create().config().keys.values()].map((k) => convertConfigKey(k));
+    if (found.kind !== 'connector') return [...found.plugin.create().config().keys.values()].map((k) => convertConfigKey(k));
     const own = found.plugin.createConnector().config();
     const merged = own.withKeys([...sinkConnectorConfigDefFor(found.plugin.version ?? null).keys.values()]);
     return [...merged.keys.values()].map((k) => convertConfigKey(k));

@@ -2,9 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { builtinConverters } from '../../src/converters/index.js';
 
+/** Confluent's Schema Registry converters (their deserialising half) */
+const CONFLUENT_CONVERTERS = [
+  'io.confluent.connect.avro.AvroConverter',
+  'io.confluent.connect.json.JsonSchemaConverter',
+  'io.confluent.connect.protobuf.ProtobufConverter',
+];
+
 describe('builtinConverters', () => {
-  it('ships every converter and header converter Kafka 4.1 ships, under their class names', () => {
+  it("ships every converter and header converter Kafka 4.1 ships, and Confluent's Schema Registry converters, under their class names", () => {
     assert.deepEqual(builtinConverters.map((p) => p.className).sort(), [
+      ...CONFLUENT_CONVERTERS,
       'org.apache.kafka.connect.converters.BooleanConverter',
       'org.apache.kafka.connect.converters.ByteArrayConverter',
       'org.apache.kafka.connect.converters.DoubleConverter',

@@ -14,3 +14,13 @@ test('the configuration reference documents the original connector keys with the
   assert.match(doc, /\| `database\.name` \| STRING \| `default` \|/);
   assert.match(doc, /\| `collection\.name` \| STRING \| "" \|/);
 });
+
+test('the configuration reference has a section, with its keys, for every shipped transformation and predicate', async () => {
+  const { builtinPredicates, builtinTransformations } = await import('../../src/transforms/index.js');
+  const doc = renderConfigurationDoc();
+  for (const plugin of [...builtinTransformations, ...builtinPredicates]) {
+    assert.ok(doc.includes(`\`${plugin.className}\``), plugin.className);
+    for (const key of plugin.create().config().keys.keys()) assert.ok(doc.includes(`| \`${key}\` |`), `${plugin.className} ${key}`);
+  }
+  assert.match(doc, /\| `transforms\.<alias>\.predicate` \|/);
+});

@@ -13,6 +13,7 @@ import { stackAddresses } from './stack.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'src', 'main.ts');
+const DISTRIBUTED_MAIN = join(ROOT, 'src', 'distributed.ts');
 const LISTENING = /REST server listening on (http:\/\/\S+)/;
 /** Log lines kept in memory for failure messages; the whole log is in `<dir>/connect.log`. */
 const KEPT_LINES = 2000;
@@ -31,6 +32,8 @@ export interface ConnectProcessOptions {
   readonly startTimeoutMs?: number;
   /** Extra environment (e.g. CONNECT_* overrides). */
   readonly env?: Readonly<Record<string, string>>;
+  /** `distributed` runs milvus-connect-distributed (no SQLite; give it group.id and the storage topics). */
+  readonly mode?: 'standalone' | 'distributed';
 }
 
 export interface HttpResult<T = any> {
@@ -114,6 +117,7 @@ export async function startConnect(options: ConnectProcessOptions = {}): Promise
   let dir = options.dir;
   if (dir === undefined) ownDirs.add((dir = makeDir()));
   const props: Record<string, string> = defaultWorkerProps(dir);
+  if (options.mode === 'distributed') delete props['sqlite.path'];
   for (const [k, v] of Object.entries(options.workerProps ?? {})) {
     if (v === null) delete props[k];
     else props[k] = v;
@@ -123,7 +127,8 @@ export async function startConnect(options: ConnectProcessOptions = {}): Promise
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
 
   // only PATH and HOME from the parent: a CONNECT_* variable of the developer's shell must not leak in
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, workerFile, ...(options.connectorFiles ?? [])], {
+  const entry = options.mode === 'distributed' ? DISTRIBUTED_MAIN : MAIN;
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, workerFile, ...(options.connectorFiles ?? [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

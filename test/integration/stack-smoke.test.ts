@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { CONNECT_STATUS, DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { acceptConnectWithoutIdentifier, connectMilvus } from '../../src/connectors/milvus/client/milvus-client.js';
-import { stackAddresses, uniqueName } from '../helpers/stack.js';
+import { registerSchema } from '../helpers/schema-registry.js';
+import { schemaRegistry, stackAddresses, uniqueName } from '../helpers/stack.js';
 
 const { kafkaBootstrap, milvusAddress } = stackAddresses();
 
@@ -159,5 +160,29 @@ describe('Milvus Lite answers Connect without a server identifier', () => {
     const described = await client.describeCollection({ collection_name: collection });
     assert.equal(described.schema.enable_dynamic_field, true);
     await client.dropCollection({ collection_name: collection });
+  });
+});
+
+describe("the local stack runs a real schema registry speaking Confluent's API", () => {
+  const { url, userInfo } = schemaRegistry();
+  const authorization = `Basic ${Buffer.from(userInfo).toString('base64')}`;
+
+  test('it requires basic authentication, as the converters are configured to give', async () => {
+    assert.equal((await fetch(`${url}/subjects`)).status, 401);
+    assert.equal((await fetch(`${url}/subjects`, { headers: { authorization: 'Basic Y29ubmVjdDp3cm9uZw==' } })).status, 401);
+    const ok = await fetch(`${url}/subjects`, { headers: { authorization } });
+    assert.equal(ok.status, 200);
+    assert.ok(Array.isArray(await ok.json()));
+  });
+
+  test('a registered schema comes back by id; an unknown id is a 404 with error code 40403', async () => {
+    const schema = JSON.stringify({ type: 'record', name: 'Smoke', fields: [{ name: 'id', type: 'long' }] });
+    const id = await registerSchema(uniqueName('smoke-value'), 'AVRO', schema);
+    const byId = await fetch(`${url}/schemas/ids/${id}`, { headers: { authorization } });
+    assert.equal(byId.status, 200);
+    assert.equal(((await byId.json()) as { schema: string }).schema, schema);
+    const unknown = await fetch(`${url}/schemas/ids/2147483000`, { headers: { authorization } });
+    assert.equal(unknown.status, 404);
+    assert.equal(((await unknown.json()) as { error_code: number }).error_code, 40403);
   });
 });

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BUILTIN_CONNECTORS_MODULE, builtinConnectors } from '../../src/connectors/index.js';
+import { REGISTRY_CONVERTER_VERSION } from '../../src/converters/registry/plugin-version.js';
 import { BUILTIN_CONVERTERS_MODULE, builtinConverters } from '../../src/converters/index.js';
 import { ConfigDef, ConfigType, Importance } from '../../src/plugin/index.js';
+import { BUILTIN_TRANSFORMS_MODULE } from '../../src/transforms/index.js';
 import { SINK_CONNECTOR_CONFIG_DEF } from '../../src/runtime/config/connector-config.js';
 import { BadRequestError, NotFoundError } from '../../src/runtime/errors.js';
 import { Plugins } from '../../src/runtime/plugins.js';
+import { builtinPredicates, builtinTransformations } from '../../src/transforms/index.js';
 import { TEST_SINK_CLASS, createTestConnector, testSinkPlugin } from '../helpers/test-sink-plugin.js';
 
 const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
@@ -83,7 +86,7 @@ describe('Plugins: listing (GET /connector-plugins)', () => {
     ]);
   });
 
-  test('all plugins: 9 converters, then 10 header converters (SimpleHeaderConverter only as a header converter), as Kafka 4.1 lists them', () => {
+  test("all plugins: Confluent's and Kafka's 9 converters, then Kafka's 10 header converters (SimpleHeaderConverter only as a header converter), sorted by class as Kafka lists them", () => {
     const plugins = new Plugins({ connectors: [testSinkPlugin()], converters: builtinConverters });
     const v = '4.1.1';
     const converters = [
@@ -98,8 +101,11 @@ describe('Plugins: listing (GET /connector-plugins)', () => {
       'storage.StringConverter',
     ].map((c) => `org.apache.kafka.connect.${c}`);
     const headerConverters = [...converters.slice(0, 8), 'org.apache.kafka.connect.storage.SimpleHeaderConverter', converters[8]];
+    // not header converters, as in Confluent's distribution; versioned like this worker
+    const confluent = ['avro.AvroConverter', 'json.JsonSchemaConverter', 'protobuf.ProtobufConverter'].map((c) => `io.confluent.connect.${c}`);
     assert.deepEqual(plugins.connectorPlugins(false), [
       { class: TEST_SINK_CLASS, type: 'sink', version: '1.2.3' },
+      ...confluent.map((c) => ({ class: c, type: 'converter', version: REGISTRY_CONVERTER_VERSION })),
       ...converters.map((c) => ({ class: c, type: 'converter', version: v })),
       ...headerConverters.map((c) => ({ class: c, type: 'header_converter', version: v })),
     ]);
@@ -231,7 +237,102 @@ describe('Plugins.load: the registry from plugin modules, as each task thread bu
     await assert.rejects(Plugins.load([{ url, exports: ['noSuchExport'] }]), new Error(`The plugin module ${url} has no export named noSuchExport`));
     await assert.rejects(
       Plugins.load([{ url, exports: ['JSON_CONVERTER_CONFIG_DEF'] }]),
-      new Error(`The export JSON_CONVERTER_CONFIG_DEF of ${url} is neither a connector nor a converter plugin`),
+      new Error(`The export JSON_CONVERTER_CONFIG_DEF of ${url} is no connector, converter, transformation or predicate plugin`),
+    );
+  });
+
+  test("finds transformations and predicates too, which task threads need for the connector's chain", async () => {
+    const plugins = await Plugins.load([BUILTIN_CONNECTORS_MODULE, BUILTIN_CONVERTERS_MODULE, BUILTIN_TRANSFORMS_MODULE]);
+    assert.equal(plugins.findTransformation('org.apache.kafka.connect.transforms.Cast$Value')?.className, 'org.apache.kafka.connect.transforms.Cast$Value');
+    assert.equal(plugins.findPredicate('RecordIsTombstone')?.className, 'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone');
+  });
+});
+
+describe('Plugins: the shipped transformations and predicates (as a Kafka 4.1.1 worker lists them)', () => {
+  const plugins = new Plugins({
+    connectors: [testSinkPlugin()],
+    converters: builtinConverters,
+    transformations: builtinTransformations,
+    predicates: builtinPredicates,
+  });
+  const T = 'org.apache.kafka.connect.transforms';
+
+  test('listed after the connectors and before the converters, sorted by class, with Kafka 4.1.1 as version', () => {
+    const listed = plugins.connectorPlugins(false);
+    const types = listed.map((p) => p.type);
+    assert.deepEqual([...new Set(types)], ['sink', 'transformation', 'predicate', 'converter', 'header_converter']);
+    const transformations = listed.filter((p) => p.type === 'transformation');
+    assert.equal(transformations.length, 26);
+    assert.deepEqual(transformations.slice(0, 3), [
+      { class: `${T}.Cast$Key`, type: 'transformation', version: '4.1.1' },
+      { class: `${T}.Cast$Value`, type: 'transformation', version: '4.1.1' },
+      { class: `${T}.DropHeaders`, type: 'transformation', version: '4.1.1' },
+    ]);
+    assert.deepEqual(
+      listed.filter((p) => p.type === 'predicate').map((p) => p.class),
+      [`${T}.predicates.HasHeaderKey`, `${T}.predicates.RecordIsTombstone`, `${T}.predicates.TopicNameMatches`],
+    );
+    assert.deepEqual(plugins.connectorPlugins(true), [listed[0]]);
+  });
+
+  test("aliases are Java's simple names: Filter and HasHeaderKey resolve, the nested Key/Value classes have none", () => {
+    assert.equal(plugins.findTransformation('Filter')?.className, `${T}.Filter`);
+    assert.equal(plugins.findTransformation('RegexRouter')?.className, `${T}.RegexRouter`);
+    assert.equal(plugins.findPredicate('HasHeaderKey')?.className, `${T}.predicates.HasHeaderKey`);
+    assert.equal(plugins.findTransformation('InsertField$Value'), undefined);
+    assert.equal(plugins.findTransformation('Value'), undefined);
+    assert.equal(plugins.findTransformation('HasHeaderKey'), undefined, 'a predicate is no transformation');
+    assert.throws(() => plugins.pluginConfig('InsertField$Value'), new NotFoundError('Unknown plugin InsertField$Value.'));
+  });
+
+  test('GET …/config answers the ConfigDef: Cast$Value has spec and replace.null.with.default, Filter nothing', () => {
+    assert.deepEqual(plugins.pluginConfig(`${T}.Cast$Value`), [
+      {
+        name: 'spec',
+        type: 'LIST',
+        required: true,
+        default_value: null,
+        importance: 'HIGH',
+        documentation:
+          'List of fields and the type to cast them to of the form field1:type,field2:type to cast fields of Maps or Structs. A single type to cast the entire value. Valid types are int8, int16, int32, int64, float32, float64, boolean, and string. Note that binary fields can only be cast to string.',
+        group: null,
+        width: 'NONE',
+        display_name: 'spec',
+        dependents: [],
+        order: -1,
+      },
+      {
+        name: 'replace.null.with.default',
+        type: 'BOOLEAN',
+        required: false,
+        default_value: 'true',
+        importance: 'MEDIUM',
+        documentation:
+          'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
+        group: null,
+        width: 'NONE',
+        display_name: 'replace.null.with.default',
+        dependents: [],
+        order: -1,
+      },
+    ]);
+    assert.deepEqual(plugins.pluginConfig('Filter'), []);
+    assert.deepEqual(
+      plugins.pluginConfig(`${T}.TimestampConverter$Value`).map((k) => [k.name, k.type, k.default_value, k.importance]),
+      [
+        ['field', 'STRING', '', 'HIGH'],
+        ['target.type', 'STRING', null, 'HIGH'],
+        ['format', 'STRING', '', 'MEDIUM'],
+        ['unix.precision', 'STRING', 'milliseconds', 'LOW'],
+        ['replace.null.with.default', 'BOOLEAN', 'true', 'MEDIUM'],
+      ],
+    );
+    assert.deepEqual(
+      plugins.pluginConfig('TimestampRouter').map((k) => [k.name, k.default_value]),
+      [
+        ['topic.format', '${topic}-${timestamp}'],
+        ['timestamp.format', 'yyyyMMdd'],
+      ],
     );
   });
 });

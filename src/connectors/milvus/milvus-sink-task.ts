@@ -7,6 +7,7 @@ import {
   type SinkTask,
   type SinkTaskContext,
   type TopicPartition,
+  originalPartitionKey,
   topicPartitionKey,
 } from '../../plugin/index.js';
 import { deriveCollectionFields } from './rows/auto-create-schema.js';
@@ -261,7 +262,8 @@ export class MilvusSinkTask implements SinkTask {
   async put(records: readonly SinkRecord[]): Promise<void> {
     this.#throwIfFailed();
     for (const record of records) {
-      this.#tracker.track(record.topic, record.kafkaPartition, record.kafkaOffset);
+      // offsets are those of the consumed record, whatever a RegexRouter made of its topic
+      this.#tracker.track(record.originalTopic, record.originalKafkaPartition, record.originalKafkaOffset);
       if (this.#awaitingMilvus) this.#held.push(record);
       else await this.#accept(record);
     }
@@ -296,7 +298,7 @@ export class MilvusSinkTask implements SinkTask {
   async close(partitions: readonly TopicPartition[]): Promise<void> {
     // held records of a revoked partition are not committed: its next owner fetches them again
     const revoked = new Set(partitions.map((tp) => topicPartitionKey(tp.topic, tp.partition)));
-    const kept = this.#held.filter((r) => !revoked.has(topicPartitionKey(r.topic, r.kafkaPartition)));
+    const kept = this.#held.filter((r) => !revoked.has(originalPartitionKey(r)));
     this.#held.splice(0, this.#held.length, ...kept);
     await this.#sendAndWait(DRAIN_WAIT_MS);
     this.#tracker.forget(partitions);
@@ -364,7 +366,7 @@ export class MilvusSinkTask implements SinkTask {
         stopped: this.#stopped,
       },
       report: (record, error) => this.#context.errantRecordReporter(record, error),
-      finished: (op) => this.#tracker.done(op.record.topic, op.record.kafkaPartition, op.record.kafkaOffset),
+      finished: (op) => this.#tracker.done(op.record.originalTopic, op.record.originalKafkaPartition, op.record.originalKafkaOffset),
       metrics,
       logger: this.#log,
     });
@@ -434,7 +436,7 @@ export class MilvusSinkTask implements SinkTask {
         { record: recordCoordinates(record), collection: route.name },
         route.schema ? 'Skipping tombstone (delete.enabled=false)' : 'Skipping tombstone: no collection yet',
       );
-      this.#tracker.done(record.topic, record.kafkaPartition, record.kafkaOffset);
+      this.#tracker.done(record.originalTopic, record.originalKafkaPartition, record.originalKafkaOffset);
       return;
     }
     let pk: number | string;
@@ -489,7 +491,7 @@ export class MilvusSinkTask implements SinkTask {
     }
     route.metrics.recordsDeadLettered += 1;
     this.#log.debug({ record: recordCoordinates(record), collection: route.name }, 'Record reported as errant');
-    this.#tracker.done(record.topic, record.kafkaPartition, record.kafkaOffset);
+    this.#tracker.done(record.originalTopic, record.originalKafkaPartition, record.originalKafkaOffset);
   }
 
   /** The task's failure as its status trace will show it: without the token, should Milvus have echoed it. */

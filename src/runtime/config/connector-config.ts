@@ -1,11 +1,11 @@
 /**
- * The framework's keys of every sink connector (Kafka's ConnectorConfig.configDef() + SinkConnectorConfig),
- * the dynamic `transforms.<a>.*` / `predicates.<p>.*` keys, and the sink cross-field rules.
+ * The framework's keys of every sink connector (Kafka's ConnectorConfig.configDef() + SinkConnectorConfig)
+ * and the sink cross-field rules. The dynamic `transforms.<a>.*` / `predicates.<p>.*` keys are in
+ * transformation-config.ts.
  * The validation algorithm that combines them with the plugin's keys lives in connector-validation.ts.
  */
 import {
   ConfigDef,
-  ConfigError,
   ConfigType,
   Importance,
   Width,
@@ -16,13 +16,15 @@ import {
   Validators,
   type ConfigKey,
   type ConfigValue,
+  type PredicatePlugin,
+  type TransformationPlugin,
   type Validator,
 } from '../../plugin/index.js';
 import { pluginVersionValidator } from './plugin-version.js';
 
 const COMMON_GROUP = 'Common';
-const TRANSFORMS_GROUP = 'Transforms';
-const PREDICATES_GROUP = 'Predicates';
+export const TRANSFORMS_GROUP = 'Transforms';
+export const PREDICATES_GROUP = 'Predicates';
 const ERROR_GROUP = 'Error Handling';
 
 export const TASKS_MAX_CONFIG = 'tasks.max';
@@ -381,6 +383,10 @@ export interface ClassKindChecks {
   headerConverter: Validator;
   /** Message when a loadable class given as a transformation or predicate type is not one. */
   notA(kind: 'Transformation' | 'Predicate', className: string): string;
+  /** The installed transformation or predicate of that class name or alias. */
+  component(kind: 'Transformation' | 'Predicate', classOrAlias: string): TransformationPlugin | PredicatePlugin | undefined;
+  /** Every installed transformation or predicate, by class name (the recommended values of `<alias>.type`). */
+  components(kind: 'Transformation' | 'Predicate'): readonly string[];
 }
 
 /**
@@ -406,51 +412,6 @@ export function sinkConnectorConfigDef(checks: ClassKindChecks, defaults: Readon
 /** The sink keys with only the connector's own version as default (Kafka's enrichedConfigDef(plugins, class)). */
 export function sinkConnectorConfigDefFor(connectorVersion: string | null): ConfigDef {
   return new ConfigDef(SINK_CONNECTOR_CONFIG_KEYS.map((key) => (key.name === CONNECTOR_VERSION_CONFIG ? { ...key, defaultValue: connectorVersion } : key)));
-}
-
-/**
- * Kafka's ConnectorConfig.enrich: one `<prefix>.<alias>.type` key per distinct alias of `transforms` and
- * `predicates`. No transformation or predicate is installed here, so no class ever loads as one and the
- * keys a loaded class would add (`predicate`, `negate`, its own config) never appear — as in Kafka when
- * the class cannot be loaded.
- */
-export function enrich(base: ConfigDef, props: Readonly<Record<string, string | null>>, checks: ClassKindChecks): ConfigDef {
-  const keys: ConfigKey[] = [];
-  for (const [config, kind, group] of [
-    ['transforms', 'Transformation', TRANSFORMS_GROUP],
-    ['predicates', 'Predicate', PREDICATES_GROUP],
-  ] as const) {
-    const aliases = parseType(config, props[config], ConfigType.LIST) as string[] | null;
-    if (!aliases) continue;
-    for (const alias of new Set(aliases)) {
-      const prefix = `${config}.${alias}.`;
-      keys.push({
-        name: `${prefix}type`,
-        type: ConfigType.CLASS,
-        validator: (_name, value) => {
-          if (kind === 'Transformation') checkNegateHasPredicate(props, prefix);
-          if (value !== null) throw new ConfigError(checks.notA(kind, value as string));
-        },
-        importance: Importance.HIGH,
-        documentation: `Class for the '${alias}' ${kind.toLowerCase()}.`,
-        group: `${group}: ${alias}`,
-        orderInGroup: 0,
-        width: Width.LONG,
-        displayName: `${kind} type for ${alias}`,
-        // the installed transformations / predicates: none
-        recommendedValues: [],
-      });
-    }
-  }
-  return base.withKeys(keys);
-}
-
-function checkNegateHasPredicate(props: Readonly<Record<string, string | null>>, prefix: string): void {
-  const negate = `${prefix}negate`;
-  const predicate = `${prefix}predicate`;
-  if (Object.hasOwn(props, negate) && !Object.hasOwn(props, predicate)) {
-    throw new ConfigError(`Config '${negate}' was provided but there is no config '${predicate}' defining a predicate to be negated.`);
-  }
 }
 
 /** Apache Commons / Kafka Utils.isBlank, with Java's notion of whitespace. */

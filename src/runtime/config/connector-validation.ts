@@ -25,12 +25,12 @@ import {
   KEY_CONVERTER_VERSION_CONFIG,
   VALUE_CONVERTER_CLASS_CONFIG,
   VALUE_CONVERTER_VERSION_CONFIG,
-  enrich,
   hasDlqTopic,
   sinkConnectorConfigDef,
   validateSinkTopics,
   type ClassKindChecks,
 } from './connector-config.js';
+import { enrich } from './transformation-config.js';
 import { CLIENT_SECRETS_CONFIG_DEF, CONSUMER_CONFIG_DEF } from './connector-client-config.js';
 import { maskResolvedValues, type ConfigTransformer } from './config-transformer.js';
 import { BadRequestError } from '../errors.js';
@@ -104,6 +104,8 @@ export function classKindChecks(plugins: Plugins): ClassKindChecks {
     converter: converterCheck(plugins, false),
     headerConverter: converterCheck(plugins, true),
     notA: (kind, className) => `Class class ${className} does not implement the ${kind} interface`,
+    component: (kind, classOrAlias) => (kind === 'Transformation' ? plugins.findTransformation(classOrAlias) : plugins.findPredicate(classOrAlias)),
+    components: (kind) => (kind === 'Transformation' ? plugins.transformationClasses() : plugins.predicateClasses()),
   };
 }
 

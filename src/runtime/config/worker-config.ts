@@ -46,6 +46,115 @@ function grouped(group: string, keys: ReadonlyArray<Omit<ConfigKey, 'group' | 'o
   return keys.map((k, i) => ({ ...k, group, orderInGroup: i + 1 }));
 }
 
+/** Which herder the worker runs: connect-standalone's (SQLite) or connect-distributed's (a group on Kafka). */
+export type WorkerMode = 'standalone' | 'distributed';
+
+const TOPIC_REPLICATION =
+  'Replication factor used when creating the topic; -1 uses the broker default. Capped, with a warning, at the number of brokers of the cluster.';
+
+/** Kafka's DistributedConfig keys, with Kafka's names and defaults (the three topics and group.id are required). */
+export const DISTRIBUTED_KEYS: readonly ConfigKey[] = grouped('Distributed', [
+  {
+    name: 'group.id',
+    type: ConfigType.STRING,
+    validator: Validators.nonEmptyString(),
+    importance: Importance.HIGH,
+    documentation: 'A unique string that identifies the Connect cluster group this worker belongs to.',
+  },
+  {
+    name: 'config.storage.topic',
+    type: ConfigType.STRING,
+    validator: Validators.nonEmptyString(),
+    importance: Importance.HIGH,
+    documentation: "The compacted topic (one partition) holding connector and task configurations and target states, in Kafka Connect's record format.",
+  },
+  { name: 'config.storage.replication.factor', type: ConfigType.SHORT, defaultValue: 3, importance: Importance.LOW, documentation: TOPIC_REPLICATION },
+  {
+    name: 'offset.storage.topic',
+    type: ConfigType.STRING,
+    validator: Validators.nonEmptyString(),
+    importance: Importance.HIGH,
+    documentation:
+      'The compacted topic for source connector offsets. Created as Kafka Connect does; sink connectors keep their offsets in the consumer groups connect-<connector name>.',
+  },
+  { name: 'offset.storage.replication.factor', type: ConfigType.SHORT, defaultValue: 3, importance: Importance.LOW, documentation: TOPIC_REPLICATION },
+  {
+    name: 'offset.storage.partitions',
+    type: ConfigType.INT,
+    defaultValue: 25,
+    importance: Importance.LOW,
+    documentation: 'Partitions of the offset storage topic when it is created.',
+  },
+  {
+    name: 'status.storage.topic',
+    type: ConfigType.STRING,
+    validator: Validators.nonEmptyString(),
+    importance: Importance.HIGH,
+    documentation: "The compacted topic holding connector and task statuses, in Kafka Connect's record format.",
+  },
+  { name: 'status.storage.replication.factor', type: ConfigType.SHORT, defaultValue: 3, importance: Importance.LOW, documentation: TOPIC_REPLICATION },
+  {
+    name: 'status.storage.partitions',
+    type: ConfigType.INT,
+    defaultValue: 5,
+    importance: Importance.LOW,
+    documentation: 'Partitions of the status storage topic when it is created.',
+  },
+  {
+    name: 'session.timeout.ms',
+    type: ConfigType.INT,
+    defaultValue: 10_000,
+    importance: Importance.HIGH,
+    documentation: "How long the group coordinator waits for a worker's heartbeat before it removes the worker and reassigns its tasks.",
+  },
+  {
+    name: 'heartbeat.interval.ms',
+    type: ConfigType.INT,
+    defaultValue: 3_000,
+    importance: Importance.HIGH,
+    documentation: 'How often a worker heartbeats to the group coordinator; keep it below a third of session.timeout.ms.',
+  },
+  {
+    name: 'rebalance.timeout.ms',
+    type: ConfigType.INT,
+    defaultValue: 60_000,
+    importance: Importance.HIGH,
+    documentation: 'How long each worker may take to stop its tasks and rejoin once a rebalance began.',
+  },
+  {
+    name: 'scheduled.rebalance.max.delay.ms',
+    type: ConfigType.INT,
+    defaultValue: 300_000,
+    importance: Importance.LOW,
+    documentation:
+      "Accepted for compatibility: this worker assigns eagerly (docs/architecture.md), so a departed worker's tasks move after session.timeout.ms without this delay.",
+  },
+  {
+    name: 'worker.sync.timeout.ms',
+    type: ConfigType.INT,
+    defaultValue: 3_000,
+    importance: Importance.MEDIUM,
+    documentation: 'How long a worker waits to catch up with the config topic before it leaves the group to retry.',
+  },
+  {
+    name: 'worker.unsync.backoff.ms',
+    type: ConfigType.INT,
+    defaultValue: 300_000,
+    importance: Importance.MEDIUM,
+    documentation: 'How long a worker that could not catch up with the config topic waits before rejoining.',
+  },
+  {
+    name: 'rest.advertised.listener',
+    type: ConfigType.STRING,
+    defaultValue: null,
+    importance: Importance.LOW,
+    documentation: "The scheme (http or https) other workers use to forward requests to this one; default: the first listener's.",
+  },
+]);
+
+/** Keys only connect-standalone reads. */
+const STANDALONE_ONLY = new Set(['sqlite.path']);
+
 /**
  * The worker's keys, declared once. Kafka's names (WorkerConfig, StandaloneConfig, RestServerConfig)
  * wherever Kafka has the setting; `sqlite.*` and `log4j.*` are this worker's own.
@@ -215,29 +324,36 @@ export const PASSTHROUGH_PREFIXES: readonly string[] = [
   `${CONFIG_PROVIDERS_CONFIG}.`,
 ];
 
-const DISTRIBUTED_ONLY = 'a distributed-mode setting: this worker is standalone and keeps its state in SQLite (sqlite.path)';
+/** The distributed worker's keys: the common ones, less SQLite, plus Kafka's DistributedConfig. */
+export const DISTRIBUTED_CONFIG_DEF = new ConfigDef([...[...WORKER_CONFIG_DEF.keys.values()].filter((k) => !STANDALONE_ONLY.has(k.name)), ...DISTRIBUTED_KEYS]);
+
+const DISTRIBUTED_ONLY =
+  'a distributed-mode setting: this worker is standalone and keeps its state in SQLite (sqlite.path); run milvus-connect-distributed for a cluster';
+const STANDALONE_ONLY_REASON = 'a distributed worker keeps its state in the Kafka topics config.storage.topic and status.storage.topic';
 
 /** Kafka worker keys that mean nothing here, with the reason given in the start-up warning. */
 export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   'offset.storage.file.filename': 'sink connectors commit their offsets to Kafka consumer groups (connect-<connector name>)',
   'plugin.path': 'connectors and converters are built in',
-  'rest.advertised.listener': 'a standalone worker forwards no requests to other workers, so no listener is advertised',
   'rest.extension.classes': 'REST extensions are Java classes; for basic authentication set rest.basic.auth.credentials.file',
-  'group.id': DISTRIBUTED_ONLY,
-  'config.storage.topic': DISTRIBUTED_ONLY,
-  'offset.storage.topic': DISTRIBUTED_ONLY,
-  'status.storage.topic': DISTRIBUTED_ONLY,
-  'config.storage.replication.factor': DISTRIBUTED_ONLY,
-  'offset.storage.replication.factor': DISTRIBUTED_ONLY,
-  'status.storage.replication.factor': DISTRIBUTED_ONLY,
-  'offset.storage.partitions': DISTRIBUTED_ONLY,
-  'status.storage.partitions': DISTRIBUTED_ONLY,
 };
 
+/** Keys of the other mode, with the reason a worker of this mode ignores them. */
+function otherModeKeys(mode: WorkerMode): Readonly<Record<string, string>> {
+  return mode === 'standalone'
+    ? Object.fromEntries(DISTRIBUTED_KEYS.map((k) => [k.name, DISTRIBUTED_ONLY]))
+    : Object.fromEntries([...STANDALONE_ONLY].map((k) => [k, STANDALONE_ONLY_REASON]));
+}
+
+export function workerConfigDef(mode: WorkerMode): ConfigDef {
+  return mode === 'standalone' ? WORKER_CONFIG_DEF : DISTRIBUTED_CONFIG_DEF;
+}
+
 /** Why a supplied key does nothing, in Kafka's wording where Kafka has one; null for keys in use. */
-function unusedKeyWarning(key: string): string | null {
-  if (Object.hasOwn(IGNORED_KEYS, key)) return `The configuration '${key}' is ignored by this worker: ${IGNORED_KEYS[key]}.`;
-  if (WORKER_CONFIG_DEF.keys.has(key) || PASSTHROUGH_PREFIXES.some((p) => key.startsWith(p))) return null;
+function unusedKeyWarning(key: string, mode: WorkerMode): string | null {
+  const ignored = { ...IGNORED_KEYS, ...otherModeKeys(mode) };
+  if (Object.hasOwn(ignored, key)) return `The configuration '${key}' is ignored by this worker: ${ignored[key]}.`;
+  if (workerConfigDef(mode).keys.has(key) || PASSTHROUGH_PREFIXES.some((p) => key.startsWith(p))) return null;
   const ssl = unusedSslKeyWarning(key);
   if (ssl !== null) return ssl;
   const unknown = `The configuration '${key}' was supplied but isn't a known config.`;
@@ -250,9 +366,9 @@ function unusedKeyWarning(key: string): string | null {
   return unknown;
 }
 
-function unusedKeyWarnings(props: Readonly<Record<string, string>>, sources: ConfigSources): string[] {
+function unusedKeyWarnings(props: Readonly<Record<string, string>>, sources: ConfigSources, mode: WorkerMode): string[] {
   return Object.keys(props).flatMap((key) => {
-    const warning = unusedKeyWarning(key);
+    const warning = unusedKeyWarning(key, mode);
     if (warning === null) return [];
     return [sources[key] ? `${warning} (${sources[key]})` : warning];
   });
@@ -263,11 +379,14 @@ export class WorkerConfig extends ParsedConfig {
   /** Start-up warnings about keys that are set but unused; main logs them once loggers exist. */
   readonly warnings: readonly string[];
 
+  readonly mode: WorkerMode;
+
   /** Throws ConfigError (`Invalid value … for configuration …`) for the first invalid key. */
-  constructor(props: Readonly<Record<string, string>> = {}, sources: ConfigSources = {}) {
-    const parsed = WORKER_CONFIG_DEF.parse(props);
+  constructor(props: Readonly<Record<string, string>> = {}, sources: ConfigSources = {}, mode: WorkerMode = 'standalone') {
+    const parsed = workerConfigDef(mode).parse(props);
     super(parsed.values, parsed.originals);
-    const warnings = unusedKeyWarnings(props, sources);
+    this.mode = mode;
+    const warnings = unusedKeyWarnings(props, sources, mode);
     const exposed = [...this.listeners, ...(this.adminListeners ?? [])].filter((l) => l.protocol === 'http' && !isLoopback(l));
     if (this.basicAuthCredentialsFile !== null && exposed.length > 0) {
       warnings.push(
@@ -302,12 +421,30 @@ export class WorkerConfig extends ParsedConfig {
     return this.getString('rest.basic.auth.credentials.file') || null;
   }
 
-  /** `<advertised host>:<advertised port>` as Kafka's standalone worker id. */
+  /** `<advertised host>:<advertised port>` as Kafka's worker id. */
   get workerId(): string {
     const first = this.listeners[0];
     const host = this.getString('rest.advertised.host.name') || first.host || hostname();
     const port = (this.get('rest.advertised.port') as number | null) ?? first.port;
     return `${host}:${port}`;
+  }
+
+  /** Where other workers forward requests to this one (Kafka's advertised URL): scheme, then the worker id. */
+  get advertisedUrl(): string {
+    const scheme = (this.mode === 'distributed' ? this.getString('rest.advertised.listener') : null) || this.listeners[0].protocol;
+    return `${scheme}://${this.workerId}/`;
+  }
+
+  /**
+   * The worker's own Kafka client settings (Kafka's distributed worker uses its top-level keys for the
+   * internal topics and the group): bootstrap, security and the common timeouts.
+   */
+  get clusterClientProps(): Record<string, string> {
+    const own = (key: string) =>
+      ['bootstrap.servers', 'security.protocol', 'client.id', 'request.timeout.ms', 'retry.backoff.ms', 'socket.connection.setup.timeout.ms'].includes(key) ||
+      key.startsWith('sasl.') ||
+      (key.startsWith('ssl.') && !key.startsWith('ssl.client.auth'));
+    return Object.fromEntries(Object.entries(this.originals).filter(([key]) => own(key)));
   }
 
   get sqlitePath(): string {
@@ -338,7 +475,9 @@ export class WorkerConfig extends ParsedConfig {
  * `file` (if any), overridden by `CONNECT_<KEY>` variables of `env`. Every invalid key is reported
  * in one ConfigError that says where the value came from.
  */
-export function loadWorkerConfig(options: { file?: string; env?: Readonly<Record<string, string | undefined>> } = {}): WorkerConfig {
+export function loadWorkerConfig(options: { file?: string; env?: Readonly<Record<string, string | undefined>>; mode?: WorkerMode } = {}): WorkerConfig {
+  const mode = options.mode ?? 'standalone';
+  const def = workerConfigDef(mode);
   const props: Record<string, string> = {};
   const sources: ConfigSources = {};
   if (options.file !== undefined) {
@@ -347,19 +486,19 @@ export function loadWorkerConfig(options: { file?: string; env?: Readonly<Record
       sources[k] = `in ${options.file}`;
     }
   }
-  const fromEnv = propertiesFromEnv(options.env ?? {}, [...WORKER_CONFIG_DEF.keys.keys(), ...Object.keys(IGNORED_KEYS)]);
+  const fromEnv = propertiesFromEnv(options.env ?? {}, [...def.keys.keys(), ...Object.keys(IGNORED_KEYS), ...Object.keys(otherModeKeys(mode))]);
   Object.assign(props, fromEnv.props);
   Object.assign(sources, fromEnv.sources);
 
   const errors: string[] = [];
   resolveWorkerPlaceholders(props, sources, options.env ?? {}, errors);
-  for (const [k, result] of WORKER_CONFIG_DEF.validateAll(props)) {
+  for (const [k, result] of def.validateAll(props)) {
     // the first error says it; Kafka's validators may add a second one about the null left behind
     if (result.errors.length > 0) errors.push(sources[k] ? `${result.errors[0]} (${sources[k]})` : result.errors[0]);
   }
   if (errors.length === 1) throw new ConfigError(errors[0]);
   if (errors.length > 1) throw new ConfigError(`The worker configuration has ${errors.length} errors:\n${errors.map((e) => `  ${e}`).join('\n')}`);
-  return new WorkerConfig(props, sources);
+  return new WorkerConfig(props, sources, mode);
 }
 
 /**

@@ -27,15 +27,35 @@ export interface ConvergerOptions {
   readonly writeTaskStatus: (id: ConnectorTaskId, state: State, trace?: string) => void;
   /** worker `task.shutdown.graceful.timeout.ms`: how long one task may take to stop before it is abandoned */
   readonly shutdownTimeoutMs: number;
+  /** Whether this worker runs the task (distributed mode: the group's assignment); default: every task. */
+  readonly owns?: (id: ConnectorTaskId) => boolean;
   readonly log: Logger;
   readonly clock?: Clock;
 }
 
-/** One task instance as it was started: which generation of the task configs, in which target state. */
+/**
+ * One task instance as it was started: from which configs (a change written by another worker is seen
+ * by comparing them), which generation of the task configs (a local replacement), in which target state.
+ */
 interface RunningTask {
   readonly id: ConnectorTaskId;
   readonly generation: number;
+  readonly connectorConfig: ConnectorConfig;
+  readonly taskConfig: ConnectorConfig;
   targetState: TargetState;
+}
+
+/** A connector's stored state as one pass sees it: its record, the task configs to run, their generation. */
+interface Desired {
+  readonly record: ConnectorRecord | undefined;
+  readonly desired: readonly ConnectorConfig[];
+  readonly generation: number;
+}
+
+/** Same keys, same values (key order does not matter). */
+export function sameConfig(a: ConnectorConfig, b: ConnectorConfig): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
 /** Beyond the graceful window: what the worker itself needs to abandon a task and release its resources. */
@@ -121,6 +141,16 @@ export class Converger {
     return entry.promise;
   }
 
+  /** Stops every running task this worker no longer owns (its assignment was revoked); resolves once they stopped. */
+  async revokeUnowned(): Promise<void> {
+    const connectors = new Set([...this.#running.values()].filter((t) => !this.#owns(t.id)).map((t) => t.id.connector));
+    await Promise.all([...connectors].map((name) => this.request(name)));
+  }
+
+  #owns(id: ConnectorTaskId): boolean {
+    return this.#o.owns?.(id) ?? true;
+  }
+
   /** Whether a pass over any connector is running or asked for. */
   get busy(): boolean {
     return this.#passes.size > 0;
@@ -147,9 +177,7 @@ export class Converger {
   /** One pass: stop what must not run (or runs a stale config), start what is missing, align target states. */
   async #converge(name: string): Promise<void> {
     const before = this.#desired(name);
-    const stale = [...this.#running.values()].filter(
-      (t) => t.id.connector === name && (t.id.task >= before.desired.length || t.generation !== before.generation || this.#restarts.has(key(t.id))),
-    );
+    const stale = [...this.#running.values()].filter((t) => t.id.connector === name && this.#isStale(t, before));
     await Promise.all(stale.map((t) => this.#stop(t)));
     // read again: writes that landed while the tasks stopped are what starts now (the next pass stops
     // whatever they made stale), so a config that was overtaken meanwhile is never started
@@ -163,6 +191,7 @@ export class Converger {
     const { max, enforce } = tasksMax(record.config);
     for (let task = 0; task < desired.length; task++) {
       const id = { connector: name, task };
+      if (!this.#owns(id)) continue;
       this.#restarts.delete(key(id));
       const running = this.#running.get(key(id));
       if (running) {
@@ -177,14 +206,21 @@ export class Converger {
         this.#o.writeTaskStatus(id, State.FAILED, javaTrace(TOO_MANY_TASKS, tooManyTasks(name, desired.length, max)));
         continue;
       }
-      const instance: RunningTask = { id, generation, targetState: record.targetState };
+      const instance: RunningTask = { id, generation, connectorConfig: record.config, taskConfig: desired[task], targetState: record.targetState };
       this.#running.set(key(id), instance);
       const started = await this.#o.worker.startTask(id, record.config, desired[task], record.targetState, this.#listenerFor(instance));
       if (!started) this.#running.delete(key(id));
     }
   }
 
-  #desired(name: string): { record: ConnectorRecord | undefined; desired: readonly ConnectorConfig[]; generation: number } {
+  /** Not to run as it is: gone, another worker's now, replaced, asked to restart, or started from other configs. */
+  #isStale(task: RunningTask, now: Desired): boolean {
+    const { id } = task;
+    if (id.task >= now.desired.length || !this.#owns(id) || task.generation !== now.generation || this.#restarts.has(key(id))) return true;
+    return !sameConfig(task.taskConfig, now.desired[id.task]) || (now.record !== undefined && !sameConfig(task.connectorConfig, now.record.config));
+  }
+
+  #desired(name: string): Desired {
     const record = this.#o.configStore.get(name);
     const desired = record && record.targetState !== TargetState.STOPPED ? record.taskConfigs : [];
     return { record, desired, generation: this.#generations.get(name) ?? 0 };

@@ -33,8 +33,12 @@
  * | ssl.endpoint.identification.algorithm | empty = no host name check        | https                                        |
  * | enable.auto.commit, key/value.deserializer | — (ignored like Connect does) | false, bytes                               |
  * | anything else (partition.assignment.strategy, JKS stores, …) | — (warning logged, ignored) |                    |
+ *
+ * The distributed worker's group membership (group-membership.ts) speaks the group protocol over
+ * @platformatic/kafka's connections; protocolClientOptions maps the same client-level keys onto those.
  */
 import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions as ProtocolConnectionOptions, SASLOptions as ProtocolSASLOptions } from '@platformatic/kafka';
 import type { ConsumerConfig, KafkaConfig, SASLOptions } from 'kafkajs';
 import { ConfigError } from '../../plugin/index.js';
 
@@ -195,6 +199,46 @@ export function consumerOptions(props: ClientProps, defaults: { bootstrapServers
 /** Options of the dead-letter-queue producer (`producer.*` merged with `producer.override.*`). */
 export function producerOptions(props: ClientProps, defaults: { bootstrapServers: readonly string[]; clientId: string }): ClientOptions {
   return clientOptions(props, defaults, IGNORED_PRODUCER_KEYS);
+}
+
+/** What the group membership needs to reach the brokers over @platformatic/kafka's protocol layer. */
+export interface ProtocolClientOptions {
+  readonly bootstrapServers: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  readonly clientId: string;
+  readonly requestTimeoutMs: number;
+  readonly retryBackoffMs: number;
+  /** per connection: TLS, SASL, connect timeout (the request timeout is set per connection by the caller) */
+  readonly connection: ProtocolConnectionOptions;
+}
+
+const PROTOCOL_SASL: Record<string, ProtocolSASLOptions['mechanism']> = { plain: 'PLAIN', 'scram-sha-256': 'SCRAM-SHA-256', 'scram-sha-512': 'SCRAM-SHA-512' };
+
+function hostAndPort(server: string): { host: string; port: number } {
+  const at = server.lastIndexOf(':');
+  const port = Number(server.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port) || port <= 0) throw new ConfigError(`Invalid value ${server} for configuration bootstrap.servers: expected host:port`);
+  return { host: server.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/**
+ * The same properties as clientOptions (bootstrap.servers, client.id, request.timeout.ms,
+ * retry.backoff.ms, socket.connection.setup.timeout.ms, security.protocol, sasl.*, ssl.* PEM settings),
+ * for a client built on @platformatic/kafka's Connection; other keys are ignored.
+ */
+export function protocolClientOptions(props: ClientProps, defaults: { bootstrapServers: readonly string[]; clientId: string }): ProtocolClientOptions {
+  const { client } = clientOptions(props, defaults);
+  const sasl = client.sasl as { mechanism: string; username: string; password: string } | undefined;
+  return {
+    bootstrapServers: (client.brokers as string[]).map(hostAndPort),
+    clientId: client.clientId ?? defaults.clientId,
+    requestTimeoutMs: client.requestTimeout ?? 30000,
+    retryBackoffMs: client.retry?.initialRetryTime ?? 100,
+    connection: {
+      connectTimeout: client.connectionTimeout,
+      ...(client.ssl ? { tls: client.ssl === true ? {} : client.ssl } : {}),
+      ...(sasl ? { sasl: { mechanism: PROTOCOL_SASL[sasl.mechanism], username: sasl.username, password: sasl.password } } : {}),
+    },
+  };
 }
 
 /** Keys with `prefix`, prefix stripped; later maps win. */

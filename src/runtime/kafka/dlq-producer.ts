@@ -6,6 +6,7 @@ import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs'
 import type { Logger } from 'pino';
 import type { Header } from '../../plugin/index.js';
 import type { DeadLetterQueueProducer } from '../worker/error-handling.js';
+import { cappedReplicationFactor } from './replication-factor.js';
 
 /** Kafka creates the DLQ topic with a single partition. */
 const DLQ_PARTITIONS = 1;
@@ -50,11 +51,7 @@ async function ensureTopic({ kafka, topic, replicationFactor, logger }: DlqProdu
     const existing = await admin.listTopics();
     if (existing.includes(topic)) return;
     const { brokers } = await admin.describeCluster();
-    let factor = replicationFactor;
-    if (factor > brokers.length) {
-      logger.warn(`Dead letter queue topic ${topic}: replication factor ${factor} lowered to the ${brokers.length} broker(s) of the cluster`);
-      factor = brokers.length;
-    }
+    const factor = cappedReplicationFactor(`Dead letter queue topic ${topic}`, replicationFactor, brokers.length, logger);
     logger.warn(`Topic ${topic} doesn't exist. Will attempt to create topic.`);
     try {
       await admin.createTopics({ topics: [{ topic, numPartitions: DLQ_PARTITIONS, replicationFactor: factor }], waitForLeaders: true });

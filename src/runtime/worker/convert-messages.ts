@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import { Stage, isRetriable, retryDelay, type ConsumedRecord, type ErrorReporter } from './error-handling.js';
 import type { RawBatch, RawHeaders, RawMessage } from '../kafka/sink-consumer.js';
 import type { SinkTaskMetrics } from '../metrics.js';
+import { TransformationError, type TransformationChain } from './transformation-chain.js';
 
 export interface ConverterHandle {
   readonly converter: Converter;
@@ -105,10 +106,11 @@ export function convertRecord(
     throw new ConversionError(Stage.VALUE_CONVERTER, value.className, error);
   }
   if (header && headers.length > 0) headers = convertHeaders(batch.topic, headers, header);
+  const offset = Number(message.offset);
   return {
     topic: batch.topic,
     kafkaPartition: batch.partition,
-    kafkaOffset: Number(message.offset),
+    kafkaOffset: offset,
     timestamp: timestampOf(message),
     keySchema: k.schema,
     key: k.value,
@@ -117,6 +119,9 @@ export function convertRecord(
     headers,
     rawKey: keepOriginal ? message.key : null,
     rawValue: keepOriginal ? message.value : null,
+    originalTopic: batch.topic,
+    originalKafkaPartition: batch.partition,
+    originalKafkaOffset: offset,
   };
 }
 
@@ -135,6 +140,8 @@ export interface ConversionContext {
   readonly valueConverter: ConverterHandle;
   /** absent: headers reach the task with their bytes only */
   readonly headerConverter?: ConverterHandle;
+  /** the connector's transformations, applied after conversion; absent or empty: none */
+  readonly transformations?: TransformationChain;
   readonly errors: ErrorReporter;
   readonly clock: Clock;
   readonly metrics: Pick<SinkTaskMetrics, 'retried'>;
@@ -144,19 +151,62 @@ export interface ConversionContext {
   readonly fail: (error: unknown) => void;
 }
 
-/** Converted records of messages[from, to); errant ones left out once reported. Null: the task failed. */
+/**
+ * Lets converters that need remote metadata (a schema registry) load what messages[from, to) reference
+ * (Converter.prepare); failures surface per record in toConnectData.
+ */
+async function prepareConverters(batch: RawBatch, from: number, to: number, context: ConversionContext): Promise<void> {
+  const key = context.keyConverter.converter;
+  const value = context.valueConverter.converter;
+  if (!key.prepare && !value.prepare) return;
+  const messages = batch.messages.slice(from, to);
+  await Promise.all([
+    key.prepare?.(
+      batch.topic,
+      messages.map((m) => m.key),
+      context.halt,
+    ),
+    value.prepare?.(
+      batch.topic,
+      messages.map((m) => m.value),
+      context.halt,
+    ),
+  ]);
+}
+
+/**
+ * Converted (and transformed) records of messages[from, to); errant ones left out once reported, dropped
+ * ones left out (their offsets are committed all the same). Null: the task failed.
+ */
 export async function convertMessages(batch: RawBatch, from: number, to: number, context: ConversionContext): Promise<SinkRecord[] | null> {
   const { keyConverter, valueConverter } = context;
+  await prepareConverters(batch, from, to, context);
+  const chain = context.transformations?.empty === false ? context.transformations : undefined;
   const out: SinkRecord[] = [];
   for (let i = from; i < to; i++) {
     const message = batch.messages[i];
+    let record: SinkRecord;
     try {
-      out.push(convertRecord(batch, message, keyConverter, valueConverter, context.errors.usesOriginalBytes, context.headerConverter));
+      record = convertRecord(batch, message, keyConverter, valueConverter, context.errors.usesOriginalBytes, context.headerConverter);
     } catch (error) {
       const recovered = await recoverConversion(batch, message, error as ConversionError, context);
       if (recovered === null) return null;
-      if (recovered !== undefined) out.push(recovered);
+      if (recovered === undefined) continue;
+      record = recovered;
     }
+    if (chain === undefined) {
+      out.push(record);
+      continue;
+    }
+    let transformed: SinkRecord | null | undefined;
+    try {
+      transformed = chain.apply(record);
+    } catch (error) {
+      if (!(error instanceof TransformationError)) throw error;
+      transformed = await chain.recover(error, record, context);
+      if (transformed === null) return null;
+    }
+    if (transformed !== null && transformed !== undefined) out.push(transformed);
   }
   return out;
 }
@@ -177,6 +227,8 @@ async function recoverConversion(
     context.metrics.retried();
     await clock.sleep(delay, context.halt);
     if (context.halt.aborted) return null;
+    const index = batch.messages.indexOf(message);
+    await prepareConverters(batch, index, index + 1, context);
     try {
       return convertRecord(batch, message, context.keyConverter, context.valueConverter, errors.usesOriginalBytes, context.headerConverter);
     } catch (error) {

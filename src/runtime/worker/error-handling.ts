@@ -4,10 +4,11 @@
  * dead-letter-queue reporter, and Java-like stack traces for task statuses.
  */
 import type { Logger } from 'pino';
-import { ConnectError, RetriableError, type ErrantRecordReporter, type Header, type SinkRecord } from '../../plugin/index.js';
+import { ConnectError, RetriableError, type ErrantRecordReporter, type Header } from '../../plugin/index.js';
 import type { ConnectorConfig } from '../../store/types.js';
 import type { SinkTaskMetrics } from '../metrics.js';
 import type { ConnectorTaskId } from '../status/status.js';
+import { consumedRecordOf, type ConsumedRecord } from './consumed-records.js';
 
 /** Where a record failed (Kafka's `Stage`, wire-identical names for the DLQ `stage` header). */
 export const Stage = {
@@ -105,8 +106,7 @@ function stackText(error: unknown): string {
   return firstFrame < 0 ? header : header + stack.slice(firstFrame);
 }
 
-/** The consumed record as it was in Kafka (what the log and the DLQ report). */
-export type ConsumedRecord = Pick<SinkRecord, 'topic' | 'kafkaPartition' | 'kafkaOffset' | 'timestamp' | 'rawKey' | 'rawValue' | 'headers'>;
+export type { ConsumedRecord } from './consumed-records.js';
 
 /** One failure of one record: Kafka's ProcessingContext. */
 export interface ProcessingContext {
@@ -263,7 +263,9 @@ export class ErrantRecordTracker {
 
   constructor(reporter: ErrorReporter, taskClassName: string) {
     this.report = (record, error) => {
-      const tracked = reporter.report({ record, stage: Stage.TASK_PUT, executingClass: taskClassName, error }).catch((failure: unknown) => {
+      // a record the transformations changed is reported as it was consumed (Kafka's InternalSinkRecord)
+      const consumed = consumedRecordOf(record);
+      const tracked = reporter.report({ record: consumed, stage: Stage.TASK_PUT, executingClass: taskClassName, error }).catch((failure: unknown) => {
         this.#failure ??= failure;
         throw failure;
       });

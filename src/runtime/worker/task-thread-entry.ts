@@ -8,6 +8,8 @@
  * When the task is done (stopped, or failed and released) the thread says `closed` and the main thread
  * ends it. An uncaught exception or a `process.exit` here ends the thread; the main thread reports that.
  */
+import { transformationStageSpecs } from '../config/transformation-config.js';
+import { TransformationChain } from './transformation-chain.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Converter, SinkConnectorPlugin } from '../../plugin/index.js';
 import { createKafka } from '../kafka/client.js';
@@ -131,6 +133,12 @@ async function build(): Promise<WorkerSinkTask | null> {
   const valueConverter = converter(data.valueConverter, plugins, 'value');
   const headerConverter = converter(data.headerConverter, plugins, 'header');
   const options = taskConsumerOptions(data);
+  // built before anything that needs closing: a transformation that refuses its config fails the start
+  const transformations = TransformationChain.create(
+    transformationStageSpecs(data.connectorConfig, {
+      component: (kind, className) => (kind === 'Transformation' ? plugins.findTransformation(className) : plugins.findPredicate(className)),
+    }),
+  );
   const errorConfig = errorHandlingConfig(data.connectorConfig);
   let dlq: DlqProducer | undefined;
   if (errorConfig.dlqTopic !== '') {
@@ -142,11 +150,16 @@ async function build(): Promise<WorkerSinkTask | null> {
         logger: loggers.logger('org.apache.kafka.connect.runtime.errors.DeadLetterQueueReporter').child(bindings),
       });
     } catch (error) {
+      transformations.close();
       throw new Error(`Could not initialize dead letter queue with topic=${errorConfig.dlqTopic}`, { cause: error });
     }
   }
-  if (stopRequested) {
+  const release = async () => {
+    transformations.close();
     await dlq?.close();
+  };
+  if (stopRequested) {
+    await release();
     return null;
   }
   const errors = new ErrorReporter({
@@ -171,6 +184,7 @@ async function build(): Promise<WorkerSinkTask | null> {
     keyConverter,
     valueConverter,
     headerConverter,
+    transformations,
     errors,
     listener,
     logger: log,
@@ -183,7 +197,7 @@ async function build(): Promise<WorkerSinkTask | null> {
     maxPollRecords: options.maxPollRecords,
     topicTracking: data.topicTracking,
     ...(metrics ? { metrics } : {}),
-    ...(dlq ? { release: () => dlq.close() } : {}),
+    release,
   });
 }
 

@@ -28,6 +28,7 @@ import { convertMessages, type ConversionContext, type ConverterHandle } from '.
 import { ErrantRecordTracker, formatTrace, isRetriable, retryDelay, type ErrorReporter } from './error-handling.js';
 import { SinkTaskOffsets } from './sink-task-offsets.js';
 import { SinkTaskPauses } from './sink-task-pauses.js';
+import type { TransformationChain } from './transformation-chain.js';
 export interface WorkerSinkTaskOptions {
   readonly id: ConnectorTaskId;
   readonly task: SinkTask;
@@ -39,6 +40,8 @@ export interface WorkerSinkTaskOptions {
   readonly valueConverter: ConverterHandle;
   /** the connector's header converter (Kafka: header.converter, worker default SimpleHeaderConverter) */
   readonly headerConverter?: ConverterHandle;
+  /** the connector's transformations, applied after conversion (closed by `release`) */
+  readonly transformations?: TransformationChain;
   readonly errors: ErrorReporter;
   readonly listener: StatusListener;
   /** `org.apache.kafka.connect.runtime.WorkerSinkTask`, bound to connector and task */
@@ -111,11 +114,12 @@ export class WorkerSinkTask implements SinkConsumerHandler {
     this.#metrics = options.metrics ?? NO_SINK_TASK_METRICS;
     this.#errant = new ErrantRecordTracker(options.errors, options.taskClassName);
     this.#pauses = new SinkTaskPauses(options.consumer, () => this.#assignment, options.initialState === TargetState.PAUSED);
-    const { keyConverter, valueConverter, headerConverter, errors } = options;
+    const { keyConverter, valueConverter, headerConverter, transformations, errors } = options;
     this.#conversion = {
       keyConverter,
       valueConverter,
       ...(headerConverter ? { headerConverter } : {}),
+      ...(transformations ? { transformations } : {}),
       errors,
       clock: this.#clock,
       metrics: this.#metrics,

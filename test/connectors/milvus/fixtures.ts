@@ -4,10 +4,13 @@ import type { SinkRecord, SinkTaskContext, TopicPartition, PluginLogger } from '
 import { deleteOp as newDeleteOp, writeOp as newWriteOp, type Row, type SinkOp } from '../../../src/connectors/milvus/write/sink-op-batch.js';
 
 export function sinkRecord(fields: Partial<SinkRecord> & { offset?: number; partition?: number } = {}): SinkRecord {
+  const topic = fields.topic ?? 't';
+  const kafkaPartition = fields.partition ?? fields.kafkaPartition ?? 0;
+  const kafkaOffset = fields.offset ?? fields.kafkaOffset ?? 0;
   return {
-    topic: fields.topic ?? 't',
-    kafkaPartition: fields.partition ?? fields.kafkaPartition ?? 0,
-    kafkaOffset: fields.offset ?? fields.kafkaOffset ?? 0,
+    topic,
+    kafkaPartition,
+    kafkaOffset,
     timestamp: fields.timestamp ?? null,
     keySchema: fields.keySchema ?? null,
     key: fields.key ?? null,
@@ -16,6 +19,9 @@ export function sinkRecord(fields: Partial<SinkRecord> & { offset?: number; part
     headers: fields.headers ?? [],
     rawKey: fields.rawKey ?? null,
     rawValue: fields.rawValue ?? null,
+    originalTopic: fields.originalTopic ?? topic,
+    originalKafkaPartition: fields.originalKafkaPartition ?? kafkaPartition,
+    originalKafkaOffset: fields.originalKafkaOffset ?? kafkaOffset,
   };
 }
 

@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { newConfigValue, type ConfigValue } from '../../../src/plugin/index.js';
 import { convertConfigKey } from '../../../src/runtime/config/config-infos.js';
-import { SINK_CONNECTOR_CONFIG_DEF, enrich, parseTopicsList, validateSinkTopics, type ClassKindChecks } from '../../../src/runtime/config/connector-config.js';
-
-const noChecks: ClassKindChecks = {
-  converter: () => {},
-  headerConverter: () => {},
-  notA: (kind, cls) => `Class class ${cls} does not implement the ${kind} interface`,
-};
+import { SINK_CONNECTOR_CONFIG_DEF, parseTopicsList, validateSinkTopics } from '../../../src/runtime/config/connector-config.js';
 
 function sinkErrors(props: Record<string, string | null>): Record<string, string[]> {
   const values = new Map<string, ConfigValue>([
@@ -100,56 +94,7 @@ describe('sink cross-field rules (SinkConnectorConfig.validate)', () => {
   });
 });
 
-describe('enrichment with transforms and predicates', () => {
-  test('each distinct alias gets a required CLASS <prefix>.<alias>.type key in its own group', () => {
-    const def = enrich(SINK_CONNECTOR_CONFIG_DEF, { transforms: 'a, b, a', predicates: 'p' }, noChecks);
-    const added = [...def.keys.values()].slice(SINK_CONNECTOR_CONFIG_DEF.keys.size).map((k) => convertConfigKey(k));
-    assert.deepEqual(added, [
-      {
-        name: 'transforms.a.type',
-        type: 'CLASS',
-        required: true,
-        default_value: null,
-        importance: 'HIGH',
-        documentation: "Class for the 'a' transformation.",
-        group: 'Transforms: a',
-        width: 'LONG',
-        display_name: 'Transformation type for a',
-        dependents: [],
-        order: 0,
-      },
-      {
-        ...added[0],
-        name: 'transforms.b.type',
-        documentation: "Class for the 'b' transformation.",
-        group: 'Transforms: b',
-        display_name: 'Transformation type for b',
-      },
-      { ...added[0], name: 'predicates.p.type', documentation: "Class for the 'p' predicate.", group: 'Predicates: p', display_name: 'Predicate type for p' },
-    ]);
-    assert.deepEqual(def.groups(), ['Common', 'Transforms', 'Predicates', 'Error Handling', 'Transforms: a', 'Transforms: b', 'Predicates: p']);
-  });
-
-  test('no transformation is installed: every type is missing, not found, or not a transformation', () => {
-    const props = {
-      transforms: 'missing,unknown,wrong,negated',
-      'transforms.unknown.type': 'org.apache.kafka.connect.transforms.InsertField$Value',
-      'transforms.wrong.type': 'Json',
-      'transforms.negated.negate': 'true',
-    };
-    const resolveClass = (c: string): string | undefined => (c === 'Json' ? 'org.example.JsonConverter' : undefined);
-    const values = enrich(SINK_CONNECTOR_CONFIG_DEF, props, noChecks).validateAll(props, { resolveClass });
-    assert.deepEqual(values.get('transforms.missing.type')!.errors, ['Missing required configuration "transforms.missing.type" which has no default value.']);
-    assert.deepEqual(values.get('transforms.unknown.type')!.errors, [
-      'Invalid value org.apache.kafka.connect.transforms.InsertField$Value for configuration transforms.unknown.type: Class org.apache.kafka.connect.transforms.InsertField$Value could not be found.',
-    ]);
-    assert.deepEqual(values.get('transforms.wrong.type')!.errors, ['Class class org.example.JsonConverter does not implement the Transformation interface']);
-    assert.deepEqual(values.get('transforms.negated.type')!.errors, [
-      'Missing required configuration "transforms.negated.type" which has no default value.',
-      "Config 'transforms.negated.negate' was provided but there is no config 'transforms.negated.predicate' defining a predicate to be negated.",
-    ]);
-  });
-
+describe('transforms and predicates lists', () => {
   test('duplicate and null alias lists are errors of the list key', () => {
     const values = SINK_CONNECTOR_CONFIG_DEF.validateAll({ transforms: 'a,a', predicates: null });
     assert.deepEqual(values.get('transforms')!.errors, ['Invalid value [a, a] for configuration transforms: Duplicate alias provided.']);

@@ -181,10 +181,10 @@ describe('validateConnectorConfig', () => {
     assert.deepEqual(entry(unreachable, 'test.endpoint').value!.errors, ['Cannot reach the endpoint unreachable']);
   });
 
-  test('transforms: enriched keys and their groups; every type is an error since none is installed', async () => {
+  test('transforms: a class that is not installed is an error of its type key; its version key follows, nothing else', async () => {
     const infos = await validate({ 'connector.class': TEST_SINK_CLASS, name: 'a', topics: 't', transforms: 'x', 'transforms.x.type': 'Nope' });
     assert.deepEqual(infos.groups, ['Common', 'Transforms', 'Predicates', 'Error Handling', 'Transforms: x', 'Test']);
-    assert.deepEqual(names(infos), [...FRAMEWORK_KEYS, 'transforms.x.type', ...PLUGIN_KEYS]);
+    assert.deepEqual(names(infos), [...FRAMEWORK_KEYS, 'transforms.x.type', 'transforms.x.plugin.version', ...PLUGIN_KEYS]);
     assert.deepEqual(entry(infos, 'transforms.x.type').value, {
       name: 'transforms.x.type',
       value: null,

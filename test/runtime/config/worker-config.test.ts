@@ -130,7 +130,7 @@ test('unknown keys are accepted with Kafka’s warning naming where they came fr
   assert.deepEqual(config.warnings, [
     `The configuration 'no.such.key' was supplied but isn't a known config. (in ${file})`,
     "The configuration 'another.unknown' was supplied but isn't a known config. (from environment variable CONNECT_ANOTHER_UNKNOWN)",
-    "The configuration 'group.id' is ignored by this worker: a distributed-mode setting: this worker is standalone and keeps its state in SQLite (sqlite.path). (from environment variable CONNECT_GROUP_ID)",
+    "The configuration 'group.id' is ignored by this worker: a distributed-mode setting: this worker is standalone and keeps its state in SQLite (sqlite.path); run milvus-connect-distributed for a cluster. (from environment variable CONNECT_GROUP_ID)",
   ]);
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clientOptions, consumerOptions, withPrefix } from '../../../src/runtime/kafka/client-config.js';
+import { clientOptions, consumerOptions, protocolClientOptions, withPrefix } from '../../../src/runtime/kafka/client-config.js';
 
 const DEFAULTS = { bootstrapServers: ['broker:9092'], clientId: 'connector-consumer-vectors-0', groupId: 'connect-vectors' };
 
@@ -87,4 +87,46 @@ test('withPrefix strips a prefix; later maps win', () => {
     withPrefix('consumer.override.', { 'consumer.override.max.poll.records': '10', topics: 't' }, { 'consumer.override.max.poll.records': '20' }),
     { 'max.poll.records': '20' },
   );
+});
+
+test('the group membership connections take the same client properties: brokers, client id, timeouts, SASL and TLS', () => {
+  const options = protocolClientOptions(
+    {
+      'bootstrap.servers': 'a:1, [::1]:9093',
+      'client.id': 'worker-1',
+      'request.timeout.ms': '40000',
+      'retry.backoff.ms': '250',
+      'socket.connection.setup.timeout.ms': '7000',
+      'security.protocol': 'SASL_SSL',
+      'sasl.mechanism': 'SCRAM-SHA-256',
+      'sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required username="svc" password="pw";',
+      'ssl.truststore.type': 'PEM',
+      'ssl.truststore.certificates': '-----BEGIN CERTIFICATE-----',
+      'group.id': 'connect-cluster',
+    },
+    DEFAULTS,
+  );
+  assert.deepEqual(options.bootstrapServers, [
+    { host: 'a', port: 1 },
+    { host: '::1', port: 9093 },
+  ]);
+  assert.equal(options.clientId, 'worker-1');
+  assert.equal(options.requestTimeoutMs, 40000);
+  assert.equal(options.retryBackoffMs, 250);
+  assert.deepEqual(options.connection, {
+    connectTimeout: 7000,
+    tls: { ca: '-----BEGIN CERTIFICATE-----' },
+    sasl: { mechanism: 'SCRAM-SHA-256', username: 'svc', password: 'pw' },
+  });
+});
+
+test('the group membership connections: plaintext by default, PLAIN SASL without TLS, and a bad broker address refused', () => {
+  assert.deepEqual(protocolClientOptions({}, DEFAULTS).connection, { connectTimeout: 10000 });
+  assert.deepEqual(protocolClientOptions({}, DEFAULTS).bootstrapServers, [{ host: 'broker', port: 9092 }]);
+  const plain = protocolClientOptions(
+    { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'PLAIN', 'sasl.jaas.config': 'x required username="u" password="p";' },
+    DEFAULTS,
+  );
+  assert.deepEqual(plain.connection, { connectTimeout: 10000, sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } });
+  assert.throws(() => protocolClientOptions({ 'bootstrap.servers': 'broker' }, DEFAULTS), /Invalid value broker for configuration bootstrap.servers/);
 });

@@ -93,9 +93,13 @@ export function prepareRowMapping(schema: CollectionSchemaView, options: RecordT
   return plan;
 }
 
-/** `topic[partition]@offset`, how every error names the record. */
+/**
+ * `topic[partition]@offset` of the consumed record, how every error names the record (to find it in
+ * Kafka); the topic transformations routed it to follows when it differs.
+ */
 export function recordCoordinates(record: SinkRecord): string {
-  return `${record.topic}[${record.kafkaPartition}]@${record.kafkaOffset}`;
+  const consumed = `${record.originalTopic}[${record.originalKafkaPartition}]@${record.originalKafkaOffset}`;
+  return record.topic === record.originalTopic ? consumed : `${consumed} (topic ${record.topic} after transforms)`;
 }
 
 function invalid(record: SinkRecord, field: MilvusFieldView, reason: string): DataError {

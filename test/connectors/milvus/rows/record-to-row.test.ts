@@ -30,6 +30,9 @@ function record(value: unknown, more: Partial<SinkRecord> = {}): SinkRecord {
     headers: [],
     rawKey: null,
     rawValue: null,
+    originalTopic: more.topic ?? 'topic_0',
+    originalKafkaPartition: more.kafkaPartition ?? 0,
+    originalKafkaOffset: more.kafkaOffset ?? 42,
     ...more,
   };
 }

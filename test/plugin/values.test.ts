@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseHeaderString } from '../../src/converters/header-values.js';
+import { parseString as parseHeaderString } from '../../src/plugin/values.js';
 
 const s = (type: string) => ({ type, optional: false });
 const typeOf = (text: string): string | null => parseHeaderString(text).schema?.type ?? null;

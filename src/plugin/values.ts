@@ -1,4 +1,4 @@
-import { SchemaType, type Schema, type SchemaAndValue } from '../plugin/index.js';
+import { SchemaType, type Schema, type SchemaAndValue } from './schema.js';
 
 /**
  * The string → typed value inference of Kafka's Values.parseString, which SimpleHeaderConverter applies to
@@ -8,7 +8,7 @@ import { SchemaType, type Schema, type SchemaAndValue } from '../plugin/index.js
  * none otherwise), a double-quoted token is its content; anything that is not one whole value stays the
  * original string. Not inferred here (they stay strings): dates/times and numbers beyond int64.
  */
-export function parseHeaderString(text: string | null): SchemaAndValue {
+export function parseString(text: string | null): SchemaAndValue {
   if (text === null) return { schema: null, value: null };
   if (text === '') return { schema: STRING, value: '' };
   const parser = new Parser(text);
