@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { DataType } from '@zilliz/milvus2-sdk-node';
 import avro from 'avsc';
-import { Kafka, logLevel, type Admin, type KafkaMessage, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import protobuf from 'protobufjs';
-import { builtinConnectors } from '../../src/connectors/index.js';
-import { builtinConverters } from '../../src/converters/index.js';
+import { BUILTIN_CONNECTORS_MODULE } from '../../src/connectors/index.js';
+import { BUILTIN_CONVERTERS_MODULE } from '../../src/converters/index.js';
 import { createRootLogger, Loggers, LogLevel } from '../../src/runtime/loggers.js';
 import { Plugins } from '../../src/runtime/plugins.js';
 import { StandaloneWorker } from '../../src/runtime/worker/standalone-worker.js';
@@ -13,7 +13,7 @@ import { framed, messageIndexes, registerSchema } from '../helpers/schema-regist
 import { schemaRegistry, stackAddresses, uniqueName } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createCollection, milvus, milvusAddress, rows } from './milvus-sink-fixture.js';
-import { RecordingListener, testWorkerConfig } from './worker-fixture.js';
+import { readTopic, RecordingListener, testWorkerConfig } from './worker-fixture.js';
 
 /**
  * Confluent's Schema Registry converters in the real worker, end to end: schemas registered in the
@@ -37,7 +37,7 @@ describe('Schema Registry converters: Avro, Protobuf and JSON Schema topics into
     const loggers = new Loggers(createRootLogger({ level: LogLevel.ERROR }));
     worker = new StandaloneWorker({
       workerConfig: testWorkerConfig(),
-      plugins: new Plugins({ connectors: builtinConnectors, converters: builtinConverters }),
+      plugins: await Plugins.load([BUILTIN_CONNECTORS_MODULE, BUILTIN_CONVERTERS_MODULE]),
       loggers,
     });
   });
@@ -224,17 +224,3 @@ message Doc { int64 id = 1; repeated float vector = 2; string title = 3; }`;
     );
   });
 });
-
-async function readTopic(kafka: Kafka, topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('it_sr_reader'), maxWaitTimeInMs: 100 });
-  const messages: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-  try {
-    await waitFor(`${count} message(s) on ${topic}`, () => messages.length >= count);
-    return messages;
-  } finally {
-    await consumer.disconnect();
-  }
-}

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import avro from 'avsc';
-import type { KafkaMessage } from 'kafkajs';
 import protobuf from 'protobufjs';
 import { framed, messageIndexes, registerSchema } from '../helpers/schema-registry.js';
 import { schemaRegistry } from '../helpers/stack.js';
-import { fixtureWithTopic, recorder, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
+import { fixtureWithTopic, readTopic, recorder, uniqueName, waitFor } from './worker-fixture.js';
 
 /**
  * The Schema Registry converters in the real worker (recording sink, real broker, the stack's real
@@ -23,20 +22,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function readTopic(f: Fixture, topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = f.kafka.consumer({ groupId: uniqueName('it-sr-reader'), maxWaitTimeInMs: 100 });
-  const messages: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-  try {
-    await waitFor(`${count} message(s) on ${topic}`, () => messages.length >= count);
-    return messages;
-  } finally {
-    await consumer.disconnect();
-  }
 }
 
 const SCHEMA = { type: 'record', name: 'Doc', namespace: 'it', fields: [{ name: 'id', type: 'long' }] };
@@ -69,7 +54,7 @@ test('registry unreachable, errors.tolerance=all: each record is retried, then d
     'errors.deadletterqueue.context.headers.enable': 'true',
   });
 
-  const messages = await readTopic(f, dlq, 2);
+  const messages = await readTopic(f.kafka, dlq, 2);
   for (const [i, message] of messages.entries()) {
     const headers = Object.fromEntries(Object.entries(message.headers!).map(([k, v]) => [k, String(v)]));
     assert.equal(headers['__connect.errors.stage'], 'VALUE_CONVERTER');

@@ -1,21 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KafkaMessage } from 'kafkajs';
-import { fixtureFor, fixtureWithTopic, groupMembers, recorder, uniqueName, waitFor, type Fixture } from './worker-fixture.js';
-
-async function readTopic(f: Fixture, topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = f.kafka.consumer({ groupId: uniqueName('it-reader'), maxWaitTimeInMs: 100 });
-  const messages: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-  try {
-    await waitFor(`${count} message(s) on ${topic}`, () => messages.length >= count);
-    return messages;
-  } finally {
-    await consumer.disconnect();
-  }
-}
+import { fixtureFor, fixtureWithTopic, groupMembers, readTopic, recorder, uniqueName, waitFor } from './worker-fixture.js';
 
 test('a task whose put() throws goes FAILED with a Java-like trace and leaves no consumer behind', async (t) => {
   const { f, topic, name } = await fixtureWithTopic(t, 'fail');
@@ -79,7 +64,7 @@ test('errors.tolerance=all: a record the converter rejects goes to the DLQ with 
       .map((r) => r.value),
     [{ id: 1 }, { id: 3 }],
   );
-  const [message] = await readTopic(f, dlq, 1);
+  const [message] = await readTopic(f.kafka, dlq, 1);
   assert.equal(message.value!.toString(), 'not json{', 'the original value bytes');
   assert.equal(message.key!.toString(), 'k1', 'the original key bytes');
   const headers = Object.fromEntries(Object.entries(message.headers!).map(([k, v]) => [k, String(v)]));

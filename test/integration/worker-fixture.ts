@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaMessage, type Producer } from 'kafkajs';
 import { BUILTIN_CONVERTERS_MODULE } from '../../src/converters/index.js';
 import { createRootLogger, Loggers, LogLevel } from '../../src/runtime/loggers.js';
 import { Plugins } from '../../src/runtime/plugins.js';
@@ -19,6 +19,7 @@ import { MemoryStatusStore } from '../../src/store/memory-status-store.js';
 import { migrate } from '../../src/store/migrate.js';
 import { SqliteConfigStore } from '../../src/store/sqlite-config-store.js';
 import { stackAddresses } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { RECORDING_SINK, RECORDING_SINK_MODULE, RECORDING_TASK, recorder } from './recording-sink.js';
 
 export { RECORDING_SINK, RECORDING_TASK, recorder, type Recorder } from './recording-sink.js';
@@ -65,6 +66,31 @@ export function uniqueName(prefix: string): string {
 }
 
 export { waitFor } from '../helpers/wait-for.js';
+
+/**
+ * The first `count` messages of `topic`, read from the beginning by a consumer of its own. Waits for the
+ * topic to exist first: a dead letter queue is created by its task, which may start after the test reads.
+ */
+export async function readTopic(kafka: Kafka, topic: string, count: number): Promise<KafkaMessage[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitFor(`topic ${topic} to exist`, async () => (await admin.listTopics()).includes(topic));
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = kafka.consumer({ groupId: uniqueName('it-reader'), maxWaitTimeInMs: 100 });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+  try {
+    await waitFor(`${count} message(s) on ${topic}`, () => messages.length >= count);
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
 
 export interface Fixture {
   readonly worker: StandaloneWorker;
