@@ -166,8 +166,8 @@ function toBoolean(from: Source, schema: Schema | null): boolean {
   throw unexpected(from.value, schema);
 }
 
-function toText(from: Source): string {
-  if (from.kind === 'number') return javaNumberToString(from.value, from.type);
+function toText(from: Source, schema: Schema | null): string {
+  if (from.kind === 'number') return javaNumberToString(from.value, from.type, schema);
   const value = from.value;
   if (value instanceof Date) return connectDateText(value);
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
@@ -202,7 +202,7 @@ export function castValue(schema: Schema | null, value: unknown, target: SchemaT
       case SchemaType.BOOLEAN:
         return toBoolean(from, schema);
       case SchemaType.STRING:
-        return toText(from);
+        return toText(from, schema);
       default:
         throw new DataError(`${target.toUpperCase()} is not supported in the Cast transformation.`);
     }

@@ -126,9 +126,51 @@ export function javaFloatToString(f: number): string {
   return javaDoubleToString(f);
 }
 
-/** Java's toString of a number of the given type. */
-export function javaNumberToString(value: number | bigint | string, type: JavaNumberType): string {
+/**
+ * BigDecimal.toString() of a Decimal held as text: plain notation while the scale is not negative and the
+ * adjusted exponent (the power of ten of the first digit) is at least -6, scientific otherwise ("1E+3",
+ * "1.234E-7", "0E-8"). The scale is the text's own (its fraction digits, less any exponent); plain text
+ * cannot show a negative scale, so a whole-number text under a Decimal schema whose `scale` is negative
+ * takes that scale, as the value was decoded with it.
+ */
+export function bigDecimalToString(text: string, schemaScale?: number): string {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return text;
+  const [, sign, whole = '', fraction = '', exponent = '0'] = m;
+  let digits = (whole + fraction).replace(/^0+(?=\d)/, '');
+  let scale = fraction.length - Number(exponent);
+  if (schemaScale !== undefined && schemaScale < 0 && scale === 0) {
+    const zeros = -schemaScale;
+    if (digits === '0') scale = schemaScale;
+    else if (digits.length > zeros && /^0*$/.test(digits.slice(-zeros))) {
+      digits = digits.slice(0, -zeros);
+      scale = schemaScale;
+    }
+  }
+  const negative = sign === '-' && /[1-9]/.test(digits);
+  const adjusted = digits.length - 1 - scale;
+  let body: string;
+  if (scale === 0) body = digits;
+  else if (scale > 0 && adjusted >= -6) {
+    body =
+      digits.length > scale
+        ? `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
+        : `0.${'0'.repeat(scale - digits.length)}${digits}`;
+  } else {
+    // never adjusted 0 here: a negative scale makes it positive, a positive one below -6
+    const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    body = `${mantissa}E${adjusted > 0 ? '+' : ''}${adjusted}`;
+  }
+  return negative ? `-${body}` : body;
+}
+
+/** Java's toString of a number of the given type; a Decimal's with its schema's scale (see bigDecimalToString). */
+export function javaNumberToString(value: number | bigint | string, type: JavaNumberType, schema: Schema | null = null): string {
   if (type === 'double') return javaDoubleToString(Number(value));
   if (type === 'float') return javaFloatToString(Number(value));
+  if (type === 'decimal') {
+    const scale = Number(schema?.parameters?.scale);
+    return bigDecimalToString(String(value), Number.isInteger(scale) ? scale : undefined);
+  }
   return String(value);
 }
