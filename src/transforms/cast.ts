@@ -27,7 +27,7 @@ import {
   javaIntegral,
   javaNumberToString,
   numberTypeOf,
-  parseJavaDouble,
+  parseJavaFloatingPoint,
   parseJavaIntegral,
   type JavaNumberType,
 } from './util/java-numbers.js';
@@ -152,10 +152,13 @@ function toIntegral(from: Source, bits: 8 | 16 | 32 | 64, schema: Schema | null)
 }
 
 function toFloating(from: Source, float32: boolean, schema: Schema | null): number {
-  const round = float32 ? Math.fround : (x: number) => x;
-  if (from.kind === 'number') return round(Number(from.value));
+  if (from.kind === 'number') {
+    // a long or a BigDecimal rounds straight to a float (floatValue()), not through a double first
+    if (float32 && typeof from.value !== 'number') return parseJavaFloatingPoint(String(from.value), 'float');
+    return float32 ? Math.fround(Number(from.value)) : Number(from.value);
+  }
   if (typeof from.value === 'boolean') return from.value ? 1 : 0;
-  if (typeof from.value === 'string') return round(parseJavaDouble(from.value));
+  if (typeof from.value === 'string') return parseJavaFloatingPoint(from.value, float32 ? 'float' : 'double');
   throw unexpected(from.value, schema);
 }
 

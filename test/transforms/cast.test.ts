@@ -112,6 +112,20 @@ describe('Cast: whole key or value', () => {
     assert.equal(decimal('0.00000001', 0), '1E-8');
   });
 
+  it('a string to float64 or float32 reads what Double.parseDouble and Float.parseFloat read', () => {
+    const cast = (spec: string, text: string) => value(spec).apply(record({ valueSchema: schema(SchemaType.STRING), value: text })).value;
+    assert.equal(cast('float64', '0x1.8p1'), 3);
+    assert.equal(cast('float64', ' -0x.8p1d\t'), -1);
+    assert.equal(cast('float64', '2.5f'), 2.5);
+    assert.equal(cast('float64', '-Infinity'), -Infinity);
+    assert.ok(Number.isNaN(cast('float64', 'NaN')));
+    assert.equal(cast('float32', '0x1.0000010000001p0'), 1.0000001192092896);
+    // Float.parseFloat rounds once; rounding the double nearest to this text again would give 1
+    assert.equal(cast('float32', '1.00000005960464477539062501'), 1.0000001192092896);
+    assert.throws(() => cast('float64', '0x1.8'), new DataError('Value (0x1.8) was out of range for requested data type'));
+    assert.throws(() => cast('float32', 'nan'), DataError);
+  });
+
   it("Java's narrowing: integers wrap, floats saturate through an int, strings parse strictly", () => {
     assert.equal(value('int8').apply(record({ valueSchema: schema(SchemaType.INT64), value: 300 })).value, 44);
     assert.equal(value('int8').apply(record({ valueSchema: schema(SchemaType.FLOAT64), value: 1e20 })).value, -1);

@@ -4,7 +4,7 @@
  * Java's toString of floats and doubles. A value's Java type comes from its schema, or for schemaless
  * data from the value itself (whole numbers are Longs, others Doubles, as JSON gives them).
  */
-import { javaDoubleToString, javaTrim, SchemaType, type Schema } from '../../plugin/index.js';
+import { javaDoubleToString, javaFloatToString, parseJavaDouble, parseJavaFloat, SchemaType, type Schema } from '../../plugin/index.js';
 import { LogicalName } from './connect-data.js';
 
 export type JavaNumberType = 'byte' | 'short' | 'int' | 'long' | 'float' | 'double' | 'decimal';
@@ -14,7 +14,6 @@ export class JavaNumberFormatError extends Error {}
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const DOUBLE_TEXT = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)$/;
 
 export function numberTypeOf(value: unknown, schema: Schema | null): JavaNumberType | null {
   if (schema) {
@@ -88,11 +87,11 @@ export function parseJavaIntegral(text: string, bits: 8 | 16 | 32 | 64): bigint 
   return n;
 }
 
-/** Double.parseDouble (surrounding whitespace allowed, f/d suffixes, NaN, Infinity); no hex floats. */
-export function parseJavaDouble(text: string): number {
-  const trimmed = javaTrim(text);
-  if (!DOUBLE_TEXT.test(trimmed)) throw new JavaNumberFormatError(`For input string: "${text}"`);
-  return Number(trimmed.replace(/[fFdD]$/, ''));
+/** Double.parseDouble, or Float.parseFloat for a float; throws JavaNumberFormatError. */
+export function parseJavaFloatingPoint(text: string, type: 'float' | 'double'): number {
+  const parsed = type === 'float' ? parseJavaFloat(text) : parseJavaDouble(text);
+  if (parsed === undefined) throw new JavaNumberFormatError(`For input string: "${text}"`);
+  return parsed;
 }
 
 /** new BigDecimal(text) as this worker holds a Decimal: the plain decimal text (no exponent). */
@@ -114,16 +113,6 @@ export function parseBigDecimal(text: string): string {
 /** new BigDecimal(text).longValue(): Kafka's Values.asLong for text. */
 export function bigDecimalLongValue(text: string): bigint {
   return BigInt.asIntN(64, truncateDecimal(parseBigDecimal(text)));
-}
-
-/** Java's Float.toString: the shortest decimal that reads back as the same float. */
-export function javaFloatToString(f: number): string {
-  if (!Number.isFinite(f) || f === 0) return javaDoubleToString(f);
-  for (let precision = 1; precision <= 9; precision++) {
-    const candidate = Number(f.toPrecision(precision));
-    if (Math.fround(candidate) === f) return javaDoubleToString(candidate);
-  }
-  return javaDoubleToString(f);
 }
 
 /**
