@@ -7,6 +7,7 @@ export * as Validators from './validators.js';
 export * as Values from './values.js';
 export * from './java-regex.js';
 export * from './java-floating-point.js';
+export * from './simple-date-format.js';
 export * from './converter.js';
 export * from './transformation.js';
 export * from './sink-task.js';

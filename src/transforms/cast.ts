@@ -3,7 +3,18 @@
  * key or value, to a primitive type, with Java's conversions (narrowing wraps, `Boolean.parseBoolean`,
  * base64 for bytes to string, ISO text for dates to string).
  */
-import { ConfigDef, ConfigError, ConfigType, DataError, Importance, SchemaType, type Schema, type SinkRecord, type Transformation } from '../plugin/index.js';
+import {
+  ConfigDef,
+  ConfigError,
+  ConfigType,
+  connectDateText,
+  DataError,
+  Importance,
+  SchemaType,
+  type Schema,
+  type SinkRecord,
+  type Transformation,
+} from '../plugin/index.js';
 import { javaSplit, invalidList, REPLACE_NULL_WITH_DEFAULT_KEY } from './util/config.js';
 import {
   copyMap,
@@ -33,7 +44,6 @@ import {
 } from './util/java-numbers.js';
 import { keyValueDoc, keyValuePlugins } from './util/plugins.js';
 import { operatingSchema, operatingValue, withPart, type RecordPart } from './util/record-part.js';
-import { connectDateText } from './util/simple-date-format.js';
 
 export const CAST_OVERVIEW_DOC =
   'Cast fields or the entire key or value to a specific type, e.g. to force an integer field to a smaller width. ' +

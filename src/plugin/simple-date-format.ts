@@ -1,13 +1,13 @@
 /**
- * java.text.SimpleDateFormat as Kafka's TimestampConverter and TimestampRouter use it: always in UTC
- * (they set the time zone), English names (a default en_US JVM), US weeks (Sunday first, a week 1 of at
+ * java.text.SimpleDateFormat as Kafka's TimestampConverter, TimestampRouter and Values use it: always in
+ * UTC (the transformations set the time zone; Values runs in the JVM's, UTC in Kafka's image), English names (a default en_US JVM), US weeks (Sunday first, a week 1 of at
  * least one day). Formatting covers every pattern letter; parsing is lenient like Java's default: numbers
  * may have more or fewer digits than the pattern unless the next field is a number too, out-of-range
  * values roll over (month 13 is January of the next year), text after the last field is ignored.
  * Parsing reads every field, week-based ones too (`Y`, `w`, `W`, `F`, `E`, `u`), and resolves them as
  * a lenient GregorianCalendar does (see CalendarFields), as on a Java 21+ JVM. Unlike Java, dates before
  * the Gregorian reform (15 October 1582) are proleptic Gregorian, not Julian, and zone names other than
- * UTC's are not known.
+ * UTC and GMT are not known.
  */
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

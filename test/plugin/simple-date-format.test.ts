@@ -1,7 +1,7 @@
 /** SimpleDateFormat in UTC, checked against java.text.SimpleDateFormat (a Java 21+ JVM, en_US) for these patterns. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { connectDateText, DateParseError, DatePatternError, SimpleDateFormat } from '../../../src/transforms/util/simple-date-format.js';
+import { connectDateText, DateParseError, DatePatternError, SimpleDateFormat } from '../../src/plugin/index.js';
 
 const at = new Date(Date.UTC(2024, 1, 29, 13, 5, 9, 7)); // a Thursday
 
