@@ -1,4 +1,4 @@
-import { DataError, SchemaType, type Schema } from '../plugin/index.js';
+import { DataError, LogicalName, SchemaType, type Schema } from '../plugin/index.js';
 import { typeName } from './json-schema.js';
 
 /**
@@ -9,12 +9,7 @@ import { typeName } from './json-schema.js';
  * Logical types: Decimal → exact decimal string (JavaScript has no BigDecimal), Date/Time/Timestamp → Date.
  */
 
-export const LogicalName = {
-  DECIMAL: 'org.apache.kafka.connect.data.Decimal',
-  DATE: 'org.apache.kafka.connect.data.Date',
-  TIME: 'org.apache.kafka.connect.data.Time',
-  TIMESTAMP: 'org.apache.kafka.connect.data.Timestamp',
-} as const;
+export { LogicalName };
 
 const MILLIS_PER_DAY = 86_400_000;
 const INT64_MIN = -(2n ** 63n);

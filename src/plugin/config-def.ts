@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { javaDoubleToString, parseJavaDouble } from './java-floating-point.js';
 
 /**
  * Kafka's ConfigDef, one object literal per key (no telescoping define() overloads).
@@ -95,8 +96,6 @@ export function missingRequired(name: string): ConfigError {
 const NO_DEFAULT = undefined;
 const COMMA_WITH_WHITESPACE = /\s*,\s*/;
 const JAVA_INTEGER = /^[+-]?\d+$/;
-// Double.parseDouble: decimal or exponent notation, NaN/Infinity, an optional f/d suffix (no hex floats)
-const JAVA_DOUBLE = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)$/;
 const JAVA_LONG_MIN = -(2n ** 63n);
 const JAVA_LONG_MAX = 2n ** 63n - 1n;
 
@@ -172,7 +171,10 @@ export function parseType(name: string, value: unknown, type: ConfigType, option
       return parseInteger(name, value, type, JAVA_LONG_MIN, JAVA_LONG_MAX);
     case ConfigType.DOUBLE:
       if (typeof value === 'number') return value;
-      if (trimmed !== undefined && JAVA_DOUBLE.test(trimmed)) return Number(trimmed.replace(/[fFdD]$/, ''));
+      if (trimmed !== undefined) {
+        const parsed = parseJavaDouble(trimmed);
+        if (parsed !== undefined) return parsed;
+      }
       throw invalidValue(name, value, 'Not a number of type DOUBLE');
     case ConfigType.LIST:
       if (Array.isArray(value)) return value.map(String);
@@ -186,19 +188,6 @@ export function parseType(name: string, value: unknown, type: ConfigType, option
       return resolved;
     }
   }
-}
-
-/** Java's Double.toString: `1.0`, `0.5`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`. */
-export function javaDoubleToString(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(n);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(n);
-    return s.includes('.') ? s : `${s}.0`;
-  }
-  const [mantissa, exponent] = n.toExponential().split('e');
-  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${exponent.replace('+', '')}`;
 }
 
 /** Kafka's ConfigDef.convertToString: how a parsed value is shown in `default_value` and `value.value`. */

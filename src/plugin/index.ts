@@ -6,6 +6,8 @@ export * from './config-def.js';
 export * as Validators from './validators.js';
 export * as Values from './values.js';
 export * from './java-regex.js';
+export * from './java-floating-point.js';
+export * from './simple-date-format.js';
 export * from './converter.js';
 export * from './transformation.js';
 export * from './sink-task.js';

@@ -1,48 +1,52 @@
 /**
- * Java regular expressions (`java.util.regex.Pattern`) as JavaScript RegExps. Kafka's configs name Java
- * regexes (`topics.regex`, RegexRouter's `regex`, TopicNameMatches' `pattern`); the common subset reads
- * the same in JavaScript, the Java-only constructs that have an equivalent are rewritten (`\Q…\E` quoting,
- * `\A`, `\z`/`\Z`, leading inline flags), and those without one (possessive quantifiers, atomic groups,
- * POSIX `\p{Alpha}` classes, the comments flag) are refused with a clear message.
+ * Java regular expressions (`java.util.regex.Pattern`) for Kafka's configs that name one (`topics.regex`,
+ * RegexRouter's `regex`, TopicNameMatches' `pattern`), run by JavaScript's engine after a faithful
+ * translation (see java-regex-translation.ts for what is rewritten and what is refused), and Java's
+ * replacement strings (`$1`, `${name}`, `\` escapes) on its matches.
  */
+import { JavaRegexError, translateJavaRegex } from './java-regex-translation.js';
 
-/** Thrown for a regex this engine cannot take; the message says why, without the config's name. */
-export class JavaRegexError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'JavaRegexError';
-  }
+export { JavaRegexError } from './java-regex-translation.js';
+
+/** A compiled Java regex (Pattern.compile). */
+export interface JavaPattern {
+  /** the Java source */
+  readonly regex: string;
+  /** a RegExp that accepts exactly the whole inputs Matcher.matches() accepts */
+  readonly wholeInput: RegExp;
+  /** each Java group's number in `wholeInput` (index 0: the whole match) */
+  readonly groupIndexes: readonly number[];
+  /** Java group names and their numbers */
+  readonly groupNames: ReadonlyMap<string, number>;
+  /** groups whose value may differ from Java's in some matches */
+  readonly unstableGroups: ReadonlySet<number>;
 }
 
-/** The JavaScript equivalent of a Java regex, unanchored (use `matchesWhole` for Matcher.matches()). */
-export function javaRegex(regex: string): RegExp {
-  let source = regex;
-  let flags = '';
-  const inline = /^\(\?([imsux]+)\)/.exec(source);
-  if (inline) {
-    for (const flag of inline[1]) {
-      if (flag === 'i' || flag === 'm' || flag === 's') flags += flags.includes(flag) ? '' : flag;
-      else if (flag === 'x') throw new JavaRegexError("it uses the comments flag (?x), which this worker's regex engine does not support");
-    }
-    source = source.slice(inline[0].length);
-  }
-  source = source.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_, literal: string) => literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
-  const unsupported = (what: string): JavaRegexError => new JavaRegexError(`it uses ${what}, which this worker's regex engine does not support`);
-  if (/(?<!\\)(?:\\\\)*\\[pP]\{/.test(source)) throw unsupported('character class names \\p{…}');
-  if (/(?<!\\)(?:\\\\)*\(\?>/.test(source)) throw unsupported('atomic groups');
-  if (/(?<!\\)(?:\\\\)*[*+?}][+]/.test(source)) throw unsupported('possessive quantifiers');
-  source = source.replace(/(?<!\\)((?:\\\\)*)\\A/g, '$1^').replace(/(?<!\\)((?:\\\\)*)\\[zZ]/g, '$1$');
+/** A successful Matcher.matches(): the groups by Java's numbering (undefined: did not match). */
+export interface JavaMatch {
+  readonly groups: readonly (string | undefined)[];
+  readonly groupNames: ReadonlyMap<string, number>;
+}
+
+/** Pattern.compile(regex); throws JavaRegexError (Java's PatternSyntaxException message, or what is not supported). */
+export function javaRegex(regex: string): JavaPattern {
+  const translation = translateJavaRegex(regex);
+  let wholeInput: RegExp;
   try {
-    return new RegExp(source, flags);
+    wholeInput = new RegExp(`^(?:${translation.source})$`, translation.flags);
   } catch (error) {
-    throw new JavaRegexError((error as Error).message);
+    // the translation is meant to be valid; say so plainly if JavaScript disagrees
+    throw new JavaRegexError(`it cannot be translated for this worker's regex engine: ${(error as Error).message}`);
   }
+  const { groupIndexes, groupNames, unstableGroups } = translation;
+  return { regex, wholeInput, groupIndexes, groupNames, unstableGroups };
 }
 
 /** Java's Matcher.matches(): the whole input must match. The match, or null. */
-export function matchesWhole(pattern: RegExp, input: string): RegExpExecArray | null {
-  const whole = new RegExp(`^(?:${pattern.source})$`, pattern.flags);
-  return whole.exec(input);
+export function matchesWhole(pattern: JavaPattern, input: string): JavaMatch | null {
+  const match = pattern.wholeInput.exec(input);
+  if (match === null) return null;
+  return { groups: pattern.groupIndexes.map((index) => match[index]), groupNames: pattern.groupNames };
 }
 
 /**
@@ -50,24 +54,48 @@ export function matchesWhole(pattern: RegExp, input: string): RegExpExecArray | 
  * multi-digit reference takes as many digits as still name a group), a backslash quotes the next character.
  * Throws, as Java does, on a reference to a group that does not exist or a trailing `$` or `\`.
  */
-export function javaReplacement(match: RegExpExecArray, replacement: string): string {
-  let out = '';
-  const groupCount = match.length - 1;
+export function javaReplacement(match: JavaMatch, replacement: string): string {
+  return replacementParts(replacement, match.groups.length - 1, match.groupNames)
+    .map((part) => (typeof part === 'number' ? (match.groups[part] ?? '') : part))
+    .join('');
+}
+
+/**
+ * The groups of the pattern a replacement string refers to whose value this engine may give differently
+ * from Java in some matches (a group inside a repetition; see java-regex-translation.ts). A replacement
+ * Java would refuse refers to none here: it fails when it is used, as in Java.
+ */
+export function unstableReplacementGroups(pattern: JavaPattern, replacement: string): number[] {
+  try {
+    const parts = replacementParts(replacement, pattern.groupIndexes.length - 1, pattern.groupNames);
+    return parts.filter((part): part is number => typeof part === 'number' && pattern.unstableGroups.has(part));
+  } catch {
+    return [];
+  }
+}
+
+/** A replacement string as literal text and group numbers, read as Matcher.appendReplacement reads it. */
+function replacementParts(replacement: string, groupCount: number, groupNames: ReadonlyMap<string, number>): Array<string | number> {
+  const parts: Array<string | number> = [];
+  let text = '';
   for (let i = 0; i < replacement.length; i++) {
     const c = replacement[i];
     if (c === '\\') {
       i++;
       if (i >= replacement.length) throw new Error('character to be escaped is missing');
-      out += replacement[i];
+      text += replacement[i];
     } else if (c === '$') {
       i++;
       if (i >= replacement.length) throw new Error('Illegal group reference: group index is missing');
+      parts.push(text);
+      text = '';
       if (replacement[i] === '{') {
         const end = replacement.indexOf('}', i);
         const name = end < 0 ? '' : replacement.slice(i + 1, end);
         if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error("named capturing group is missing trailing '}'");
-        if (!match.groups || !Object.hasOwn(match.groups, name)) throw new Error(`No group with name {${name}}`);
-        out += match.groups[name] ?? '';
+        const group = groupNames.get(name);
+        if (group === undefined) throw new Error(`No group with name {${name}}`);
+        parts.push(group);
         i = end;
       } else {
         let digits = replacement[i];
@@ -80,11 +108,12 @@ export function javaReplacement(match: RegExpExecArray, replacement: string): st
           digits += replacement[++i];
           group = longer;
         }
-        out += match[group] ?? '';
+        parts.push(group);
       }
     } else {
-      out += c;
+      text += c;
     }
   }
-  return out;
+  parts.push(text);
+  return parts;
 }

@@ -24,6 +24,14 @@ export const SchemaType = {
 } as const;
 export type SchemaType = (typeof SchemaType)[keyof typeof SchemaType];
 
+/** The names of Connect's logical types (Decimal as exact decimal text, Date/Time/Timestamp as a `Date`). */
+export const LogicalName = {
+  DECIMAL: 'org.apache.kafka.connect.data.Decimal',
+  DATE: 'org.apache.kafka.connect.data.Date',
+  TIME: 'org.apache.kafka.connect.data.Time',
+  TIMESTAMP: 'org.apache.kafka.connect.data.Timestamp',
+} as const;
+
 export interface Field {
   readonly name: string;
   readonly index: number;

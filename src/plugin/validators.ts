@@ -1,4 +1,5 @@
 import { invalidValue, type Validator } from './config-def.js';
+import { javaRegex } from './java-regex.js';
 
 /*
  * Kafka's ConfigDef validators, with Kafka's messages. A validator receives the parsed value, which is
@@ -99,14 +100,14 @@ export function listSize(max: number): Validator {
 }
 
 /**
- * Kafka's RegexValidator (`topics.regex`). The pattern is checked with the JavaScript engine, which is the
- * one that will match topic names here; its message replaces Java's PatternSyntaxException text.
+ * Kafka's RegexValidator (`topics.regex`): a Java regex, with Java's PatternSyntaxException message, or
+ * refused when it uses what this worker cannot translate faithfully (see java-regex.ts).
  */
 export function validRegex(): Validator {
   return (name, value) => {
     try {
       if (value === null || value === undefined) throw new Error('null');
-      new RegExp(value as string);
+      javaRegex(value as string);
     } catch (e) {
       throw invalidValue(name, value, `Invalid regex: ${(e as Error).message}`);
     }

@@ -3,7 +3,18 @@
  * key or value, to a primitive type, with Java's conversions (narrowing wraps, `Boolean.parseBoolean`,
  * base64 for bytes to string, ISO text for dates to string).
  */
-import { ConfigDef, ConfigError, ConfigType, DataError, Importance, SchemaType, type Schema, type SinkRecord, type Transformation } from '../plugin/index.js';
+import {
+  ConfigDef,
+  ConfigError,
+  ConfigType,
+  connectDateText,
+  DataError,
+  Importance,
+  SchemaType,
+  type Schema,
+  type SinkRecord,
+  type Transformation,
+} from '../plugin/index.js';
 import { javaSplit, invalidList, REPLACE_NULL_WITH_DEFAULT_KEY } from './util/config.js';
 import {
   copyMap,
@@ -27,13 +38,12 @@ import {
   javaIntegral,
   javaNumberToString,
   numberTypeOf,
-  parseJavaDouble,
+  parseJavaFloatingPoint,
   parseJavaIntegral,
   type JavaNumberType,
 } from './util/java-numbers.js';
 import { keyValueDoc, keyValuePlugins } from './util/plugins.js';
 import { operatingSchema, operatingValue, withPart, type RecordPart } from './util/record-part.js';
-import { connectDateText } from './util/simple-date-format.js';
 
 export const CAST_OVERVIEW_DOC =
   'Cast fields or the entire key or value to a specific type, e.g. to force an integer field to a smaller width. ' +
@@ -152,10 +162,13 @@ function toIntegral(from: Source, bits: 8 | 16 | 32 | 64, schema: Schema | null)
 }
 
 function toFloating(from: Source, float32: boolean, schema: Schema | null): number {
-  const round = float32 ? Math.fround : (x: number) => x;
-  if (from.kind === 'number') return round(Number(from.value));
+  if (from.kind === 'number') {
+    // a long or a BigDecimal rounds straight to a float (floatValue()), not through a double first
+    if (float32 && typeof from.value !== 'number') return parseJavaFloatingPoint(String(from.value), 'float');
+    return float32 ? Math.fround(Number(from.value)) : Number(from.value);
+  }
   if (typeof from.value === 'boolean') return from.value ? 1 : 0;
-  if (typeof from.value === 'string') return round(parseJavaDouble(from.value));
+  if (typeof from.value === 'string') return parseJavaFloatingPoint(from.value, float32 ? 'float' : 'double');
   throw unexpected(from.value, schema);
 }
 
@@ -166,8 +179,8 @@ function toBoolean(from: Source, schema: Schema | null): boolean {
   throw unexpected(from.value, schema);
 }
 
-function toText(from: Source): string {
-  if (from.kind === 'number') return javaNumberToString(from.value, from.type);
+function toText(from: Source, schema: Schema | null): string {
+  if (from.kind === 'number') return javaNumberToString(from.value, from.type, schema);
   const value = from.value;
   if (value instanceof Date) return connectDateText(value);
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
@@ -202,7 +215,7 @@ export function castValue(schema: Schema | null, value: unknown, target: SchemaT
       case SchemaType.BOOLEAN:
         return toBoolean(from, schema);
       case SchemaType.STRING:
-        return toText(from);
+        return toText(from, schema);
       default:
         throw new DataError(`${target.toUpperCase()} is not supported in the Cast transformation.`);
     }

@@ -1,4 +1,16 @@
-import { ConfigDef, ConfigType, Importance, javaRegex, javaReplacement, matchesWhole, type SinkRecord, type Transformation } from '../plugin/index.js';
+import {
+  ConfigDef,
+  ConfigError,
+  ConfigType,
+  Importance,
+  javaRegex,
+  javaReplacement,
+  matchesWhole,
+  unstableReplacementGroups,
+  type JavaPattern,
+  type SinkRecord,
+  type Transformation,
+} from '../plugin/index.js';
 import { validJavaRegex } from './util/config.js';
 import { transformationPlugin } from './util/plugins.js';
 
@@ -23,7 +35,7 @@ export const REGEX_ROUTER_CONFIG_DEF = new ConfigDef([
  * replacement (`$1` names a group). Offsets stay those of the consumed topic.
  */
 export class RegexRouter implements Transformation {
-  #regex = /^$/;
+  #regex: JavaPattern = javaRegex('');
   #replacement = '';
 
   config(): ConfigDef {
@@ -34,6 +46,13 @@ export class RegexRouter implements Transformation {
     const config = REGEX_ROUTER_CONFIG_DEF.parse(props);
     this.#regex = javaRegex(config.getString('regex') ?? '');
     this.#replacement = config.getString('replacement') ?? '';
+    const unstable = unstableReplacementGroups(this.#regex, this.#replacement);
+    if (unstable.length > 0) {
+      throw new ConfigError(
+        `The replacement refers to group ${unstable[0]}, which lies in a repeated part of the regex: this worker's regex engine ` +
+          'may give it another value than Java does (the group of an earlier repetition, or an empty one). Capture the repeated part as a whole instead.',
+      );
+    }
   }
 
   apply(record: SinkRecord): SinkRecord {

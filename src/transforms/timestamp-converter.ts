@@ -4,7 +4,10 @@ import {
   ConfigType,
   ConnectError,
   DataError,
+  DateParseError,
+  DatePatternError,
   Importance,
+  SimpleDateFormat,
   SchemaType,
   Validators,
   type Schema,
@@ -33,7 +36,6 @@ import {
 import { int64Value } from './util/java-numbers.js';
 import { keyValueDoc, keyValuePlugins } from './util/plugins.js';
 import { operatingSchema, operatingValue, withPart, type RecordPart } from './util/record-part.js';
-import { DatePatternError, DateParseError, SimpleDateFormat } from './util/simple-date-format.js';
 
 export const TIMESTAMP_CONVERTER_OVERVIEW_DOC =
   'Convert timestamps between different formats such as Unix epoch, strings, and Connect Date/Timestamp types.' +

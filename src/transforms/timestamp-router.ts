@@ -1,6 +1,5 @@
-import { ConfigDef, ConfigType, DataError, Importance, type SinkRecord, type Transformation } from '../plugin/index.js';
+import { ConfigDef, ConfigType, DataError, Importance, SimpleDateFormat, type SinkRecord, type Transformation } from '../plugin/index.js';
 import { transformationPlugin } from './util/plugins.js';
-import { SimpleDateFormat } from './util/simple-date-format.js';
 
 export const TIMESTAMP_ROUTER_OVERVIEW_DOC =
   "Update the record's topic field as a function of the original topic value and the record timestamp.<p/>" +

@@ -21,6 +21,13 @@ describe('SimpleHeaderConverter', () => {
     assert.deepEqual(c.toConnectHeader('t', 'h', utf8('héllo')), { schema: { type: 'string', optional: false }, value: 'héllo' });
   });
 
+  it("reads Kafka's ISO timestamps as Timestamp headers, as Values.parseString does", () => {
+    assert.deepEqual(new SimpleHeaderConverter().toConnectHeader('t', 'h', utf8('2024-01-31T10:15:30.000Z')), {
+      schema: { type: 'int64', optional: false, name: 'org.apache.kafka.connect.data.Timestamp', version: 1 },
+      value: new Date(Date.UTC(2024, 0, 31, 10, 15, 30)),
+    });
+  });
+
   it('gives a null header value as null without schema', () => {
     assert.deepEqual(new SimpleHeaderConverter().toConnectHeader('t', 'h', null), { schema: null, value: null });
   });

@@ -90,6 +90,42 @@ describe('Cast: whole key or value', () => {
     );
   });
 
+  it('a Decimal to string is BigDecimal.toString(): scientific when the scale is negative or the first digit below 10^-6', () => {
+    const decimal = (text: string, scale: number) =>
+      value('string').apply(record({ valueSchema: schema(SchemaType.BYTES, { name: DECIMAL, parameters: { scale: String(scale) } }), value: text })).value;
+    // expected: new BigDecimal(new BigInteger(unscaled), scale).toString() on Kafka's JVM
+    const cases: Array<[string, number, string]> = [
+      ['1000', -3, '1E+3'],
+      ['990', -1, '9.9E+2'],
+      ['-50', -1, '-5E+1'],
+      ['0', -2, '0E+2'],
+      ['0.000001234', 9, '0.000001234'],
+      ['0.0000001234', 10, '1.234E-7'],
+      ['-0.0000001', 7, '-1E-7'],
+      ['0.00000000', 8, '0E-8'],
+      ['-12.50', 2, '-12.50'],
+      ['12.345', 3, '12.345'],
+      ['123', 0, '123'],
+    ];
+    for (const [text, scale, expected] of cases) assert.equal(decimal(text, scale), expected, `${text} scale ${scale}`);
+    // a value whose own scale differs from the schema's (Protobuf's decimals, JSON numbers) keeps its own
+    assert.equal(decimal('0.00000001', 0), '1E-8');
+  });
+
+  it('a string to float64 or float32 reads what Double.parseDouble and Float.parseFloat read', () => {
+    const cast = (spec: string, text: string) => value(spec).apply(record({ valueSchema: schema(SchemaType.STRING), value: text })).value;
+    assert.equal(cast('float64', '0x1.8p1'), 3);
+    assert.equal(cast('float64', ' -0x.8p1d\t'), -1);
+    assert.equal(cast('float64', '2.5f'), 2.5);
+    assert.equal(cast('float64', '-Infinity'), -Infinity);
+    assert.ok(Number.isNaN(cast('float64', 'NaN')));
+    assert.equal(cast('float32', '0x1.0000010000001p0'), 1.0000001192092896);
+    // Float.parseFloat rounds once; rounding the double nearest to this text again would give 1
+    assert.equal(cast('float32', '1.00000005960464477539062501'), 1.0000001192092896);
+    assert.throws(() => cast('float64', '0x1.8'), new DataError('Value (0x1.8) was out of range for requested data type'));
+    assert.throws(() => cast('float32', 'nan'), DataError);
+  });
+
   it("Java's narrowing: integers wrap, floats saturate through an int, strings parse strictly", () => {
     assert.equal(value('int8').apply(record({ valueSchema: schema(SchemaType.INT64), value: 300 })).value, 44);
     assert.equal(value('int8').apply(record({ valueSchema: schema(SchemaType.FLOAT64), value: 1e20 })).value, -1);

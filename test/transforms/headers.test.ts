@@ -5,7 +5,7 @@ import { ConfigError, SchemaType, type Header } from '../../src/plugin/index.js'
 import { DropHeaders } from '../../src/transforms/drop-headers.js';
 import { HeaderFrom } from '../../src/transforms/header-from.js';
 import { InsertHeader } from '../../src/transforms/insert-header.js';
-import { configured, record, schema, shape, struct } from './records.js';
+import { configured, DATE, record, schema, shape, struct } from './records.js';
 
 const header = (key: string, value: unknown, s = schema(SchemaType.STRING)): Header => ({ key, value: null, converted: { schema: s, value } });
 const view = (headers: readonly Header[]) => headers.map((h) => [h.key, h.converted?.value ?? null]);
@@ -37,6 +37,8 @@ describe('InsertHeader', () => {
     assert.equal(out.headers[1].converted!.schema!.type, SchemaType.INT8);
     const text = configured(new InsertHeader(), { header: 'h', 'value.literal': 'some text' }).apply(record());
     assert.deepEqual(text.headers[0].converted, { schema: schema(SchemaType.STRING), value: 'some text' });
+    const date = configured(new InsertHeader(), { header: 'h', 'value.literal': '2024-01-31' }).apply(record());
+    assert.deepEqual(date.headers[0].converted, { schema: schema(SchemaType.INT32, { name: DATE, version: 1 }), value: new Date(Date.UTC(2024, 0, 31)) });
   });
 
   it('needs a header name and a literal', () => {

@@ -30,6 +30,15 @@ describe('RegexRouter', () => {
   it('an invalid regex is refused when configured', () => {
     assert.throws(() => configured(new RegexRouter(), { regex: '(', replacement: 'x' }), /Invalid value \( for configuration regex: Invalid regex: /);
   });
+
+  it('takes Java-only syntax: possessive quantifiers, POSIX classes, \\Q…\\E', () => {
+    assert.equal(apply('(\\p{Alpha}++)\\Q.v1\\E', '$1', 'orders.v1'), 'orders');
+  });
+
+  it("refuses a replacement naming a group of a repetition, whose value could differ from Java's", () => {
+    assert.throws(() => configured(new RegexRouter(), { regex: '(?:(a)|b)+-(\\d+)', replacement: '$1' }), /refers to group 1, which lies in a repeated part/);
+    assert.equal(apply('(?:(a)|b)+-(\\d+)', 'n$2', 'ab-1'), 'n1', 'its other groups are fine');
+  });
 });
 
 describe('InsertField', () => {

@@ -47,6 +47,7 @@ const PROTOBUF_TYPE_ENUM = 'io.confluent.connect.protobuf.Enum';
 const PROTOBUF_TYPE_UNION_PREFIX = 'io.confluent.connect.protobuf.Union.';
 const PROTOBUF_TYPE_TAG = 'protobuf.tag';
 const PROTOBUF_TYPE_PROP = 'protobuf.type';
+const MAP_ENTRY_SUFFIX = 'Entry';
 
 /** Files Confluent's registry knows without a reference, which protobufjs does not ship. */
 const BUILTIN_FILES: Readonly<Record<string, string>> = {
@@ -78,10 +79,46 @@ function fullName(reflection: protobuf.ReflectionObject): string {
   return reflection.fullName.replace(/^\./, '');
 }
 
-/** protoc's map entry name for a field (`my_tags` → `MyTagsEntry`), as Confluent's toMapField names the map: `my_tags`. */
-function mapName(fieldName: string): string {
-  const camel = fieldName.replace(/_+([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase()).replace(/^[a-z]/, (c) => c.toUpperCase());
-  return camel.replace(/(?!^)([A-Z])/g, '_$1').toLowerCase();
+/** Guava's UPPER_CAMEL → LOWER_UNDERSCORE: a word starts at each capital but the first (`MyTags` → `my_tags`). */
+function lowerUnderscore(upperCamel: string): string {
+  return upperCamel.replace(/(?!^)([A-Z])/g, '_$1').toLowerCase();
+}
+
+/**
+ * The name Confluent's toMapField gives a map: its entry message's name without `Entry`, in lower
+ * underscore (`TagsEntry` → `tags`), qualified like the entry under enhanced.protobuf.schema.support. A
+ * `map<…>` field's entry is named by Confluent's toMapEntry: the field name, camel-cased if it has an
+ * underscore, plus `Entry` (`my_tags` → `MyTagsEntry` → `my_tags`).
+ */
+function mapSchemaName(entryName: string): string {
+  const dot = entryName.lastIndexOf('.');
+  const last = entryName.slice(dot + 1);
+  const stripped = last.endsWith(MAP_ENTRY_SUFFIX) ? lowerUnderscore(last.slice(0, -MAP_ENTRY_SUFFIX.length)) : last;
+  return entryName.slice(0, dot + 1) + stripped;
+}
+
+function mapEntryName(fieldName: string): string {
+  const camel = fieldName.includes('_')
+    ? fieldName.replace(/_+([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase()).replace(/^[a-z]/, (c) => c.toUpperCase())
+    : fieldName;
+  return camel + MAP_ENTRY_SUFFIX;
+}
+
+/** A proto2 group's message type: protobufjs' parser marks it (its typings do not declare the flag). */
+function isGroup(type: protobuf.Type): boolean {
+  return Reflect.get(type, 'group') === true;
+}
+
+/**
+ * ProtobufData's isMapDescriptor: a repeated field of a message named `…Entry` with exactly the fields
+ * `key` and `value`, neither repeated, is a map. Schemas registered from generated classes spell a
+ * `map<…>` field that way (`repeated .pkg.Msg.TagsEntry tags` and a nested `message TagsEntry`).
+ */
+function isMapEntry(field: protobuf.Field): field is protobuf.Field & { resolvedType: protobuf.Type } {
+  const type = field.resolvedType;
+  if (!field.repeated || !(type instanceof protobuf.Type) || !type.name.endsWith(MAP_ENTRY_SUFFIX)) return false;
+  const [key, value, ...more] = type.fieldsArray;
+  return more.length === 0 && key?.name === 'key' && value?.name === 'value' && !key.repeated && !value.repeated;
 }
 
 function withTag(node: Node, field: protobuf.Field): Node {
@@ -155,12 +192,17 @@ class ProtobufSchemaWalk {
     }
   }
 
+  #mapName(entryName: string, parent: protobuf.Type | null): string {
+    return mapSchemaName(this.options.enhancedSchemaSupport && parent ? `${fullName(parent)}.${entryName}` : entryName);
+  }
+
   #field(field: protobuf.Field): Node {
     if (field.map) {
       const mapField = field as unknown as protobuf.MapField;
       const key = withTag(this.#scalar(mapField.keyType, field), { id: 1 } as protobuf.Field);
       const value = withTag(this.#valueOf(field), { id: 2 } as protobuf.Field);
-      const schema: Schema = { type: SchemaType.MAP, optional: true, name: mapName(field.name), keySchema: key.schema, valueSchema: value.schema };
+      const name = this.#mapName(mapEntryName(field.name), field.parent instanceof protobuf.Type ? field.parent : null);
+      const schema: Schema = { type: SchemaType.MAP, optional: true, name, keySchema: key.schema, valueSchema: value.schema };
       // protobufjs keys a map by the key's text (a Long key by its 8-byte form; read through its own decode)
       const read = (v: unknown) => {
         const out = new Map<unknown, unknown>();
@@ -169,6 +211,7 @@ class ProtobufSchemaWalk {
       };
       return withTag({ schema, read }, field);
     }
+    if (isMapEntry(field)) return withTag(this.#entryMap(field.resolvedType), field);
     const element = this.#valueOf(field);
     if (field.repeated) {
       const item = { ...element.schema, optional: true };
@@ -176,6 +219,25 @@ class ProtobufSchemaWalk {
       return withTag({ schema: { type: SchemaType.ARRAY, optional: true, valueSchema: item }, read }, field);
     }
     return withTag(element, field);
+  }
+
+  /** A map written as its entry messages: each entry's key and value, read as fields. */
+  #entryMap(entry: protobuf.Type): Node {
+    const [keyField, valueField] = entry.fieldsArray;
+    const key = this.#field(keyField);
+    const value = this.#field(valueField);
+    const name = this.#mapName(entry.name, entry.parent instanceof protobuf.Type ? entry.parent : null);
+    const schema: Schema = { type: SchemaType.MAP, optional: true, name, keySchema: key.schema, valueSchema: value.schema };
+    const read = (v: unknown) => {
+      const out = new Map<unknown, unknown>();
+      for (const item of v as Array<Record<string, unknown>>) {
+        const k = item[keyField.name];
+        const x = item[valueField.name];
+        out.set(k === null || k === undefined ? null : key.read(k), x === null || x === undefined ? null : value.read(x));
+      }
+      return out;
+    };
+    return { schema, read };
   }
 
   /** The schema and reader of one value of the field's type (an element, for a repeated field). */
@@ -350,7 +412,9 @@ export function compileProtobuf(schemaText: string, references: readonly Resolve
     if (first === undefined) throw new DataError(`Message index ${indexes[0]} is out of range: the schema has ${topLevel.length} top-level messages`);
     let type = root.lookupType(first);
     for (const index of indexes.slice(1)) {
-      const nested = type.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type);
+      // Confluent counts the nested messages of the schema text (Wire's nestedTypes): a `map<…>` field adds
+      // none, an entry message written out counts where it is written, a proto2 group is no nested type
+      const nested = type.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type && !isGroup(n));
       if (nested[index] === undefined)
         throw new DataError(`Message indexes [${indexes.join(', ')}] point at no message: ${fullName(type)} has ${nested.length} nested messages`);
       type = nested[index];

@@ -10,12 +10,15 @@ import {
   Importance,
   Width,
   invalidValue,
+  javaRegex,
   javaTrim,
+  matchesWhole,
   parseType,
   newConfigValue,
   Validators,
   type ConfigKey,
   type ConfigValue,
+  type JavaPattern,
   type PredicatePlugin,
   type TransformationPlugin,
   type Validator,
@@ -467,9 +470,9 @@ export function validateSinkTopics(props: Readonly<Record<string, string | null>
     }
   }
   if (hasRegex) {
-    const pattern = fullMatch(topicsRegex!);
+    const pattern = javaPattern(topicsRegex!);
     // an invalid regex is already reported by the topics.regex validator
-    if (pattern?.test(dlqTopic)) {
+    if (pattern !== null && matchesWhole(pattern, dlqTopic) !== null) {
       addError(
         TOPICS_REGEX_CONFIG,
         topicsRegex,
@@ -479,10 +482,9 @@ export function validateSinkTopics(props: Readonly<Record<string, string | null>
   }
 }
 
-/** Java's Matcher.matches(): the whole input must match. */
-function fullMatch(regex: string): RegExp | null {
+function javaPattern(regex: string): JavaPattern | null {
   try {
-    return new RegExp(`^(?:${regex})$`);
+    return javaRegex(regex);
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@ import {
   javaRegex,
   matchesWhole,
   Validators,
+  type JavaPattern,
   type Predicate,
   type SinkRecord,
 } from '../../plugin/index.js';
@@ -27,7 +28,7 @@ export const TOPIC_NAME_MATCHES_CONFIG_DEF = new ConfigDef([
 
 /** org.apache.kafka.connect.transforms.predicates.TopicNameMatches: true when the whole topic name matches. */
 export class TopicNameMatches implements Predicate {
-  #pattern = /^$/;
+  #pattern: JavaPattern = javaRegex('');
 
   config(): ConfigDef {
     return TOPIC_NAME_MATCHES_CONFIG_DEF;

@@ -5,14 +5,9 @@
  * Decimals exact decimal strings (see plugin/schema.ts). Messages name the Java classes Kafka would name,
  * so that traces read as they do on a Kafka worker.
  */
-import { DataError, SchemaType, type Field, type Schema } from '../../plugin/index.js';
+import { DataError, LogicalName, SchemaType, type Field, type Schema } from '../../plugin/index.js';
 
-export const LogicalName = {
-  DECIMAL: 'org.apache.kafka.connect.data.Decimal',
-  DATE: 'org.apache.kafka.connect.data.Date',
-  TIME: 'org.apache.kafka.connect.data.Time',
-  TIMESTAMP: 'org.apache.kafka.connect.data.Timestamp',
-} as const;
+export { LogicalName };
 
 export type Struct = Record<string, unknown>;
 export type SchemalessMap = Record<string, unknown> | Map<unknown, unknown>;

@@ -4,7 +4,7 @@
  * Java's toString of floats and doubles. A value's Java type comes from its schema, or for schemaless
  * data from the value itself (whole numbers are Longs, others Doubles, as JSON gives them).
  */
-import { javaDoubleToString, javaTrim, SchemaType, type Schema } from '../../plugin/index.js';
+import { javaDoubleToString, javaFloatToString, parseJavaDouble, parseJavaFloat, SchemaType, type Schema } from '../../plugin/index.js';
 import { LogicalName } from './connect-data.js';
 
 export type JavaNumberType = 'byte' | 'short' | 'int' | 'long' | 'float' | 'double' | 'decimal';
@@ -14,7 +14,6 @@ export class JavaNumberFormatError extends Error {}
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const DOUBLE_TEXT = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)$/;
 
 export function numberTypeOf(value: unknown, schema: Schema | null): JavaNumberType | null {
   if (schema) {
@@ -88,11 +87,11 @@ export function parseJavaIntegral(text: string, bits: 8 | 16 | 32 | 64): bigint 
   return n;
 }
 
-/** Double.parseDouble (surrounding whitespace allowed, f/d suffixes, NaN, Infinity); no hex floats. */
-export function parseJavaDouble(text: string): number {
-  const trimmed = javaTrim(text);
-  if (!DOUBLE_TEXT.test(trimmed)) throw new JavaNumberFormatError(`For input string: "${text}"`);
-  return Number(trimmed.replace(/[fFdD]$/, ''));
+/** Double.parseDouble, or Float.parseFloat for a float; throws JavaNumberFormatError. */
+export function parseJavaFloatingPoint(text: string, type: 'float' | 'double'): number {
+  const parsed = type === 'float' ? parseJavaFloat(text) : parseJavaDouble(text);
+  if (parsed === undefined) throw new JavaNumberFormatError(`For input string: "${text}"`);
+  return parsed;
 }
 
 /** new BigDecimal(text) as this worker holds a Decimal: the plain decimal text (no exponent). */
@@ -116,19 +115,51 @@ export function bigDecimalLongValue(text: string): bigint {
   return BigInt.asIntN(64, truncateDecimal(parseBigDecimal(text)));
 }
 
-/** Java's Float.toString: the shortest decimal that reads back as the same float. */
-export function javaFloatToString(f: number): string {
-  if (!Number.isFinite(f) || f === 0) return javaDoubleToString(f);
-  for (let precision = 1; precision <= 9; precision++) {
-    const candidate = Number(f.toPrecision(precision));
-    if (Math.fround(candidate) === f) return javaDoubleToString(candidate);
+/**
+ * BigDecimal.toString() of a Decimal held as text: plain notation while the scale is not negative and the
+ * adjusted exponent (the power of ten of the first digit) is at least -6, scientific otherwise ("1E+3",
+ * "1.234E-7", "0E-8"). The scale is the text's own (its fraction digits, less any exponent); plain text
+ * cannot show a negative scale, so a whole-number text under a Decimal schema whose `scale` is negative
+ * takes that scale, as the value was decoded with it.
+ */
+export function bigDecimalToString(text: string, schemaScale?: number): string {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return text;
+  const [, sign, whole = '', fraction = '', exponent = '0'] = m;
+  let digits = (whole + fraction).replace(/^0+(?=\d)/, '');
+  let scale = fraction.length - Number(exponent);
+  if (schemaScale !== undefined && schemaScale < 0 && scale === 0) {
+    const zeros = -schemaScale;
+    if (digits === '0') scale = schemaScale;
+    else if (digits.length > zeros && /^0*$/.test(digits.slice(-zeros))) {
+      digits = digits.slice(0, -zeros);
+      scale = schemaScale;
+    }
   }
-  return javaDoubleToString(f);
+  const negative = sign === '-' && /[1-9]/.test(digits);
+  const adjusted = digits.length - 1 - scale;
+  let body: string;
+  if (scale === 0) body = digits;
+  else if (scale > 0 && adjusted >= -6) {
+    body =
+      digits.length > scale
+        ? `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
+        : `0.${'0'.repeat(scale - digits.length)}${digits}`;
+  } else {
+    // never adjusted 0 here: a negative scale makes it positive, a positive one below -6
+    const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    body = `${mantissa}E${adjusted > 0 ? '+' : ''}${adjusted}`;
+  }
+  return negative ? `-${body}` : body;
 }
 
-/** Java's toString of a number of the given type. */
-export function javaNumberToString(value: number | bigint | string, type: JavaNumberType): string {
+/** Java's toString of a number of the given type; a Decimal's with its schema's scale (see bigDecimalToString). */
+export function javaNumberToString(value: number | bigint | string, type: JavaNumberType, schema: Schema | null = null): string {
   if (type === 'double') return javaDoubleToString(Number(value));
   if (type === 'float') return javaFloatToString(Number(value));
+  if (type === 'decimal') {
+    const scale = Number(schema?.parameters?.scale);
+    return bigDecimalToString(String(value), Number.isInteger(scale) ? scale : undefined);
+  }
   return String(value);
 }

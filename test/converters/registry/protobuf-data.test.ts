@@ -140,3 +140,76 @@ describe('Protobuf → Connect, as ProtobufData maps it by default', () => {
     assert.deepEqual((value as Record<string, unknown>).pick, { a: 'x', b: null });
   });
 });
+
+describe("Message indexes in messages with maps, counted as Confluent counts them (the schema text's nested messages)", () => {
+  const encodeWith = (text: string, typeName: string, value: object, indexes: number[]): Uint8Array => {
+    const root = protobuf.parse(text, { keepCase: true }).root;
+    const type = root.lookupType(typeName);
+    const zigzag = (n: number) => (n << 1) ^ (n >> 31);
+    return Buffer.concat([Buffer.from([zigzag(indexes.length), ...indexes.map(zigzag)]), type.encode(type.fromObject(value)).finish()]);
+  };
+
+  test('a map<…> field adds no nested message: [1, 0] is the first message declared inside, even after the map', () => {
+    // protoc would list the generated TagsEntry first; Confluent's ProtobufSchema walks the text, where it is no message
+    const text = `syntax = "proto3"; package demo;
+      message Header { string source = 1; }
+      message Vec { map<string, int32> tags = 1; message Inner { double x = 1; } Inner inner = 2; }`;
+    const compiled = compileProtobuf(text, [], DEFAULTS);
+    const inner = readProtobuf(compiled, encodeWith(text, 'demo.Vec.Inner', { x: 2.5 }, [1, 0]));
+    assert.equal(inner.schema!.name, 'Inner');
+    assert.deepEqual(inner.value, { x: 2.5 });
+  });
+
+  test('a schema registered from generated classes writes the entry message out: it counts, and its field is still a map', () => {
+    // how Confluent's ProtobufSchema prints a descriptor: the entry as a nested message, in protoc's order
+    const text = `syntax = "proto3";
+package demo;
+
+message Header {
+  string source = 1;
+}
+message Vec {
+  repeated .demo.Vec.TagsEntry tags = 1;
+  .demo.Vec.Inner inner = 2;
+
+  message TagsEntry {
+    option map_entry = true;
+
+    string key = 1;
+    int32 value = 2;
+  }
+  message Inner {
+    double x = 1;
+  }
+}`;
+    const compiled = compileProtobuf(text, [], DEFAULTS);
+    assert.equal(readProtobuf(compiled, encodeWith(text, 'demo.Vec.Inner', { x: 1 }, [1, 1])).schema!.name, 'Inner');
+    assert.equal(readProtobuf(compiled, encodeWith(text, 'demo.Vec.TagsEntry', { key: 'k' }, [1, 0])).schema!.name, 'TagsEntry');
+    const vec = readProtobuf(compiled, encodeWith(text, 'demo.Vec', { tags: [{ key: 'a', value: 1 }, { key: 'b' }] }, [1]));
+    const tags = field(vec.schema, 'tags');
+    assert.equal(tags.type, 'map');
+    assert.equal(tags.name, 'tags');
+    assert.equal(tags.keySchema!.type, 'string');
+    assert.equal(tags.valueSchema!.type, 'int32');
+    assert.deepEqual(
+      (vec.value as Record<string, unknown>).tags,
+      new Map<string, number>([
+        ['a', 1],
+        ['b', 0],
+      ]),
+    );
+  });
+
+  test('a proto2 group is no nested message to Confluent either', () => {
+    const text = 'syntax = "proto2"; package demo; message M { optional group Extra = 1 { optional int32 a = 2; } message N { optional int32 b = 1; } }';
+    const compiled = compileProtobuf(text, [], DEFAULTS);
+    assert.equal(compiled.resolve([0, 0]).schema.name, 'N');
+  });
+
+  test('enhanced.protobuf.schema.support names a map after its entry, fully qualified', () => {
+    const text = 'syntax = "proto3"; package demo; message Vec { map<string, int32> my_tags = 1; }';
+    const enhanced = compileProtobuf(text, [], { ...DEFAULTS, enhancedSchemaSupport: true });
+    assert.equal(field(enhanced.resolve([0]).schema, 'my_tags').name, 'demo.Vec.my_tags');
+    assert.equal(field(compileProtobuf(text, [], DEFAULTS).resolve([0]).schema, 'my_tags').name, 'my_tags');
+  });
+});

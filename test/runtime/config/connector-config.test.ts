@@ -86,6 +86,17 @@ describe('sink cross-field rules (SinkConnectorConfig.validate)', () => {
     // the regex must match the whole name, as Java's Matcher.matches()
     assert.deepEqual(sinkErrors({ 'topics.regex': 'd', 'errors.deadletterqueue.topic.name': 'dlq' }), {});
     assert.deepEqual(sinkErrors({ 'topics.regex': '(', 'errors.deadletterqueue.topic.name': 'dlq' }), {});
+    // read as Java reads it: a possessive quantifier and a POSIX class
+    assert.deepEqual(sinkErrors({ 'topics.regex': 'd\\p{Lower}*+', 'errors.deadletterqueue.topic.name': 'dlq' }), {
+      'topics.regex': ["The DLQ topic 'dlq' may not be matched by the regex for the topics ('topics.regex=d\\p{Lower}*+') consumed by the connector"],
+    });
+  });
+
+  test('topics.regex is validated as a Java regex: Java syntax passes, Java syntax errors say what Java says', () => {
+    const errors = (regex: string) => SINK_CONNECTOR_CONFIG_DEF.validateAll({ 'topics.regex': regex }).get('topics.regex')!.errors;
+    assert.deepEqual(errors('embeddings-\\p{Alnum}++'), []);
+    assert.deepEqual(errors('a{'), ['Invalid value a{ for configuration topics.regex: Invalid regex: Illegal repetition near index 2\na{']);
+    assert.match(errors('[a-z&&[^x]]')[0], /Invalid regex: it uses character class intersections/);
   });
 
   test('parseTopicsList trims, drops empties and duplicates', () => {
