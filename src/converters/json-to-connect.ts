@@ -1,4 +1,4 @@
-import { DataError, LogicalName, SchemaType, type Schema } from '../plugin/index.js';
+import { DataError, decimalFromTwosComplement, LogicalName, SchemaType, type Schema } from '../plugin/index.js';
 import { typeName } from './json-schema.js';
 
 /**
@@ -79,19 +79,6 @@ function bytes(value: unknown, path: string): Uint8Array {
   throw new DataError(`Invalid bytes field${at(path)}: expected base64 text, found ${nodeType(value)}`);
 }
 
-/** Two's-complement big-endian unscaled value and a scale → plain decimal text. */
-function decimalText(unscaled: bigint, scale: number): string {
-  const negative = unscaled < 0n;
-  let digits = (negative ? -unscaled : unscaled).toString();
-  if (scale > 0) {
-    digits = digits.padStart(scale + 1, '0');
-    digits = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
-  } else if (scale < 0) {
-    digits += '0'.repeat(-scale);
-  }
-  return negative ? `-${digits}` : digits;
-}
-
 function decimal(schema: Schema, value: unknown, path: string): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : decimalError(value, path);
   if (typeof value === 'bigint') return value.toString();
@@ -100,9 +87,7 @@ function decimal(schema: Schema, value: unknown, path: string): string {
     if (!BASE64_TEXT.test(value) || !Number.isInteger(scale)) throw new DataError(`Invalid bytes for Decimal field${at(path)}`);
     const raw = Buffer.from(value, 'base64');
     if (raw.length === 0) throw new DataError(`Invalid bytes for Decimal field${at(path)}`);
-    let unscaled = BigInt(`0x${raw.toString('hex')}`);
-    if (raw[0] & 0x80) unscaled -= 1n << BigInt(raw.length * 8);
-    return decimalText(unscaled, scale);
+    return decimalFromTwosComplement(raw, scale);
   }
   return decimalError(value, path);
 }

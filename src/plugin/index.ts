@@ -13,3 +13,4 @@ export * from './transformation.js';
 export * from './sink-task.js';
 export * from './sink-connector.js';
 export * from './plugin-metrics.js';
+export { decimalFromTwosComplement, decimalText } from './decimal.js';

@@ -1,3 +1,4 @@
+import { decimalText } from './decimal.js';
 import { DataError } from './errors.js';
 import { javaTrim } from './config-def.js';
 import { parseJavaDouble, parseJavaFloat } from './java-floating-point.js';
@@ -321,19 +322,6 @@ function wholeValue(unscaled: bigint, scale: number, digits: string): bigint | n
   const zeros = digits.length - digits.replace(/0+$/, '').length;
   if (zeros < scale) return null;
   return unscaled / 10n ** BigInt(scale);
-}
-
-/** A Decimal as this worker holds it: plain decimal text (`12345` and 2 give `123.45`, 5 and -2 give `500`). */
-function decimalText(unscaled: bigint, scale: number): string {
-  const negative = unscaled < 0n;
-  let digits = (negative ? -unscaled : unscaled).toString();
-  if (scale > 0) {
-    digits = digits.padStart(scale + 1, '0');
-    digits = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
-  } else if (scale < 0) {
-    digits += '0'.repeat(-scale);
-  }
-  return negative ? `-${digits}` : digits;
 }
 
 /**

@@ -2,7 +2,7 @@ import avro from 'avsc';
 import { DataError, SchemaType, type Field, type Schema, type SchemaAndValue } from '../../plugin/index.js';
 import { LogicalName } from '../json-to-connect.js';
 import type { ResolvedReference } from './registry-client.js';
-import { decimalFromTwosComplement } from './decimal.js';
+import { decimalFromTwosComplement } from '../../plugin/index.js';
 
 /**
  * Avro schemas and data → Connect schemas and values, the way Confluent's AvroData maps them

@@ -1,7 +1,7 @@
 import { DataError, SchemaType, type Field, type Schema, type SchemaAndValue } from '../../plugin/index.js';
 import { parseJsonBytes } from '../json-parse.js';
 import { LogicalName } from '../json-to-connect.js';
-import { decimalFromTwosComplement, decimalText } from './decimal.js';
+import { decimalFromTwosComplement, decimalText } from '../../plugin/index.js';
 import type { ResolvedReference } from './registry-client.js';
 
 /**

@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 import { DataError, SchemaType, type Field, type Schema, type SchemaAndValue } from '../../plugin/index.js';
 import { LogicalName } from '../json-to-connect.js';
-import { decimalFromTwosComplement } from './decimal.js';
+import { decimalFromTwosComplement } from '../../plugin/index.js';
 import type { ResolvedReference } from './registry-client.js';
 import { readMessageIndexes } from './wire-format.js';
 

@@ -6,7 +6,7 @@
  */
 import { toConnectHeader, type Converter, type Header, type SchemaAndValue, type SinkRecord } from '../../plugin/index.js';
 import type { Clock } from '../clock.js';
-import { Stage, isRetriable, retryDelay, type ConsumedRecord, type ErrorReporter } from './error-handling.js';
+import { Stage, retryThenTolerate, type ConsumedRecord, type ErrorReporter } from './error-handling.js';
 import type { RawBatch, RawHeaders, RawMessage } from '../kafka/sink-consumer.js';
 import type { SinkTaskMetrics } from '../metrics.js';
 import { TransformationError, type TransformationChain } from './transformation-chain.js';
@@ -212,35 +212,17 @@ export async function convertMessages(batch: RawBatch, from: number, to: number,
 }
 
 /** Retriable converter errors are retried (errors.retry.*), then errors.tolerance decides: skip (undefined) or fail (null). */
-async function recoverConversion(
-  batch: RawBatch,
-  message: RawMessage,
-  failure: ConversionError,
-  context: ConversionContext,
-): Promise<SinkRecord | undefined | null> {
-  const { clock, errors } = context;
-  const startedAt = clock.now();
-  let last = failure;
-  for (let attempt = 1; isRetriable(last.cause); attempt++) {
-    const delay = retryDelay(errors.config, attempt, startedAt, clock.now());
-    if (delay === null) break;
-    context.metrics.retried();
-    await clock.sleep(delay, context.halt);
-    if (context.halt.aborted) return null;
-    const index = batch.messages.indexOf(message);
-    await prepareConverters(batch, index, index + 1, context);
-    try {
+function recoverConversion(batch: RawBatch, message: RawMessage, failure: ConversionError, context: ConversionContext): Promise<SinkRecord | undefined | null> {
+  const { errors } = context;
+  return retryThenTolerate(
+    failure,
+    async () => {
+      const index = batch.messages.indexOf(message);
+      await prepareConverters(batch, index, index + 1, context);
       return convertRecord(batch, message, context.keyConverter, context.valueConverter, errors.usesOriginalBytes, context.headerConverter);
-    } catch (error) {
-      last = error as ConversionError;
-    }
-  }
-  const cause = last.cause instanceof Error ? last.cause : new Error(String(last.cause));
-  try {
-    await errors.report({ record: consumedRecord(batch, message), stage: last.stage, executingClass: last.className, error: cause });
-    return undefined;
-  } catch (error) {
-    context.fail(error);
-    return null;
-  }
+    },
+    (error): error is ConversionError => error instanceof ConversionError,
+    (last, cause) => errors.report({ record: consumedRecord(batch, message), stage: last.stage, executingClass: last.className, error: cause }),
+    context,
+  );
 }

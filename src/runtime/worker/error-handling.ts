@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { ConnectError, RetriableError, type ErrantRecordReporter, type Header } from '../../plugin/index.js';
 import type { ConnectorConfig } from '../../store/types.js';
+import type { Clock } from '../clock.js';
 import type { SinkTaskMetrics } from '../metrics.js';
 import type { ConnectorTaskId } from '../status/status.js';
 import { consumedRecordOf, type ConsumedRecord } from './consumed-records.js';
@@ -83,6 +84,61 @@ export function retryDelay(config: ErrorHandlingConfig, attempt: number, started
 
 export function isRetriable(error: unknown): boolean {
   return error instanceof RetriableError;
+}
+
+/** What a record's failed stage needs to be retried and then tolerated (or not). */
+export interface RecoveryContext {
+  readonly errors: ErrorReporter;
+  readonly clock: Clock;
+  readonly metrics: Pick<SinkTaskMetrics, 'retried'>;
+  /** aborted on stop or failure: a retry backoff ends */
+  readonly halt: AbortSignal;
+  /** fails the task (a failed error report) */
+  readonly fail: (error: unknown) => void;
+}
+
+/** A stage's failure on one record: the error, and what to report about it when it is not retried away. */
+export interface StageFailure {
+  readonly cause: unknown;
+}
+
+/**
+ * Kafka's RetryWithToleranceOperator for one record whose stage failed: re-runs `attempt` (given the last
+ * failure, to resume where it happened) while that failure is retriable and errors.retry.* allow (backing off, ended by `halt`), then lets
+ * errors.tolerance decide through `report`. Resolves with what the attempt gave once it succeeds,
+ * undefined once the record was reported (skipped, dead-lettered), null when the task failed or stops.
+ */
+export async function retryThenTolerate<T, F extends StageFailure>(
+  failure: F,
+  attempt: (last: F) => T | Promise<T>,
+  isFailure: (error: unknown) => error is F,
+  report: (last: F, cause: Error) => Promise<void>,
+  context: RecoveryContext,
+): Promise<T | undefined | null> {
+  const { clock, errors } = context;
+  const startedAt = clock.now();
+  let last = failure;
+  for (let n = 1; isRetriable(last.cause); n++) {
+    const delay = retryDelay(errors.config, n, startedAt, clock.now());
+    if (delay === null) break;
+    context.metrics.retried();
+    await clock.sleep(delay, context.halt);
+    if (context.halt.aborted) return null;
+    try {
+      return await attempt(last);
+    } catch (error) {
+      if (!isFailure(error)) throw error;
+      last = error;
+    }
+  }
+  const cause = last.cause instanceof Error ? last.cause : new Error(String(last.cause));
+  try {
+    await report(last, cause);
+    return undefined;
+  } catch (error) {
+    context.fail(error);
+    return null;
+  }
 }
 
 /** A Java `printStackTrace`-like text: `Name: message`, the `at` lines, then each `Caused by: …`. */

@@ -9,21 +9,9 @@
 import { ConnectError, type Predicate, type SinkRecord, type Transformation } from '../../plugin/index.js';
 import type { StageSpec } from '../config/transformation-config.js';
 import { consumedRecordOf, rememberConsumed } from './consumed-records.js';
-import { Stage, isRetriable, retryDelay, type ErrorReporter } from './error-handling.js';
-import type { Clock } from '../clock.js';
-import type { SinkTaskMetrics } from '../metrics.js';
+import { Stage, retryThenTolerate, type RecoveryContext } from './error-handling.js';
 
-/** What recovering from a failed stage needs: the error policy, time, and the task's fate (as converting does). */
-export interface RecoveryContext {
-  readonly errors: ErrorReporter;
-  readonly clock: Clock;
-  readonly metrics: Pick<SinkTaskMetrics, 'retried'>;
-  /** aborted on stop or failure: a retry backoff ends */
-  readonly halt: AbortSignal;
-  /** fails the task (a failed error report) */
-  readonly fail: (error: unknown) => void;
-}
-
+export type { RecoveryContext } from './error-handling.js';
 interface TransformationStage {
   readonly alias: string;
   /** for error reports and the DLQ `class.name` header */
@@ -120,30 +108,14 @@ export class TransformationChain {
    * After `failure`: retries the failing stage while its error is retriable and errors.retry.* allow, then
    * errors.tolerance decides. The transformed record, undefined when dropped or skipped, null when the task failed.
    */
-  async recover(failure: TransformationError, original: SinkRecord, context: RecoveryContext): Promise<SinkRecord | undefined | null> {
-    const { clock, errors } = context;
-    const startedAt = clock.now();
-    let last = failure;
-    for (let attempt = 1; isRetriable(last.cause); attempt++) {
-      const delay = retryDelay(errors.config, attempt, startedAt, clock.now());
-      if (delay === null) break;
-      context.metrics.retried();
-      await clock.sleep(delay, context.halt);
-      if (context.halt.aborted) return null;
-      try {
-        return this.apply(last.input, last.stageIndex, original) ?? undefined;
-      } catch (error) {
-        if (!(error instanceof TransformationError)) throw error;
-        last = error;
-      }
-    }
-    const cause = last.cause instanceof Error ? last.cause : new Error(String(last.cause));
-    try {
-      await errors.report({ record: consumedRecordOf(original), stage: Stage.TRANSFORMATION, executingClass: last.className, error: cause });
-      return undefined;
-    } catch (error) {
-      context.fail(error);
-      return null;
-    }
+  recover(failure: TransformationError, original: SinkRecord, context: RecoveryContext): Promise<SinkRecord | undefined | null> {
+    return retryThenTolerate(
+      failure,
+      (last) => this.apply(last.input, last.stageIndex, original) ?? undefined,
+      (error): error is TransformationError => error instanceof TransformationError,
+      (failed, cause) =>
+        context.errors.report({ record: consumedRecordOf(original), stage: Stage.TRANSFORMATION, executingClass: failed.className, error: cause }),
+      context,
+    );
   }
 }
