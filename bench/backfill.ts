@@ -19,6 +19,8 @@ export interface BackfillOptions {
   readonly dim: number;
   readonly records: number;
   readonly countIntervalMs: number;
+  /** called once, when the first rows are visible: the connector is past its start-up and writing */
+  readonly onFirstRows?: () => void;
 }
 
 export interface BackfillResult {
@@ -32,7 +34,10 @@ export interface BackfillResult {
   /** largest RSS seen in the first and in the second half of the run: close when memory is bounded */
   readonly rssFirstHalfMax: number;
   readonly rssSecondHalfMax: number;
+  /** the probe's figures: the service's main thread (herder, REST), not the task threads */
   readonly probe: ProbeSnapshot;
+  /** the harness's performance.now() when the count saw every row: whether a load run alongside ended first */
+  readonly doneAtMs: number;
   /** the sink's Milvus requests (its own metrics: the connector is new, so all of them are this backfill's) */
   readonly requests: number;
   readonly rowsPerRequest: number;
@@ -53,11 +58,16 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
   const started = performance.now();
   await service.createConnector(o.connector, o.connectorConfig);
   let lastHealthCheck = started;
+  let firstRows = false;
   const visibleAt = await waitForCount(o.milvus, o.collection, o.records, {
     intervalMs: o.countIntervalMs,
     timeoutMs: 900_000,
     onCount: (count) => {
       shown.update(count);
+      if (count > 0 && !firstRows) {
+        firstRows = true;
+        o.onFirstRows?.();
+      }
       // a FAILED task would otherwise only show as a timeout
       if (performance.now() - lastHealthCheck > 5_000) {
         lastHealthCheck = performance.now();
@@ -87,5 +97,6 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
     rssFirstHalfMax: memory.firstHalfMax,
     rssSecondHalfMax: memory.secondHalfMax,
     probe,
+    doneAtMs: visibleAt,
   };
 }
