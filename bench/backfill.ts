@@ -27,6 +27,8 @@ export interface BackfillResult {
   readonly dim: number;
   readonly records: number;
   readonly seconds: number;
+  /** from the POST to the first visible rows: the connector's start-up (group join, first batch) */
+  readonly firstRowsSeconds: number;
   readonly recordsPerSecond: number;
   readonly cpuSeconds: number;
   readonly cpuMsPer1000: number;
@@ -58,14 +60,14 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
   const started = performance.now();
   await service.createConnector(o.connector, o.connectorConfig);
   let lastHealthCheck = started;
-  let firstRows = false;
+  let firstRowsAt: number | undefined;
   const visibleAt = await waitForCount(o.milvus, o.collection, o.records, {
     intervalMs: o.countIntervalMs,
     timeoutMs: 900_000,
     onCount: (count) => {
       shown.update(count);
-      if (count > 0 && !firstRows) {
-        firstRows = true;
+      if (count > 0 && firstRowsAt === undefined) {
+        firstRowsAt = performance.now();
         o.onFirstRows?.();
       }
       // a FAILED task would otherwise only show as a timeout
@@ -90,6 +92,7 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
     dim: o.dim,
     records: o.records,
     seconds,
+    firstRowsSeconds: ((firstRowsAt ?? visibleAt) - started) / 1000,
     recordsPerSecond: o.records / seconds,
     cpuSeconds: cpu,
     cpuMsPer1000: cpuMsPer1000(cpu, o.records),

@@ -103,18 +103,19 @@ async function restPhase(
 
 /**
  * The main topic once more at --tasks, with GET …/status at --rest-rate from the first visible row on,
- * for 60 % of the main backfill's time, so that the load falls within the backfill at full rate.
+ * for 60 % of the main backfill's time from its first rows to its last, so that the load falls within
+ * the backfill at full rate.
  */
 async function restDuringBackfill(
   o: BenchOptions,
   stack: BenchStack,
   service: Service,
   milvus: MilvusClient,
-  main: { connector: string; topic: string; dim: number; records: number; suffix: string; mainSeconds: number },
+  main: { connector: string; topic: string; dim: number; records: number; suffix: string; writingSeconds: number },
 ): Promise<RestDuringBackfill> {
   const connector = `${main.connector}-rest`;
   const collection = `bench_${main.dim}_rest_${main.suffix}`;
-  const seconds = Math.max(1, Math.floor(main.mainSeconds * 0.6));
+  const seconds = Math.max(1, Math.floor(main.writingSeconds * 0.6));
   say(`— ${main.dim}-dim backfill with GET /connectors/${connector}/status at ${o.restRate} req/s for ${seconds} s —`);
   let load: Promise<{ rest: RestLoadResult; endedAtMs: number }> | undefined;
   const result = await backfill({
@@ -375,7 +376,7 @@ async function main(): Promise<void> {
             dim,
             records,
             suffix,
-            mainSeconds: result.seconds,
+            writingSeconds: result.seconds - result.firstRowsSeconds,
           });
         }
       }
