@@ -19,12 +19,16 @@ export interface BackfillOptions {
   readonly dim: number;
   readonly records: number;
   readonly countIntervalMs: number;
+  /** called once, when the first rows are visible: the connector is past its start-up and writing */
+  readonly onFirstRows?: () => void;
 }
 
 export interface BackfillResult {
   readonly dim: number;
   readonly records: number;
   readonly seconds: number;
+  /** from the POST to the first visible rows: the connector's start-up (group join, first batch) */
+  readonly firstRowsSeconds: number;
   readonly recordsPerSecond: number;
   readonly cpuSeconds: number;
   readonly cpuMsPer1000: number;
@@ -32,7 +36,10 @@ export interface BackfillResult {
   /** largest RSS seen in the first and in the second half of the run: close when memory is bounded */
   readonly rssFirstHalfMax: number;
   readonly rssSecondHalfMax: number;
+  /** the probe's figures: the service's main thread (herder, REST), not the task threads */
   readonly probe: ProbeSnapshot;
+  /** the harness's performance.now() when the count saw every row: whether a load run alongside ended first */
+  readonly doneAtMs: number;
   /** the sink's Milvus requests (its own metrics: the connector is new, so all of them are this backfill's) */
   readonly requests: number;
   readonly rowsPerRequest: number;
@@ -53,11 +60,16 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
   const started = performance.now();
   await service.createConnector(o.connector, o.connectorConfig);
   let lastHealthCheck = started;
+  let firstRowsAt: number | undefined;
   const visibleAt = await waitForCount(o.milvus, o.collection, o.records, {
     intervalMs: o.countIntervalMs,
     timeoutMs: 900_000,
     onCount: (count) => {
       shown.update(count);
+      if (count > 0 && firstRowsAt === undefined) {
+        firstRowsAt = performance.now();
+        o.onFirstRows?.();
+      }
       // a FAILED task would otherwise only show as a timeout
       if (performance.now() - lastHealthCheck > 5_000) {
         lastHealthCheck = performance.now();
@@ -80,6 +92,7 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
     dim: o.dim,
     records: o.records,
     seconds,
+    firstRowsSeconds: ((firstRowsAt ?? visibleAt) - started) / 1000,
     recordsPerSecond: o.records / seconds,
     cpuSeconds: cpu,
     cpuMsPer1000: cpuMsPer1000(cpu, o.records),
@@ -87,5 +100,6 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
     rssFirstHalfMax: memory.firstHalfMax,
     rssSecondHalfMax: memory.secondHalfMax,
     probe,
+    doneAtMs: visibleAt,
   };
 }

@@ -27,6 +27,11 @@ export interface BenchOptions {
    * each into a fresh collection); an entry may repeat, to alternate A/B runs
    */
   readonly batchSweep: readonly number[];
+  /**
+   * backfills of the main topic at these tasks.max (each task its own thread): the value of --tasks is
+   * the main backfill itself, the others run after it, each as a new connector into a fresh collection
+   */
+  readonly tasksSweep: readonly number[];
   /** the sink's max.in.flight.requests per task; the ceiling runs tasks × this many requests at once */
   readonly inFlight: number;
   /** dimensions of the extra backfill variants (none: []) */
@@ -64,6 +69,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --batch-rows <n>        batch.max.rows, and the ceiling's batch    (default ${sinkDefault('batch.max.rows')}, the sink's)
   --batch-sweep <n,n>     more backfills of the main topic at these batch.max.rows, "none" for none
                           (default 200: the small-batch target compares it with the main backfill)
+  --tasks-sweep <n,n>     backfills of the main topic at these tasks.max, "none" for none
+                          (default 1,2,4, those ≤ --partitions; the one = --tasks is the main backfill)
   --in-flight <n>         max.in.flight.requests per task            (default ${sinkDefault('max.in.flight.requests')}, the sink's)
   --variants <d,d>        extra backfill dimensions, "none" for none (default 128,1536)
   --variant-records <n>   records per variant      (default: --records up to 256 dims, a quarter above)
@@ -103,6 +110,15 @@ function dims(value: string | undefined, fallback: readonly number[], name = 'va
   return value.split(',').map((d) => int(name, d.trim(), 0, min));
 }
 
+/** A task beyond the topic's partitions gets none: it would measure an idle thread, not sharing. */
+function tasksSweep(value: string | undefined, partitions: number): number[] {
+  if (value === undefined) return [1, 2, 4].filter((n) => n <= partitions);
+  const list = dims(value, [], 'tasks-sweep', 1);
+  const beyond = list.find((n) => n > partitions);
+  if (beyond !== undefined) throw new Error(`--tasks-sweep ${beyond} needs at least ${beyond} partitions (--partitions is ${partitions})`);
+  return [...new Set(list)];
+}
+
 /** Parses argv (without node and script); throws an Error whose message is for the user. */
 export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -117,6 +133,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       tasks: { type: 'string' },
       'batch-rows': { type: 'string' },
       'batch-sweep': { type: 'string' },
+      'tasks-sweep': { type: 'string' },
       'in-flight': { type: 'string' },
       variants: { type: 'string' },
       'variant-records': { type: 'string' },
@@ -144,6 +161,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     tasks: int('tasks', values.tasks, partitions),
     batchRows: int('batch-rows', values['batch-rows'], sinkDefault('batch.max.rows')),
     batchSweep: dims(values['batch-sweep'], [200], 'batch-sweep', 1),
+    tasksSweep: tasksSweep(values['tasks-sweep'], partitions),
     inFlight: int('in-flight', values['in-flight'], sinkDefault('max.in.flight.requests')),
     variants: dims(values.variants, [128, 1536]),
     variantRecords: values['variant-records'] === undefined ? null : int('variant-records', values['variant-records'], 0),

@@ -28,6 +28,24 @@ export interface BatchSweepEntry {
   readonly service: BackfillResult;
 }
 
+/** A backfill of the main topic at one tasks.max (--tasks-sweep); each task runs in its own thread. */
+export interface TasksSweepEntry {
+  readonly tasks: number;
+  readonly service: BackfillResult;
+}
+
+/**
+ * GET …/status at a fixed rate during a backfill of its own (the main topic again, at --tasks), so that
+ * the other backfills' figures carry no REST load.
+ */
+export interface RestDuringBackfill {
+  readonly tasks: number;
+  readonly service: BackfillResult;
+  readonly rest: RestLoadResult;
+  /** false when the backfill finished before the load did: part of the load then met an idle service */
+  readonly withinBackfill: boolean;
+}
+
 export interface BenchResults {
   readonly run: Record<string, unknown>;
   readonly machine: Record<string, unknown>;
@@ -35,6 +53,9 @@ export interface BenchResults {
   readonly settings: Record<string, unknown>;
   readonly backfills: BackfillEntry[];
   readonly batchSweep: BatchSweepEntry[];
+  /** the main backfill at its tasks.max and the further ones at the other tasks.max of --tasks-sweep */
+  readonly tasksSweep: TasksSweepEntry[];
+  restDuringBackfill: RestDuringBackfill | null;
   steady: SteadyResult | null;
   /** what Milvus allows at the steady phase's rate (null with --skip-ceilings) */
   steadyCeiling: SteadyCeilingResult | null;
@@ -47,7 +68,8 @@ export interface Target {
   readonly name: string;
   readonly figure: string;
   readonly limit: string;
-  readonly pass: boolean | null;
+  /** null: the phase did not run; 'info': a figure shown without a target */
+  readonly pass: boolean | null | 'info';
 }
 
 export function ratioOf(service: BackfillResult, milvus: CeilingResult | null, kafka: CeilingResult | null): number | null {
@@ -112,7 +134,65 @@ export function evaluateTargets(r: BenchResults, mainDim: number, mainBatchRows:
       limit: '≥ 10,000 req/s',
       pass: idle ? idle.requestsPerSecond >= 10_000 && idle.non2xx === 0 : null,
     },
+    ...taskThreadTargets(r, mainDim),
   ];
+}
+
+/** Issue 20, item 4: what running each task in its own thread shows from outside. */
+export function taskThreadTargets(r: BenchResults, mainDim: number): Target[] {
+  const main = r.backfills.find((b) => b.service.dim === mainDim)?.service;
+  const at = (tasks: number) => r.tasksSweep.find((e) => e.tasks === tasks)?.service;
+  const one = at(1);
+  const four = at(4);
+  const during = r.restDuringBackfill;
+  const mainTasks = r.tasksSweep.find((e) => e.service === main)?.tasks;
+  return [
+    {
+      name: `main-thread event-loop delay p99 during the backfill${mainTasks === undefined ? '' : ` (tasks.max ${mainTasks})`}`,
+      figure: main ? `${fmt(main.probe.eventLoopDelayMs.p99, 1)} ms (max ${fmt(main.probe.eventLoopDelayMs.max, 1)} ms)` : 'n/a',
+      limit: 'information',
+      pass: main ? 'info' : null,
+    },
+    restDuringBackfillTarget(during),
+    ...[1, 2, 4].map(
+      (tasks): Target => ({
+        name: `backfill ${mainDim}-dim at tasks.max ${tasks}`,
+        figure: at(tasks) ? `${fmt(at(tasks)!.recordsPerSecond)} rows/s, ${fmt(at(tasks)!.cpuMsPer1000, 1)} ms CPU per 1,000` : 'n/a',
+        limit: 'information',
+        pass: at(tasks) ? 'info' : null,
+      }),
+    ),
+    {
+      name: `service CPU per 1,000 ${mainDim}-dim JSON records at tasks.max 1`,
+      figure: one ? `${fmt(one.cpuMsPer1000, 1)} ms` : 'n/a',
+      limit: '≤ 100 ms',
+      pass: one ? one.cpuMsPer1000 <= 100 : null,
+    },
+    {
+      name: 'service peak RSS during the backfill at tasks.max 4',
+      figure: four ? `${fmt(four.peakRssBytes / MiB, 0)} MiB` : 'n/a',
+      limit: '≤ 300 MiB',
+      pass: four ? four.peakRssBytes <= 300 * MiB : null,
+    },
+  ];
+}
+
+/** ≤ 5 ms at the fixed rate, every answer a 2xx, and the load entirely within the backfill (else not run). */
+export function restDuringBackfillTarget(during: RestDuringBackfill | null): Target {
+  const name = `REST GET …/status p99 at ${during?.rest.targetRate ?? 500} req/s during the backfill`;
+  if (!during) return { name, figure: 'n/a', limit: '≤ 5 ms', pass: null };
+  const { rest } = during;
+  const failures = rest.non2xx + rest.errors + rest.timeouts;
+  const figure = `${fmt(rest.latencyMs.p99, 1)} ms (tasks.max ${during.tasks}${failures > 0 ? `, ${fmt(failures)} failed requests` : ''})`;
+  if (!during.withinBackfill) return { name, figure: `${figure}: the backfill ended before the load, raise --records`, limit: '≤ 5 ms', pass: null };
+  return { name, figure, limit: '≤ 5 ms', pass: rest.latencyMs.p99 <= 5 && failures === 0 };
+}
+
+/** How a target's result reads in the table. */
+export function verdict(pass: Target['pass']): string {
+  if (pass === null) return 'NOT RUN';
+  if (pass === 'info') return 'info';
+  return pass ? 'PASS' : 'FAIL';
 }
 
 /** Median backfill rate per batch.max.rows over the main backfill and the sweep (repeats alternate A/B). */
@@ -208,6 +288,23 @@ export function renderTables(r: BenchResults): string {
       ),
     );
   }
+  if (r.tasksSweep.length > 0) {
+    const mainDim = r.backfills[0]?.service.dim;
+    parts.push(
+      table(
+        [`backfill ${mainDim}-dim at tasks.max`, 'records', 'service rec/s', 'CPU ms/1k rec', 'peak RSS MiB', 'main-thread ELD p99 ms', 'rows/request'],
+        r.tasksSweep.map(({ tasks, service: s }) => [
+          fmt(tasks),
+          fmt(s.records),
+          fmt(s.recordsPerSecond),
+          fmt(s.cpuMsPer1000, 1),
+          fmt(s.peakRssBytes / MiB),
+          fmt(s.probe.eventLoopDelayMs.p99, 1),
+          fmt(s.rowsPerRequest),
+        ]),
+      ),
+    );
+  }
   const withCeilings = r.backfills.filter((b) => b.kafkaCeiling && b.milvusCeiling);
   if (withCeilings.length > 0) {
     parts.push(
@@ -286,19 +383,24 @@ export function renderTables(r: BenchResults): string {
       x.serviceCpuUsPerRequest === undefined ? '' : fmt(x.serviceCpuUsPerRequest),
       x.stackCpuCores === undefined ? '' : fmt(x.stackCpuCores, 2),
     ]);
-  if (r.rest.loaded.length + r.rest.idle.length > 0) {
+  if (r.rest.loaded.length + r.rest.idle.length > 0 || r.restDuringBackfill) {
     const ceilingRows = r.rest.ceilings.flatMap((c) => restRows([c], `idle, bare ${c.server === 'node' ? 'node:http' : 'Fastify'},`));
     parts.push(
       table(
         ['REST', 'rate', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU µs/req', 'Kafka+Milvus cores'],
-        [...restRows(r.rest.loaded, 'ingesting'), ...restRows(r.rest.idle, 'idle'), ...ceilingRows],
+        [
+          ...(r.restDuringBackfill ? restRows([r.restDuringBackfill.rest], 'backfilling') : []),
+          ...restRows(r.rest.loaded, 'ingesting'),
+          ...restRows(r.rest.idle, 'idle'),
+          ...ceilingRows,
+        ],
       ),
     );
   }
   parts.push(
     table(
       ['target', 'figure', 'limit', 'result'],
-      r.targets.map((t) => [t.name, t.figure, t.limit, t.pass === null ? 'NOT RUN' : t.pass ? 'PASS' : 'FAIL']),
+      r.targets.map((t) => [t.name, t.figure, t.limit, verdict(t.pass)]),
     ),
   );
   return parts.join('\n\n');

@@ -16,7 +16,7 @@ import { machine, versions } from './environment.js';
 import { dropCollection, openMilvus } from './milvus.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { say } from './progress.js';
-import { evaluateTargets, ratioOf, renderTables, writeResults, type BenchResults } from './report.js';
+import { evaluateTargets, ratioOf, renderTables, writeResults, type BenchResults, type RestDuringBackfill } from './report.js';
 import { restCeilings } from './rest-ceiling.js';
 import { restLoad, restLoadWithCpu, type RestLoadResult } from './rest-load.js';
 import { buildService, REPO, Service } from './service.js';
@@ -101,6 +101,48 @@ async function restPhase(
   return out;
 }
 
+/**
+ * The main topic once more at --tasks, with GET …/status at --rest-rate from the first visible row on,
+ * for 60 % of the main backfill's time from its first rows to its last, so that the load falls within
+ * the backfill at full rate.
+ */
+async function restDuringBackfill(
+  o: BenchOptions,
+  stack: BenchStack,
+  service: Service,
+  milvus: MilvusClient,
+  main: { connector: string; topic: string; dim: number; records: number; suffix: string; writingSeconds: number },
+): Promise<RestDuringBackfill> {
+  const connector = `${main.connector}-rest`;
+  const collection = `bench_${main.dim}_rest_${main.suffix}`;
+  const seconds = Math.max(1, Math.floor(main.writingSeconds * 0.6));
+  say(`— ${main.dim}-dim backfill with GET /connectors/${connector}/status at ${o.restRate} req/s for ${seconds} s —`);
+  let load: Promise<{ rest: RestLoadResult; endedAtMs: number }> | undefined;
+  const result = await backfill({
+    service,
+    milvus,
+    connector,
+    connectorConfig: connectorConfig(o, stack, main.topic, collection),
+    collection,
+    dim: main.dim,
+    records: main.records,
+    countIntervalMs: COUNT_INTERVAL_MS,
+    onFirstRows: () => {
+      load = restLoad({ baseUrl: service.url, path: `/connectors/${connector}/status`, seconds, connections: 10, rate: o.restRate }).then((rest) => ({
+        rest,
+        endedAtMs: performance.now(),
+      }));
+      load.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
+    },
+  });
+  if (!load) throw new Error(`the backfill of ${connector} ended without a visible row`);
+  const { rest, endedAtMs } = await load;
+  say(`REST ${o.restRate} req/s during the backfill: p50 ${rest.latencyMs.p50} ms, p99 ${rest.latencyMs.p99} ms`);
+  await service.deleteConnector(connector);
+  await dropCollection(milvus, collection);
+  return { tasks: o.tasks, service: result, rest, withinBackfill: endedAtMs <= result.doneAtMs };
+}
+
 async function main(): Promise<void> {
   const parsed = parseOptions(process.argv.slice(2));
   if (parsed === 'help') return void process.stdout.write(USAGE);
@@ -174,6 +216,8 @@ async function main(): Promise<void> {
       },
       backfills: [],
       batchSweep: [],
+      tasksSweep: [],
+      restDuringBackfill: null,
       steady: null,
       steadyCeiling: null,
       rest: { loaded: [], idle: [], ceilings: [] },
@@ -218,6 +262,7 @@ async function main(): Promise<void> {
       const result = await backfill({ service, milvus, connector, connectorConfig: config, collection, dim, records, countIntervalMs: COUNT_INTERVAL_MS });
       const milvusAfter = o.skipCeilings ? null : await ceiling(half, records, 'last');
       const milvusResult = milvusBefore && milvusAfter ? combineCeilings([milvusBefore, milvusAfter]) : null;
+      if (main && o.tasksSweep.includes(o.tasks)) results.tasksSweep.push({ tasks: o.tasks, service: result });
       results.backfills.push({
         service: result,
         milvusCeiling: milvusResult,
@@ -302,6 +347,37 @@ async function main(): Promise<void> {
           results.batchSweep.push({ batchRows, service: swept });
           await service.deleteConnector(name);
           await dropCollection(milvus, sweepCollection);
+        }
+        // the same topic at the other tasks.max: each task is a thread of its own sharing the partitions
+        for (const tasks of o.tasksSweep.filter((t) => t !== o.tasks)) {
+          const name = `${connector}-t${tasks}`;
+          const sweepCollection = `bench_${dim}_t${tasks}_${suffix}`;
+          const sweepConfig = { ...connectorConfig(o, stack, topic, sweepCollection), 'tasks.max': String(tasks) };
+          say(`— ${dim}-dim at tasks.max=${tasks} —`);
+          const swept = await backfill({
+            service,
+            milvus,
+            connector: name,
+            connectorConfig: sweepConfig,
+            collection: sweepCollection,
+            dim,
+            records,
+            countIntervalMs: COUNT_INTERVAL_MS,
+          });
+          results.tasksSweep.push({ tasks, service: swept });
+          await service.deleteConnector(name);
+          await dropCollection(milvus, sweepCollection);
+        }
+        results.tasksSweep.sort((a, b) => a.tasks - b.tasks);
+        if (o.steady) {
+          results.restDuringBackfill = await restDuringBackfill(o, stack, service, milvus, {
+            connector,
+            topic,
+            dim,
+            records,
+            suffix,
+            writingSeconds: result.seconds - result.firstRowsSeconds,
+          });
         }
       }
     }

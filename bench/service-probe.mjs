@@ -5,12 +5,15 @@
  * memory consisted of when RSS peaked (V8 heap, ArrayBuffers, the rest: code, native libraries, malloc).
  * On SIGUSR2 it writes the figures since the previous SIGUSR2 to $BENCH_PROBE_FILE (atomically, with a
  * sequence number) and starts a new interval.
+ * Task threads inherit the service's --import, but the probe measures the main thread alone (herder,
+ * REST): its event loop is the one REST answers on, and a worker thread never receives the signal.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 
 const file = process.env.BENCH_PROBE_FILE;
-if (file) {
+if (file && isMainThread) {
   // the histogram records whole timer intervals (resolution + delay); the delay is what exceeds it
   const RESOLUTION_MS = 10;
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });

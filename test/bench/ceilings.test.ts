@@ -36,6 +36,8 @@ describe('benchmark ceilings', () => {
       rest: { loaded: [], idle: [], ceilings: [] },
       backfills: [{ service, milvusCeiling: part(10_000, 4, 0.25), milvusCeilingParts: [], kafkaCeiling: part(10_000, 1, 0.35), ratio: 1 }],
       batchSweep: [],
+      tasksSweep: [],
+      restDuringBackfill: null,
       targets: [],
     } as BenchResults;
     results.targets = evaluateTargets(results, 768, 1000);
@@ -74,6 +76,8 @@ describe('benchmark ceilings', () => {
         { batchRows: 200, service: at(600) },
         { batchRows: 200, service: at(1_800) },
       ],
+      tasksSweep: [],
+      restDuringBackfill: null,
       targets: [],
     } as BenchResults;
     const target = evaluateTargets(results, 768, 1000).find((t) => t.name === 'backfill at batch.max.rows=200 vs at 1,000');
