@@ -3,10 +3,10 @@
  * Nothing here needs Kafka or Milvus: connectors are created STOPPED and without `public.endpoint`
  * (so validation does not dial Milvus), and the broker address points at a closed port.
  */
+import { unusedPort } from './helpers/ports.js';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -26,14 +26,6 @@ interface Run {
   /** Resolves with the first log line matching, rejects if the process exits first or time runs out. */
   waitFor(pattern: RegExp): Promise<Record<string, unknown>>;
   exited: Promise<number | null>;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function tempDir(t: TestContext): string {
@@ -98,7 +90,7 @@ async function baseEnv(dir: string): Promise<Record<string, string>> {
   return {
     CONNECT_LISTENERS: 'http://127.0.0.1:0',
     CONNECT_SQLITE_PATH: join(dir, 'state', 'connect.db'),
-    CONNECT_BOOTSTRAP_SERVERS: `127.0.0.1:${await closedPort()}`,
+    CONNECT_BOOTSTRAP_SERVERS: `127.0.0.1:${await unusedPort()}`,
   };
 }
 

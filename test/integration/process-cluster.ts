@@ -2,21 +2,12 @@
  * Clusters of worker processes for integration tests (distributed mode): workers in one fresh group, each with its own REST
  * port and the group's own state topics, on the stack's broker; stopped after the test.
  */
-import { createServer, type AddressInfo } from 'node:net';
+import { unusedPort } from '../helpers/ports.js';
 import type { ConnectProcess, HttpResult } from '../helpers/connect-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startService, status, uniqueName, type Cleanup, type StatusBody } from './e2e-fixture.js';
 
 export const SESSION_TIMEOUT_MS = 6_000;
-
-/** A port nobody listens on right now (the worker must advertise its real port to the group). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface Cluster {
   readonly workers: ConnectProcess[];
@@ -30,7 +21,7 @@ export interface Cluster {
 export async function startCluster(t: Cleanup, n: number): Promise<Cluster> {
   const group = uniqueName('cluster');
   const workerProps = async (): Promise<Record<string, string>> => {
-    const port = await freePort();
+    const port = await unusedPort();
     return {
       listeners: `http://127.0.0.1:${port}`,
       'rest.advertised.host.name': '127.0.0.1',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { unusedPort } from '../helpers/ports.js';
 import { test } from 'node:test';
 import avro from 'avsc';
 import protobuf from 'protobufjs';
@@ -7,29 +7,12 @@ import { framed, messageIndexes, registerSchema } from '../helpers/schema-regist
 import { schemaRegistry } from '../helpers/stack.js';
 import { fixtureWithTopic, readTopic, recorder, uniqueName, waitFor } from './worker-fixture.js';
 
-/**
- * The Schema Registry converters in the real worker (recording sink, real broker, the stack's real
- * registry). When the schema of a record cannot be had, the record fails, loudly: a registry that is down, or
- * that refuses the credentials, makes each record that needs it an error record (stage
- * VALUE_CONVERTER) naming the schema id and the registry URL, never the credentials; errors.tolerance
- * decides between the dead letter queue and a FAILED task, as for any conversion error.
- */
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const SCHEMA = { type: 'record', name: 'Doc', namespace: 'it', fields: [{ name: 'id', type: 'long' }] };
 
 test('registry unreachable, errors.tolerance=all: each record is retried, then dead-lettered with a message naming its schema id and the registry URL, never its password', async (t) => {
   const { f, topic, name } = await fixtureWithTopic(t, 'sr-down');
   const dlq = uniqueName('it-sr-down-dlq');
-  const down = `http://127.0.0.1:${await closedPort()}`;
+  const down = `http://127.0.0.1:${await unusedPort()}`;
   const payload = avro.Type.forSchema(SCHEMA as avro.Schema).toBuffer({ id: 1 });
   await f.producer.send({
     topic,
@@ -73,7 +56,7 @@ test('registry unreachable, errors.tolerance=all: each record is retried, then d
 
 test('registry unreachable, errors.tolerance=none: the task FAILS with a trace naming the schema id and the registry URL', async (t) => {
   const { f, topic, name } = await fixtureWithTopic(t, 'sr-down-fail');
-  const down = `http://127.0.0.1:${await closedPort()}`;
+  const down = `http://127.0.0.1:${await unusedPort()}`;
   await f.producer.send({ topic, acks: -1, messages: [{ key: 'a', value: framed(77, Buffer.from([2])) }] });
   await f.startConnector(name, {
     topics: topic,
