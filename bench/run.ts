@@ -328,45 +328,34 @@ async function main(): Promise<void> {
       await service.deleteConnector(connector);
       await dropCollection(milvus, collection);
       if (main) {
-        // the same topic again at other batch sizes (a new connector is a new group: it reads from the start)
-        for (const [i, batchRows] of o.batchSweep.entries()) {
-          const name = `${connector}-b${batchRows}-${i}`;
-          const sweepCollection = `bench_${dim}_b${batchRows}_${i}_${suffix}`;
-          const sweepConfig = { ...connectorConfig(o, stack, topic, sweepCollection), 'batch.max.rows': String(batchRows) };
-          say(`— ${dim}-dim at batch.max.rows=${batchRows} —`);
+        // one more backfill of the same topic by a connector of its own (a new group: it reads from the
+        // start) into a fresh collection, with `overrides` on the connector config
+        const [sweepService, sweepMilvus] = [service, milvus];
+        const sweep = async (name: string, sweepCollection: string, overrides: Record<string, string>) => {
           const swept = await backfill({
-            service,
-            milvus,
+            service: sweepService,
+            milvus: sweepMilvus,
             connector: name,
-            connectorConfig: sweepConfig,
+            connectorConfig: { ...connectorConfig(o, stack, topic, sweepCollection), ...overrides },
             collection: sweepCollection,
             dim,
             records,
             countIntervalMs: COUNT_INTERVAL_MS,
           });
+          await sweepService.deleteConnector(name);
+          await dropCollection(sweepMilvus, sweepCollection);
+          return swept;
+        };
+        for (const [i, batchRows] of o.batchSweep.entries()) {
+          say(`— ${dim}-dim at batch.max.rows=${batchRows} —`);
+          const swept = await sweep(`${connector}-b${batchRows}-${i}`, `bench_${dim}_b${batchRows}_${i}_${suffix}`, { 'batch.max.rows': String(batchRows) });
           results.batchSweep.push({ batchRows, service: swept });
-          await service.deleteConnector(name);
-          await dropCollection(milvus, sweepCollection);
         }
         // the same topic at the other tasks.max: each task is a thread of its own sharing the partitions
         for (const tasks of o.tasksSweep.filter((t) => t !== o.tasks)) {
-          const name = `${connector}-t${tasks}`;
-          const sweepCollection = `bench_${dim}_t${tasks}_${suffix}`;
-          const sweepConfig = { ...connectorConfig(o, stack, topic, sweepCollection), 'tasks.max': String(tasks) };
           say(`— ${dim}-dim at tasks.max=${tasks} —`);
-          const swept = await backfill({
-            service,
-            milvus,
-            connector: name,
-            connectorConfig: sweepConfig,
-            collection: sweepCollection,
-            dim,
-            records,
-            countIntervalMs: COUNT_INTERVAL_MS,
-          });
+          const swept = await sweep(`${connector}-t${tasks}`, `bench_${dim}_t${tasks}_${suffix}`, { 'tasks.max': String(tasks) });
           results.tasksSweep.push({ tasks, service: swept });
-          await service.deleteConnector(name);
-          await dropCollection(milvus, sweepCollection);
         }
         results.tasksSweep.sort((a, b) => a.tasks - b.tasks);
         if (o.steady) {
