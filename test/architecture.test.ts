@@ -190,12 +190,12 @@ describe('runtime: one folder per Kafka Connect concept', () => {
   });
 });
 
-describe("the worker: each task's hot path runs in a thread of its own", () => {
+describe("the worker: each task's hot path runs in a task thread", () => {
   // (the sink consumer is not among them: the offsets admin joins a group with it, on the main thread)
   const hotPath = new Set(['runtime/worker/worker-sink-task.ts', 'runtime/worker/convert-messages.ts', 'runtime/kafka/dlq-producer.ts']);
   const ENTRY = 'runtime/worker/task-thread-entry.ts';
 
-  test("the main thread's side never imports the task loop, its conversion or its DLQ producer: only the thread entry does", () => {
+  test("the main thread's side never imports the task loop, its conversion or its DLQ producer: only the thread's side does", () => {
     // what the main thread loads: everything the composition root reaches without passing the thread entry
     const mainThread = new Set<string>();
     const visit = (file: string): void => {
@@ -208,7 +208,8 @@ describe("the worker: each task's hot path runs in a thread of its own", () => {
       [...hotPath].filter((file) => mainThread.has(file)),
       [],
     );
-    assert.ok(all.some((imp) => imp.file === ENTRY && imp.target === 'runtime/worker/worker-sink-task.ts'));
+    assert.ok(all.some((imp) => imp.file === ENTRY && imp.target === 'runtime/worker/hosted-task.ts'));
+    assert.ok(all.some((imp) => imp.file === 'runtime/worker/hosted-task.ts' && imp.target === 'runtime/worker/worker-sink-task.ts'));
   });
 
   test('nothing imports the thread entry: the worker starts it as a thread, by URL', () => {

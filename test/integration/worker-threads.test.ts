@@ -1,24 +1,26 @@
 /**
- * Each task runs in a thread of its own: a task whose thread dies (an uncaught exception, process.exit,
+ * Each task runs in a task thread of its connector: a task whose thread dies (an uncaught exception, process.exit,
  * a heap that outgrew task.heap.max.mb) or stops answering is a FAILED task with a trace that says what
  * happened — never a dead or hung worker. The other tasks, the herder and the REST API go on. Against the
  * real broker of the test stack, with the recording sink (recording-sink.ts) doing the damage.
  */
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { buildApp } from '../../src/api/app.js';
 import { BUILTIN_CONVERTERS_MODULE } from '../../src/converters/index.js';
 import { createRootLogger, Loggers, LogLevel } from '../../src/runtime/loggers.js';
 import { Plugins } from '../../src/runtime/plugins.js';
 import { StandaloneWorker } from '../../src/runtime/worker/standalone-worker.js';
-import { STOP_ANSWER_MARGIN_MS } from '../../src/runtime/worker/task-thread.js';
+import { STOP_ANSWER_MARGIN_MS } from '../../src/runtime/worker/threaded-task.js';
 import {
   fixtureWithTopic,
   groupMembers,
   realHerder,
   recorder,
   RECORDING_SINK,
+  RECORDING_TASK,
   recordingPlugins,
   testWorkerConfig,
   uniqueName,
@@ -81,6 +83,51 @@ test('a thread that dies of an uncaught exception is a FAILED task with that tra
   await waitFor('both records after the restart', () => ids(name).length === 2);
   assert.deepEqual(ids(name), [1, 2]);
   await waitFor('the commit', async () => (await f.committed(`connect-${name}`))[`${topic}-0`] === 2);
+});
+
+test('with task.threads.per.connector=1 the tasks of a connector share one thread: a crash there fails all of them, and no other connector', async (t) => {
+  const { f, topic, name } = await fixtureWithTopic(t, 'shared', { partitions: 2, workerProps: { 'task.threads.per.connector': '1' } });
+  const other = await witness(f);
+  await f.startConnector(name, { topics: topic, 'test.put.crash': 'throw' }, 2);
+  assert.deepEqual(
+    f.worker.taskThreadCounts(),
+    new Map([
+      [other.name, 1],
+      [name, 1],
+    ]),
+  );
+  await waitFor('both tasks in the group', async () => {
+    const group = await groupMembers(f.admin, `connect-${name}`);
+    return group.state === 'Stable' && group.members === 2;
+  });
+  // the first put() with records throws: whichever task gets it, the thread ends, and both tasks with it
+  await f.produce(topic, [{ id: 1 }], 0);
+  await f.produce(topic, [{ id: 2 }], 1);
+  const failed = await waitFor('both tasks FAILED', () => {
+    const states = [0, 1].map((task) => f.listener.tasks.get(`${name}-${task}`)?.at(-1));
+    return states.every((s) => s?.state === 'FAILED') ? states : undefined;
+  });
+  for (const [task, state] of failed.entries()) {
+    assert.match(state?.trace ?? '', new RegExp(`^ConnectError: The thread of task ${name}-${task} crashed with an uncaught exception\\. `));
+  }
+  await other.delivers(3);
+  assert.equal(f.worker.taskThreadCounts().get(name), undefined, 'the dead thread is forgotten');
+});
+
+test('by default a connector spreads its tasks evenly over as many threads as the process may use cores, and a restarted task reuses its idle thread', async (t) => {
+  const { f, topic, name } = await fixtureWithTopic(t, 'spread', { partitions: 4 });
+  await f.startConnector(name, { topics: topic }, 4);
+  assert.equal(f.worker.taskThreadCounts().get(name), Math.min(4, availableParallelism()));
+
+  const single = uniqueName('single');
+  const config = await f.startConnector(single, { topics: topic, 'consumer.override.group.id': `connect-${single}` });
+  assert.equal(f.worker.taskThreadCounts().get(single), 1);
+  // the stopped task is still leaving the group in its thread; the new one starts there, loading nothing again
+  await f.worker.stopTask({ connector: single, task: 0 });
+  assert.equal(await f.worker.startTask({ connector: single, task: 0 }, config, { ...config, 'task.class': RECORDING_TASK }, 'STARTED', f.listener), true);
+  assert.equal(f.worker.taskThreadCounts().get(single), 1);
+  await f.produce(topic, [{ id: 1 }]);
+  await waitFor('the restarted task to deliver', () => ids(single).includes(1));
 });
 
 test("process.exit() in a task's code ends its thread only: the task is FAILED, saying so, and the worker goes on", async (t) => {

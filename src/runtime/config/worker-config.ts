@@ -222,13 +222,22 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
         'How long a stopping task may take to finish its in-flight batch and commit before it is abandoned (its records are then delivered again).',
     },
     {
+      name: 'task.threads.per.connector',
+      type: ConfigType.INT,
+      defaultValue: 0,
+      validator: Validators.atLeast(0),
+      importance: Importance.LOW,
+      documentation:
+        "Most threads one connector's sink tasks run in on this worker. Tasks run off the thread that serves the REST API, in threads of their connector (connectors never share a thread); a connector with more tasks than this spreads them evenly over its threads, where they take turns on one event loop. Each thread loads the sink's client library again (about 80 MiB and 1 s of CPU for the Milvus sink), so more threads than cores costs memory and gains nothing. 0 (the default): the number of cores the process may use.",
+    },
+    {
       name: 'task.heap.max.mb',
       type: ConfigType.INT,
       defaultValue: 0,
       validator: Validators.atLeast(0),
       importance: Importance.LOW,
       documentation:
-        "Largest JavaScript heap of one task, in MiB. Each sink task runs in a thread of its own with its own heap; a task that needs more than this fails (FAILED, 'ran out of memory') while the worker and the other tasks run on. 0 leaves Node's default limit, which depends on the machine's memory. A task needs about 30 MiB to start, plus what it buffers: the records of a fetch, and the batches its sink holds.",
+        "Largest JavaScript heap of one task thread, in MiB (see task.threads.per.connector). A thread that needs more than this ends, and its tasks fail (FAILED, 'ran out of memory'), while the worker and the other connectors run on. 0 leaves Node's default limit, which depends on the machine's memory. A thread needs about 40 MiB to start with the Milvus sink, plus what each of its tasks buffers: the records of a fetch, and the batches its sink holds.",
     },
     {
       name: 'shutdown.timeout.ms',

@@ -1,9 +1,10 @@
 /**
  * The Worker of a standalone process (Kafka's Worker): runs connector instances, starts each sink task
- * in a thread of its own (TaskThread; the thread builds the consumer, converters, error handling and
- * DLQ producer) and answers the offset operations of the herder. It keeps no state of its own beyond
+ * in a task thread of its connector (TaskThreads places it; the thread builds the consumer, converters,
+ * error handling and DLQ producer) and answers the offset operations of the herder. It keeps no state of its own beyond
  * the running instances and reports only through the listener.
  */
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { ConnectorConfig, TargetState } from '../../store/types.js';
 import { settlesWithin, systemClock, type Clock } from '../clock.js';
@@ -20,8 +21,9 @@ import { State, type ConnectorTaskId, type StatusListener } from '../status/stat
 import type { ConnectorOffsets } from '../types.js';
 import { ConnectorPluginMetrics } from './connector-plugin-metrics.js';
 import { errorHandlingConfig, formatTrace } from './error-handling.js';
-import { dlqProducerOptions, taskConsumerOptions, type ConverterSpec, type TaskThreadData } from './task-thread-data.js';
-import { TaskThread } from './task-thread.js';
+import { dlqProducerOptions, taskConsumerOptions, type ConverterSpec, type TaskData } from './task-thread-data.js';
+import { TaskThreads } from './task-threads.js';
+import { ThreadedTask } from './threaded-task.js';
 import type { SinkOffsetChange, Worker } from './worker.js';
 import { WorkerConnector } from './worker-connector.js';
 
@@ -45,6 +47,11 @@ const NOT_STOPPED =
   'could be successfully completed. If the connector is in a stopped state, this operation can be safely retried. If it ' +
   "doesn't eventually succeed, the Connect cluster may need to be restarted to get rid of the zombie sink tasks.";
 
+/** Worker `task.threads.per.connector`; 0 (the default) is as many threads as the process may use cores. */
+export function taskThreadsPerConnector(config: WorkerConfig): number {
+  return config.getInt('task.threads.per.connector') || availableParallelism();
+}
+
 function taskKey(id: ConnectorTaskId): string {
   return `${id.connector}-${id.task}`;
 }
@@ -62,7 +69,8 @@ export class StandaloneWorker implements Worker {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #connectors = new Map<string, WorkerConnector>();
-  readonly #tasks = new Map<string, TaskThread>();
+  readonly #tasks = new Map<string, ThreadedTask>();
+  readonly #threads: TaskThreads;
   readonly #transformer: ConfigTransformer;
   /** the stored (unresolved) config of each running connector, to put placeholders back into its task configs */
   readonly #rawConfigs = new Map<string, ConnectorConfig>();
@@ -84,6 +92,15 @@ export class StandaloneWorker implements Worker {
     this.#metrics = options.metrics;
     this.workerId = options.workerConfig.workerId;
     this.#log = options.loggers.logger('org.apache.kafka.connect.runtime.Worker');
+    this.#threads = new TaskThreads({
+      plugins: this.#plugins.modules,
+      loggers: this.#loggers,
+      logger: this.#log,
+      threadsPerConnector: taskThreadsPerConnector(this.#config),
+      heapMaxMb: this.#config.getInt('task.heap.max.mb'),
+      metrics: this.#metrics !== undefined,
+      pluginMetrics: (connector) => (this.#metrics ? this.#connectorPluginMetrics(connector) : undefined),
+    });
   }
 
   // ---- connectors -------------------------------------------------------------------------------
@@ -147,7 +164,7 @@ export class StandaloneWorker implements Worker {
     }
     this.#log.info({ connector: id.connector, task: id.task }, `Creating task ${taskKey(id)}`);
     const logger = this.#loggers.logger('org.apache.kafka.connect.runtime.WorkerSinkTask').child({ connector: id.connector, task: id.task });
-    let data: TaskThreadData;
+    let data: TaskData;
     try {
       data = this.#taskThreadData(id, connectorConfig, taskConfig, targetState, logger);
     } catch (error) {
@@ -156,18 +173,10 @@ export class StandaloneWorker implements Worker {
       return false;
     }
     const metrics = this.#metrics?.sinkTask(id, taskConsumerOptions(data).client.clientId ?? `connector-consumer-${id.connector}-${id.task}`);
-    const task = new TaskThread({
-      data,
-      listener,
-      loggers: this.#loggers,
-      logger,
-      heapMaxMb: this.#config.getInt('task.heap.max.mb'),
-      clock: this.#clock,
-      ...(metrics ? { metrics, pluginMetrics: this.#connectorPluginMetrics(id.connector) } : {}),
-    });
+    const task = new ThreadedTask({ data, listener, logger, clock: this.#clock, ...(metrics ? { metrics } : {}) });
     try {
       // like Kafka's executor: the task starts on its own (in its thread); it reports RUNNING or FAILED when it knows
-      task.start();
+      task.start(this.#threads.threadFor(id.connector));
     } catch (error) {
       this.#log.error({ err: error }, `Failed to start the thread of task ${taskKey(id)}`);
       metrics?.close();
@@ -189,6 +198,11 @@ export class StandaloneWorker implements Worker {
     }
   }
 
+  /** The task threads running now, per connector (diagnostics, and the tests of task placement). */
+  taskThreadCounts(): Map<string, number> {
+    return this.#threads.counts();
+  }
+
   setTaskTargetState(id: ConnectorTaskId, state: TargetState): void {
     this.#tasks.get(taskKey(id))?.transitionTo(state);
   }
@@ -206,7 +220,7 @@ export class StandaloneWorker implements Worker {
   }
 
   /** A stopped task's consumer leaves its group in the background (its thread then ends); shutdown waits for it. */
-  #leaving(task: TaskThread): void {
+  #leaving(task: ThreadedTask): void {
     const closed = task.closed().finally(() => this.#closing.delete(closed));
     this.#closing.set(closed, task.id.connector);
   }
@@ -225,13 +239,7 @@ export class StandaloneWorker implements Worker {
    * What the task's thread starts with, resolved here so that a config that cannot work fails the task
    * before any thread starts: placeholders, the connector and converter classes, the client properties.
    */
-  #taskThreadData(
-    id: ConnectorTaskId,
-    rawConnectorConfig: ConnectorConfig,
-    rawTaskConfig: ConnectorConfig,
-    targetState: TargetState,
-    log: Logger,
-  ): TaskThreadData {
+  #taskThreadData(id: ConnectorTaskId, rawConnectorConfig: ConnectorConfig, rawTaskConfig: ConnectorConfig, targetState: TargetState, log: Logger): TaskData {
     const name = id.connector;
     const connectorConfig = this.#transformer.resolve(rawConnectorConfig, `connector ${name}`);
     const taskConfig = this.#transformer.resolve(rawTaskConfig, `task ${taskKey(id)}`);
@@ -241,9 +249,8 @@ export class StandaloneWorker implements Worker {
         `The plugins were handed in as objects, not loaded from their modules (Plugins.load): the thread of task ${taskKey(id)} could not find ${plugin.className}`,
       );
     }
-    const data: TaskThreadData = {
+    const data: TaskData = {
       id,
-      plugins: this.#plugins.modules,
       connectorClass: plugin.className,
       connectorConfig,
       taskConfig,
@@ -259,8 +266,6 @@ export class StandaloneWorker implements Worker {
       offsetFlushTimeoutMs: this.#config.getLong('offset.flush.timeout.ms'),
       shutdownTimeoutMs: this.#config.getLong('task.shutdown.graceful.timeout.ms'),
       topicTracking: this.#config.getBoolean('topic.tracking.enable'),
-      logLevels: this.#loggers.levels(),
-      metrics: this.#metrics !== undefined,
     };
     // the thread derives the same options from the same properties; invalid ones fail the task here
     this.#warnUnsupported(log, 'consumer', taskConsumerOptions(data).unsupported);

@@ -1,7 +1,7 @@
 /**
- * What crosses between the main thread and a task's thread: the data the thread starts with (its
- * `workerData`, everything resolved on the main thread: config placeholders, plugin class names,
- * client properties) and the small messages both ways. Records never cross; neither do functions, so
+ * What crosses between the main thread and a task thread: the data the thread starts with (its
+ * `workerData`), the data each task it hosts is built from (everything resolved on the main thread:
+ * config placeholders, plugin class names, client properties) and the small messages both ways. Records never cross; neither do functions, so
  * the Kafka client options are derived from plain properties on each side by the same functions below.
  */
 import type { PluginMetric } from '../../plugin/index.js';
@@ -19,10 +19,21 @@ export interface ConverterSpec {
   readonly props: Readonly<Record<string, string>>;
 }
 
+/** What a task thread starts with (its `workerData`): what every task it hosts shares. */
 export interface TaskThreadData {
-  readonly id: ConnectorTaskId;
+  /** the connector whose tasks the thread runs (a thread never mixes connectors) */
+  readonly connector: string;
   /** the modules the thread loads its plugin registry from (the main thread's) */
   readonly plugins: readonly PluginModule[];
+  /** the main thread's log levels when the thread started; changes follow as messages */
+  readonly logLevels: Readonly<Record<string, LogLevel>>;
+  /** whether the main thread exports metrics (else the thread sends none) */
+  readonly metrics: boolean;
+}
+
+/** What a thread builds one task from: everything resolved on the main thread. */
+export interface TaskData {
+  readonly id: ConnectorTaskId;
   /** the connector plugin's full class name */
   readonly connectorClass: string;
   /** placeholders resolved */
@@ -43,32 +54,34 @@ export interface TaskThreadData {
   readonly offsetFlushTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly topicTracking: boolean;
-  /** the main thread's log levels when the thread started; changes follow as messages */
-  readonly logLevels: Readonly<Record<string, LogLevel>>;
-  /** whether the main thread exports metrics (else the thread sends none) */
-  readonly metrics: boolean;
 }
 
-/** Main thread → task thread. */
+/**
+ * Main thread → task thread. `ref` names one hosted task for the thread's life: a restarted task (the
+ * same connector and task number) is a new ref, so the old one's late messages never reach the new one.
+ */
 export type ToTaskThread =
-  | { readonly type: 'target-state'; readonly state: TargetState }
-  | { readonly type: 'stop' }
+  | { readonly type: 'start-task'; readonly ref: number; readonly task: TaskData }
+  | { readonly type: 'target-state'; readonly ref: number; readonly state: TargetState }
+  | { readonly type: 'stop'; readonly ref: number }
   | { readonly type: 'log-level'; readonly namespace: string; readonly level: LogLevel };
 
 /** Task thread → main thread, in the order things happened there. */
 export type FromTaskThread =
   /** one JSON log line, formatted and filtered by level in the thread */
   | { readonly type: 'log'; readonly line: string }
-  | { readonly type: 'task-state'; readonly state: State; readonly trace?: string }
-  | { readonly type: 'topic-active'; readonly topic: string }
-  /** the task's metric calls since the last batch, and the plugin's metrics as they are now (null: it has none) */
-  | { readonly type: 'metrics'; readonly calls: SinkTaskMetricsCall[]; readonly plugin: PluginMetric[] | null }
+  | { readonly type: 'task-state'; readonly ref: number; readonly state: State; readonly trace?: string }
+  | { readonly type: 'topic-active'; readonly ref: number; readonly topic: string }
+  /** the task's metric calls since the last batch */
+  | { readonly type: 'metrics'; readonly ref: number; readonly calls: SinkTaskMetricsCall[] }
+  /** the plugin's metrics as they are now in this thread (the module state all its tasks share) */
+  | { readonly type: 'plugin-metrics'; readonly samples: PluginMetric[] }
   /** the task answered a stop: committed what was safe, closed and stopped, or was abandoned after the graceful window */
-  | { readonly type: 'stopped' }
-  /** the task's consumer left the group (or gave up) and its resources are released: the thread has nothing left to do */
-  | { readonly type: 'closed' };
+  | { readonly type: 'stopped'; readonly ref: number }
+  /** the task's consumer left the group (or gave up) and its resources are released: nothing of it is left in the thread */
+  | { readonly type: 'closed'; readonly ref: number };
 
-export function taskConsumerOptions(data: TaskThreadData): ConsumerOptions {
+export function taskConsumerOptions(data: TaskData): ConsumerOptions {
   const { connector, task } = data.id;
   return consumerOptions(data.consumerProps, {
     bootstrapServers: data.bootstrapServers,
@@ -77,13 +90,13 @@ export function taskConsumerOptions(data: TaskThreadData): ConsumerOptions {
   });
 }
 
-export function dlqProducerOptions(data: TaskThreadData): ClientOptions {
+export function dlqProducerOptions(data: TaskData): ClientOptions {
   const { connector, task } = data.id;
   return producerOptions(data.producerProps, { bootstrapServers: data.bootstrapServers, clientId: `connector-dlq-producer-${connector}-${task}` });
 }
 
 /** `topics.regex` (task config over connector config) as a pattern, else the `topics` list. */
-export function taskSubscription(data: TaskThreadData): readonly string[] | RegExp {
+export function taskSubscription(data: TaskData): readonly string[] | RegExp {
   const { taskConfig, connectorConfig } = data;
   const regex = taskConfig['topics.regex']?.trim() || connectorConfig['topics.regex']?.trim();
   if (regex) return javaRegexToRegExp(regex);
