@@ -172,7 +172,7 @@ class TaskSide {
  * a sink that connects to a slow server), `test.stop.hang` (stop() never returns), `test.stop.spin`
  * (stop() blocks its thread's event loop for good), `test.put.crash` (the first put() with records ends
  * the thread: `throw` — an exception nobody catches, `exit` — process.exit(7), `allocate` — memory until
- * the heap is full).
+ * the heap is full; or leaves it hanging: `spin` — blocks its event loop for good).
  */
 function recordingTask(): SinkTask {
   let side: TaskSide | null = null;
@@ -246,12 +246,14 @@ function crash(how: string): Promise<never> {
       return new Promise(() => {});
     case 'exit':
       return process.exit(7);
+    case 'spin':
+      for (;;);
     case 'allocate': {
       const hoard: number[][] = [];
       for (;;) hoard.push(Array.from({ length: 100_000 }, (_, i) => i));
     }
     default:
-      throw new Error(`test.put.crash=${how} is none of throw, exit, allocate`);
+      throw new Error(`test.put.crash=${how} is none of throw, exit, spin, allocate`);
   }
 }
 

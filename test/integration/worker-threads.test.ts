@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, getPriority } from 'node:os';
 import { test } from 'node:test';
 import { buildApp } from '../../src/api/app.js';
 import { BUILTIN_CONVERTERS_MODULE } from '../../src/converters/index.js';
@@ -33,6 +34,16 @@ const ids = (name: string) =>
   recorder(name)
     .puts.flat()
     .map((r) => (r.value as { id: number }).id);
+
+/** The nice level of one of this process's threads (Linux: field 19 of /proc/<pid>/task/<tid>/stat). */
+function threadNice(tid: number): number {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => threadNice(Number(tid)));
+}
 
 /** Waits for the task's FAILED report and returns its trace. */
 async function failedTrace(f: Fixture, name: string): Promise<string> {
@@ -130,6 +141,17 @@ test('by default a connector spreads its tasks evenly over as many threads as th
   await waitFor('the restarted task to deliver', () => ids(single).includes(1));
 });
 
+test('task threads run task.threads.nice below the priority of the process; the main thread keeps it', async (t) => {
+  const { f, topic, name } = await fixtureWithTopic(t, 'nice', { workerProps: { 'task.threads.nice': '7' } });
+  const base = getPriority();
+  await f.startConnector(name, { topics: topic });
+  await waitFor('the task RUNNING', () => f.listener.taskState(name)?.state === 'RUNNING');
+  const nices = threadNices();
+  assert.equal(nices.filter((nice) => nice === Math.min(19, base + 7)).length, 1, `one thread lowered: ${nices}`);
+  assert.equal(nices.filter((nice) => nice !== base && nice !== Math.min(19, base + 7)).length, 0);
+  assert.equal(threadNice(process.pid), base, 'the main thread');
+});
+
 test("process.exit() in a task's code ends its thread only: the task is FAILED, saying so, and the worker goes on", async (t) => {
   const { f, topic, name } = await fixtureWithTopic(t, 'exit');
   const other = await witness(f);
@@ -185,6 +207,28 @@ test('a thread that does not answer a stop is terminated after the graceful wind
   await other.delivers(2);
   // the terminated thread could not leave the group: the broker removes it once its session expires
   await waitFor('the group empty after the session timeout', async () => (await groupMembers(f.admin, `connect-${name}`)).state === 'Empty', 30_000);
+});
+
+test('a thread whose event loop stops answering while its task runs is terminated after task.threads.unresponsive.timeout.ms; the task is FAILED, saying so, and the worker goes on', async (t) => {
+  const timeout = 5000;
+  const { f, topic, name } = await fixtureWithTopic(t, 'blocked', { workerProps: { 'task.threads.unresponsive.timeout.ms': String(timeout) } });
+  const other = await witness(f);
+  await f.produce(topic, [{ id: 1 }]);
+  await f.startConnector(name, { topics: topic, 'test.put.crash': 'spin' });
+
+  const trace = await failedTrace(f, name);
+  assert.match(
+    trace,
+    new RegExp(
+      `^ConnectError: The thread of task ${name}-0 was terminated: its event loop did not answer for \\d+ ms \\(task\\.threads\\.unresponsive\\.timeout\\.ms=${timeout}\\): code in one of its tasks blocks it\\. Its consumer could not leave the group`,
+    ),
+  );
+  assert.deepEqual(
+    f.listener.tasks.get(`${name}-0`)?.map((s) => s.state),
+    ['RUNNING', 'FAILED'],
+  );
+  await other.delivers(2);
+  assert.equal(f.worker.taskThreadCounts().get(name), undefined, 'the thread is gone');
 });
 
 test('over REST: a task whose thread crashed shows FAILED with its trace, the API and the other connector answer, and a config fix brings it back', async (t) => {

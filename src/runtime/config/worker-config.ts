@@ -231,6 +231,24 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
         "Most threads one connector's sink tasks run in on this worker. Tasks run off the thread that serves the REST API, in threads of their connector (connectors never share a thread); a connector with more tasks than this spreads them evenly over its threads, where they take turns on one event loop. Each thread loads the sink's client library again (about 80 MiB and 1 s of CPU for the Milvus sink), so more threads than cores costs memory and gains nothing. 0 (the default): the number of cores the process may use.",
     },
     {
+      name: 'task.threads.nice',
+      type: ConfigType.INT,
+      defaultValue: 10,
+      validator: Validators.between(0, 19),
+      importance: Importance.LOW,
+      documentation:
+        "How much lower than the process's the scheduling priority of the task threads is (Linux nice levels; elsewhere ignored). When the cores are busy, the thread that serves the REST API, the herder and the statuses, and the servers the tasks wait for on the same machine, get them first, so a backfill that saturates the cores does not slow down REST answers; when the cores are not busy, it changes nothing. 0 runs the task threads at the process's priority.",
+    },
+    {
+      name: 'task.threads.unresponsive.timeout.ms',
+      type: ConfigType.LONG,
+      defaultValue: 60000,
+      validator: Validators.atLeast(0),
+      importance: Importance.LOW,
+      documentation:
+        "How long a task thread's event loop may go without answering the worker before the thread is terminated and its tasks are reported FAILED, with a trace that says so. A task whose code blocks its thread (an endless loop, a synchronous call that never returns) can neither heartbeat its consumer nor write anything; without this it would show RUNNING while nothing moves. The default is above the consumer's default session.timeout.ms (45 s), after which the broker has handed its partitions to other members anyway. 0 turns the check off.",
+    },
+    {
       name: 'task.heap.max.mb',
       type: ConfigType.INT,
       defaultValue: 0,

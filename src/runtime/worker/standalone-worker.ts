@@ -98,6 +98,8 @@ export class StandaloneWorker implements Worker {
       logger: this.#log,
       threadsPerConnector: taskThreadsPerConnector(this.#config),
       heapMaxMb: this.#config.getInt('task.heap.max.mb'),
+      unresponsiveTimeoutMs: this.#config.getLong('task.threads.unresponsive.timeout.ms'),
+      nice: this.#config.getInt('task.threads.nice'),
       metrics: this.#metrics !== undefined,
       pluginMetrics: (connector) => (this.#metrics ? this.#connectorPluginMetrics(connector) : undefined),
     });

@@ -29,6 +29,8 @@ export interface TaskThreadData {
   readonly logLevels: Readonly<Record<string, LogLevel>>;
   /** whether the main thread exports metrics (else the thread sends none) */
   readonly metrics: boolean;
+  /** worker `task.threads.nice`: how much lower than the process's the thread's scheduling priority is */
+  readonly nice: number;
 }
 
 /** What a thread builds one task from: everything resolved on the main thread. */
@@ -64,10 +66,13 @@ export type ToTaskThread =
   | { readonly type: 'start-task'; readonly ref: number; readonly task: TaskData }
   | { readonly type: 'target-state'; readonly ref: number; readonly state: TargetState }
   | { readonly type: 'stop'; readonly ref: number }
-  | { readonly type: 'log-level'; readonly namespace: string; readonly level: LogLevel };
+  | { readonly type: 'log-level'; readonly namespace: string; readonly level: LogLevel }
+  /** answered with `pong` at once: the main thread's check that the thread's event loop still turns */
+  | { readonly type: 'ping' };
 
 /** Task thread → main thread, in the order things happened there. */
 export type FromTaskThread =
+  | { readonly type: 'pong' }
   /** one JSON log line, formatted and filtered by level in the thread */
   | { readonly type: 'log'; readonly line: string }
   | { readonly type: 'task-state'; readonly ref: number; readonly state: State; readonly trace?: string }

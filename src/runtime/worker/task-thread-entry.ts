@@ -8,6 +8,8 @@
  * The main thread ends the thread once it has no task left. An uncaught exception or a `process.exit`
  * here ends the thread and every task in it; the main thread reports that.
  */
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PluginMetric, SinkConnectorPlugin } from '../../plugin/index.js';
 import { createRootLogger, Loggers } from '../loggers.js';
@@ -24,6 +26,7 @@ const data = workerData as TaskThreadData;
 const post = (message: FromTaskThread): void => port.postMessage(message);
 
 const loggers = new Loggers(createRootLogger({ destination: { write: (line: string) => post({ type: 'log', line }) } }), { levels: data.logLevels });
+lowerPriority(data.nice);
 const plugins = Plugins.load(data.plugins).then((loaded) => {
   loaded.routeLogs((name) => loggers.logger(name));
   return loaded;
@@ -56,6 +59,22 @@ function sendPluginMetrics(): void {
   post({ type: 'plugin-metrics', samples });
 }
 
+/**
+ * Lowers this thread's scheduling priority by `nice` (worker `task.threads.nice`). On Linux a thread has a
+ * priority of its own, addressed by its thread id: when the cores are busy, the main thread (REST, the
+ * herder, statuses) and the servers the tasks wait for get them first; when they are not, nothing changes.
+ */
+function lowerPriority(nice: number): void {
+  if (nice === 0) return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(tid, Math.min(19, getPriority(tid) + nice));
+  } catch (error) {
+    // not Linux (no per-thread priority to address): the thread runs at the process's priority
+    loggers.logger('org.apache.kafka.connect.runtime.Worker').debug({ err: error }, 'The task thread keeps the priority of the process');
+  }
+}
+
 port.on('message', (message: ToTaskThread) => {
   switch (message.type) {
     case 'start-task':
@@ -84,6 +103,9 @@ port.on('message', (message: ToTaskThread) => {
       break;
     case 'log-level':
       loggers.setLevel(message.namespace, message.level);
+      break;
+    case 'ping':
+      post({ type: 'pong' });
       break;
   }
 });

@@ -17,6 +17,8 @@ import type { ConnectorPluginMetrics } from './connector-plugin-metrics.js';
 import type { FromTaskThread, TaskData, TaskThreadData, ToTaskThread } from './task-thread-data.js';
 
 const OUT_OF_MEMORY = 'ERR_WORKER_OUT_OF_MEMORY';
+/** The longest pause between two checks that the thread's event loop still answers. */
+const MAX_PING_INTERVAL_MS = 5000;
 
 const ENTRY = new URL(`./task-thread-entry${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
@@ -45,6 +47,8 @@ export interface TaskThreadOptions {
   readonly logger: Logger;
   /** worker `task.heap.max.mb`: the thread's heap (V8 old generation) limit; 0 leaves V8's default */
   readonly heapMaxMb: number;
+  /** worker `task.threads.unresponsive.timeout.ms`: how long the thread's event loop may not answer before it is ended; 0 never */
+  readonly unresponsiveTimeoutMs: number;
   /** the connector's plugin metrics, which this thread's samples add to */
   readonly pluginMetrics?: ConnectorPluginMetrics;
   /** the thread has exited (the pool forgets it) */
@@ -63,6 +67,9 @@ export class TaskThread {
   /** what the thread died of, when it threw (an uncaught exception, or out of memory) */
   #error: Error | null = null;
   readonly #unfollowLevels: () => void;
+  /** when the unanswered ping was sent (null: none is out) */
+  #pingedAt: number | null = null;
+  readonly #watch: NodeJS.Timeout | null;
 
   constructor(options: TaskThreadOptions) {
     this.#o = options;
@@ -75,6 +82,11 @@ export class TaskThread {
       this.#error ??= error;
     });
     thread.on('exit', (code) => this.#onExit(code));
+    const timeout = options.unresponsiveTimeoutMs;
+    // A blocked event loop cannot heartbeat its consumers or answer a stop: without this check its tasks
+    // would show RUNNING while nothing moves, until someone stopped them.
+    this.#watch = timeout > 0 ? setInterval(() => this.#checkAnswering(timeout), Math.min(MAX_PING_INTERVAL_MS, timeout / 4)) : null;
+    this.#watch?.unref();
   }
 
   /** Whether tasks may still be placed here (it is not being ended). */
@@ -129,8 +141,25 @@ export class TaskThread {
     if (this.#ending === null) this.#thread.postMessage(message);
   }
 
+  /** Sends a ping when none is out; ends the thread when the one out has gone unanswered too long. */
+  #checkAnswering(timeout: number): void {
+    const now = performance.now();
+    if (this.#pingedAt === null) {
+      this.#pingedAt = now;
+      this.#post({ type: 'ping' });
+      return;
+    }
+    const silent = Math.round(now - this.#pingedAt);
+    if (silent <= timeout) return;
+    this.#o.logger.error(`A task thread of connector ${this.#o.data.connector} has not answered for ${silent} ms; it is terminated`);
+    this.end(`its event loop did not answer for ${silent} ms (task.threads.unresponsive.timeout.ms=${timeout}): code in one of its tasks blocks it`);
+  }
+
   #onMessage(message: FromTaskThread): void {
     switch (message.type) {
+      case 'pong':
+        this.#pingedAt = null;
+        break;
       case 'log':
         this.#o.loggers.write(message.line);
         break;
@@ -143,6 +172,7 @@ export class TaskThread {
   }
 
   #onExit(code: number): void {
+    if (this.#watch !== null) clearInterval(this.#watch);
     this.#unfollowLevels();
     this.#o.pluginMetrics?.end(this);
     const [how, cause] = this.#exitReason(code);

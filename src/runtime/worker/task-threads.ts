@@ -10,6 +10,7 @@
  * thread that crashes, runs out of memory or blocks takes every task in it down, and a fault in one
  * connector's plugin or config must not reach another connector.
  */
+import { stat } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Loggers } from '../loggers.js';
 import type { PluginModule } from '../plugins.js';
@@ -25,6 +26,10 @@ export interface TaskThreadsOptions {
   readonly threadsPerConnector: number;
   /** worker `task.heap.max.mb` */
   readonly heapMaxMb: number;
+  /** worker `task.threads.nice` */
+  readonly nice: number;
+  /** worker `task.threads.unresponsive.timeout.ms` */
+  readonly unresponsiveTimeoutMs: number;
   /** whether the worker exports metrics (else the threads send none) */
   readonly metrics: boolean;
   /** the connector's plugin metrics, which its threads' samples add to */
@@ -38,6 +43,10 @@ export class TaskThreads {
 
   constructor(options: TaskThreadsOptions) {
     this.#o = options;
+    // libuv's thread pool (DNS lookups, file I/O, zlib for every thread of the process) is created by the
+    // first thread that uses it, and its threads inherit that thread's priority: make it the main thread,
+    // so that a task thread running at task.threads.nice never lowers the pool's priority for everyone.
+    stat(process.cwd(), () => undefined);
   }
 
   /**
@@ -61,10 +70,11 @@ export class TaskThreads {
   #spawn(connector: string): TaskThread {
     const pluginMetrics = this.#o.pluginMetrics(connector);
     const thread = new TaskThread({
-      data: { connector, plugins: this.#o.plugins, logLevels: this.#o.loggers.levels(), metrics: this.#o.metrics },
+      data: { connector, plugins: this.#o.plugins, logLevels: this.#o.loggers.levels(), metrics: this.#o.metrics, nice: this.#o.nice },
       loggers: this.#o.loggers,
       logger: this.#o.logger,
       heapMaxMb: this.#o.heapMaxMb,
+      unresponsiveTimeoutMs: this.#o.unresponsiveTimeoutMs,
       ...(pluginMetrics ? { pluginMetrics } : {}),
       onExit: (ended) => this.#forget(connector, ended),
     });
