@@ -26,6 +26,8 @@ export interface BackfillEntry {
 export interface BatchSweepEntry {
   readonly batchRows: number;
   readonly service: BackfillResult;
+  /** Milvus alone at this batch size, the same rows into a fresh collection (null with --skip-ceilings) */
+  readonly milvusCeiling?: CeilingResult | null;
 }
 
 /** A backfill of the main topic at one tasks.max (--tasks-sweep); each task runs in its own thread. */
@@ -90,6 +92,7 @@ export function evaluateTargets(r: BenchResults, mainDim: number, mainBatchRows:
   const s = main?.service;
   const floor = main ? clientFloor(main) : null;
   const bounded = s ? s.rssSecondHalfMax <= s.rssFirstHalfMax * 1.1 : null;
+  const mainTasks = r.tasksSweep.find((e) => e.service === s)?.tasks;
   return [
     {
       name: `backfill ${mainDim}-dim vs ceiling`,
@@ -98,17 +101,18 @@ export function evaluateTargets(r: BenchResults, mainDim: number, mainBatchRows:
       pass: main?.ratio == null ? null : main.ratio >= 0.9,
     },
     smallBatchTarget(r, main?.service, mainBatchRows),
+    // the CPU and RSS targets name tasks.max 1 and 4 (taskThreadTargets); the main backfill's figures inform
     {
-      name: `service CPU per 1,000 ${mainDim}-dim JSON records`,
+      name: `service CPU per 1,000 ${mainDim}-dim JSON records${mainTasks === undefined ? '' : ` (tasks.max ${mainTasks})`}`,
       figure: s ? `${fmt(s.cpuMsPer1000, 1)} ms${floor === null ? '' : ` (clients alone ${fmt(floor, 1)} ms)`}` : 'n/a',
-      limit: '≤ 100 ms',
-      pass: s ? s.cpuMsPer1000 <= 100 : null,
+      limit: 'information',
+      pass: s ? 'info' : null,
     },
     {
-      name: 'service peak RSS during the backfill',
+      name: `service peak RSS during the backfill${mainTasks === undefined ? '' : ` (tasks.max ${mainTasks})`}`,
       figure: s ? `${fmt(s.peakRssBytes / MiB, 0)} MiB` : 'n/a',
-      limit: '≤ 300 MiB',
-      pass: s ? s.peakRssBytes <= 300 * MiB : null,
+      limit: 'information',
+      pass: s ? 'info' : null,
     },
     {
       name: 'service RSS bounded (2nd-half peak vs 1st-half peak)',
@@ -116,23 +120,19 @@ export function evaluateTargets(r: BenchResults, mainDim: number, mainBatchRows:
       limit: '≤ +10%',
       pass: bounded,
     },
+    steadyLatencyTarget(r),
+    // the REST target is the one during the full-rate backfill (taskThreadTargets); these two inform
     {
-      name: 'produce→visible p99 at 50% of the backfill rate',
-      figure: r.steady ? `${fmt(r.steady.latencyMs.p99)} ms${r.steadyCeiling ? ` (Milvus ceiling ${fmt(r.steadyCeiling.latencyMs.p99)} ms)` : ''}` : 'n/a',
-      limit: '≤ 1,000 ms',
-      pass: r.steady ? r.steady.latencyMs.p99 <= 1000 && r.steady.missing === 0 : null,
-    },
-    {
-      name: `REST GET …/status p99 at ${loaded?.targetRate ?? 500} req/s during ingestion`,
+      name: `REST GET …/status p99 at ${loaded?.targetRate ?? 500} req/s during ingestion at 50% load`,
       figure: loaded ? `${fmt(loaded.latencyMs.p99, 1)} ms` : 'n/a',
-      limit: '≤ 5 ms',
-      pass: loaded ? loaded.latencyMs.p99 <= 5 && loaded.non2xx === 0 && loaded.errors === 0 : null,
+      limit: 'information',
+      pass: loaded ? 'info' : null,
     },
     {
       name: 'REST GET …/status throughput when idle',
       figure: idle ? `${fmt(idle.requestsPerSecond)} req/s${bareFastify ? ` (bare Fastify ${fmt(bareFastify.requestsPerSecond)} req/s)` : ''}` : 'n/a',
-      limit: '≥ 10,000 req/s',
-      pass: idle ? idle.requestsPerSecond >= 10_000 && idle.non2xx === 0 : null,
+      limit: 'information',
+      pass: idle ? 'info' : null,
     },
     ...taskThreadTargets(r, mainDim),
   ];
@@ -188,6 +188,26 @@ export function restDuringBackfillTarget(during: RestDuringBackfill | null): Tar
   return { name, figure, limit: '≤ 5 ms', pass: rest.latencyMs.p99 <= 5 && failures === 0 };
 }
 
+/**
+ * Produce→visible p99 at half the backfill rate within 1.5 times what Milvus alone gives at the same rate
+ * in the same run (issue 20: Milvus Lite itself needs seconds on a collection of 200,000 rows, so a fixed
+ * 1 s says more about Milvus than about the service), and nothing missing.
+ */
+export function steadyLatencyTarget(r: Pick<BenchResults, 'steady' | 'steadyCeiling'>): Target {
+  const name = 'produce→visible p99 at 50% of the backfill rate vs Milvus alone';
+  const { steady, steadyCeiling } = r;
+  if (!steady) return { name, figure: 'n/a', limit: '≤ 1.5 × Milvus alone', pass: null };
+  const missing = steady.missing > 0 ? `, ${fmt(steady.missing)} missing` : '';
+  if (!steadyCeiling) return { name, figure: `${fmt(steady.latencyMs.p99)} ms (no Milvus ceiling)${missing}`, limit: '≤ 1.5 × Milvus alone', pass: null };
+  const ratio = steady.latencyMs.p99 / steadyCeiling.latencyMs.p99;
+  return {
+    name,
+    figure: `${fmt(ratio, 2)} × (${fmt(steady.latencyMs.p99)} vs ${fmt(steadyCeiling.latencyMs.p99)} ms)${missing}`,
+    limit: '≤ 1.5 × Milvus alone',
+    pass: ratio <= 1.5 && steady.missing === 0,
+  };
+}
+
 /** How a target's result reads in the table. */
 export function verdict(pass: Target['pass']): string {
   if (pass === null) return 'NOT RUN';
@@ -210,18 +230,25 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Small batches must not collapse throughput: 200 rows per request within 25 % of 1,000 (issue 20). */
+/**
+ * Small batches must not collapse throughput: at 200 rows per request within 25 % of the rate at 1,000,
+ * when Milvus alone allows it (issue 20). Milvus Lite charges every upsert for the rows its collection
+ * holds, so on a large collection Milvus alone may take 200-row requests at well under the service's
+ * 1,000-row rate: the yardstick is then what Milvus alone did at 200 rows in the same run.
+ */
 function smallBatchTarget(r: BenchResults, main: BackfillResult | undefined, mainBatchRows: number): Target {
   const rates = ratesByBatchRows(r, main, mainBatchRows);
   const small = rates.get(200);
   const large = rates.get(1000);
-  const ratio = small !== undefined && large !== undefined ? small / large : null;
-  return {
-    name: 'backfill at batch.max.rows=200 vs at 1,000',
-    figure: ratio === null ? 'n/a' : `${fmt(ratio * 100, 1)}% (${fmt(small)} vs ${fmt(large)} rows/s)`,
-    limit: '≥ 75%',
-    pass: ratio === null ? null : ratio >= 0.75,
-  };
+  const ceilings = r.batchSweep.filter((e) => e.batchRows === 200 && e.milvusCeiling).map((e) => e.milvusCeiling!.recordsPerSecond);
+  const milvusAlone = ceilings.length > 0 ? median(ceilings) : null;
+  const name = 'backfill at batch.max.rows=200 vs at 1,000 (or vs Milvus alone at 200, if lower)';
+  const limit = '≥ 75%';
+  if (small === undefined || large === undefined) return { name, figure: 'n/a', limit, pass: null };
+  const yardstick = milvusAlone === null ? large : Math.min(large, milvusAlone);
+  const ratio = small / yardstick;
+  const alone = milvusAlone === null ? '' : `; Milvus alone at 200: ${fmt(milvusAlone)} rows/s`;
+  return { name, figure: `${fmt(ratio * 100, 1)}% (${fmt(small)} vs ${fmt(large)} rows/s at 1,000${alone})`, limit, pass: ratio >= 0.75 };
 }
 
 /** What kafkajs alone and the Milvus SDK's transport alone cost per 1,000 records in the ceilings, together. */
@@ -267,6 +294,7 @@ export function renderTables(r: BenchResults): string {
           `backfill ${mainDim}-dim at batch.max.rows`,
           'records',
           'service rec/s',
+          'Milvus alone rec/s',
           'CPU ms/1k rec',
           'peak RSS MiB',
           'requests',
@@ -274,10 +302,11 @@ export function renderTables(r: BenchResults): string {
           'mean request ms',
           'requests in flight',
         ],
-        r.batchSweep.map(({ batchRows, service: s }) => [
+        r.batchSweep.map(({ batchRows, service: s, milvusCeiling }) => [
           fmt(batchRows),
           fmt(s.records),
           fmt(s.recordsPerSecond),
+          milvusCeiling ? fmt(milvusCeiling.recordsPerSecond) : 'n/a',
           fmt(s.cpuMsPer1000, 1),
           fmt(s.peakRssBytes / MiB),
           fmt(s.requests),

@@ -10,7 +10,7 @@ import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { consumerOptions, withPrefix } from '../src/runtime/kafka/client-config.js';
 import { backfill } from './backfill.js';
 import { startStack, type BenchStack } from './bench-stack.js';
-import { combineCeilings, kafkaCeiling, milvusCeiling } from './ceilings.js';
+import { combineCeilings, kafkaCeiling, milvusCeiling, type CeilingResult } from './ceilings.js';
 import { createTopic, kafkaClient, produceRange } from './dataset.js';
 import { machine, versions } from './environment.js';
 import { dropCollection, openMilvus } from './milvus.js';
@@ -346,10 +346,29 @@ async function main(): Promise<void> {
           await dropCollection(sweepMilvus, sweepCollection);
           return swept;
         };
+        // what Milvus alone does with requests of each swept size, once per size, just before the service's first run at it
+        const sweepCeilings = new Map<number, CeilingResult>();
         for (const [i, batchRows] of o.batchSweep.entries()) {
           say(`— ${dim}-dim at batch.max.rows=${batchRows} —`);
+          if (!o.skipCeilings && !sweepCeilings.has(batchRows)) {
+            const alone = await milvusCeiling({
+              part: 'only',
+              milvusAddress: stack.milvusAddress,
+              collection: `ceiling_${dim}_b${batchRows}_${suffix}`,
+              from: 0,
+              to: records,
+              dim,
+              partitions: o.partitions,
+              tasks: o.tasks,
+              batchRows,
+              inFlight: o.inFlight,
+              method,
+              countIntervalMs: COUNT_INTERVAL_MS,
+            });
+            sweepCeilings.set(batchRows, alone);
+          }
           const swept = await sweep(`${connector}-b${batchRows}-${i}`, `bench_${dim}_b${batchRows}_${i}_${suffix}`, { 'batch.max.rows': String(batchRows) });
-          results.batchSweep.push({ batchRows, service: swept });
+          results.batchSweep.push({ batchRows, service: swept, milvusCeiling: sweepCeilings.get(batchRows) ?? null });
         }
         // the same topic at the other tasks.max: each task is a thread of its own sharing the partitions
         for (const tasks of o.tasksSweep.filter((t) => t !== o.tasks)) {
