@@ -228,7 +228,7 @@ export const WORKER_CONFIG_DEF = new ConfigDef([
       validator: Validators.atLeast(0),
       importance: Importance.LOW,
       documentation:
-        "Most threads one connector's sink tasks run in on this worker. Tasks run off the thread that serves the REST API, in threads of their connector (connectors never share a thread); a connector with more tasks than this spreads them evenly over its threads, where they take turns on one event loop. Each thread loads the sink's client library again (about 80 MiB and 1 s of CPU for the Milvus sink), so more threads than cores costs memory and gains nothing. 0 (the default): the number of cores the process may use.",
+        "Most threads one connector's sink tasks run in on this worker. Tasks run off the thread that serves the REST API, in threads of their connector (connectors never share a thread); a connector with more tasks than this spreads them evenly over its threads, where they take turns on one event loop. Each thread loads the sink's client library again (about 80 MiB and 1 s of CPU for the Milvus sink), so more threads than cores costs memory and gains nothing. 0 (the default): one fewer than the cores the process may use, at least 1 (the main thread, the Kafka and gRPC I/O and, on small machines, the servers the tasks write to need a share of the cores: on 2 cores shared with Kafka and Milvus, one task thread moved more rows per second than two, with less CPU and memory).",
     },
     {
       name: 'task.threads.nice',

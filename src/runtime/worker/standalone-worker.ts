@@ -47,9 +47,12 @@ const NOT_STOPPED =
   'could be successfully completed. If the connector is in a stopped state, this operation can be safely retried. If it ' +
   "doesn't eventually succeed, the Connect cluster may need to be restarted to get rid of the zombie sink tasks.";
 
-/** Worker `task.threads.per.connector`; 0 (the default) is as many threads as the process may use cores. */
+/**
+ * Worker `task.threads.per.connector`; 0 (the default) leaves one of the cores the process may use to the
+ * main thread and the I/O the tasks cause, and runs tasks in the others (at least one thread).
+ */
 export function taskThreadsPerConnector(config: WorkerConfig): number {
-  return config.getInt('task.threads.per.connector') || availableParallelism();
+  return config.getInt('task.threads.per.connector') || Math.max(1, availableParallelism() - 1);
 }
 
 function taskKey(id: ConnectorTaskId): string {

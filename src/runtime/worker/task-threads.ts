@@ -1,6 +1,6 @@
 /**
  * The worker's task threads, and where each new task runs. A connector's tasks share up to
- * `task.threads.per.connector` threads; connectors never share one.
+ * `task.threads.per.connector` threads (by default one fewer than the cores); connectors never share one.
  *
  * Why not one thread per task: every thread is a JavaScript isolate with a module graph of its own, and
  * a sink's client library is loaded, and its definitions parsed, once per thread (measured for the

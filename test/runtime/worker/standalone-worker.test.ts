@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Http2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -16,7 +16,7 @@ import { loadConfigProviders } from '../../../src/runtime/config/config-provider
 import { ConfigTransformer } from '../../../src/runtime/config/config-transformer.js';
 import { createRootLogger, Loggers, LogLevel } from '../../../src/runtime/loggers.js';
 import { Plugins } from '../../../src/runtime/plugins.js';
-import { StandaloneWorker } from '../../../src/runtime/worker/standalone-worker.js';
+import { StandaloneWorker, taskThreadsPerConnector } from '../../../src/runtime/worker/standalone-worker.js';
 import { TargetState } from '../../../src/runtime/status/status.js';
 import { WorkerConfig } from '../../../src/runtime/config/worker-config.js';
 import { RecordingListener } from '../../integration/worker-fixture.js';
@@ -127,7 +127,14 @@ describe('StandaloneWorker with config providers', () => {
   });
 });
 
-describe('StandaloneWorker: each task in a thread of its own', () => {
+describe('task.threads.per.connector', () => {
+  test('by default one thread fewer than the cores the process may use, and at least one; an explicit value as it is', () => {
+    assert.equal(taskThreadsPerConnector(new WorkerConfig()), Math.max(1, availableParallelism() - 1));
+    assert.equal(taskThreadsPerConnector(new WorkerConfig({ 'task.threads.per.connector': '3' })), 3);
+  });
+});
+
+describe('StandaloneWorker: tasks in task threads', () => {
   test('plugins handed in as objects cannot run a task (a thread finds plugins by their modules): the task fails at once, saying so', async (t) => {
     const worker = new StandaloneWorker({
       workerConfig: new WorkerConfig({ 'bootstrap.servers': '127.0.0.1:1' }),
