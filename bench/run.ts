@@ -370,7 +370,7 @@ async function main(): Promise<void> {
           const swept = await sweep(`${connector}-b${batchRows}-${i}`, `bench_${dim}_b${batchRows}_${i}_${suffix}`, { 'batch.max.rows': String(batchRows) });
           results.batchSweep.push({ batchRows, service: swept, milvusCeiling: sweepCeilings.get(batchRows) ?? null });
         }
-        // the same topic at the other tasks.max: each task is a thread of its own sharing the partitions
+        // the same topic at the other tasks.max: the tasks share the partitions (and the connector's task threads)
         for (const tasks of o.tasksSweep.filter((t) => t !== o.tasks)) {
           say(`— ${dim}-dim at tasks.max=${tasks} —`);
           const swept = await sweep(`${connector}-t${tasks}`, `bench_${dim}_t${tasks}_${suffix}`, { 'tasks.max': String(tasks) });

@@ -4,10 +4,10 @@
  * `kafka_connect_plugins_<name>` with a `connector` label added (in the spirit of Kafka's KIP-877 plugin
  * metrics), so a plugin needs no metrics library and cannot clash with worker metrics.
  *
- * Each task runs in a thread of its own, where the plugin's module state is that task's alone: the
- * worker reads the plugin's metrics in every task thread and adds up the samples of one name and labels
- * across the connector's tasks (counters and summaries add up, gauges as their `aggregation` says). What
- * a task counted stays in the counters after it stopped.
+ * Tasks run in task threads, each with module state of its own, shared by the tasks of that thread: the
+ * worker reads the plugin's metrics once per task thread and adds up the samples of one name and labels
+ * across the connector's threads (counters and summaries add up, gauges as their `aggregation` says).
+ * What a thread counted stays in the counters after its tasks stopped.
  */
 interface PluginMetricBase {
   /** snake_case, unique within the plugin, e.g. `milvus_requests_total` (counters end in `_total`) */

@@ -45,7 +45,7 @@ export interface SinkConnectorPlugin {
   metrics?(connector: string): readonly PluginMetric[];
   /**
    * Optional: hands the plugin the worker's named loggers, once in every thread that loads it (the main
-   * thread and each task's thread: a library's process-wide settings are per thread in Node), so that the
+   * thread and each task thread: a library's process-wide settings are per thread in Node), so that the
    * libraries it uses that log on their own (grpc-js) write to the worker's log instead of stderr.
    */
   routeLogs?(logger: (name: string) => PluginLogger): void;

@@ -16,9 +16,9 @@ export interface PluginsOptions {
 
 /**
  * A module that exports plugin descriptors (connector, converter, transformation or predicate plugins, or arrays of
- * them) under the names in `exports`. What a class name is to Kafka's plugin path, this is here: each
- * task runs in a thread of its own, with a module graph of its own, and finds the same plugin classes
- * by importing the same modules again.
+ * them) under the names in `exports`. What a class name is to Kafka's plugin path, this is here: tasks
+ * run in task threads, each with a module graph of its own, which find the same plugin classes by
+ * importing the same modules again.
  */
 export interface PluginModule {
   /** an absolute module URL (`import.meta.url` of the module itself is the robust choice) */
