@@ -79,9 +79,12 @@ test('a connector created and updated while Milvus is down runs, waits, and writ
   await waitForState(service, name, 'RUNNING', 'RUNNING');
   const updated = await service.request('PUT', `/connectors/${name}/config`, { ...config, 'batch.max.rows': '100' });
   assert.equal(updated.status, 200, JSON.stringify(updated.body));
-  await waitUntil('the task waits for Milvus, saying so in its metrics', async () => {
+  // the updated task reports RUNNING once its thread has built it; the one it replaced may still be
+  // waiting for Milvus in the same thread meanwhile, so the metric alone does not say which task waits
+  await waitUntil('the updated task RUNNING and waiting for Milvus, saying so in its metrics', async () => {
     const metrics = String((await service.request<string>('GET', '/metrics')).body);
-    return new RegExp(`kafka_connect_plugins_milvus_tasks_waiting\\{connector="${name}"\\} 1`).test(metrics);
+    const waiting = new RegExp(`kafka_connect_plugins_milvus_tasks_waiting\\{connector="${name}"\\} 1`).test(metrics);
+    return waiting && (await status(service, name))?.tasks[0]?.state === 'RUNNING';
   });
   const running = await status(service, name);
   assert.equal(running?.tasks[0]?.state, 'RUNNING');
